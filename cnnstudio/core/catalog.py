@@ -1,0 +1,901 @@
+"""The layer catalog: every layer type declared in exactly one place.
+
+A spec holds the type's parameters, its shape rule, parameter and multiply-accumulate counts,
+the textbook explanation of those numbers, its receptive-field rule, its canvas shorthand and
+the PyTorch code it becomes. The palette, the inspector, the analysis, the code generator and
+the module builder all read these specs, so adding a layer type touches this file (plus tests).
+
+Shapes exclude the batch axis: images ``(C, H, W)``, sequences ``(C, L)``, vectors ``(F,)``.
+Spatial layers work on both images (2-D torch modules) and sequences (1-D modules).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from .diagnostics import Fix, InsertLayerEdit, LayerProblem, SetParamEdit
+from .formatting import fmt_int, fmt_shape, fmt_size
+from .params import ParamSpec
+
+Shape = tuple[int, ...]
+# Receptive field on the input: (size per spatial axis, jump (stride product) per axis).
+Receptive = tuple[tuple[int, ...], tuple[int, ...]]
+
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("input", "Input"),
+    ("convolution", "Convolution"),
+    ("pooling", "Pooling"),
+    ("activation", "Activation"),
+    ("dense", "Dense"),
+    ("regularization", "Regularization"),
+    ("merge", "Merge"),
+    ("reshape", "Reshape"),
+)
+
+
+class LayerSpec:
+    """Base class of a layer type. Subclasses set the class attributes and override the rules."""
+
+    type: ClassVar[str]
+    group: ClassVar[str]
+    summary: ClassVar[str]
+    params: ClassVar[tuple[ParamSpec, ...]] = ()
+    min_inputs: ClassVar[int] = 1
+    max_inputs: ClassVar[int | None] = 1
+    has_weights: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        self.param_map: dict[str, ParamSpec] = {p.name: p for p in self.params}
+        self.defaults: dict[str, Any] = {p.name: p.default for p in self.params}
+        self.required: tuple[str, ...] = tuple(p.name for p in self.params if p.required)
+
+    # -- shape and cost ---------------------------------------------------------------------
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        """The output shape for these input shapes; raises LayerProblem when a rule is broken."""
+        return shapes[0]
+
+    def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        """Trainable parameters as PyTorch counts them (``numel`` of ``parameters()``)."""
+        return 0
+
+    def count_macs(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        """Multiply-accumulates of one forward pass of one sample (Conv and Dense only)."""
+        return 0
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        """Receptive field of one output position; elementwise layers pass theirs through."""
+        return rfs[0] if rfs and len(out) >= 2 else None
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        """The numbers worked out the way a textbook does, one line each."""
+        return []
+
+    # -- presentation -----------------------------------------------------------------------
+    def shorthand(self, p: dict[str, Any]) -> str:
+        """The canvas header: the type and key parameters, e.g. ``Conv 6@5x5 s1 p2``."""
+        return self.type
+
+    # -- torch code (strings only: the core never imports torch) ----------------------------
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        """The constructor expression of the torch module, or None for module-less layers."""
+        return None
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        """The forward expression, given ``call`` (``self.conv1``) and the input variable names."""
+        return f"{call}({args[0]})"
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _spatial(spec: LayerSpec, shape: Shape) -> int:
+    """Number of spatial axes of an image (2) or sequence (1) input; other inputs are refused."""
+    rank = len(shape)
+    if rank == 3 or rank == 2:
+        return rank - 1
+    kind = "a vector of " + str(shape[0]) if rank == 1 else "a " + fmt_shape(shape) + " tensor"
+    raise LayerProblem(
+        "needs-spatial-input",
+        f"{spec.type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}",
+    )
+
+
+def _axes(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
+    if isinstance(value, int):
+        return (value,) * n
+    if len(value) != n:
+        raise LayerProblem(
+            "bad-param",
+            f"{name} has {len(value)} values but the input has {n} spatial axis"
+            f"{'es' if n != 1 else ''}",
+        )
+    return tuple(value)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _conv_geometry(
+    kernel: Any, stride: Any, padding: Any, dilation: Any, n: int
+) -> tuple[tuple[int, ...], ...]:
+    """Kernel, stride, padding and dilation per axis (memoized: the analysis asks often)."""
+    k = _axes(kernel, n, "kernel_size")
+    s = _axes(stride, n, "stride")
+    d = _axes(dilation, n, "dilation")
+    if padding == "same":
+        pad = tuple(di * (ki - 1) // 2 for ki, di in zip(k, d, strict=True))
+    elif padding == "valid":
+        pad = (0,) * n
+    else:
+        pad = _axes(padding, n, "padding")
+    return k, s, pad, d
+
+
+def _fmt_axes(values: Sequence[int]) -> str:
+    """One value when all axes agree (``5``), else ``3x5``."""
+    return str(values[0]) if len(set(values)) == 1 else fmt_size(values)
+
+
+def _code_axes(values: Sequence[int]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "(" + ", ".join(map(str, values)) + ")"
+
+
+def _dim(n_dims: int) -> str:
+    return "1d" if n_dims == 1 else "2d"
+
+
+def _axis_problem(name: str, dim: int, rank: int) -> LayerProblem | None:
+    if -rank <= dim < rank:
+        return None
+    return LayerProblem("bad-param", f"{name} {dim} is out of range for a {rank}-axis input")
+
+
+def _torch_dim(dim: int) -> int:
+    """A design axis (batch excluded) as a torch axis (batch included)."""
+    return dim + 1 if dim >= 0 else dim
+
+
+def _sliding_window(
+    spec: LayerSpec,
+    lid: str,
+    sizes: Sequence[int],
+    k: tuple[int, ...],
+    s: tuple[int, ...],
+    pad: tuple[int, ...],
+    d: tuple[int, ...],
+) -> tuple[int, ...]:
+    """Output size per axis, ``floor((n + 2p - d*(k-1) - 1) / s) + 1``, or a LayerProblem."""
+    out = []
+    for n, ki, si, pi, di in zip(sizes, k, s, pad, d, strict=True):
+        eff = di * (ki - 1) + 1
+        if eff > n + 2 * pi:
+            padded = fmt_size([n + 2 * q for n, q in zip(sizes, pad, strict=True)])
+            kernel = (
+                _fmt_axes(k) if all(x == 1 for x in d) else f"{_fmt_axes(k)} (dilated to {eff})"
+            )
+            fix = None
+            if spec.type == "Conv" and all(x == 1 for x in s):
+                fix = Fix(
+                    f'Set {lid}\'s padding to "same"', (SetParamEdit(lid, "padding", "same"),)
+                )
+            raise LayerProblem(
+                "kernel-too-large",
+                f"kernel {kernel} is larger than the padded input {padded}",
+                fix,
+            )
+        out.append((n + 2 * pi - eff) // si + 1)
+    return tuple(out)
+
+
+def _window_lines(
+    sizes: Sequence[int],
+    k: Sequence[int],
+    s: Sequence[int],
+    pad: Sequence[int],
+    d: Sequence[int],
+    out: Sequence[int],
+) -> list[str]:
+    axis_names = ("H", "W") if len(sizes) == 2 else ("L",)
+    lines = []
+    seen: set[tuple[int, ...]] = set()
+    for name, n, ki, si, pi, di, o in zip(axis_names, sizes, k, s, pad, d, out, strict=True):
+        if (n, ki, si, pi, di) in seen:
+            continue  # a square image needs the arithmetic once
+        seen.add((n, ki, si, pi, di))
+        f = f"{ki}" if di == 1 else f"{di}*({ki}-1)+1"
+        num = n + 2 * pi - (di * (ki - 1) + 1)
+        exact = num % si == 0
+        expr = f"({n} + 2*{pi} - {f}) / {si} + 1"
+        if not exact:
+            expr = f"floor(({n} + 2*{pi} - {f}) / {si}) + 1"
+        label = (
+            name if len(seen) > 1 or len(set(zip(sizes, k, s, pad, d, strict=True))) > 1 else "size"
+        )
+        lines.append(f"{label}: {expr} = {o}")
+    return lines
+
+
+def _pool_rf(
+    k: tuple[int, ...], s: tuple[int, ...], d: tuple[int, ...], rf: Receptive | None
+) -> Receptive | None:
+    if rf is None:
+        return None
+    size, jump = rf
+    return (
+        tuple(r + di * (ki - 1) * j for r, ki, di, j in zip(size, k, d, jump, strict=True)),
+        tuple(j * si for j, si in zip(jump, s, strict=True)),
+    )
+
+
+# -- input --------------------------------------------------------------------------------------
+class InputSpec(LayerSpec):
+    type = "Input"
+    group = "input"
+    summary = (
+        "The data entering the network: C x H x W for images, C x L for sequences, F for vectors."
+    )
+    params = (
+        ParamSpec(
+            "shape",
+            "shape",
+            [1, 28, 28],
+            "Input size without the batch axis: [C, H, W], [C, L] or [F].",
+            required=True,
+        ),
+    )
+    min_inputs = 0
+    max_inputs = 0
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        return tuple(p["shape"])
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        n = len(out) - 1
+        return ((1,) * n, (1,) * n) if n >= 1 else None
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        shape = p.get("shape")
+        return f"Input {fmt_shape(shape)}" if isinstance(shape, list) else "Input"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        raise AssertionError("the Input layer is the forward argument, it has no expression")
+
+
+# -- convolution --------------------------------------------------------------------------------
+class ConvSpec(LayerSpec):
+    type = "Conv"
+    group = "convolution"
+    summary = (
+        "Slides learned filters over the input; each filter gives one output channel "
+        "(2-D on images, 1-D on sequences)."
+    )
+    params = (
+        ParamSpec(
+            "out_channels",
+            "int",
+            16,
+            "Number of filters (output channels).",
+            1,
+            65536,
+            required=True,
+        ),
+        ParamSpec("kernel_size", "size", 3, "Filter size f per spatial axis."),
+        ParamSpec("stride", "size", 1, "Step s between filter positions."),
+        ParamSpec(
+            "padding",
+            "padding",
+            0,
+            'Zeros p added on each side; "same" keeps the size (stride 1).',
+            0,
+            choices=("same", "valid"),
+        ),
+        ParamSpec("dilation", "size", 1, "Spacing between filter taps (atrous convolution)."),
+        ParamSpec(
+            "groups", "int", 1, "Split channels into groups (depthwise when = channels).", 1, 65536
+        ),
+        ParamSpec("bias", "bool", True, "Learn one bias per filter."),
+    )
+    has_weights = True
+
+    def _geometry(self, p: dict[str, Any], shape: Shape) -> tuple[tuple[int, ...], ...]:
+        return _conv_geometry(
+            _hashable(p["kernel_size"]),
+            _hashable(p["stride"]),
+            _hashable(p["padding"]),
+            _hashable(p["dilation"]),
+            len(shape) - 1,
+        )
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        shape = shapes[0]
+        _spatial(self, shape)
+        c_in, out_c, groups = shape[0], p["out_channels"], p["groups"]
+        if c_in % groups:
+            raise LayerProblem(
+                "bad-groups", f"groups {groups} does not divide the {c_in} input channels"
+            )
+        if out_c % groups:
+            raise LayerProblem(
+                "bad-groups", f"groups {groups} does not divide out_channels {out_c}"
+            )
+        k, s, pad, d = self._geometry(p, shape)
+        if p["padding"] == "same":
+            if any(x != 1 for x in s):
+                raise LayerProblem(
+                    "same-needs-stride-1",
+                    f'padding "same" needs stride 1, got stride {_fmt_axes(s)}',
+                    Fix(f"Set {lid}'s stride to 1", (SetParamEdit(lid, "stride", 1),)),
+                )
+            return (out_c, *shape[1:])
+        return (out_c, *_sliding_window(self, lid, shape[1:], k, s, pad, d))
+
+    def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        k = self._geometry(p, out)[0]
+        weights = out[0] * (shapes[0][0] // p["groups"]) * math.prod(k)
+        return weights + (out[0] if p["bias"] else 0)
+
+    def count_macs(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        k = self._geometry(p, out)[0]
+        return math.prod(out) * (shapes[0][0] // p["groups"]) * math.prod(k)
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        k, s, _, d = self._geometry(p, (0, *out[1:]))
+        return _pool_rf(k, s, d, rfs[0])
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        shape = shapes[0]
+        k, s, pad, d = self._geometry(p, shape)
+        if p["padding"] == "same":
+            lines = [f'padding "same" keeps the size: {fmt_shape(shape[1:])}']
+        else:
+            lines = _window_lines(shape[1:], k, s, pad, d, out[1:])
+        c_per_group = shape[0] // p["groups"]
+        taps = "*".join(str(x) for x in k) + f"*{c_per_group}"
+        n_params = self.count_params(p, shapes, out)
+        if p["bias"]:
+            lines.append(f"params: ({taps} + 1) * {out[0]} = {fmt_int(n_params)}")
+        else:
+            lines.append(f"params: {taps} * {out[0]} = {fmt_int(n_params)} (no bias)")
+        macs = self.count_macs(p, shapes, out)
+        lines.append(f"MACs: {fmt_shape(out)} outputs * {taps} = {fmt_int(macs)}")
+        return lines
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        k, s, pad = p.get("kernel_size"), p.get("stride"), p.get("padding")
+        ks = fmt_size(k) if isinstance(k, list) else f"{k}x{k}"
+        text = f"Conv {p.get('out_channels')}@{ks}"
+        text += f" s{_fmt_axes(s) if isinstance(s, list) else s}"
+        text += (
+            f" p{pad}"
+            if isinstance(pad, int)
+            else (f" p{_fmt_axes(pad)}" if isinstance(pad, list) else f" {pad}")
+        )
+        if p.get("dilation", 1) != 1:
+            text += f" d{p['dilation']}"
+        if p.get("groups", 1) != 1:
+            text += f" g{p['groups']}"
+        return text
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        shape = shapes[0]
+        n = len(shape) - 1
+        k, s, _, d = self._geometry(p, shape)
+        args = [str(shape[0]), str(p["out_channels"]), f"kernel_size={_code_axes(k)}"]
+        if any(x != 1 for x in s):
+            args.append(f"stride={_code_axes(s)}")
+        padding = p["padding"]
+        if isinstance(padding, str):
+            if padding == "same":
+                args.append('padding="same"')
+        elif any(_axes(padding, n, "padding")):
+            args.append(f"padding={_code_axes(_axes(padding, n, 'padding'))}")
+        if any(x != 1 for x in d):
+            args.append(f"dilation={_code_axes(d)}")
+        if p["groups"] != 1:
+            args.append(f"groups={p['groups']}")
+        if not p["bias"]:
+            args.append("bias=False")
+        return f"nn.Conv{_dim(n)}({', '.join(args)})"
+
+
+# -- pooling ------------------------------------------------------------------------------------
+class _WindowPoolSpec(LayerSpec):
+    group = "pooling"
+    torch_name: ClassVar[str]
+    params = (
+        ParamSpec("kernel_size", "size", 2, "Window size per spatial axis."),
+        ParamSpec("stride", "size", None, "Step between windows; empty means the kernel size."),
+        ParamSpec("padding", "padding", 0, "Padding on each side (at most half the kernel).", 0),
+    )
+
+    def _geometry(self, p: dict[str, Any], n: int) -> tuple[tuple[int, ...], ...]:
+        stride = p["stride"]
+        k, s, pad, _ = _conv_geometry(
+            _hashable(p["kernel_size"]),
+            _hashable(p["kernel_size"] if stride is None else stride),
+            _hashable(p["padding"]),
+            1,
+            n,
+        )
+        return k, s, pad
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        shape = shapes[0]
+        n = _spatial(self, shape)
+        if p["padding"] == "same":
+            raise LayerProblem("bad-param", f'{self.type} does not support padding "same"')
+        k, s, pad = self._geometry(p, n)
+        for ki, pi in zip(k, pad, strict=True):
+            if pi > ki // 2:
+                raise LayerProblem(
+                    "pool-padding-too-large",
+                    f"padding {pi} is more than half the kernel {ki} (at most {ki // 2})",
+                    Fix(
+                        f"Set {lid}'s padding to {ki // 2}",
+                        (SetParamEdit(lid, "padding", ki // 2),),
+                    ),
+                )
+        return (shape[0], *_sliding_window(self, lid, shape[1:], k, s, pad, (1,) * n))
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        n = len(out) - 1
+        k, s, _ = self._geometry(p, n)
+        return _pool_rf(k, s, (1,) * n, rfs[0])
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        n = len(out) - 1
+        k, s, pad = self._geometry(p, n)
+        lines = _window_lines(shapes[0][1:], k, s, pad, (1,) * n, out[1:])
+        lines.append(f"channels kept: {out[0]}; no parameters")
+        return lines
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        k, s, pad = p.get("kernel_size"), p.get("stride"), p.get("padding")
+        ks = fmt_size(k) if isinstance(k, list) else f"{k}x{k}"
+        stride = k if s is None else s
+        text = f"{self.type} {ks} s{_fmt_axes(stride) if isinstance(stride, list) else stride}"
+        if pad not in (0, "valid", None):
+            text += f" p{_fmt_axes(pad) if isinstance(pad, list) else pad}"
+        return text
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        n = len(shapes[0]) - 1
+        k, s, pad = self._geometry(p, n)
+        args = [_code_axes(k)]
+        if s != k:
+            args.append(f"stride={_code_axes(s)}")
+        if any(pad):
+            args.append(f"padding={_code_axes(pad)}")
+        return f"nn.{self.torch_name}{_dim(n)}({', '.join(args)})"
+
+
+class MaxPoolSpec(_WindowPoolSpec):
+    type = "MaxPool"
+    summary = (
+        "Keeps the largest value of each window: downsamples and adds a little shift tolerance."
+    )
+    torch_name = "MaxPool"
+
+
+class AvgPoolSpec(_WindowPoolSpec):
+    type = "AvgPool"
+    summary = "Averages each window: a smooth downsampling (padding zeros count in the average)."
+    torch_name = "AvgPool"
+
+
+class MinPoolSpec(_WindowPoolSpec):
+    type = "MinPool"
+    summary = "Keeps the smallest value of each window (computed as -maxpool(-x))."
+    torch_name = "MaxPool"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        # PyTorch has no min pooling; the minimum of a window is minus the maximum of its negation.
+        return f"-{call}(-{args[0]})"
+
+
+class _GlobalPoolSpec(LayerSpec):
+    group = "pooling"
+    torch_name: ClassVar[str]
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        _spatial(self, shapes[0])
+        return (shapes[0][0],)
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        return [f"{fmt_shape(shapes[0])} -> {out[0]}: one value per channel; no parameters"]
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.{self.torch_name}{_dim(len(shapes[0]) - 1)}(1)"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        return f"{call}({args[0]}).flatten(1)"
+
+
+class GlobalAvgPoolSpec(_GlobalPoolSpec):
+    type = "GlobalAvgPool"
+    summary = "Averages each channel over all positions: C x H x W -> C (the modern Flatten)."
+    torch_name = "AdaptiveAvgPool"
+
+
+class GlobalMaxPoolSpec(_GlobalPoolSpec):
+    type = "GlobalMaxPool"
+    summary = "Takes each channel's maximum over all positions: C x H x W -> C."
+    torch_name = "AdaptiveMaxPool"
+
+
+# -- dense --------------------------------------------------------------------------------------
+class DenseSpec(LayerSpec):
+    type = "Dense"
+    group = "dense"
+    summary = "Fully connected layer: every output is a weighted sum of all inputs (nn.Linear)."
+    params = (
+        ParamSpec("out_features", "int", 10, "Number of output units.", 1, 1 << 24, required=True),
+        ParamSpec("bias", "bool", True, "Learn one bias per output unit."),
+    )
+    has_weights = True
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        shape = shapes[0]
+        if len(shape) != 1:
+            kind = "image" if len(shape) == 3 else "sequence" if len(shape) == 2 else "tensor"
+            raise LayerProblem(
+                "dense-needs-vector",
+                f"Dense needs a vector input but gets the {kind} {fmt_shape(shape)}; "
+                "insert a Flatten (or a global pooling) before it",
+                Fix(
+                    f"Insert a Flatten before {lid}",
+                    (InsertLayerEdit(lid, 0, "Flatten", {}, "flatten"),),
+                ),
+            )
+        return (p["out_features"],)
+
+    def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        return shapes[0][0] * out[0] + (out[0] if p["bias"] else 0)
+
+    def count_macs(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        return shapes[0][0] * out[0]
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        n_in, n_out = shapes[0][0], out[0]
+        total = fmt_int(self.count_params(p, shapes, out))
+        params = f"({n_in} + 1) * {n_out} = {total}" if p["bias"] else f"{n_in} * {n_out} = {total}"
+        return [f"params: {params}", f"MACs: {n_in} * {n_out} = {fmt_int(n_in * n_out)}"]
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"Dense {p.get('out_features')}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        bias = "" if p["bias"] else ", bias=False"
+        return f"nn.Linear({shapes[0][0]}, {p['out_features']}{bias})"
+
+
+# -- reshape ------------------------------------------------------------------------------------
+class FlattenSpec(LayerSpec):
+    type = "Flatten"
+    group = "reshape"
+    summary = "Unrolls all axes into one vector (C x H x W -> C*H*W) so a Dense layer can follow."
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        return (math.prod(shapes[0]),)
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        return [f"{'*'.join(map(str, shapes[0]))} = {fmt_int(out[0])} values"]
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return "nn.Flatten()"
+
+
+# -- regularization -----------------------------------------------------------------------------
+class DropoutSpec(LayerSpec):
+    type = "Dropout"
+    group = "regularization"
+    summary = (
+        "While training, zeroes each value with probability p (and scales the rest by 1/(1-p))."
+    )
+    params = (ParamSpec("p", "float", 0.5, "Probability of dropping a value.", 0.0, 1.0),)
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"Dropout {p.get('p')}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.Dropout(p={float(p['p'])!r})"
+
+
+class BatchNormSpec(LayerSpec):
+    type = "BatchNorm"
+    group = "regularization"
+    summary = "Normalizes each channel over the batch, then scales and shifts it (gamma, beta)."
+    params = (
+        ParamSpec(
+            "eps", "float", 1e-5, "Added to the variance for numerical stability.", 1e-12, 1.0
+        ),
+        ParamSpec(
+            "momentum",
+            "float",
+            0.1,
+            "Weight of the newest batch in the running statistics.",
+            0.0,
+            1.0,
+        ),
+    )
+    has_weights = True
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        if len(shapes[0]) > 3:
+            raise LayerProblem(
+                "bad-rank", f"BatchNorm needs at most 3 axes, got {fmt_shape(shapes[0])}"
+            )
+        return shapes[0]
+
+    def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        return 2 * out[0]
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        return [
+            f"params: 2 * {out[0]} = {fmt_int(2 * out[0])} (gamma and beta per channel; "
+            "the running mean and variance are buffers, not parameters)"
+        ]
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        dim = "2d" if len(shapes[0]) == 3 else "1d"
+        args = [str(shapes[0][0])]
+        if p["eps"] != 1e-5:
+            args.append(f"eps={float(p['eps'])!r}")
+        if p["momentum"] != 0.1:
+            args.append(f"momentum={float(p['momentum'])!r}")
+        return f"nn.BatchNorm{dim}({', '.join(args)})"
+
+
+# -- activations --------------------------------------------------------------------------------
+class _ActivationSpec(LayerSpec):
+    group = "activation"
+    torch_name: ClassVar[str]
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.{self.torch_name}()"
+
+
+class ReLUSpec(_ActivationSpec):
+    type = "ReLU"
+    summary = "max(0, x): passes positives, zeroes negatives."
+    torch_name = "ReLU"
+
+
+class SigmoidSpec(_ActivationSpec):
+    type = "Sigmoid"
+    summary = "1 / (1 + e^-x): squashes to (0, 1)."
+    torch_name = "Sigmoid"
+
+
+class TanhSpec(_ActivationSpec):
+    type = "Tanh"
+    summary = "tanh(x): squashes to (-1, 1), zero-centred."
+    torch_name = "Tanh"
+
+
+class GELUSpec(_ActivationSpec):
+    type = "GELU"
+    summary = "x * Phi(x): a smooth ReLU used by transformers."
+    torch_name = "GELU"
+
+
+class LeakyReLUSpec(_ActivationSpec):
+    type = "LeakyReLU"
+    summary = "x for positives, a small slope times x for negatives (no dead units)."
+    params = (ParamSpec("negative_slope", "float", 0.01, "Slope for negative inputs.", 0.0, 10.0),)
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"LeakyReLU {p.get('negative_slope')}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.LeakyReLU(negative_slope={float(p['negative_slope'])!r})"
+
+
+class ELUSpec(_ActivationSpec):
+    type = "ELU"
+    summary = "x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred."
+    params = (
+        ParamSpec("alpha", "float", 1.0, "Saturation value for negative inputs.", 0.0, 100.0),
+    )
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"ELU {p.get('alpha')}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.ELU(alpha={float(p['alpha'])!r})"
+
+
+class SoftmaxSpec(_ActivationSpec):
+    type = "Softmax"
+    summary = "e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1."
+    params = (
+        ParamSpec(
+            "dim", "axis", 0, "Axis to normalize (0 = features of a vector, channels of an image)."
+        ),
+    )
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        problem = _axis_problem("dim", p["dim"], len(shapes[0]))
+        if problem:
+            raise problem
+        return shapes[0]
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.Softmax(dim={_torch_dim(p['dim'])})"
+
+
+# -- merge --------------------------------------------------------------------------------------
+class AddSpec(LayerSpec):
+    type = "Add"
+    group = "merge"
+    summary = (
+        "Adds its inputs elementwise (a ResNet skip connection); all must have the same shape."
+    )
+    min_inputs = 2
+    max_inputs = None
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        first = shapes[0]
+        if all(s == first for s in shapes):
+            return first
+        listing = ", ".join(
+            f"{i} gives {fmt_shape(s)}" for i, s in zip(inputs, shapes, strict=True)
+        )
+        raise LayerProblem(
+            "add-shape-mismatch",
+            f"inputs must have the same shape: {listing}",
+            self._fix(lid, shapes),
+        )
+
+    @staticmethod
+    def _fix(lid: str, shapes: list[Shape]) -> Fix | None:
+        """A 1x1 Conv (strided where the sizes shrink by a whole factor) on each odd input."""
+        for target in shapes:
+            edits = []
+            for slot, shape in enumerate(shapes):
+                if shape == target:
+                    continue
+                if len(shape) != len(target) or len(shape) < 2:
+                    break
+                ratios = {
+                    n // t for n, t in zip(shape[1:], target[1:], strict=True) if t and n % t == 0
+                }
+                if len(ratios) != 1 or any(
+                    n % t for n, t in zip(shape[1:], target[1:], strict=True)
+                ):
+                    break
+                stride = ratios.pop()
+                params: dict[str, Any] = {"out_channels": target[0], "kernel_size": 1}
+                if stride != 1:
+                    params["stride"] = stride
+                edits.append(InsertLayerEdit(lid, slot, "Conv", params, "proj"))
+            else:
+                if edits:
+                    return Fix(
+                        f"Add a 1x1 Conv to match {fmt_shape(target)} before {lid}", tuple(edits)
+                    )
+        return None
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        known = [r for r in rfs if r is not None]
+        if len(out) < 2 or not known:
+            return None
+        return (
+            tuple(max(axis) for axis in zip(*(r[0] for r in known), strict=True)),
+            tuple(max(axis) for axis in zip(*(r[1] for r in known), strict=True)),
+        )
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        return " + ".join(args)
+
+
+class ConcatSpec(AddSpec):
+    type = "Concat"
+    summary = (
+        "Stacks its inputs along one axis (channels by default), as Inception branches are joined."
+    )
+    params = (ParamSpec("dim", "axis", 0, "Axis to join along (0 = channels)."),)
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        rank = len(shapes[0])
+        dim = p["dim"]
+        problem = _axis_problem("dim", dim, rank)
+        if problem:
+            raise problem
+        axis = dim % rank
+        first = shapes[0]
+        for shape in shapes:
+            if len(shape) != rank or any(
+                a != b for i, (a, b) in enumerate(zip(shape, first)) if i != axis
+            ):
+                listing = ", ".join(
+                    f"{i} gives {fmt_shape(s)}" for i, s in zip(inputs, shapes, strict=True)
+                )
+                raise LayerProblem(
+                    "concat-shape-mismatch",
+                    f"inputs must match on every axis but axis {dim}: {listing}",
+                )
+        return (*first[:axis], sum(s[axis] for s in shapes), *first[axis + 1 :])
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        axis = p["dim"] % len(out)
+        parts = " + ".join(str(s[axis]) for s in shapes)
+        return [f"axis {p['dim']}: {parts} = {out[axis]}"]
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return "Concat" if p.get("dim", 0) == 0 else f"Concat dim {p.get('dim')}"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        return f"torch.cat([{', '.join(args)}], dim={_torch_dim(p['dim'])})"
+
+
+SPECS: dict[str, LayerSpec] = {
+    spec.type: spec
+    for spec in (
+        InputSpec(),
+        ConvSpec(),
+        MaxPoolSpec(),
+        AvgPoolSpec(),
+        MinPoolSpec(),
+        GlobalAvgPoolSpec(),
+        GlobalMaxPoolSpec(),
+        DenseSpec(),
+        FlattenSpec(),
+        DropoutSpec(),
+        BatchNormSpec(),
+        ReLUSpec(),
+        LeakyReLUSpec(),
+        ELUSpec(),
+        GELUSpec(),
+        SigmoidSpec(),
+        TanhSpec(),
+        SoftmaxSpec(),
+        AddSpec(),
+        ConcatSpec(),
+    )
+}
+"""Every layer type by name, in palette order."""
+
+
+def get_spec(type_name: str) -> LayerSpec | None:
+    """The spec of a layer type, or None for an unknown type."""
+    return SPECS.get(type_name)
+
+
+def normalize_params(spec: LayerSpec, params: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Fill defaults and check every value; returns (full params, problems in words)."""
+    if not params and not spec.required:
+        return spec.defaults, []  # shared: callers read resolved params, never write them
+    full = dict(spec.defaults)
+    problems: list[str] = []
+    pmap = spec.param_map
+    for name, value in params.items():
+        ps = pmap.get(name)
+        if ps is None:
+            known = ", ".join(pmap) or "none"
+            problems.append(f"unknown parameter {name!r} (known: {known})")
+            continue
+        if value is None and ps.default is None:
+            continue
+        problem = ps.problem(value)
+        if problem:
+            problems.append(problem)
+        else:
+            full[name] = value
+    for name in spec.required:
+        if name not in params:
+            problems.append(f"{name} is required")
+    return full, problems

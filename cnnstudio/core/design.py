@@ -1,0 +1,257 @@
+"""The design graph: layers, their connections, and the events that announce every change.
+
+`Design` is the model the canvas presents. Its mutators are low-level and emit one
+`DesignEvent` each; user edits go through `cnnstudio.core.commands` so they can be undone.
+Listeners (the canvas, the summary, the autosaver) subscribe and never edit on their own.
+"""
+
+from __future__ import annotations
+
+import copy
+import keyword
+import re
+from collections.abc import Callable, Container, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+# Names that an id cannot take because exported code would break: Python keywords, the names the
+# generated module itself uses, and attributes every torch nn.Module already has.
+RESERVED_IDS = frozenset(keyword.kwlist) | {
+    "self", "torch", "nn", "super", "None", "True", "False", "T_destination", "add_module",
+    "apply", "bfloat16", "buffers", "call_super_init", "children", "compile", "cpu", "cuda",
+    "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
+    "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict",
+    "modules", "mtia", "named_buffers", "named_children", "named_modules", "named_parameters",
+    "parameters", "register_backward_hook", "register_buffer", "register_forward_hook",
+    "register_forward_pre_hook", "register_full_backward_hook", "register_module",
+    "register_parameter", "requires_grad_", "set_extra_state", "share_memory", "state_dict",
+    "to", "to_empty", "train", "training", "type", "xpu", "zero_grad",
+}  # fmt: skip
+
+EventKind = Literal[
+    "layer_added",
+    "layer_removed",
+    "layer_renamed",
+    "param_changed",
+    "inputs_changed",
+    "layer_moved",
+    "layer_changed",
+    "design_changed",
+    "design_reset",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DesignEvent:
+    """One change of the design. ``layer`` is the id concerned (None for design-wide changes)."""
+
+    kind: EventKind
+    layer: str | None = None
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class Layer:
+    """One block of the design, exactly as the file stores it (params hold only explicit values)."""
+
+    id: str
+    type: str
+    inputs: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    frozen: bool = False
+    label: str | None = None
+    pos: tuple[float, float] | None = None
+    # The analysis' memo of this layer's last result, checked by equality before reuse, so it
+    # is never stale even when params are changed in place. Not part of the file.
+    memo: Any = field(default=None, repr=False, compare=False)
+
+    def copy(self) -> Layer:
+        """A deep copy (params may hold lists)."""
+        return Layer(
+            self.id,
+            self.type,
+            list(self.inputs),
+            copy.deepcopy(self.params),
+            self.frozen,
+            self.label,
+            self.pos,
+        )
+
+
+Listener = Callable[[DesignEvent], None]
+
+
+def unique_id(prefix: str, taken: Container[str]) -> str:
+    """A fresh id ``prefix1``, ``prefix2``... (``prefix`` itself if it ends in a digit and is free)."""
+    base = re.sub(r"[^A-Za-z0-9_]", "_", prefix).lower() or "layer"
+    if not ID_PATTERN.match(base):
+        base = "l_" + base
+    if base in RESERVED_IDS:
+        base += "_"
+    if base[-1].isdigit() and base not in taken:
+        return base
+    base = base.rstrip("0123456789") or base
+    n = 1
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+_MISSING: Any = object()
+
+
+class Design:
+    """A network design: named, ordered layers plus the optional output id and training settings."""
+
+    def __init__(
+        self,
+        layers: Iterable[Layer] = (),
+        name: str = "Untitled",
+        output: str | None = None,
+        training: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.output = output
+        self.training: dict[str, Any] | None = training
+        self._layers: dict[str, Layer] = {}
+        for layer in layers:
+            self._layers[layer.id] = layer
+        self._listeners: list[Listener] = []
+        self.revision = 0
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def layers(self) -> dict[str, Layer]:
+        """Layers by id, in document order. Read it; change it only through the mutators."""
+        return self._layers
+
+    def __contains__(self, layer_id: object) -> bool:
+        return layer_id in self._layers
+
+    def __getitem__(self, layer_id: str) -> Layer:
+        return self._layers[layer_id]
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self._layers.values())
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def index_of(self, layer_id: str) -> int:
+        """Position of a layer in document order."""
+        return list(self._layers).index(layer_id)
+
+    def consumers(self, layer_id: str) -> list[str]:
+        """Ids of the layers that take ``layer_id`` as an input."""
+        return [lay.id for lay in self._layers.values() if layer_id in lay.inputs]
+
+    def unique_id(self, prefix: str) -> str:
+        """A fresh id for a new layer (see `unique_id`)."""
+        return unique_id(prefix, self._layers)
+
+    def clone(self) -> Design:
+        """An independent copy without listeners."""
+        return Design(
+            (lay.copy() for lay in self._layers.values()),
+            self.name,
+            self.output,
+            copy.deepcopy(self.training),
+        )
+
+    # -- events -------------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` after every change; returns a function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _emit(self, kind: EventKind, layer: str | None = None, detail: str | None = None) -> None:
+        self.revision += 1
+        event = DesignEvent(kind, layer, detail)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # -- low-level mutators (commands call these; each emits one event) -----------------------
+    def add_layer(self, layer: Layer, index: int | None = None) -> None:
+        """Insert ``layer`` at ``index`` of the document order (the end by default)."""
+        if layer.id in self._layers:
+            raise ValueError(f"a layer with id {layer.id!r} already exists")
+        if index is None or index >= len(self._layers):
+            self._layers[layer.id] = layer
+        else:
+            items = list(self._layers.items())
+            items.insert(index, (layer.id, layer))
+            self._layers = dict(items)
+        self._emit("layer_added", layer.id)
+
+    def remove_layer(self, layer_id: str) -> tuple[Layer, int]:
+        """Remove a layer (its consumers keep their dangling references); returns it and its index."""
+        index = self.index_of(layer_id)
+        layer = self._layers.pop(layer_id)
+        self._emit("layer_removed", layer_id)
+        return layer, index
+
+    def set_param(self, layer_id: str, name: str, value: Any = _MISSING) -> None:
+        """Set a parameter, or remove it (back to its default) when ``value`` is omitted."""
+        params = self._layers[layer_id].params
+        if value is _MISSING:
+            params.pop(name, None)
+        else:
+            params[name] = copy.deepcopy(value)
+        self._emit("param_changed", layer_id, name)
+
+    def set_inputs(self, layer_id: str, inputs: list[str]) -> None:
+        """Replace the ordered input list of a layer."""
+        self._layers[layer_id].inputs = list(inputs)
+        self._emit("inputs_changed", layer_id)
+
+    def set_pos(self, layer_id: str, pos: tuple[float, float] | None) -> None:
+        """Move a block on the canvas."""
+        self._layers[layer_id].pos = pos
+        self._emit("layer_moved", layer_id)
+
+    def set_frozen(self, layer_id: str, frozen: bool) -> None:
+        """Freeze (exclude from training) or unfreeze a layer."""
+        self._layers[layer_id].frozen = frozen
+        self._emit("layer_changed", layer_id, "frozen")
+
+    def set_label(self, layer_id: str, label: str | None) -> None:
+        """Change the display label of a block."""
+        self._layers[layer_id].label = label
+        self._emit("layer_changed", layer_id, "label")
+
+    def rename(self, old: str, new: str) -> None:
+        """Give a layer a new id; inputs and the output that name it follow."""
+        if new in self._layers:
+            raise ValueError(f"a layer with id {new!r} already exists")
+        items = []
+        for lid, layer in self._layers.items():
+            if lid == old:
+                layer.id = new
+                lid = new
+            layer.inputs = [new if i == old else i for i in layer.inputs]
+            items.append((lid, layer))
+        self._layers = dict(items)
+        if self.output == old:
+            self.output = new
+        self._emit("layer_renamed", new, old)
+
+    def set_meta(
+        self, *, name: Any = _MISSING, output: Any = _MISSING, training: Any = _MISSING
+    ) -> None:
+        """Change the design's name, output id or training settings."""
+        if name is not _MISSING:
+            self.name = name
+        if output is not _MISSING:
+            self.output = output
+        if training is not _MISSING:
+            self.training = copy.deepcopy(training)
+        self._emit("design_changed")
+
+    def replace_with(self, other: Design) -> None:
+        """Take over the content of ``other`` (New, Open, revert), keeping the listeners."""
+        self.name, self.output = other.name, other.output
+        self.training = copy.deepcopy(other.training)
+        self._layers = {lay.id: lay.copy() for lay in other}
+        self._emit("design_reset")

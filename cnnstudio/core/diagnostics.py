@@ -1,0 +1,70 @@
+"""Diagnostics (errors and warnings) of the analysis, and the one-click fixes they may carry.
+
+A fix is plain data: a list of edits that `cnnstudio.core.commands.fix_command` turns into one
+undoable command, so the canvas applies it exactly like any other edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, slots=True)
+class SetParamEdit:
+    """Set ``layer.params[name] = value``."""
+
+    layer: str
+    name: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class InsertLayerEdit:
+    """Insert a new layer between ``consumer.inputs[slot]`` and ``consumer``."""
+
+    consumer: str
+    slot: int
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+    id_hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RenameEdit:
+    """Give ``layer`` the id ``new_id`` (references to it follow)."""
+
+    layer: str
+    new_id: str
+
+
+Edit = SetParamEdit | InsertLayerEdit | RenameEdit
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A suggested repair: a label for the button and the edits it performs."""
+
+    label: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem: a stable ``code``, a message naming the layer and numbers, an optional fix."""
+
+    code: str
+    message: str
+    layer: str | None = None
+    fix: Fix | None = None
+    severity: Literal["error", "warning"] = "error"
+
+
+class LayerProblem(Exception):
+    """Raised by a layer spec when its inputs or parameters break a rule."""
+
+    def __init__(self, code: str, message: str, fix: Fix | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fix = fix

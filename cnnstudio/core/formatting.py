@@ -1,0 +1,45 @@
+"""Numbers and shapes formatted for people: thousands separators, k/M suffixes, ``6x28x28``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def fmt_int(n: int) -> str:
+    """``61706`` -> ``61,706``."""
+    return f"{n:,}"
+
+
+def fmt_compact(n: float) -> str:
+    """``48120`` -> ``48.1 k``, ``11689512`` -> ``11.7 M``, small numbers as they are."""
+    a = abs(n)
+    if a < 1000:
+        return f"{n:g}" if isinstance(n, float) else str(n)
+    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if a >= div:
+            value = n / div
+            text = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
+            return f"{text.removesuffix('.0')} {suffix}"
+    return str(n)  # unreachable, keeps type checkers calm
+
+
+def fmt_shape(shape: Sequence[int] | None) -> str:
+    """``(6, 28, 28)`` -> ``6x28x28``; ``None`` (unknown) -> ``?``."""
+    if shape is None:
+        return "?"
+    return "x".join(str(d) for d in shape)
+
+
+def fmt_bytes(n: int) -> str:
+    """Bytes in B, KB, MB or GB (powers of 1000, as model sizes are usually quoted)."""
+    if n < 1000:
+        return f"{n} B"
+    for div, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+        if n >= div:
+            return f"{n / div:.2f} {suffix}"
+    return f"{n} B"
+
+
+def fmt_size(values: Sequence[int]) -> str:
+    """A per-axis size as the textbook writes it: ``(5, 5)`` -> ``5x5``, ``(3,)`` -> ``3``."""
+    return "x".join(str(v) for v in values)

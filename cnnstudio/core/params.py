@@ -1,0 +1,89 @@
+"""Parameter specifications: the typed, ranged, documented fields of a layer type.
+
+The inspector builds its form from these, the analysis validates with them, and the file
+writer orders keys by them, so a parameter is described exactly once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ParamKind = Literal["int", "float", "bool", "size", "padding", "shape", "axis"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """One parameter of a layer type.
+
+    Kinds: ``int``; ``float``; ``bool``; ``size`` (a positive int for every spatial axis, or a
+    list with one per axis); ``padding`` (like ``size`` but 0 allowed, or one of ``choices``);
+    ``shape`` (a list of 1 to 3 positive ints); ``axis`` (an int, negative counts from the end).
+    """
+
+    name: str
+    kind: ParamKind
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable, in words, or ``None`` when it is."""
+        kind = self.kind
+        if kind == "int" or kind == "axis":
+            if type(value) is not int:
+                return f"{self.name} must be an integer, got {_show(value)}"
+            return self._range_problem(value)
+        if kind == "float":
+            if type(value) not in (int, float) or not math.isfinite(value):
+                return f"{self.name} must be a number, got {_show(value)}"
+            return self._range_problem(value)
+        if kind == "bool":
+            if type(value) is not bool:
+                return f"{self.name} must be true or false, got {_show(value)}"
+            return None
+        if kind == "padding" and isinstance(value, str):
+            if value in self.choices:
+                return None
+            options = " or ".join(f'"{c}"' for c in self.choices)
+            return (
+                f"{self.name} must be an integer, a list of integers, {options}, got {_show(value)}"
+            )
+        if kind in ("size", "padding", "shape"):
+            lowest = int(self.minimum if self.minimum is not None else 1)
+            what = "a positive integer" if lowest >= 1 else "an integer of at least 0"
+            if type(value) is int:
+                if kind == "shape":
+                    return f"{self.name} must be a list like [1, 28, 28], got {_show(value)}"
+                return None if value >= lowest else f"{self.name} must be {what}, got {value}"
+            if isinstance(value, list) and value and all(type(v) is int for v in value):
+                if kind == "shape" and len(value) > 3:
+                    return (
+                        f"{self.name} must have 1 to 3 axes ([F], [C, L] or [C, H, W]), got {value}"
+                    )
+                if all(v >= lowest for v in value):
+                    return None
+                return f"{self.name} must hold only values of at least {lowest}, got {value}"
+            return f"{self.name} must be {what} or a list of them, got {_show(value)}"
+        return None  # pragma: no cover - every kind is handled above
+
+    def _range_problem(self, value: float) -> str | None:
+        lo, hi = self.minimum, self.maximum
+        if lo is not None and value < lo:
+            if hi is not None:
+                return f"{self.name} must be between {lo:g} and {hi:g}, got {value:g}"
+            return f"{self.name} must be at least {lo:g}, got {value:g}"
+        if hi is not None and value > hi:
+            if lo is not None:
+                return f"{self.name} must be between {lo:g} and {hi:g}, got {value:g}"
+            return f"{self.name} must be at most {hi:g}, got {value:g}"
+        return None
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 30 else text[:27] + "..."

@@ -1,0 +1,1 @@
+"""The torch side of cnnstudio: building modules, exporting, datasets and training."""

@@ -1,0 +1,195 @@
+"""Training checkpoints: atomic save and validated load of weights, optimizer state and history.
+
+A checkpoint is one ``torch.save`` file whose content loads with ``torch.load(weights_only=True)``:
+tensors plus plain dicts, lists, strings and numbers. The design, the settings and the history are
+stored as JSON-able data (no numpy, no custom classes) so that old files stay readable when the
+code changes. Writing goes to a temporary file in the same folder that replaces the target only
+once it is complete, so a crash or a full disk never leaves a half-written checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+__all__ = [
+    "CHECKPOINT_FORMAT",
+    "Checkpoint",
+    "CheckpointError",
+    "load_checkpoint",
+    "save_checkpoint",
+]
+
+CHECKPOINT_FORMAT = "cnnstudio-checkpoint"
+CHECKPOINT_VERSION = 1
+
+
+class CheckpointError(ValueError):
+    """A checkpoint cannot be read or written; ``str(err)`` is one line naming the file."""
+
+
+@dataclass
+class Checkpoint:
+    """The content of a checkpoint file (tensors on the CPU)."""
+
+    design: dict[str, Any]
+    model_state: dict[str, torch.Tensor]
+    optimizer_state: dict[str, Any] | None
+    history: list[dict[str, Any]]
+    settings: dict[str, Any]
+    epoch: int
+    #: Facts for preprocessing new images: dataset name, class names, mean, std, input shape.
+    dataset: dict[str, Any] = field(default_factory=dict)
+    #: state_dict of the best epoch, when the writer chose to include it.
+    best_state: dict[str, torch.Tensor] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    version: int = CHECKPOINT_VERSION
+
+
+def _plain(value: Any, what: str) -> Any:
+    """A JSON round trip: turns tuples into lists, numpy scalars/arrays into Python values."""
+
+    def default(obj: Any) -> Any:
+        if hasattr(obj, "tolist"):
+            return obj.tolist()
+        if isinstance(obj, os.PathLike):
+            return os.fspath(obj)
+        raise TypeError(f"{what} holds a {type(obj).__name__}, which is not plain data")
+
+    return json.loads(json.dumps(value, default=default, allow_nan=True))
+
+
+def _cpu_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v) for k, v in state.items()}
+
+
+def _cpu_tree(obj: Any) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().cpu()
+    if isinstance(obj, Mapping):
+        return {k: _cpu_tree(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_cpu_tree(v) for v in obj)
+    return obj
+
+
+def save_checkpoint(
+    path: str | os.PathLike[str],
+    *,
+    design: Mapping[str, Any],
+    model_state: Mapping[str, torch.Tensor],
+    optimizer_state: Mapping[str, Any] | None,
+    history: Sequence[Mapping[str, Any]],
+    settings: Mapping[str, Any],
+    epoch: int,
+    dataset: Mapping[str, Any] | None = None,
+    best_state: Mapping[str, torch.Tensor] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Write a checkpoint atomically (temp file, fsync, ``os.replace``).
+
+    ``epoch`` is the number of completed epochs the weights belong to. Raises
+    :class:`CheckpointError` when the data is not plain or the file cannot be written; the
+    target file is then untouched.
+    """
+    target = Path(path)
+    try:
+        payload = {
+            "format": CHECKPOINT_FORMAT,
+            "version": CHECKPOINT_VERSION,
+            "epoch": int(epoch),
+            "design": _plain(dict(design), "the design"),
+            "settings": _plain(dict(settings), "the settings"),
+            "history": _plain([dict(h) for h in history], "the history"),
+            "dataset": _plain(dict(dataset or {}), "the dataset facts"),
+            "extra": _plain(dict(extra or {}), "the extra data"),
+            "model_state": _cpu_state(model_state),
+            "optimizer_state": _cpu_tree(dict(optimizer_state)) if optimizer_state else None,
+            "best_state": _cpu_state(best_state) if best_state is not None else None,
+        }
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
+
+    tmp_name: str | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            torch.save(payload, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, target)
+        tmp_name = None
+        _fsync_dir(target.parent)
+    except (OSError, RuntimeError, pickle.PicklingError) as exc:
+        raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
+    finally:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX; directories cannot be opened so on Windows.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
+    """Read a checkpoint written by :func:`save_checkpoint` (``weights_only`` loading, CPU)."""
+    source = Path(path)
+    try:
+        raw = torch.load(source, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise CheckpointError(f"checkpoint {source} does not exist") from None
+    except (
+        OSError,
+        RuntimeError,
+        EOFError,
+        ValueError,
+        pickle.UnpicklingError,
+        zipfile.BadZipFile,
+    ) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"checkpoint {source} is unreadable or corrupt: {reason}") from None
+    if not isinstance(raw, dict) or raw.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"{source} is not a cnnstudio checkpoint")
+    version = raw.get("version")
+    if not isinstance(version, int) or version > CHECKPOINT_VERSION:
+        raise CheckpointError(
+            f"checkpoint {source} has format version {version}: update cnnstudio to read it"
+        )
+    try:
+        checkpoint = Checkpoint(
+            design=dict(raw["design"]),
+            model_state=dict(raw["model_state"]),
+            optimizer_state=dict(raw["optimizer_state"]) if raw["optimizer_state"] else None,
+            history=[dict(h) for h in raw["history"]],
+            settings=dict(raw["settings"]),
+            epoch=int(raw["epoch"]),
+            dataset=dict(raw.get("dataset") or {}),
+            best_state=dict(raw["best_state"]) if raw.get("best_state") else None,
+            extra=dict(raw.get("extra") or {}),
+            version=version,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"checkpoint {source} is incomplete: missing or bad {exc}") from None
+    if not all(isinstance(v, torch.Tensor) for v in checkpoint.model_state.values()):
+        raise CheckpointError(f"checkpoint {source} is incomplete: model_state holds non-tensors")
+    return checkpoint

@@ -1,0 +1,502 @@
+"""Datasets for training: load, fit to the design's Input shape, normalize and split.
+
+Every dataset ends up as four float tensors held in memory (train/val images and labels), already
+resized, channel-converted and normalized, so the trainer only indexes tensors per batch. The same
+preprocessing is exposed for single images through :func:`preprocess_image` so predictions see
+exactly what training saw. Qt-free; torchvision is used for ImageFolder and downloads only.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import math
+import os
+import pickle
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = [
+    "BUILTIN_DATASETS",
+    "Augmenter",
+    "DatasetBundle",
+    "DatasetError",
+    "check_classes",
+    "default_data_dir",
+    "fit_images",
+    "load_dataset",
+    "make_augmenter",
+    "preprocess_image",
+]
+
+#: Names accepted by :func:`load_dataset` besides a folder path.
+BUILTIN_DATASETS: tuple[str, ...] = ("digits", "mnist", "fashion-mnist", "cifar10")
+
+# Luminance weights (ITU-R BT.601, the ones PIL uses for "L") for RGB -> gray.
+_LUMA = (0.299, 0.587, 0.114)
+
+_FASHION_CLASSES = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
+_CIFAR_CLASSES = [
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+]
+_CIFAR_FILES = [f"data_batch_{i}" for i in range(1, 6)]
+
+
+class DatasetError(ValueError):
+    """A user-facing data problem; ``str(err)`` is one line that says what to do."""
+
+
+@dataclass
+class DatasetBundle:
+    """A dataset fitted to one Input shape and split into training and validation tensors.
+
+    ``train_x``/``val_x`` are float32 ``N x C x H x W`` tensors, already normalized with
+    ``mean``/``std`` (per channel, computed on the training split); ``train_y``/``val_y`` are
+    int64 class indices.
+    """
+
+    name: str
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    val_x: torch.Tensor
+    val_y: torch.Tensor
+    class_names: list[str]
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    input_shape: tuple[int, int, int] = (1, 8, 8)
+    #: Whether a horizontal flip keeps the meaning of an image (not for digits or letters).
+    flip_ok: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    def to(self, device: torch.device | str) -> DatasetBundle:
+        """Move the tensors to ``device`` in place (a no-op when already there); returns self."""
+        self.train_x = self.train_x.to(device)
+        self.train_y = self.train_y.to(device)
+        self.val_x = self.val_x.to(device)
+        self.val_y = self.val_y.to(device)
+        return self
+
+    def stats(self) -> dict[str, Any]:
+        """Plain, JSON-able facts needed to preprocess new images the same way (for checkpoints)."""
+        return {
+            "name": self.name,
+            "class_names": list(self.class_names),
+            "mean": list(self.mean),
+            "std": list(self.std),
+            "input_shape": list(self.input_shape),
+        }
+
+
+def default_data_dir() -> Path:
+    """The folder for downloaded datasets: ``$CNNSTUDIO_DATA`` or ``~/.cache/cnnstudio/data``."""
+    env = os.environ.get("CNNSTUDIO_DATA")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".cache" / "cnnstudio" / "data"
+
+
+def check_classes(
+    num_outputs: int, num_classes: int, output_layer_id: str, *, dataset: str = "the dataset"
+) -> None:
+    """Raise :class:`DatasetError` unless the output layer gives one score per class."""
+    if num_outputs != num_classes:
+        raise DatasetError(
+            f"{output_layer_id} gives {num_outputs} outputs but {dataset} has {num_classes} "
+            f"classes: set {output_layer_id}'s out_features to {num_classes}"
+        )
+
+
+def _image_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
+    shape = tuple(int(s) for s in input_shape)
+    if len(shape) != 3:
+        pretty = " x ".join(str(s) for s in shape) or "()"
+        raise DatasetError(
+            f"image datasets need a C x H x W input, but the design's Input is {pretty}: "
+            "set the Input shape to channels x height x width"
+        )
+    c, h, w = shape
+    if c not in (1, 3) or h < 1 or w < 1:
+        raise DatasetError(
+            f"image datasets need 1 (gray) or 3 (RGB) input channels and a positive size, "
+            f"but the design's Input is {c} x {h} x {w}"
+        )
+    return c, h, w
+
+
+# --------------------------------------------------------------------------- preprocessing
+
+
+def fit_images(x: torch.Tensor, input_shape: Sequence[int]) -> torch.Tensor:
+    """Resize and channel-convert ``N x C0 x H0 x W0`` float images in [0, 1] to ``input_shape``.
+
+    This is the one place the geometry/colour preprocessing lives, shared by dataset loading and
+    :func:`preprocess_image`, so training and prediction cannot drift apart.
+    """
+    c, h, w = _image_shape(input_shape)
+    x = x.float()
+    if x.shape[1] == 4:  # RGBA: the alpha channel carries no class information
+        x = x[:, :3]
+    if tuple(x.shape[-2:]) != (h, w):
+        # antialias matters when shrinking (e.g. CIFAR 32 -> 16); it is a no-op when enlarging.
+        x = F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False, antialias=True)
+        x = x.clamp_(0.0, 1.0)
+    c0 = x.shape[1]
+    if c0 == c:
+        return x.contiguous()
+    if c0 == 1:
+        return x.repeat(1, c, 1, 1)
+    if c0 == 3 and c == 1:
+        weights = torch.tensor(_LUMA, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+        return (x * weights).sum(dim=1, keepdim=True)
+    raise DatasetError(f"cannot convert {c0}-channel images to the design's {c} channels")
+
+
+def _normalize_(x: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
+    m = torch.tensor(mean, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+    s = torch.tensor(std, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+    return x.sub_(m).div_(s)
+
+
+def _stats_of(stats: DatasetBundle | Mapping[str, Any] | tuple[Any, Any]) -> tuple[Any, Any]:
+    if isinstance(stats, DatasetBundle):
+        return stats.mean, stats.std
+    if isinstance(stats, Mapping):
+        return stats["mean"], stats["std"]
+    mean, std = stats
+    return mean, std
+
+
+def _pil_to_tensor(image: Image.Image, channels: int) -> torch.Tensor:
+    """A PIL image as a ``1 x C0 x H x W`` float tensor in [0, 1] (gray stays 1 channel)."""
+    # Colour images always go through RGB and fit_images' float luminance (not PIL's rounded
+    # "L"), so a gray design sees the same numbers here as in dataset loading.
+    del channels
+    mode = "L" if image.mode in ("1", "L", "LA", "P;L") else "RGB"
+    if image.mode in ("I", "I;16", "F"):
+        arr = np.asarray(image, dtype=np.float32)
+        top = float(arr.max()) if arr.size else 1.0
+        arr = arr / (65535.0 if top > 255 else 255.0)
+        return torch.from_numpy(arr).clamp_(0, 1)[None, None]
+    arr = np.asarray(image.convert(mode), dtype=np.uint8)
+    t = torch.from_numpy(arr.copy())
+    t = t[None, None] if t.ndim == 2 else t.permute(2, 0, 1)[None]
+    return t.float().div_(255.0)
+
+
+def preprocess_image(
+    pil_image: Image.Image,
+    bundle_or_stats: DatasetBundle | Mapping[str, Any] | tuple[Any, Any],
+    input_shape: Sequence[int],
+) -> torch.Tensor:
+    """Apply exactly the training preprocessing to one PIL image; returns a ``C x H x W`` tensor.
+
+    ``bundle_or_stats`` is the :class:`DatasetBundle`, its :meth:`DatasetBundle.stats` dict (as
+    stored in checkpoints) or a ``(mean, std)`` pair.
+    """
+    c, _, _ = _image_shape(input_shape)
+    mean, std = _stats_of(bundle_or_stats)
+    x = fit_images(_pil_to_tensor(pil_image, c), input_shape)
+    return _normalize_(x, mean, std)[0]
+
+
+# --------------------------------------------------------------------------- raw loaders
+# Each returns (uint8 or float images N x C0 x H0 x W0, labels int64 N, class names, scale) where
+# images / scale lies in [0, 1].
+
+
+def _load_digits() -> tuple[torch.Tensor, torch.Tensor, list[str], float]:
+    resource = importlib.resources.files("cnnstudio.resources") / "digits.npz"
+    with importlib.resources.as_file(resource) as path, np.load(path) as data:
+        images = data["images"]
+        labels = data["labels"]
+    x = torch.from_numpy(np.ascontiguousarray(images, dtype=np.uint8))[:, None]
+    y = torch.from_numpy(np.asarray(labels, dtype=np.int64))
+    return x, y, [str(i) for i in range(10)], 16.0
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """Read an IDX file (the MNIST format), gzip-compressed or not."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as fh:
+            raw = fh.read()
+        zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
+        if zero != 0 or dtype_code != 0x08:
+            raise ValueError("not an unsigned-byte IDX file")
+        dims = struct.unpack(f">{ndim}I", raw[4 : 4 + 4 * ndim])
+        data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+        return data.reshape(dims)
+    except (OSError, ValueError, struct.error, EOFError) as exc:
+        raise DatasetError(f"cannot read {path}: {exc}") from None
+
+
+def _find_file(folder: Path, stem: str) -> Path | None:
+    for candidate in (folder / stem, folder / f"{stem}.gz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _try_download(name: str, root: Path, allow_download: bool, missing_msg: str) -> None:
+    """Download through torchvision, or raise the one-line 'put these files there' error."""
+    offline = os.environ.get("CNNSTUDIO_OFFLINE", "") not in ("", "0")
+    if not allow_download or offline:
+        raise DatasetError(missing_msg)
+    import torchvision.datasets as tvd
+
+    cls = {"mnist": tvd.MNIST, "fashion-mnist": tvd.FashionMNIST, "cifar10": tvd.CIFAR10}[name]
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        cls(str(root), train=True, download=True)
+    except Exception as exc:  # network errors come in many types (URLError, OSError, ...)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatasetError(f"{missing_msg} (download failed: {reason})") from None
+
+
+def _load_mnist_like(
+    name: str, root: Path, allow_download: bool
+) -> tuple[torch.Tensor, torch.Tensor, list[str], float]:
+    folder = root / ("MNIST" if name == "mnist" else "FashionMNIST") / "raw"
+    stems = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")
+    missing_msg = (
+        f"{name} is not in {folder}: put train-images-idx3-ubyte.gz and "
+        f"train-labels-idx1-ubyte.gz into {folder}"
+    )
+    if any(_find_file(folder, s) is None for s in stems):
+        _try_download(name, root, allow_download, missing_msg)
+    paths = [_find_file(folder, s) for s in stems]
+    if paths[0] is None or paths[1] is None:
+        raise DatasetError(missing_msg)
+    images, labels = _read_idx(paths[0]), _read_idx(paths[1])
+    if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+        raise DatasetError(f"{name} files in {folder} do not match: {images.shape} images")
+    classes = [str(i) for i in range(10)] if name == "mnist" else list(_FASHION_CLASSES)
+    x = torch.from_numpy(images.copy())[:, None]
+    y = torch.from_numpy(labels.astype(np.int64))
+    return x, y, classes, 255.0
+
+
+def _load_cifar10(
+    root: Path, allow_download: bool
+) -> tuple[torch.Tensor, torch.Tensor, list[str], float]:
+    folder = root / "cifar-10-batches-py"
+    missing_msg = (
+        f"cifar10 is not in {root}: put cifar-10-python.tar.gz into {root} or its extracted "
+        f"files data_batch_1..data_batch_5 and batches.meta into {folder}"
+    )
+    if not all((folder / f).is_file() for f in _CIFAR_FILES):
+        _try_download("cifar10", root, allow_download, missing_msg)
+    if not all((folder / f).is_file() for f in _CIFAR_FILES):
+        raise DatasetError(missing_msg)
+    chunks, labels = [], []
+    try:
+        for fname in _CIFAR_FILES:
+            with open(folder / fname, "rb") as fh:
+                entry = pickle.load(fh, encoding="latin1")  # the official CIFAR python format
+            chunks.append(np.asarray(entry["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+            labels.extend(entry["labels"] if "labels" in entry else entry["fine_labels"])
+        classes = list(_CIFAR_CLASSES)
+        meta = folder / "batches.meta"
+        if meta.is_file():
+            with open(meta, "rb") as fh:
+                classes = list(pickle.load(fh, encoding="latin1")["label_names"])
+    except (OSError, KeyError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+        raise DatasetError(f"cannot read cifar10 files in {folder}: {exc}") from None
+    x = torch.from_numpy(np.concatenate(chunks))
+    y = torch.tensor(labels, dtype=torch.int64)
+    return x, y, classes, 255.0
+
+
+def _load_image_folder(path: Path, channels: int, hw: tuple[int, int]) -> tuple[Any, ...]:
+    """Decode an ImageFolder once, each image fitted to the Input size (sizes may differ)."""
+    from PIL import Image, UnidentifiedImageError
+    from torchvision.datasets import ImageFolder
+
+    try:
+        folder = ImageFolder(str(path), loader=lambda p: p)  # decode ourselves, below
+    except (FileNotFoundError, OSError) as exc:
+        raise DatasetError(
+            f"{path} is not an image folder (one sub-folder per class with images): "
+            f"{str(exc).splitlines()[0]}"
+        ) from None
+    if len(folder.classes) < 2:
+        raise DatasetError(f"{path} has {len(folder.classes)} class folder(s): training needs 2")
+    shape = (channels, hw[0], hw[1])
+    images = torch.empty((len(folder.samples), channels, hw[0], hw[1]), dtype=torch.float32)
+    for i, (file, _) in enumerate(folder.samples):
+        try:
+            with Image.open(file) as img:
+                images[i] = fit_images(_pil_to_tensor(img, channels), shape)[0]
+        except (OSError, UnidentifiedImageError) as exc:
+            raise DatasetError(f"cannot read image {file}: {exc}") from None
+    labels = torch.tensor(folder.targets, dtype=torch.int64)
+    return images, labels, list(folder.classes), 1.0
+
+
+# --------------------------------------------------------------------------- public loader
+
+
+def _split(n: int, val_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    if not 0.0 < val_fraction < 1.0:
+        raise DatasetError(f"val_fraction must be between 0 and 1, not {val_fraction}")
+    n_val = min(max(1, round(n * val_fraction)), n - 1)
+    if n < 2:
+        raise DatasetError(f"the dataset has {n} image(s): training needs at least 2")
+    gen = torch.Generator().manual_seed(seed)
+    perm = torch.randperm(n, generator=gen)
+    return perm[n_val:], perm[:n_val]
+
+
+def load_dataset(
+    name_or_path: str,
+    input_shape: Sequence[int],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    val_fraction: float = 0.2,
+    seed: int = 0,
+    allow_download: bool = True,
+) -> DatasetBundle:
+    """Load a dataset by name (``digits``, ``mnist``, ``fashion-mnist``, ``cifar10``) or folder.
+
+    Images are fitted to ``input_shape`` (``C x H x W``), split into training and validation with
+    ``seed`` and normalized with per-channel statistics of the training split. Downloads are only
+    tried when the files are missing and ``allow_download`` is true (and ``$CNNSTUDIO_OFFLINE`` is
+    unset). Every user-facing problem raises :class:`DatasetError`.
+    """
+    c, h, w = _image_shape(input_shape)
+    key = name_or_path.strip().lower().replace("_", "-")
+    key = {"fashionmnist": "fashion-mnist", "cifar-10": "cifar10"}.get(key, key)
+    root = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    flip_ok = True
+    if key == "digits":
+        raw_x, y, classes, scale = _load_digits()
+        name, flip_ok = "digits", False
+    elif key in ("mnist", "fashion-mnist"):
+        raw_x, y, classes, scale = _load_mnist_like(key, root, allow_download)
+        name, flip_ok = key, key != "mnist"
+    elif key == "cifar10":
+        raw_x, y, classes, scale = _load_cifar10(root, allow_download)
+        name = "cifar10"
+    elif Path(name_or_path).expanduser().is_dir():
+        folder = Path(name_or_path).expanduser()
+        raw_x, y, classes, scale = _load_image_folder(folder, c, (h, w))
+        name = folder.name or str(folder)
+    else:
+        raise DatasetError(
+            f"unknown dataset {name_or_path!r}: use {', '.join(BUILTIN_DATASETS)} or a folder "
+            "with one sub-folder of images per class"
+        )
+
+    # Fit in chunks so that peak memory stays near the size of the final float tensor.
+    n = len(raw_x)
+    x = torch.empty((n, c, h, w), dtype=torch.float32)
+    chunk = max(1, (1 << 22) // max(1, raw_x[0].numel() + c * h * w))
+    for start in range(0, n, chunk):
+        part = raw_x[start : start + chunk].float().div_(scale)
+        x[start : start + chunk] = fit_images(part, (c, h, w))
+
+    train_idx, val_idx = _split(n, val_fraction, seed)
+    train_x, val_x = x[train_idx], x[val_idx]
+    del x
+    # float64 sums: float32 loses precision over tens of millions of pixels.
+    mean_t = train_x.mean(dim=(0, 2, 3), dtype=torch.float64)
+    std_t = train_x.double().std(dim=(0, 2, 3)) if len(train_x) > 1 else torch.ones(c)
+    mean = tuple(float(v) for v in mean_t)
+    std = tuple(max(float(v), 1e-6) if math.isfinite(float(v)) else 1.0 for v in std_t)
+    _normalize_(train_x, mean, std)
+    _normalize_(val_x, mean, std)
+    return DatasetBundle(
+        name=name,
+        train_x=train_x,
+        train_y=y[train_idx].contiguous(),
+        val_x=val_x,
+        val_y=y[val_idx].contiguous(),
+        class_names=classes,
+        mean=mean,
+        std=std,
+        input_shape=(c, h, w),
+        flip_ok=flip_ok,
+    )
+
+
+# --------------------------------------------------------------------------- augmentation
+
+
+class Augmenter:
+    """Random shift (crop with padding), horizontal flip and small rotation, per sample.
+
+    Works on a whole normalized batch on its device in one ``affine_grid``/``grid_sample`` call.
+    torchvision's ``transforms.v2`` draws one set of random parameters per call, so applied to a
+    batch tensor every image would get the same crop and angle; drawing per sample here gives the
+    usual per-image augmentation at per-batch cost. Out-of-image pixels become 0, which after
+    normalization is the dataset mean.
+    """
+
+    def __init__(
+        self,
+        input_shape: Sequence[int],
+        *,
+        flip: bool = True,
+        max_degrees: float = 10.0,
+        padding: int | None = None,
+    ) -> None:
+        _, h, w = _image_shape(input_shape)
+        self.flip = flip
+        self.max_radians = math.radians(max_degrees)
+        pad = padding if padding is not None else max(1, round(min(h, w) / 8))
+        # Shifts in affine_grid's normalized coordinates ([-1, 1] spans the image).
+        self.max_shift = (2.0 * pad / w, 2.0 * pad / h)
+
+    def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        n = x.shape[0]
+        # Draw on the CPU generator so the same seed gives the same run on every device.
+        r = torch.rand((n, 4), generator=generator)
+        angle = (r[:, 0] * 2 - 1) * self.max_radians
+        tx = (r[:, 1] * 2 - 1) * self.max_shift[0]
+        ty = (r[:, 2] * 2 - 1) * self.max_shift[1]
+        sx = torch.where(r[:, 3] < 0.5, -1.0, 1.0) if self.flip else torch.ones(n)
+        cos, sin = torch.cos(angle), torch.sin(angle)
+        theta = torch.stack(
+            [torch.stack([cos * sx, -sin, tx], 1), torch.stack([sin * sx, cos, ty], 1)], 1
+        ).to(device=x.device, dtype=x.dtype)
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+def make_augmenter(bundle: DatasetBundle) -> Augmenter:
+    """The augmentation suited to ``bundle`` (no flips for digits, whose mirror images mislead)."""
+    return Augmenter(bundle.input_shape, flip=bundle.flip_ok)

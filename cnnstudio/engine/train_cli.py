@@ -1,0 +1,348 @@
+"""The ``cnnstudio train`` command: train a design file from the terminal.
+
+``cnnstudio/cli.py`` registers the sub-command with :func:`add_train_arguments` and calls
+:func:`run_train`. The command prints a carriage-return progress bar to stderr and one line per
+epoch to stdout, and writes ``metrics.csv``, ``last.pt`` (every epoch) and ``best.pt`` (on every
+new best validation loss) into the output folder. :func:`train_model` is the part that needs only a
+built ``nn.Module``, so it can be used (and tested) without the design core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from cnnstudio.engine.datasets import BUILTIN_DATASETS, DatasetError, check_classes, load_dataset
+from cnnstudio.engine.trainer import (
+    HISTORY_KEYS,
+    OPTIMIZERS,
+    SCHEDULES,
+    BatchEnded,
+    EpochEnded,
+    RunFailed,
+    RunFinished,
+    RunStarted,
+    StopToken,
+    Trainer,
+    TrainSettings,
+)
+
+__all__ = ["add_train_arguments", "run_train", "train_model"]
+
+# Command-line flag -> TrainSettings field; flags left out keep the design's or default value.
+_FLAG_FIELDS = {
+    "dataset": "dataset",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "lr": "lr",
+    "optimizer": "optimizer",
+    "device": "device",
+    "seed": "seed",
+    "data_dir": "data_dir",
+    "schedule": "schedule",
+    "augment": "augment",
+    "val_fraction": "val_fraction",
+    "weight_decay": "weight_decay",
+    "patience": "early_stopping_patience",
+    "num_threads": "num_threads",
+}
+_BAR_INTERVAL_S = 0.2
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``train`` sub-command's arguments to ``parser``."""
+    parser.add_argument("file", help="design file (.json) to train")
+    parser.add_argument(
+        "--dataset",
+        metavar="NAME|PATH",
+        help=f"{', '.join(BUILTIN_DATASETS)} or a folder with one sub-folder per class "
+        "(default: the design's setting, else digits)",
+    )
+    parser.add_argument("--epochs", type=int, metavar="N", help="total epochs (default 10)")
+    parser.add_argument("--batch-size", type=int, metavar="N", help="batch size (default 64)")
+    parser.add_argument("--lr", type=float, metavar="X", help="learning rate (default 0.01)")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, help="optimizer (default adam)")
+    parser.add_argument("--schedule", choices=SCHEDULES, help="learning-rate schedule")
+    parser.add_argument("--weight-decay", type=float, metavar="X", help="weight decay")
+    parser.add_argument("--patience", type=int, metavar="N", help="early stopping patience")
+    parser.add_argument("--val-fraction", type=float, metavar="X", help="validation share")
+    parser.add_argument(
+        "--augment",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="random shifts, flips and rotations",
+    )
+    parser.add_argument("--device", metavar="NAME", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument("--num-threads", type=int, metavar="N", help="CPU threads")
+    parser.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder for downloaded datasets")
+    parser.add_argument("--resume", metavar="CKPT", help="continue from a checkpoint (last.pt)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: runs/<design name>)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _error(message: str, stream: TextIO) -> int:
+    print(f"cnnstudio: error: {message}", file=stream)
+    return 1
+
+
+def _settings_from(training: Mapping[str, Any] | None, args: argparse.Namespace) -> TrainSettings:
+    merged: dict[str, Any] = dict(training or {})
+    for flag, name in _FLAG_FIELDS.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            merged[name] = value
+    return TrainSettings.from_dict(merged)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Run ``cnnstudio train``; returns the exit code. ``DesignError`` propagates to the caller."""
+    from cnnstudio.core.analysis import analyze
+    from cnnstudio.core.fileio import design_to_dict, load_design
+
+    err = sys.stderr
+    design = load_design(args.file)
+    result = analyze(design)
+    if not result.valid:
+        errors = result.errors
+        first = errors[0].message if errors else "the design has no output layer"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return _error(f"{args.file}: {first}{more}", err)
+    assert result.output_id is not None
+    input_shape = result.layers[result.input_id].output_shape if result.input_id else None
+    output_shape = result.layers[result.output_id].output_shape
+    if input_shape is None:
+        return _error(f"{args.file}: the design has no Input layer", err)
+
+    try:
+        settings = _settings_from(getattr(design, "training", None), args)
+    except ValueError as exc:
+        return _error(str(exc), err)
+    out_dir = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
+
+    from cnnstudio.engine.builder import build_model
+
+    model = build_model(design, seed=settings.seed)
+    num_outputs = _num_outputs_from(output_shape)
+    return train_model(
+        model,
+        tuple(input_shape),
+        result.output_id,
+        settings,
+        out_dir,
+        design_dict=design_to_dict(design),
+        num_outputs=num_outputs,
+        resume=args.resume,
+        quiet=bool(getattr(args, "quiet", False)),
+    )
+
+
+def _num_outputs_from(output_shape: Sequence[int] | None) -> int | None:
+    if not output_shape:
+        return None
+    return int(math.prod(output_shape))
+
+
+def train_model(
+    model: Any,
+    input_shape: tuple[int, ...],
+    output_id: str,
+    settings: TrainSettings,
+    out_dir: str | os.PathLike[str],
+    *,
+    design_dict: Mapping[str, Any] | None = None,
+    num_outputs: int | None = None,
+    resume: str | os.PathLike[str] | None = None,
+    stop: StopToken | None = None,
+    quiet: bool = False,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Train a built model with progress output and files in ``out_dir``; returns an exit code.
+
+    ``input_shape`` is the design's Input shape without the batch axis; ``num_outputs`` (scores
+    per image, when known from the analysis) is checked against the dataset's classes before
+    any data is touched by the model.
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    design = dict(design_dict or {})
+    try:
+        data = load_dataset(
+            settings.dataset,
+            input_shape,
+            data_dir=settings.data_dir,
+            val_fraction=settings.val_fraction,
+            seed=settings.seed,
+        )
+        if num_outputs is not None:
+            check_classes(num_outputs, data.num_classes, output_id, dataset=data.name)
+    except DatasetError as exc:
+        return _error(str(exc), err)
+
+    history: list[dict[str, Any]] = []
+    optimizer_state = None
+    if resume is not None:
+        try:
+            ckpt = load_checkpoint(resume)
+            model.load_state_dict(ckpt.model_state)
+        except CheckpointError as exc:
+            return _error(str(exc), err)
+        except RuntimeError as exc:  # state_dict keys/shapes of another design
+            first = str(exc).strip().splitlines()[0]
+            return _error(f"checkpoint {resume} does not fit this design: {first}", err)
+        history, optimizer_state = ckpt.history, ckpt.optimizer_state
+
+    try:
+        out_path = Path(out_dir)
+        out_path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return _error(f"cannot create output folder {out_dir}: {exc.strerror or exc}", err)
+
+    trainer = Trainer(
+        model,
+        data,
+        settings,
+        stop=stop,
+        history=history,
+        optimizer_state=optimizer_state,
+        output_id=output_id,
+    )
+    bar = _ProgressBar(err, enabled=not quiet)
+
+    def save(name: str, state: Mapping[str, Any]) -> None:
+        save_checkpoint(
+            out_path / name,
+            design=design,
+            model_state=state,
+            optimizer_state=trainer.optimizer.state_dict(),
+            history=trainer.history,
+            settings=settings.to_dict(),
+            epoch=len(trainer.history),
+            dataset=data.stats(),
+        )
+
+    try:
+        for event in trainer.run():
+            if isinstance(event, BatchEnded):
+                bar.update(event)
+            elif isinstance(event, RunStarted):
+                bar.start(event)
+                print(
+                    f"training on {event.device}: {data.name}, {event.train_samples} training and "
+                    f"{event.val_samples} validation images, {event.trainable_params:,} "
+                    f"trainable parameters",
+                    file=out,
+                    flush=True,
+                )
+            elif isinstance(event, EpochEnded):
+                bar.clear()
+                _write_metrics(out_path / "metrics.csv", trainer.history)
+                save("last.pt", trainer.model.state_dict())
+                if event.improved:
+                    save("best.pt", trainer.model.state_dict())
+                print(_epoch_line(event, settings.epochs), file=out, flush=True)
+            elif isinstance(event, RunFinished):
+                bar.clear()
+                best = (
+                    f", best val loss {event.best_val_loss:.4f} (epoch {event.best_epoch})"
+                    if event.best_epoch is not None
+                    else ""
+                )
+                print(
+                    f"{event.reason} after {event.epochs_completed} epochs in "
+                    f"{event.seconds:.1f} s: val acc {event.val_acc:.2%}{best}; "
+                    f"files in {out_path}",
+                    file=out,
+                    flush=True,
+                )
+            elif isinstance(event, RunFailed):
+                bar.clear()
+                hint = f": {event.hint}" if event.hint else ""
+                return _error(f"{event.message}{hint}", err)
+    except CheckpointError as exc:
+        bar.clear()
+        return _error(str(exc), err)
+    except KeyboardInterrupt:
+        bar.clear()
+        print("cnnstudio: interrupted; last.pt holds the last completed epoch", file=err)
+        return 130
+    return 0
+
+
+def _write_metrics(path: Path, history: Sequence[Mapping[str, Any]]) -> None:
+    """Rewrite metrics.csv from the whole history (small) so a resumed run keeps one file."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HISTORY_KEYS)
+        for entry in history:
+            writer.writerow([_fmt_cell(entry.get(k)) for k in HISTORY_KEYS])
+    os.replace(tmp, path)
+
+
+def _fmt_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return "" if value is None else str(value)
+
+
+def _epoch_line(event: EpochEnded, epochs: int) -> str:
+    mark = "  *" if event.improved else ""
+    return (
+        f"epoch {event.epoch:>{len(str(epochs))}}/{epochs}  "
+        f"train loss {event.train_loss:.4f} acc {event.train_acc:6.2%}  "
+        f"val loss {event.val_loss:.4f} acc {event.val_acc:6.2%}  "
+        f"lr {event.lr:.3g}  {event.seconds:.1f} s{mark}"
+    )
+
+
+def _fmt_eta(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = int(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600} h"
+
+
+class _ProgressBar:
+    """One carriage-return line on stderr, redrawn at most five times a second."""
+
+    def __init__(self, stream: TextIO, *, enabled: bool, width: int = 24) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.width = width
+        self.epochs = 0
+        self._last = 0.0
+        self._shown = 0
+
+    def start(self, event: RunStarted) -> None:
+        self.epochs = event.epochs
+
+    def update(self, event: BatchEnded) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self._last < _BAR_INTERVAL_S:
+            return
+        self._last = now
+        filled = round(self.width * event.batch / max(1, event.batches))
+        line = (
+            f"epoch {event.epoch}/{self.epochs} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{event.batch}/{event.batches} loss {event.loss:.4f} "
+            f"{event.samples_per_s:,.0f} samples/s ETA {_fmt_eta(event.eta_s)}"
+        )
+        self.stream.write("\r" + line.ljust(self._shown))
+        self.stream.flush()
+        self._shown = len(line)
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r" + " " * self._shown + "\r")
+            self.stream.flush()
+            self._shown = 0

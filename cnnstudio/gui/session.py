@@ -1,0 +1,116 @@
+"""The open document as the widgets see it: design, history, analysis, selection and file.
+
+Every widget edits through `DesignSession.push` (one undoable command per gesture) and
+listens to its signals; nothing in the GUI changes the design directly. The analysis is
+rerun once per push/undo/redo (it takes well under a millisecond), never per event.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.analysis import Analysis, analyze
+from ..core.commands import Command, History
+from ..core.design import Design, DesignEvent
+from ..core.fileio import load_design, save_design
+from ..core.templates import DEFAULT_TEMPLATE, get_template
+
+LAYER_MIME = "application/x-cnnstudio-layer-type"
+"""Drag-and-drop MIME type of a palette entry; the payload is the layer type name (UTF-8)."""
+
+
+class DesignSession(QObject):
+    """One open design with its undo history, its latest analysis and the selected blocks."""
+
+    design_events = Signal(list)  # list[DesignEvent] of the last push/undo/redo/load
+    analysis_changed = Signal()  # self.analysis is new
+    selection_changed = Signal(list)  # list[str] of selected layer ids
+    history_changed = Signal()  # undo/redo availability or labels changed
+    document_changed = Signal()  # path, name or clean state changed
+    design_reset = Signal()  # a whole new design (New, Open, template)
+
+    def __init__(self, design: Design | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.design = design if design is not None else get_template(DEFAULT_TEMPLATE)
+        self.history = History(self.design)
+        self.path: Path | None = None
+        self.selection: list[str] = []
+        self._pending: list[DesignEvent] = []
+        self.design.subscribe(self._pending.append)
+        self.history.subscribe(self.history_changed.emit)
+        self.history.subscribe(self.document_changed.emit)
+        self.analysis: Analysis = analyze(self.design)
+
+    # -- editing ------------------------------------------------------------------------------
+    def push(self, command: Command) -> None:
+        """Do a command as one undoable step and refresh the analysis once."""
+        self.history.push(command)
+        self._flush()
+
+    def undo(self) -> None:
+        if self.history.undo():
+            self._flush()
+
+    def redo(self) -> None:
+        if self.history.redo():
+            self._flush()
+
+    def _flush(self) -> None:
+        events, self._pending[:] = list(self._pending), []
+        self.analysis = analyze(self.design)
+        gone = [lid for lid in self.selection if lid not in self.design]
+        if gone:
+            self.selection = [lid for lid in self.selection if lid in self.design]
+            self.selection_changed.emit(list(self.selection))
+        self.design_events.emit(events)
+        self.analysis_changed.emit()
+
+    # -- selection ----------------------------------------------------------------------------
+    def select(self, ids: list[str]) -> None:
+        """Select these blocks (the canvas, the summary table and the inspector follow)."""
+        ids = [lid for lid in dict.fromkeys(ids) if lid in self.design]
+        if ids != self.selection:
+            self.selection = ids
+            self.selection_changed.emit(list(ids))
+
+    # -- documents ----------------------------------------------------------------------------
+    @property
+    def is_modified(self) -> bool:
+        return not self.history.is_clean
+
+    @property
+    def title(self) -> str:
+        """``name.cnn.json`` (or the design name when unsaved), with ``*`` when modified."""
+        base = self.path.name if self.path else self.design.name
+        return f"{base}{' *' if self.is_modified else ''}"
+
+    def load(self, design: Design, path: Path | None = None) -> None:
+        """Replace the document (New, Open, a template); the history starts afresh."""
+        self.design.replace_with(design)
+        self._pending.clear()
+        self.path = path
+        self.history.clear()
+        self.selection = []
+        self.analysis = analyze(self.design)
+        self.design_reset.emit()
+        self.selection_changed.emit([])
+        self.analysis_changed.emit()
+        self.document_changed.emit()
+
+    def open(self, path: str | Path) -> None:
+        """Open a design file; raises `DesignError` (and leaves the current design) when it is not one."""
+        design = load_design(path)
+        self.load(design, Path(path))
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Save to ``path`` (or the current file) atomically; raises `DesignError` when unwritable."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("no file name given for an unsaved design")
+        save_design(self.design, target)
+        self.path = target
+        self.history.mark_clean()
+        self.document_changed.emit()
+        return target

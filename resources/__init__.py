@@ -1,0 +1,1 @@
+"""Data files shipped with cnnstudio (mapped to the package ``cnnstudio.resources``)."""

@@ -161,8 +161,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(args.file, screenshot=args.screenshot)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser. ``command`` names the subcommand about to run: only that one's
+    engine module (which imports torch) is loaded to add its arguments."""
     parser = argparse.ArgumentParser(
         prog="cnnstudio",
         description="Design, validate, train and export convolutional neural networks.",
@@ -186,7 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="where to write (default: stdout)")
     p.set_defaults(func=cmd_new)
 
-    _add_engine_commands(sub)
+    p = sub.add_parser("export", help="export as Python code, TorchScript, torch.export or ONNX")
+    if command == "export":
+        from .engine.export_cli import add_export_arguments, run_export
+
+        add_export_arguments(p)
+        p.set_defaults(func=run_export)
+
+    p = sub.add_parser("train", help="train a design on a dataset")
+    if command == "train":
+        from .engine.train_cli import add_train_arguments, run_train
+
+        add_train_arguments(p)
+        p.set_defaults(func=run_train)
 
     p = sub.add_parser("gui", help="open the designer window (the default command)")
     p.add_argument("file", nargs="?", help="design file to open (default: the LeNet-5 template)")
@@ -195,26 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """``export`` and ``train``: their arguments live beside their code in the engine."""
-    from .engine.export_cli import add_export_arguments, run_export
-    from .engine.train_cli import add_train_arguments, run_train
-
-    p = sub.add_parser("export", help="export as Python code, TorchScript, torch.export or ONNX")
-    add_export_arguments(p)
-    p.set_defaults(func=run_export)
-
-    p = sub.add_parser("train", help="train a design on a dataset")
-    add_train_arguments(p)
-    p.set_defaults(func=run_train)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cnnstudio`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in _COMMANDS and not argv[0].startswith("-")):
         argv = ["gui", *argv]  # `cnnstudio` and `cnnstudio FILE` open the window
-    parser = build_parser()
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         parser.print_help()

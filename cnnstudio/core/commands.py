@@ -125,7 +125,8 @@ class SetParam(Command):
         return f"Set {self.layer}.{self.name}"
 
     def do(self, design: Design) -> None:
-        self._old = copy.deepcopy(design[self.layer].params.get(self.name, MISSING))
+        params = design[self.layer].params
+        self._old = copy.deepcopy(params[self.name]) if self.name in params else MISSING
         design.set_param(self.layer, self.name, self.value)
 
     def undo(self, design: Design) -> None:

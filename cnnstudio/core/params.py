@@ -73,15 +73,23 @@ class ParamSpec:
 
     def _range_problem(self, value: float) -> str | None:
         lo, hi = self.minimum, self.maximum
-        if lo is not None and value < lo:
-            if hi is not None:
-                return f"{self.name} must be between {lo:g} and {hi:g}, got {value:g}"
-            return f"{self.name} must be at least {lo:g}, got {value:g}"
-        if hi is not None and value > hi:
-            if lo is not None:
-                return f"{self.name} must be between {lo:g} and {hi:g}, got {value:g}"
-            return f"{self.name} must be at most {hi:g}, got {value:g}"
-        return None
+        if (lo is None or value >= lo) and (hi is None or value <= hi):
+            return None
+        got = _number(value)
+        if lo is not None and hi is not None:
+            return f"{self.name} must be between {_number(lo)} and {_number(hi)}, got {got}"
+        if lo is not None:
+            return f"{self.name} must be at least {_number(lo)}, got {got}"
+        return f"{self.name} must be at most {_number(hi)}, got {got}"
+
+
+def _number(value: float | None) -> str:
+    """Whole numbers without a decimal point (``16777216``), others as Python prints them."""
+    if value is None:
+        return "?"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
 
 
 def _show(value: Any) -> str:

@@ -4,10 +4,14 @@ The Python export writes this code to a file, and `cnnstudio.engine.builder.buil
 the very same code to make the module the app trains, so the two cannot drift. The module
 expressions come from the layer catalog (``module_code`` / ``forward_code``). This module is
 pure string work and does not import torch.
+
+The code follows ruff's default style (line length 88, double quotes, magic trailing commas),
+so a freshly exported file passes ``ruff check`` and ``ruff format --check`` unchanged.
 """
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 
@@ -17,6 +21,11 @@ from ..core.catalog import SPECS
 from ..core.design import Design
 from ..core.errors import DesignInvalidError
 from ..core.formatting import fmt_compact, fmt_int, fmt_shape
+
+# ruff's and black's default line length: a user's formatter finds nothing to change.
+LINE_LENGTH = 88
+# Design names are free text; the header and the docstring quote at most this much of one.
+_MAX_NAME = 60
 
 
 @dataclass(frozen=True)
@@ -29,18 +38,29 @@ class GeneratedCode:
 
 
 def class_name_for(name: str) -> str:
-    """A Python class name from a design name: ``LeNet-5`` -> ``LeNet5``, ``my net`` -> ``MyNet``."""
+    """A class name from a design name: ``LeNet-5`` -> ``LeNet5``, ``my net`` -> ``MyNet``."""
     words = re.findall(r"[A-Za-z0-9]+", name)
-    text = "".join(w[:1].upper() + w[1:] for w in words)
+    text = "".join(w[:1].upper() + w[1:] for w in words)[:_MAX_NAME]
     if not text or text[0].isdigit():
         text = "Net" + text
+    if keyword.iskeyword(text):  # a design called "none" must not become `class None`
+        text += "Net"
     return text
 
 
 def generate_code(
-    design: Design, analysis: Analysis | None = None, *, main_block: bool = True
+    design: Design,
+    analysis: Analysis | None = None,
+    *,
+    main_block: bool = True,
+    weights_file: str | None = None,
 ) -> GeneratedCode:
-    """The standalone Python source of the design's ``nn.Module`` (refuses designs with errors)."""
+    """The standalone Python source of the design's ``nn.Module``.
+
+    Raises `DesignInvalidError` listing the layer errors when the design is not valid. Layers
+    that do not lead to the output get no submodule. ``weights_file`` names a state_dict saved
+    next to the code; the header then says how to load it.
+    """
     analysis = analysis or analyze(design)
     if not analysis.valid:
         messages = [d.message for d in analysis.errors] or ["the design has no output layer"]
@@ -67,25 +87,22 @@ def generate_code(
         if ctor is not None:
             if layer.frozen and info.params:
                 ctor += ".requires_grad_(False)"
-            init_lines.append(f"self.{lid} = {ctor}")
+            init_lines.append(_statement(f"self.{lid}", ctor, 8))
         expr = spec.forward_code(params, f"self.{lid}", list(layer.inputs))
-        forward_lines.append(f"{lid} = {expr}")
+        forward_lines.append(_statement(lid, expr, 8))
 
-    header = _header(design, analysis, order, input_id)
-    out: list[str] = [*header, "", "import torch", "from torch import nn", "", ""]
+    out: list[str] = _header(design, analysis, order, input_id, cls, weights_file)
+    out += ["", "import torch", "from torch import nn", "", ""]
     out.append(f"class {cls}(nn.Module):")
     out.append(f'    """{_docstring(design)}"""')
     out.append("")
     out.append("    def __init__(self) -> None:")
     out.append("        super().__init__()")
-    out.extend(_wrap(line, 8) for line in init_lines)
+    out.extend(init_lines)
     out.append("")
     out.append(f"    def forward(self, {input_id}: torch.Tensor) -> torch.Tensor:")
-    if analysis.output_id == input_id:
-        out.append(f"        return {input_id}")
-    else:
-        out.extend(_wrap(line, 8) for line in forward_lines)
-        out.append(f"        return {analysis.output_id}")
+    out.extend(forward_lines)
+    out.append(f"        return {analysis.output_id}")
     if main_block:
         dims = ", ".join(str(d) for d in (2, *input_shape))
         out += [
@@ -110,72 +127,137 @@ def _ancestors(design: Design, output_id: str) -> set[str]:
     return needed
 
 
+def _display_name(design: Design) -> str:
+    """The design name on one line, shortened, safe inside a comment or a docstring."""
+    name = " ".join(design.name.split()) or "Untitled"
+    name = "".join(c if c.isprintable() else "?" for c in name)
+    if len(name) > _MAX_NAME:
+        name = name[: _MAX_NAME - 3] + "..."
+    return name
+
+
 def _docstring(design: Design) -> str:
-    name = design.name.replace('"""', "'''").replace("\\", "/")
+    # Quotes and backslashes would end the docstring early or start an escape.
+    name = _display_name(design).replace('"', "'").replace("\\", "/")
     return f"{name}, designed in cnnstudio."
 
 
-def _header(design: Design, analysis: Analysis, order: list[str], input_id: str) -> list[str]:
+def _header(
+    design: Design,
+    analysis: Analysis,
+    order: list[str],
+    input_id: str,
+    cls: str,
+    weights_file: str | None,
+) -> list[str]:
     info_in = analysis.layers[input_id]
+    info_out = analysis.layers[analysis.output_id or input_id]
+    lines = [
+        f"# {_display_name(design)}: generated by cnnstudio {__version__}.",
+        "#",
+        f"# Input: {fmt_shape(info_in.output_shape)}, output: {fmt_shape(info_out.output_shape)}"
+        " (batch axis not shown)",
+        f"# Parameters: {fmt_int(analysis.total_params)} "
+        f"({fmt_int(analysis.trainable_params)} trainable)",
+        f"# Multiply-accumulates per sample: {fmt_compact(analysis.total_macs)}",
+    ]
+    if weights_file is not None:
+        lines += [
+            "#",
+            f"# Weights: {weights_file} (a state_dict next to this file). Load them with",
+            f"#     model = {cls}()",
+            f'#     model.load_state_dict(torch.load("{weights_file}", weights_only=True))',
+        ]
+    lines.append("#")
     rows = [("layer", "type", "output", "params")]
     for lid in order:
         info = analysis.layers[lid]
         rows.append((lid, info.type, fmt_shape(info.output_shape), fmt_int(info.params)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = [
-        f"# {design.name}: generated by cnnstudio {__version__}.".replace("\n", " "),
-        "#",
-        f"# Input: {fmt_shape(info_in.output_shape)} (batch axis not shown)",
-        f"# Parameters: {fmt_int(analysis.total_params)} ({fmt_int(analysis.trainable_params)} trainable), "
-        f"{fmt_compact(analysis.total_macs)} MACs per sample",
-        "#",
-    ]
     for row in rows:
         text = "  ".join(
             cell.ljust(w) if i < 2 else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
         lines.append(f"#   {text}".rstrip())
-    return [line if len(line) <= 100 else line[:99] for line in lines]
+    return lines
 
 
-def _wrap(line: str, indent: int) -> str:
-    """Indent a statement, breaking a long call over lines the way ruff format would."""
+def _statement(target: str, expr: str, indent: int) -> str:
+    """``target = expr`` indented, broken over lines the way ruff format breaks it."""
     pad = " " * indent
-    if len(pad + line) <= 88:
+    line = f"{pad}{target} = {expr}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    terms = _split_top(expr, " + ")
+    if len(terms) > 1:
+        # A long sum (Add) goes in parentheses: on one line if it fits, else one term a line.
+        inner = pad + "    "
+        if len(inner + expr) <= LINE_LENGTH:
+            return f"{pad}{target} = (\n{inner}{expr}\n{pad})"
+        body = "\n".join(inner + ("+ " if i else "") + t for i, t in enumerate(terms))
+        return f"{pad}{target} = (\n{body}\n{pad})"
+    return _wrap_call(f"{target} = {expr}", indent)
+
+
+def _wrap_call(line: str, indent: int) -> str:
+    """Break the first call of a long line into one argument per line (magic trailing comma)."""
+    pad = " " * indent
+    if len(pad + line) <= LINE_LENGTH:
         return pad + line
     start = line.find("(")
-    end = _matching_paren(line, start) if start >= 0 else -1
+    end = _matching(line, start) if start >= 0 else -1
     if end < 0:
         return pad + line
-    args = _split_args(line[start + 1 : end])
-    inner = pad + "    "
-    body = "".join(f"{inner}{a},\n" for a in args)
+    args = _split_top(line[start + 1 : end], ",")
+    if not args:
+        return pad + line
+    body = "".join(_wrap_arg(a, indent + 4) + "\n" for a in args)
     return pad + line[: start + 1] + "\n" + body + pad + line[end:]
 
 
-def _matching_paren(text: str, start: int) -> int:
+def _wrap_arg(arg: str, indent: int) -> str:
+    """One argument on its own line; a long list literal is exploded like a call."""
+    pad = " " * indent
+    if len(f"{pad}{arg},") <= LINE_LENGTH or not arg.startswith("["):
+        return f"{pad}{arg},"
+    items = _split_top(arg[1:-1], ",")
+    inner = "".join(f"{pad}    {item},\n" for item in items)
+    return f"{pad}[\n{inner}{pad}],"
+
+
+def _matching(text: str, start: int) -> int:
     depth = 0
     for i in range(start, len(text)):
-        if text[i] == "(":
+        if text[i] in "([":
             depth += 1
-        elif text[i] == ")":
+        elif text[i] in ")]":
             depth -= 1
             if depth == 0:
                 return i
     return -1
 
 
-def _split_args(text: str) -> list[str]:
-    """Split a call's arguments at top-level commas."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([{":
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split at ``sep`` outside brackets and strings; empty parts are dropped."""
+    parts, depth, start, quote = [], 0, 0, ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == "," and depth == 0:
+        elif depth == 0 and text.startswith(sep, i):
             parts.append(text[start:i].strip())
-            start = i + 1
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
     parts.append(text[start:].strip())
     return [p for p in parts if p]

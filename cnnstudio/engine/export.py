@@ -1,0 +1,407 @@
+"""Exporting a design: Python code, TorchScript, a torch.export program or ONNX.
+
+Every format starts from the one module `build_model` makes (which runs the code the Python
+export writes), so all four carry the same state_dict and compute the same outputs. The weights
+are the design's seeded initialization unless a trainer checkpoint or a plain state_dict is
+given. Files are written atomically: each goes to a temporary file in the target folder that
+replaces the target only when everything is complete, so a failure leaves no partial file.
+
+torch is imported only when an export runs, so the command line and the GUI can list the
+formats (`EXPORT_FORMATS`) without loading it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pickle
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.analysis import Analysis, analyze
+from ..core.design import Design
+from ..core.errors import CnnStudioError, DesignInvalidError
+from ..core.formatting import fmt_shape
+from .builder import build_model
+from .codegen import generate_code
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ONNX_MISSING",
+    "ExportError",
+    "ExportFormat",
+    "apply_weights",
+    "export_design",
+    "load_weights",
+]
+
+ONNX_MISSING = 'ONNX export needs the onnx extra: pip install "cnnstudio[onnx]"'
+
+# Batch size the graph exporters trace with: a batch of 1 would let torch.export specialize
+# the batch axis to the constant 1 instead of keeping it symbolic.
+_TRACE_BATCH = 2
+
+
+class ExportError(CnnStudioError):
+    """An export that cannot be done; ``str(err)`` is one line that says why."""
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format as menus and ``--help`` present it."""
+
+    name: str
+    title: str
+    description: str
+    suffix: str
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat(
+            "python",
+            "Python code",
+            "a standalone .py file with the nn.Module class (imports only torch); "
+            "with weights, the state_dict is saved beside it as .pt",
+            ".py",
+        ),
+        ExportFormat(
+            "torchscript",
+            "TorchScript",
+            "a torch.jit archive for torch.jit.load (deprecated upstream: prefer exported-program)",
+            ".pt",
+        ),
+        ExportFormat(
+            "exported-program",
+            "torch.export program",
+            "a .pt2 archive for torch.export.load, with a dynamic batch axis (recommended)",
+            ".pt2",
+        ),
+        ExportFormat(
+            "onnx",
+            "ONNX",
+            "an ONNX model with a dynamic batch axis, checked with onnx.checker "
+            '(needs pip install "cnnstudio[onnx]")',
+            ".onnx",
+        ),
+    )
+}
+"""Every export format by name, in menu order."""
+
+
+def export_design(
+    design: Design,
+    fmt: str,
+    out_path: str | os.PathLike[str],
+    *,
+    weights: str | os.PathLike[str] | Mapping[str, torch.Tensor] | None = None,
+    seed: int = 0,
+) -> list[Path]:
+    """Export ``design`` as ``fmt`` (a key of `EXPORT_FORMATS`) to ``out_path``.
+
+    ``weights`` is a checkpoint written by the trainer, a file holding a plain state_dict, or
+    a state_dict; without it the weights are the seeded initialization ``build_model(design,
+    seed=seed)``. The graph formats are exported in eval mode (Dropout off, BatchNorm on its
+    running statistics). Returns the files written (the Python format with weights writes the
+    state_dict beside the code, as ``out_path`` with suffix ``.pt``).
+
+    Raises `DesignInvalidError` for a design with errors and `ExportError` for anything else.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+    analysis = analyze(design)
+    if not analysis.valid:
+        raise DesignInvalidError(
+            [d.message for d in analysis.errors] or ["the design has no output layer"]
+        )
+    out = Path(out_path)
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder: give the file to write")
+    weights_out = out.with_suffix(".pt") if fmt == "python" and weights is not None else None
+    if weights_out is not None and weights_out == out:
+        raise ExportError(f"{out}: the Python export needs another suffix than .pt (try .py)")
+    if fmt == "onnx":
+        _require_onnx()  # before the slow part, so a missing extra fails at once
+
+    model = build_model(design, seed=seed, analysis=analysis)
+    if weights is not None:
+        if isinstance(weights, Mapping):
+            apply_weights(model, weights, "the given weights")
+        else:
+            apply_weights(model, load_weights(weights), str(weights))
+    model.eval()
+
+    with _Staging() as staging:
+        if fmt == "python":
+            code = generate_code(
+                design,
+                analysis,
+                weights_file=weights_out.name if weights_out is not None else None,
+            )
+            staging.write(out, lambda f: _write_bytes(f, code.source.encode("utf-8")))
+            if weights_out is not None:
+                state = model.state_dict()
+                staging.write(weights_out, lambda f: _torch_save(state, f))
+        elif fmt == "torchscript":
+            staging.write(out, lambda f: _save_torchscript(model, f))
+        elif fmt == "exported-program":
+            program = _export_program(model, analysis)
+            staging.write(out, lambda f: _save_program(program, f))
+        else:
+            data = _onnx_bytes(model, analysis)
+            staging.write(out, lambda f: _write_bytes(f, data))
+        return staging.commit()
+
+
+# -- weights ------------------------------------------------------------------------------------
+def load_weights(path: str | os.PathLike[str]) -> dict[str, torch.Tensor]:
+    """The model state of a trainer checkpoint or of a ``torch.save(state_dict)`` file.
+
+    Loads with ``weights_only=True``, so a file cannot run code. Raises `ExportError`.
+    """
+    import torch
+
+    from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint
+
+    source = Path(path)
+    try:
+        raw = torch.load(source, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise ExportError(f"weights file {source} does not exist") from None
+    except IsADirectoryError:
+        raise ExportError(f"weights file {source} is a folder") from None
+    except (OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+        raise ExportError(
+            f"{source} is not a checkpoint or a state_dict: {_first_line(exc)}"
+        ) from None
+    except zipfile.BadZipFile as exc:
+        raise ExportError(f"{source} is corrupt: {_first_line(exc)}") from None
+    if isinstance(raw, dict) and raw.get("format") == CHECKPOINT_FORMAT:
+        try:
+            return load_checkpoint(source).model_state
+        except CheckpointError as exc:
+            raise ExportError(str(exc)) from None
+    if (
+        isinstance(raw, Mapping)
+        and raw
+        and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in raw.items())
+    ):
+        return dict(raw)
+    raise ExportError(f"{source} holds neither a cnnstudio checkpoint nor a state_dict")
+
+
+def apply_weights(
+    model: torch.nn.Module, state: Mapping[str, Any], source: str = "the weights"
+) -> None:
+    """Load ``state`` into ``model`` after checking every key and shape.
+
+    Raises `ExportError` naming the first key that is missing, unexpected or of another shape.
+    """
+    import torch
+
+    expected = model.state_dict()
+    for key, tensor in expected.items():
+        if key not in state:
+            raise ExportError(f"{source} do not fit the design: {key} is missing")
+        got = state[key]
+        if not isinstance(got, torch.Tensor):
+            raise ExportError(f"{source} do not fit the design: {key} is not a tensor")
+        if tuple(got.shape) != tuple(tensor.shape):
+            raise ExportError(
+                f"{source} do not fit the design: {key} has shape {_shape(got.shape)} "
+                f"but the design needs {_shape(tensor.shape)}"
+            )
+    for key in state:
+        if key not in expected:
+            raise ExportError(f"{source} do not fit the design: it has {key}, the design has not")
+    model.load_state_dict(dict(state), strict=True)
+
+
+def _shape(shape: Any) -> str:
+    return fmt_shape(tuple(shape)) if len(shape) else "a scalar"
+
+
+# -- the formats --------------------------------------------------------------------------------
+def _torch_save(obj: Any, path: str) -> None:
+    import torch
+
+    torch.save(obj, path)
+
+
+@contextlib.contextmanager
+def _quiet_torchscript() -> Iterator[None]:
+    """Silence only torch's deprecation notices of TorchScript, not other warnings."""
+    with warnings.catch_warnings():
+        for category in (FutureWarning, DeprecationWarning):
+            warnings.filterwarnings("ignore", r"`torch\.jit\.\w+` is deprecated", category)
+            warnings.filterwarnings("ignore", r".*TorchScript.*deprecated", category)
+        yield
+
+
+def _save_torchscript(model: torch.nn.Module, path: str) -> None:
+    import torch
+
+    with _quiet_torchscript():
+        try:
+            scripted = torch.jit.script(model)
+        except Exception as exc:
+            raise ExportError(f"TorchScript export failed: {_first_line(exc)}") from None
+        torch.jit.save(scripted, path)
+
+
+def _example(analysis: Analysis) -> torch.Tensor:
+    import torch
+
+    assert analysis.input_id is not None
+    shape = analysis.layers[analysis.input_id].output_shape
+    assert shape is not None
+    return torch.zeros(_TRACE_BATCH, *shape)
+
+
+def _export_program(model: torch.nn.Module, analysis: Analysis) -> Any:
+    import torch
+
+    batch = torch.export.Dim("batch", min=1)
+    try:
+        return torch.export.export(model, (_example(analysis),), dynamic_shapes=({0: batch},))
+    except Exception as exc:
+        raise ExportError(f"torch.export failed: {_first_line(exc)}") from None
+
+
+def _save_program(program: Any, path: str) -> None:
+    import torch
+
+    torch.export.save(program, path)
+
+
+def _require_onnx() -> None:
+    try:
+        import onnx  # noqa: F401
+        import onnxscript  # noqa: F401
+    except ImportError:
+        raise ExportError(ONNX_MISSING) from None
+
+
+def _onnx_bytes(model: torch.nn.Module, analysis: Analysis) -> bytes:
+    import onnx
+    import torch
+
+    batch = torch.export.Dim("batch", min=1)
+    chatter = io.StringIO()
+    # The dynamo exporter reports each step on stdout and warns about its internals; the
+    # command's own output must stay one line, so both are caught here.
+    try:
+        with (
+            contextlib.redirect_stdout(chatter),
+            contextlib.redirect_stderr(chatter),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore")
+            program = torch.onnx.export(
+                model,
+                (_example(analysis),),
+                dynamo=True,
+                dynamic_shapes=({0: batch},),
+                input_names=[analysis.input_id or "input"],
+                output_names=[analysis.output_id or "output"],
+                external_data=False,
+                verbose=False,
+            )
+        assert program is not None
+        proto = program.model_proto
+        onnx.checker.check_model(proto, full_check=True)
+        return proto.SerializeToString()
+    except Exception as exc:
+        raise ExportError(f"ONNX export failed: {_first_line(exc)}") from None
+
+
+# -- atomic writes ------------------------------------------------------------------------------
+class _Staging:
+    """Files written to temporaries in their target folders, renamed into place together."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, Path]] = []
+
+    def __enter__(self) -> _Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for tmp, _ in self._pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._pending.clear()
+
+    def write(self, target: Path, writer: Callable[[str], None]) -> None:
+        """Run ``writer`` on a temporary path beside ``target``."""
+        folder = target.parent
+        try:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=folder
+            )
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
+        os.close(fd)
+        self._pending.append((tmp, target))
+        try:
+            writer(tmp)
+        except ExportError:
+            raise
+        except (OSError, RuntimeError) as exc:
+            raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
+
+    def commit(self) -> list[Path]:
+        """Move every temporary onto its target; returns the targets."""
+        done = []
+        try:
+            for tmp, target in self._pending:
+                os.replace(tmp, target)
+                done.append(target)
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
+        finally:
+            self._pending = [(t, p) for t, p in self._pending if p not in done]
+        for folder in {p.parent for p in done}:
+            _fsync_dir(folder)
+        return done
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the renames durable on POSIX; a folder cannot be opened so on Windows.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return _first_line(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

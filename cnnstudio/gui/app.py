@@ -1,0 +1,147 @@
+"""Starting the designer: the QApplication, the first design, the window, ``--screenshot``.
+
+`run_gui` is what ``cnnstudio gui [FILE] [--screenshot PNG]`` and plain ``cnnstudio`` call.
+It loads the design before creating any window (a bad file is reported on stderr with exit
+code 2 and no window), opens the LeNet-5 template when no file is given, and never imports
+torch: training and export load it when they are used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from ..core.design import Design
+from ..core.errors import DesignError
+from ..core.fileio import load_design
+from ..core.templates import DEFAULT_TEMPLATE, get_template
+
+SCREENSHOT_SIZE = (1400, 900)
+ICON_PATH = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cnnstudio.svg"
+
+
+def _error(message: str) -> None:
+    print(f"cnnstudio: error: {message}", file=sys.stderr)
+
+
+def has_display() -> bool:
+    """False on Linux/BSD when neither X11, Wayland nor an explicit Qt platform is set."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _icon_path() -> Path | None:
+    """The application icon, from the source tree or the installed package."""
+    if ICON_PATH.is_file():
+        return ICON_PATH
+    try:
+        from importlib.resources import files
+
+        candidate = files("cnnstudio.resources").joinpath("icons/cnnstudio.svg")
+        return Path(str(candidate)) if candidate.is_file() else None
+    except (ModuleNotFoundError, OSError):
+        return None
+
+
+def create_application() -> object:
+    """The running QApplication, created (Fusion style, theme, names, icon) if needed."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .settings import APPLICATION, ORGANIZATION, AppSettings
+    from .theme import apply_theme
+
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setOrganizationName(ORGANIZATION)
+        QApplication.setApplicationName(APPLICATION)
+        QApplication.setApplicationDisplayName("cnnstudio")
+        QApplication.setDesktopFileName("cnnstudio")
+        app = QApplication([sys.argv[0] if sys.argv else "cnnstudio"])
+    assert isinstance(app, QApplication)
+    apply_theme(app, AppSettings().theme())
+    icon = _icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def _settle(app: object, seconds: float = 0.15) -> None:
+    """Process events until the window has laid out and painted (offscreen needs a few rounds)."""
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    deadline = time.monotonic() + seconds
+    while True:
+        app.processEvents()
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.01)
+
+
+def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
+    """Open the designer on ``path`` (default: the LeNet-5 template); returns the exit code.
+
+    With ``screenshot``, render the window to that PNG and exit instead of running the loop.
+    """
+    if not has_display():
+        if screenshot is None:
+            _error("no display found (set DISPLAY, or use --screenshot PNG)")
+            return 1
+        print("cnnstudio: no display found; rendering the screenshot offscreen", file=sys.stderr)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    design: Design
+    try:
+        design = load_design(path) if path else get_template(DEFAULT_TEMPLATE)
+    except DesignError as exc:
+        _error(str(exc))
+        return 2
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+    from .session import DesignSession
+
+    app = create_application()
+    assert isinstance(app, QApplication)
+    session = DesignSession(design)
+    if path:
+        session.path = Path(path)
+    window = MainWindow(session)
+    if path:
+        window.settings.add_recent_file(path)
+    code = 0
+    try:
+        if screenshot is not None:
+            window.persist_layout = False
+            window.resize(*SCREENSHOT_SIZE)
+            window.show()
+            _settle(app)
+            window.canvas.fit_all()
+            _settle(app, 0.05)
+            target = Path(screenshot)
+            if target.parent and not target.parent.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(target), "PNG"):
+                _error(f"{target}: cannot write the screenshot")
+                code = 1
+            session.history.mark_clean()  # nothing to ask: the screenshot edits nothing
+        else:
+            window.show()
+            window.canvas.fit_all()
+            code = app.exec()
+    finally:
+        # Qt widgets (and any pyqtgraph plots inside docks) must go before the QApplication
+        # does, or the interpreter may crash at exit.
+        window.session.history.mark_clean()
+        window.close()
+        window.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+        del window
+    return code

@@ -1,0 +1,451 @@
+"""The graphics items of the canvas: blocks (one per layer), their ports, and the edges.
+
+Items only present: they hold a cached `BlockState` (the texts and flags shown) and repaint
+when it changes. They never edit the design; gestures are interpreted by the view, which turns
+them into commands on the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ...core.diagnostics import Fix
+from .style import BLOCK_HEIGHT, BLOCK_RADIUS, BLOCK_WIDTH, LIGHT, MARK_SIZE, PORT_RADIUS, Theme
+
+if TYPE_CHECKING:
+    from .scene import GraphScene
+
+BLOCK_Z = 10.0
+EDGE_Z = 0.0
+PORT_Z = 11.0
+ARROW_LENGTH = 9.0
+ARROW_WIDTH = 8.0
+_PAD = 8.0  # inner margin of the block texts
+
+
+@dataclass(frozen=True)
+class BlockState:
+    """Everything a block shows; the scene compares it to decide whether to repaint."""
+
+    header: str
+    subtitle: str
+    shape: str
+    params: str
+    group: str
+    severity: str | None = None  # "error", "warning" or None
+    message: str = ""
+    fix: Fix | None = None
+    frozen: bool = False
+    slots: int = 1  # input port slots drawn on top (0 for Input)
+    multi: bool = False  # merge layers: one slot per input plus a free one
+
+
+class _Fonts:
+    """The three fonts of a block, made once a QGuiApplication exists."""
+
+    header: QFont
+    small: QFont
+    body: QFont
+    ready = False
+
+    @classmethod
+    def ensure(cls) -> None:
+        if cls.ready:
+            return
+        cls.header = QFont()
+        cls.header.setPointSizeF(9.5)
+        cls.header.setBold(True)
+        cls.small = QFont()
+        cls.small.setPointSizeF(7.5)
+        cls.body = QFont()
+        cls.body.setPointSizeF(8.5)
+        cls.ready = True
+
+
+def _theme_of(item: QGraphicsItem) -> Theme:
+    scene = item.scene()
+    return getattr(scene, "theme", LIGHT) if scene is not None else LIGHT
+
+
+class PortItem(QGraphicsItem):
+    """A connection point: ``kind`` "in" (slot ``slot`` on top) or "out" (bottom centre)."""
+
+    def __init__(self, block: BlockItem, kind: str, slot: int = 0) -> None:
+        super().__init__(block)
+        self.block = block
+        self.kind = kind
+        self.slot = slot
+        self.hot = False
+        self.setZValue(PORT_Z)
+        self.setAcceptHoverEvents(True)
+        if kind == "out":
+            self.setCursor(Qt.CursorShape.CrossCursor)
+            self.setToolTip("Drag to an input port to connect")
+
+    def boundingRect(self) -> QRectF:
+        r = PORT_RADIUS + 2
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def shape(self) -> QPainterPath:
+        # A larger hit area than the drawn circle: ports are small targets.
+        path = QPainterPath()
+        r = PORT_RADIUS + 4
+        path.addEllipse(QPointF(0, 0), r, r)
+        return path
+
+    def set_hot(self, hot: bool) -> None:
+        if hot != self.hot:
+            self.hot = hot
+            self.update()
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        self.set_hot(True)
+
+    def hoverLeaveEvent(self, event: Any) -> None:
+        self.set_hot(False)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = _theme_of(self)
+        accent = theme.group_accent(self.block.state.group)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.port_hot if self.hot else accent, 1.5))
+        painter.setBrush(QBrush(theme.port_hot if self.hot else theme.port))
+        painter.drawEllipse(QPointF(0, 0), PORT_RADIUS, PORT_RADIUS)
+
+
+class BlockItem(QGraphicsItem):
+    """One layer: a rounded rectangle with its shorthand, id, output shape and parameters."""
+
+    def __init__(self, layer_id: str, state: BlockState) -> None:
+        super().__init__()
+        _Fonts.ensure()
+        self.layer_id = layer_id
+        self.state = state
+        self.in_edges: list[EdgeItem] = []
+        self.out_edges: list[EdgeItem] = []
+        self.input_ports: list[PortItem] = []
+        self.output_port = PortItem(self, "out")
+        self.output_port.setPos(BLOCK_WIDTH / 2, BLOCK_HEIGHT)
+        self._texts: tuple[str, str, str, str] = ("", "", "", "")
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setZValue(BLOCK_Z)
+        self.setAcceptHoverEvents(True)
+        self._apply_state(state)
+
+    # -- state ---------------------------------------------------------------------------------
+    def set_state(self, state: BlockState) -> bool:
+        """Show ``state``; returns False (and repaints nothing) when it equals the current one."""
+        if state == self.state:
+            return False
+        self._apply_state(state)
+        self.update()
+        return True
+
+    def _apply_state(self, state: BlockState) -> None:
+        old_slots = len(self.input_ports)
+        self.state = state
+        width = BLOCK_WIDTH - 2 * _PAD
+        marks = (MARK_SIZE + 4 if state.severity else 0) + (14 if state.frozen else 0)
+        header = QFontMetricsF(_Fonts.header).elidedText(
+            state.header, Qt.TextElideMode.ElideRight, width - marks
+        )
+        subtitle = QFontMetricsF(_Fonts.small).elidedText(
+            state.subtitle, Qt.TextElideMode.ElideMiddle, width - marks
+        )
+        body = QFontMetricsF(_Fonts.body)
+        params = body.elidedText(state.params, Qt.TextElideMode.ElideLeft, width / 2)
+        shape = body.elidedText(
+            state.shape, Qt.TextElideMode.ElideRight, width - body.horizontalAdvance(params) - 6
+        )
+        self._texts = (header, subtitle, shape, params)
+        if state.slots != old_slots:
+            self._rebuild_ports(state.slots)
+
+    def _rebuild_ports(self, slots: int) -> None:
+        scene = self.scene()
+        for port in self.input_ports[slots:]:
+            if scene is not None:
+                scene.removeItem(port)
+            port.setParentItem(None)
+        del self.input_ports[slots:]
+        while len(self.input_ports) < slots:
+            self.input_ports.append(PortItem(self, "in", len(self.input_ports)))
+        for port in self.input_ports:
+            port.setPos(self.slot_x(port.slot), 0.0)
+        for edge in self.in_edges:
+            edge.update_path()
+
+    # -- geometry ------------------------------------------------------------------------------
+    def slot_x(self, slot: int) -> float:
+        """Local x of input slot ``slot``: slots share the top edge evenly."""
+        n = max(1, len(self.input_ports) or self.state.slots)
+        if n == 1:
+            return BLOCK_WIDTH / 2
+        return BLOCK_WIDTH * (slot + 1) / (n + 1)
+
+    def in_anchor(self, slot: int) -> QPointF:
+        """Scene point where the edge into ``slot`` ends."""
+        n = len(self.input_ports)
+        x = self.slot_x(min(slot, n - 1)) if n else BLOCK_WIDTH / 2
+        return self.mapToScene(QPointF(x, 0.0))
+
+    def out_anchor(self) -> QPointF:
+        """Scene point where edges out of this block start."""
+        return self.mapToScene(QPointF(BLOCK_WIDTH / 2, BLOCK_HEIGHT))
+
+    def mark_rect(self) -> QRectF:
+        """Local rectangle of the warning mark (clicking it applies the fix)."""
+        return QRectF(BLOCK_WIDTH - MARK_SIZE - 6, 5, MARK_SIZE, MARK_SIZE)
+
+    def lock_rect(self) -> QRectF:
+        """Local rectangle of the lock glyph of a frozen block."""
+        right = self.mark_rect().left() - 4 if self.state.severity else BLOCK_WIDTH - 6
+        return QRectF(right - 10, 6, 10, 13)
+
+    def mark_hit(self, scene_pos: QPointF) -> bool:
+        """True when ``scene_pos`` is on the warning mark (with a little slack)."""
+        if not self.state.severity:
+            return False
+        return self.mark_rect().adjusted(-3, -3, 3, 3).contains(self.mapFromScene(scene_pos))
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-4, -4, BLOCK_WIDTH + 8, BLOCK_HEIGHT + 8)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT), BLOCK_RADIUS, BLOCK_RADIUS)
+        return path
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.in_edges:
+                edge.update_path()
+            for edge in self.out_edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    # -- painting ------------------------------------------------------------------------------
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = _theme_of(self)
+        state = self.state
+        fill = theme.group_fill(state.group)
+        accent = theme.group_accent(state.group)
+        rect = QRectF(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > 0.3)
+        if self.isSelected():
+            # Selection is a halo around the block, so the error outline stays visible.
+            painter.setPen(QPen(theme.selection, 3.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), BLOCK_RADIUS + 3, BLOCK_RADIUS + 3)
+        if state.severity == "error":
+            border = QPen(theme.error, 2.5)
+        elif state.severity == "warning":
+            border = QPen(theme.warning, 2.0)
+        else:
+            border = QPen(accent, 1.2)
+        painter.setPen(border)
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(rect, BLOCK_RADIUS, BLOCK_RADIUS)
+        if lod < 0.35:
+            return  # zoomed far out: texts would be unreadable smudges
+        band = QPainterPath()
+        band.addRoundedRect(rect.adjusted(1, 1, -1, 0), BLOCK_RADIUS - 1, BLOCK_RADIUS - 1)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, 5, BLOCK_HEIGHT))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(accent))
+        painter.drawPath(band.intersected(clip))
+        header, subtitle, shape, params = self._texts
+        painter.setPen(theme.text)
+        painter.setFont(_Fonts.header)
+        painter.drawText(
+            QRectF(_PAD + 2, 4, BLOCK_WIDTH - 2 * _PAD, 18),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            header,
+        )
+        painter.setPen(theme.subtext)
+        painter.setFont(_Fonts.small)
+        painter.drawText(
+            QRectF(_PAD + 2, 21, BLOCK_WIDTH - 2 * _PAD, 14),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            subtitle,
+        )
+        line = QColor(accent)
+        line.setAlpha(90)
+        painter.setPen(QPen(line, 1.0))
+        painter.drawLine(QPointF(_PAD + 2, 38), QPointF(BLOCK_WIDTH - _PAD, 38))
+        painter.setFont(_Fonts.body)
+        body = QRectF(_PAD + 2, 40, BLOCK_WIDTH - 2 * _PAD - 2, 20)
+        painter.setPen(theme.error if shape == "?" else theme.text)
+        painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shape)
+        painter.setPen(theme.subtext)
+        painter.drawText(body, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, params)
+        if state.severity:
+            self._paint_mark(painter, theme)
+        if state.frozen:
+            self._paint_lock(painter, theme)
+
+    def _paint_mark(self, painter: QPainter, theme: Theme) -> None:
+        r = self.mark_rect()
+        colour = theme.error if self.state.severity == "error" else theme.warning
+        triangle = QPolygonF([QPointF(r.center().x(), r.top()), r.bottomRight(), r.bottomLeft()])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour, 1.0, join=Qt.PenJoinStyle.RoundJoin))
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(triangle)
+        painter.setPen(QPen(QColor("#ffffff"), 1.8, cap=Qt.PenCapStyle.RoundCap))
+        cx = r.center().x()
+        painter.drawLine(QPointF(cx, r.top() + 5.5), QPointF(cx, r.bottom() - 5.5))
+        painter.drawPoint(QPointF(cx, r.bottom() - 2.5))
+
+    def _paint_lock(self, painter: QPainter, theme: Theme) -> None:
+        r = self.lock_rect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.subtext, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        shackle = QRectF(r.left() + 2, r.top(), r.width() - 4, 9)
+        painter.drawArc(shackle, 0, 180 * 16)
+        painter.drawLine(
+            QPointF(shackle.left(), r.top() + 4.5), QPointF(shackle.left(), r.top() + 6)
+        )
+        painter.drawLine(
+            QPointF(shackle.right(), r.top() + 4.5), QPointF(shackle.right(), r.top() + 6)
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(theme.subtext))
+        painter.drawRoundedRect(QRectF(r.left(), r.top() + 6, r.width(), 7), 1.5, 1.5)
+
+    # -- tooltip -------------------------------------------------------------------------------
+    def tooltip_text(self, scene: GraphScene) -> str:
+        """The hover text: the problem and its fix, then the arithmetic behind the numbers."""
+        state = self.state
+        lines: list[str] = [f"<b>{_html(state.header)}</b> &nbsp;<i>{_html(self.layer_id)}</i>"]
+        if state.severity:
+            colour = (
+                scene.theme.error if state.severity == "error" else scene.theme.warning
+            ).name()
+            lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
+            if state.fix is not None:
+                lines.append(f"Click the mark to fix: {_html(state.fix.label)}")
+        explain = scene.explain(self.layer_id)
+        if explain:
+            lines.append("<hr>" + "<br>".join(_html(text) for text in explain))
+        if state.frozen:
+            lines.append("Frozen: its parameters are not trained")
+        return "<br>".join(lines)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class EdgeItem(QGraphicsItem):
+    """A connection from ``source``'s output to input ``slot`` of ``target``: a cubic curve."""
+
+    def __init__(self, source: BlockItem, target: BlockItem, slot: int) -> None:
+        super().__init__()
+        self.source = source
+        self.target = target
+        self.slot = slot
+        self.hot = False  # a palette drag would insert here
+        self._path = QPainterPath()
+        self._shape = QPainterPath()
+        self._arrow = QPolygonF()
+        self._bounds = QRectF()
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(EDGE_Z)
+        self.setAcceptHoverEvents(True)
+        source.out_edges.append(self)
+        target.in_edges.append(self)
+        self.update_path()
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.source.layer_id, self.target.layer_id, self.slot)
+
+    def detach(self) -> None:
+        """Forget the blocks (before the edge leaves the scene)."""
+        if self in self.source.out_edges:
+            self.source.out_edges.remove(self)
+        if self in self.target.in_edges:
+            self.target.in_edges.remove(self)
+
+    def set_hot(self, hot: bool) -> None:
+        if hot != self.hot:
+            self.hot = hot
+            self.update()
+
+    def update_path(self) -> None:
+        """Recompute the curve after a block moved or the slots changed."""
+        self.prepareGeometryChange()
+        start = self.source.out_anchor()
+        end = self.target.in_anchor(self.slot)
+        tip = QPointF(end.x(), end.y() - PORT_RADIUS)
+        base = QPointF(tip.x(), tip.y() - ARROW_LENGTH)
+        self._path = curve(start, base)
+        self._arrow = QPolygonF(
+            [
+                tip,
+                QPointF(base.x() - ARROW_WIDTH / 2, base.y()),
+                QPointF(base.x() + ARROW_WIDTH / 2, base.y()),
+            ]
+        )
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        self._shape = stroker.createStroke(self._path)
+        self._bounds = (
+            self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-6, -6, 6, 6)
+        )
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = _theme_of(self)
+        emphasised = self.isSelected() or self.hot
+        colour = theme.edge_selected if emphasised else theme.edge
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour, 2.6 if emphasised else 1.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(self._arrow)
+
+
+def curve(start: QPointF, end: QPointF) -> QPainterPath:
+    """A smooth top-to-bottom cubic from ``start`` to ``end`` (also for backwards links)."""
+    dy = end.y() - start.y()
+    bend = max(30.0, abs(dy) / 2) if dy >= 0 else max(60.0, abs(dy) / 3)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x(), start.y() + bend), QPointF(end.x(), end.y() - bend), end)
+    return path

@@ -1,0 +1,396 @@
+"""The canvas scene: keeps one block per layer and one edge per connection in step with the design.
+
+It listens to the session: `design_events` add, remove, move and re-wire only the items they
+name; `analysis_changed` recomputes each block's `BlockState` and repaints only the blocks whose
+state differs from the cached one; `design_reset` rebuilds everything. Counters in `stats` and
+`last_update` say how much work an update did (the tests use them to prove it is incremental).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QToolTip,
+)
+
+from ...core.analysis import LayerInfo
+from ...core.catalog import SPECS, normalize_params
+from ...core.design import DesignEvent, Layer
+from ...core.diagnostics import Diagnostic
+from ...core.formatting import fmt_compact, fmt_shape
+from ...core.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from ..session import DesignSession
+from .items import BlockItem, BlockState, EdgeItem, PortItem
+from .style import BLOCK_HEIGHT, BLOCK_WIDTH, LIGHT, Theme
+
+GRID = 20.0
+
+
+class GraphScene(QGraphicsScene):
+    """Blocks and edges of the session's design, updated incrementally from its events."""
+
+    def __init__(self, session: DesignSession) -> None:
+        super().__init__()
+        self.session = session
+        self.theme: Theme = LIGHT
+        self.blocks: dict[str, BlockItem] = {}
+        self.stats: dict[str, int] = dict.fromkeys(
+            (
+                "rebuilds",
+                "blocks_created",
+                "blocks_removed",
+                "edges_created",
+                "edges_removed",
+                "blocks_repainted",
+            ),
+            0,
+        )
+        self.last_update: dict[str, int] = {}
+        # Where a block without a stored `pos` sits (auto layout or placement), so that undoing
+        # the first move of such a block puts it back where it was drawn.
+        self._auto_pos: dict[str, tuple[float, float]] = {}
+        self._syncing_selection = False
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        session.design_events.connect(self._on_session_design_events)
+        session.analysis_changed.connect(self._on_session_analysis_changed)
+        session.design_reset.connect(self._on_session_design_reset)
+        session.selection_changed.connect(self._on_session_selection_changed)
+        self.selectionChanged.connect(self._on_scene_selection_changed)
+        self.rebuild()
+
+    # -- public ---------------------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        """Repaint everything with ``theme`` (light or dark)."""
+        if theme is not self.theme:
+            self.theme = theme
+            self.update()
+
+    def block_at(self, scene_pos: QPointF) -> BlockItem | None:
+        """The topmost block under ``scene_pos`` (a port counts as its block)."""
+        for item in self.items(scene_pos):
+            if isinstance(item, BlockItem):
+                return item
+            if isinstance(item, PortItem):
+                return item.block
+        return None
+
+    def edge_at(self, scene_pos: QPointF, slack: float = 5.0) -> EdgeItem | None:
+        """The edge whose stroke passes within ``slack`` of ``scene_pos``, unless a block is there."""
+        if self.block_at(scene_pos) is not None:
+            return None
+        area = QRectF(scene_pos.x() - slack, scene_pos.y() - slack, 2 * slack, 2 * slack)
+        for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemShape):
+            if isinstance(item, EdgeItem):
+                return item
+        return None
+
+    def edges(self) -> list[EdgeItem]:
+        """Every edge item."""
+        return [edge for block in self.blocks.values() for edge in block.in_edges]
+
+    def selected_blocks(self) -> list[str]:
+        """Ids of the selected blocks, in document order."""
+        design = self.session.design
+        chosen = {item.layer_id for item in self.selectedItems() if isinstance(item, BlockItem)}
+        return [lid for lid in design.layers if lid in chosen]
+
+    def selected_edges(self) -> list[EdgeItem]:
+        return [item for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    def explain(self, layer_id: str) -> list[str]:
+        """The textbook arithmetic of a block, for its tooltip."""
+        return self.session.analysis.explain(layer_id)
+
+    def item_positions(self) -> dict[str, tuple[float, float]]:
+        """Where every block is drawn (stored positions and layout positions alike)."""
+        return {lid: (item.pos().x(), item.pos().y()) for lid, item in self.blocks.items()}
+
+    # -- building -------------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Throw away every item and build the canvas afresh (a new document)."""
+        self._syncing_selection = True
+        try:
+            self.clear()
+        finally:
+            self._syncing_selection = False
+        self.blocks.clear()
+        self._auto_pos.clear()
+        design = self.session.design
+        if any(layer.pos is None for layer in design):
+            self._auto_pos = {
+                lid: pos for lid, pos in auto_layout(design).items() if design[lid].pos is None
+            }
+        for layer in design:
+            self._create_block(layer, self._auto_pos.get(layer.id))
+        for lid in self.blocks:
+            self._sync_edges_into(lid)
+        self.stats["rebuilds"] += 1
+        self.last_update = {"rebuilt": len(self.blocks)}
+        self._on_session_selection_changed(self.session.selection)
+
+    def _create_block(self, layer: Layer, auto: tuple[float, float] | None) -> BlockItem:
+        item = BlockItem(layer.id, self._state_for(layer))
+        pos = layer.pos if layer.pos is not None else auto
+        if pos is None:
+            pos = self._place(layer)
+        if layer.pos is None:
+            self._auto_pos[layer.id] = pos
+        item.setPos(QPointF(*pos))
+        self.addItem(item)
+        self.blocks[layer.id] = item
+        self.stats["blocks_created"] += 1
+        return item
+
+    def _place(self, layer: Layer) -> tuple[float, float]:
+        """A free spot for a new block without a position: below its first input, else at the end."""
+        source = next((self.blocks[i] for i in layer.inputs if i in self.blocks), None)
+        if source is not None:
+            x, y = source.pos().x(), source.pos().y() + ROW_HEIGHT
+        elif self.blocks:
+            lowest = max(self.blocks.values(), key=lambda item: item.pos().y())
+            x, y = lowest.pos().x(), lowest.pos().y() + ROW_HEIGHT
+        else:
+            x, y = 0.0, 0.0
+        while self._occupied(x, y):
+            x += COLUMN_WIDTH
+        return (x, y)
+
+    def _occupied(self, x: float, y: float) -> bool:
+        area = QRectF(x, y, BLOCK_WIDTH, BLOCK_HEIGHT)
+        return any(isinstance(item, BlockItem) for item in self.items(area))
+
+    def _remove_block(self, item: BlockItem) -> None:
+        for edge in list(item.in_edges) + list(item.out_edges):
+            self._remove_edge(edge)
+        self.removeItem(item)
+        del self.blocks[item.layer_id]
+        self._auto_pos.pop(item.layer_id, None)
+        self.stats["blocks_removed"] += 1
+
+    def _remove_edge(self, edge: EdgeItem) -> None:
+        edge.detach()
+        self.removeItem(edge)
+        self.stats["edges_removed"] += 1
+
+    def _sync_edges_into(self, layer_id: str) -> None:
+        """Make the edges into ``layer_id`` match its inputs (untouched when they already do)."""
+        target = self.blocks.get(layer_id)
+        if target is None:
+            return
+        design = self.session.design
+        inputs = design[layer_id].inputs if layer_id in design else []
+        wanted = [(src, slot) for slot, src in enumerate(inputs) if src in self.blocks]
+        current = [(edge.source.layer_id, edge.slot) for edge in target.in_edges]
+        if sorted(current) == sorted(wanted):
+            return
+        for edge in list(target.in_edges):
+            self._remove_edge(edge)
+        for src, slot in wanted:
+            self.addItem(EdgeItem(self.blocks[src], target, slot))
+            self.stats["edges_created"] += 1
+
+    # -- block texts ----------------------------------------------------------------------------
+    def _state_for(self, layer: Layer) -> BlockState:
+        analysis = self.session.analysis
+        info = analysis.layers.get(layer.id)
+        return block_state(layer, info, self._design_diagnostics().get(layer.id))
+
+    def _design_diagnostics(self) -> dict[str, Diagnostic]:
+        return {d.layer: d for d in self.session.analysis.design_errors if d.layer is not None}
+
+    def refresh_states(self, ids: Iterable[str] | None = None) -> int:
+        """Recompute block states from the analysis; repaint the changed ones. Returns how many."""
+        design = self.session.design
+        infos = self.session.analysis.layers
+        extra = self._design_diagnostics()
+        repainted = 0
+        for lid in self.blocks if ids is None else ids:
+            item = self.blocks.get(lid)
+            if item is None or lid not in design:
+                continue
+            if item.set_state(block_state(design[lid], infos.get(lid), extra.get(lid))):
+                repainted += 1
+        self.stats["blocks_repainted"] += repainted
+        return repainted
+
+    # -- session signals ------------------------------------------------------------------------
+    def _on_session_design_reset(self) -> None:
+        self.rebuild()
+
+    def _on_session_design_events(self, events: list[DesignEvent]) -> None:
+        before = dict(self.stats)
+        if any(event.kind == "design_reset" for event in events):
+            self.rebuild()
+            return
+        design = self.session.design
+        touched: list[str] = []
+        edges_dirty: set[str] = set()
+        moved: set[str] = set()
+        for event in events:
+            lid = event.layer
+            if lid is None:
+                continue
+            if event.kind in ("layer_added", "layer_removed"):
+                touched.append(lid)
+            elif event.kind == "layer_renamed" and event.detail is not None:
+                self._rekey(event.detail, lid)
+                touched.extend((event.detail, lid))
+                edges_dirty.add(lid)
+                edges_dirty.update(design.consumers(lid) if lid in design else ())
+            elif event.kind == "inputs_changed":
+                edges_dirty.add(lid)
+            elif event.kind == "layer_moved":
+                moved.add(lid)
+        for lid in dict.fromkeys(touched):
+            item = self.blocks.get(lid)
+            if item is not None and lid not in design:
+                self._remove_block(item)
+            elif item is None and lid in design:
+                self._create_block(design[lid], None)
+                edges_dirty.add(lid)
+                edges_dirty.update(design.consumers(lid))
+        for lid in edges_dirty:
+            self._sync_edges_into(lid)
+        for lid in moved:
+            item = self.blocks.get(lid)
+            if item is None or lid not in design:
+                continue
+            pos = design[lid].pos
+            if pos is None:
+                pos = self._auto_pos.setdefault(lid, (item.pos().x(), item.pos().y()))
+            else:
+                self._auto_pos.pop(lid, None)
+            if (item.pos().x(), item.pos().y()) != pos:
+                item.setPos(QPointF(*pos))
+        self.last_update = {key: self.stats[key] - before[key] for key in self.stats}
+
+    def _rekey(self, old: str, new: str) -> None:
+        item = self.blocks.pop(old, None)
+        if item is None:
+            return
+        item.layer_id = new
+        self.blocks[new] = item
+        if old in self._auto_pos:
+            self._auto_pos[new] = self._auto_pos.pop(old)
+
+    def _on_session_analysis_changed(self) -> None:
+        repainted = self.refresh_states()
+        self.last_update["blocks_repainted"] = repainted
+
+    def _on_session_selection_changed(self, ids: list[str]) -> None:
+        if self._syncing_selection:
+            return
+        self._syncing_selection = True
+        try:
+            wanted = set(ids)
+            for item in self.selectedItems():
+                if isinstance(item, BlockItem) and item.layer_id not in wanted:
+                    item.setSelected(False)
+            for lid in ids:
+                item = self.blocks.get(lid)
+                if item is not None and not item.isSelected():
+                    item.setSelected(True)
+        finally:
+            self._syncing_selection = False
+
+    def _on_scene_selection_changed(self) -> None:
+        if self._syncing_selection:
+            return
+        self._syncing_selection = True
+        try:
+            self.session.select(self.selected_blocks())
+        finally:
+            self._syncing_selection = False
+
+    # -- painting and tooltips ------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, self.theme.background)
+        scale = painter.worldTransform().m11()
+        if scale < 0.5:
+            return  # a dense grid at small zoom costs time and only adds noise
+        pen = QPen(QColor(self.theme.grid), 0)
+        painter.setPen(pen)
+        step = GRID * 2
+        left = int(rect.left() // step) * step
+        top = int(rect.top() // step) * step
+        x = left
+        while x < rect.right():
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            y += step
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        pos = event.scenePos()
+        top = next(iter(self.items(pos)), None)
+        if isinstance(top, PortItem) and top.kind == "out":
+            super().helpEvent(event)
+            return
+        block = self.block_at(pos)
+        if block is not None:
+            QToolTip.showText(event.screenPos(), block.tooltip_text(self))
+            event.accept()
+            return
+        edge = self.edge_at(pos)
+        if edge is not None:
+            info = self.session.analysis.layers.get(edge.source.layer_id)
+            shape = fmt_shape(info.output_shape) if info is not None else "?"
+            text = f"{edge.source.layer_id} → {edge.target.layer_id}: {shape}"
+            QToolTip.showText(event.screenPos(), text + "\nSelect and press Del to disconnect")
+            event.accept()
+            return
+        QToolTip.hideText()
+        event.ignore()
+
+
+def block_state(
+    layer: Layer, info: LayerInfo | None, extra: Diagnostic | None = None
+) -> BlockState:
+    """What the block of ``layer`` shows, from the layer and its analysis facts."""
+    spec = SPECS.get(layer.type)
+    subtitle = layer.label or layer.id
+    diagnostics = list(info.errors) if info is not None else []
+    if extra is not None:
+        diagnostics.append(extra)
+    problem = next((d for d in diagnostics if d.severity == "error"), None) or next(
+        iter(diagnostics), None
+    )
+    severity = problem.severity if problem is not None else None
+    message = problem.message if problem is not None else ""
+    fix = problem.fix if problem is not None else None
+    if spec is None:
+        return BlockState(
+            layer.type, subtitle, "?", "", "", severity, message, fix, layer.frozen, 1, False
+        )
+    if info is not None and info.resolved_params is not None:
+        params = info.resolved_params
+    else:
+        params = normalize_params(spec, layer.params)[0]
+    shape = info.output_shape if info is not None else None
+    count = ""
+    if spec.has_weights and shape is not None and info is not None:
+        count = f"{fmt_compact(info.params)} p"
+    multi = spec.max_inputs is None or spec.max_inputs > 1
+    slots = 0 if spec.max_inputs == 0 else (len(layer.inputs) + 1 if multi else 1)
+    if spec.max_inputs is not None and multi:
+        slots = min(slots, spec.max_inputs)
+    return BlockState(
+        spec.shorthand(params),
+        subtitle,
+        fmt_shape(shape),
+        count,
+        spec.group,
+        severity,
+        message,
+        fix,
+        layer.frozen,
+        slots,
+        multi,
+    )

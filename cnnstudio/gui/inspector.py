@@ -1,0 +1,516 @@
+"""The inspector (right dock): the selected block's id, label, parameters and explanation.
+
+The form is generated from the layer spec's `ParamSpec`s. Every change is a command pushed
+through the session (consecutive edits of one field merge into one undo step in the core);
+values the spec refuses are not applied: the field shows the reason in red instead. When undo
+or redo changes the values, the form follows with its signals blocked, so refreshing never
+pushes a command of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QFontDatabase, QPalette, QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.catalog import SPECS, LayerSpec
+from ..core.commands import MISSING, RenameLayer, SetFrozen, SetLabel, SetParam, fix_command
+from ..core.design import ID_PATTERN, RESERVED_IDS, Design, DesignEvent
+from ..core.diagnostics import Diagnostic
+from ..core.params import ParamSpec
+from .session import DesignSession
+from .theme import error_colour, warning_colour
+
+EMPTY_TEXT = (
+    "Select a block on the canvas to see and edit its parameters.\n\n"
+    "Drag a block from the palette, or open a template from File ▸ Templates."
+)
+INT_LIMIT = 2**31 - 1
+
+
+# -- text <-> value for the free-form kinds (size, padding, shape, axis) ---------------------------
+def format_value(value: Any) -> str:
+    """A parameter value as the inspector writes it: ``5``, ``3,5``, ``same``; None as empty."""
+    if value is None or value is MISSING:
+        return ""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _expected(ps: ParamSpec) -> str:
+    if ps.kind == "shape":
+        return "sizes like 1,28,28"
+    if ps.kind == "axis":
+        return "an integer like 0 or -1"
+    text = "an integer like 5, or one per axis like 3,5"
+    if ps.kind == "padding" and ps.choices:
+        text += ", or " + " / ".join(ps.choices)
+    return text
+
+
+def parse_value(ps: ParamSpec, text: str) -> tuple[Any, str | None]:
+    """Parse what the user typed for a free-form parameter: (value, None) or (None, reason).
+
+    An empty field means "back to the default" (`MISSING`), which a required one refuses.
+    """
+    raw = text.strip()
+    if not raw:
+        return (None, f"{ps.name} is required") if ps.required else (MISSING, None)
+    if ps.kind == "padding" and raw.lower() in ps.choices:
+        return raw.lower(), None
+    parts = [p for p in re.split(r"[\s,x×]+", raw.strip("[]()").lower()) if p]
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return None, f"{ps.name} must be {_expected(ps)}, got {raw!r}"
+    if not numbers:
+        return None, f"{ps.name} must be {_expected(ps)}, got {raw!r}"
+    value: Any
+    if ps.kind == "shape":
+        value = numbers
+    elif len(numbers) == 1:
+        value = numbers[0]
+    elif ps.kind == "axis":
+        return None, f"{ps.name} must be {_expected(ps)}, got {raw!r}"
+    else:
+        value = numbers
+    problem = ps.problem(value)
+    return (None, problem) if problem else (value, None)
+
+
+def id_problem(design: Design, old: str, new: str) -> str | None:
+    """Why ``old`` cannot be renamed to ``new``, or None when it can."""
+    if new == old:
+        return None
+    if not new:
+        return "the id cannot be empty"
+    if not ID_PATTERN.match(new):
+        return (
+            f"{new!r} is not a valid id: use letters, digits and _, and do not start with a digit"
+        )
+    if new in RESERVED_IDS:
+        return f"{new!r} is a reserved name in Python or PyTorch; choose another id"
+    if new in design:
+        return f"another layer is already called {new!r}"
+    return None
+
+
+class _FloatSpinBox(QDoubleSpinBox):
+    """A double spin box that shows ``1e-05`` and ``0.5`` rather than fixed decimals."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(12)  # keeps small values such as BatchNorm's eps exact
+        self.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> object:
+        try:
+            value = float(text)
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        if self.minimum() <= value <= self.maximum():
+            return QValidator.State.Acceptable, text, pos
+        return QValidator.State.Intermediate, text, pos
+
+
+def _reason_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    pal = label.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, error_colour(pal))
+    label.setPalette(pal)
+    label.hide()
+    return label
+
+
+class _ParamField:
+    """One parameter's editor widget and the red line under it that says why a value is refused."""
+
+    def __init__(
+        self, ps: ParamSpec, parent: QWidget, apply: Callable[[str, Any], None], done: Callable[[], None]
+    ) -> None:
+        self.ps = ps
+        self._apply = apply
+        self.container = QWidget(parent)
+        box = QVBoxLayout(self.container)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        self.widget: QWidget
+        if ps.kind == "int":
+            spin = QSpinBox(self.container)
+            spin.setRange(
+                int(ps.minimum) if ps.minimum is not None else -INT_LIMIT,
+                int(ps.maximum) if ps.maximum is not None else INT_LIMIT,
+            )
+            spin.valueChanged.connect(lambda v: self._emit(int(v)))
+            spin.editingFinished.connect(done)
+            self.widget = spin
+        elif ps.kind == "float":
+            fspin = _FloatSpinBox(self.container)
+            fspin.setRange(
+                float(ps.minimum) if ps.minimum is not None else -1e9,
+                float(ps.maximum) if ps.maximum is not None else 1e9,
+            )
+            fspin.valueChanged.connect(lambda v: self._emit(float(v)))
+            fspin.editingFinished.connect(done)
+            self.widget = fspin
+        elif ps.kind == "bool":
+            check = QCheckBox(self.container)
+            check.toggled.connect(lambda v: self._emit(bool(v)))
+            self.widget = check
+        else:
+            edit = QLineEdit(self.container)
+            if ps.default is None:
+                edit.setPlaceholderText(ps.help.split(";")[-1].strip().rstrip("."))
+            else:
+                edit.setPlaceholderText(f"default {format_value(ps.default)}")
+            edit.textEdited.connect(self._on_text_edited)
+            edit.editingFinished.connect(done)
+            self.widget = edit
+        self.widget.setToolTip(ps.help)
+        self.reason = _reason_label(self.container)
+        box.addWidget(self.widget)
+        box.addWidget(self.reason)
+
+    def _emit(self, value: Any) -> None:
+        self.show_reason(None)
+        self._apply(self.ps.name, value)
+
+    def _on_text_edited(self, text: str) -> None:
+        value, reason = parse_value(self.ps, text)
+        if reason is not None:
+            self.show_reason(reason)  # refused in place: the design keeps its value
+            return
+        self._emit(value)
+
+    def show_reason(self, reason: str | None) -> None:
+        self.reason.setText(reason or "")
+        self.reason.setVisible(bool(reason))
+
+    def set_value(self, explicit: Any) -> None:
+        """Show the design's value (its explicit one, else the default) without emitting."""
+        ps = self.ps
+        value = ps.default if explicit is MISSING else explicit
+        problem = ps.problem(value) if value is not None else None
+        blocker = QSignalBlocker(self.widget)
+        try:
+            w = self.widget
+            if isinstance(w, QSpinBox):
+                if type(value) is int and w.value() != value:
+                    w.setValue(value)
+            elif isinstance(w, QDoubleSpinBox):
+                if type(value) in (int, float) and w.value() != value:
+                    w.setValue(float(value))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QLineEdit):
+                typed, reason = parse_value(ps, w.text())
+                typed_effective = ps.default if typed is MISSING else typed
+                if w.hasFocus() and reason is None and typed_effective == value:
+                    return  # the user is typing this very value: leave the text and cursor alone
+                text = format_value(value)
+                if w.text() != text:
+                    w.setText(text)
+        finally:
+            blocker.unblock()
+        self.show_reason(problem)
+
+
+class InspectorPanel(QWidget):
+    """Edits the single selected block; shows an empty state otherwise."""
+
+    def __init__(self, session: DesignSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.layer_id: str | None = None
+        self.fields: dict[str, _ParamField] = {}
+        self._diagnostics_key: tuple[Any, ...] | None = None
+
+        self.empty = QLabel(EMPTY_TEXT, self)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.setContentsMargins(8, 8, 8, 8)
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor: QWidget | None = None
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        session.selection_changed.connect(self._on_session_selection_changed)
+        session.design_events.connect(self._on_session_design_events)
+        session.analysis_changed.connect(self._on_session_analysis_changed)
+        self._on_session_selection_changed(session.selection)
+
+    # -- showing a layer --------------------------------------------------------------------
+    def _on_session_selection_changed(self, ids: list[str]) -> None:
+        target = ids[0] if len(ids) == 1 else None
+        if target != self.layer_id or (target is not None and self.editor is None):
+            self.show_layer(target)
+        if target is None:
+            self.empty.setText(
+                EMPTY_TEXT
+                if not ids
+                else f"{len(ids)} blocks selected.\n\nSelect a single block to edit it."
+            )
+
+    def show_layer(self, layer_id: str | None) -> None:
+        """Build the form for ``layer_id`` (None: the empty state)."""
+        self.layer_id = layer_id if layer_id in self.session.design else None
+        self.fields = {}
+        self._diagnostics_key = None
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.editor = None
+        if self.layer_id is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        layer = self.session.design[self.layer_id]
+        spec = SPECS.get(layer.type)
+        self.editor = self._build_editor(spec)
+        self.scroll.setWidget(self.editor)
+        self.stack.setCurrentWidget(self.scroll)
+        self._refresh_values()
+        self._refresh_analysis()
+
+    def _build_editor(self, spec: LayerSpec | None) -> QWidget:
+        editor = QWidget()
+        outer = QVBoxLayout(editor)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(6)
+
+        self.title = QLabel(editor)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.title)
+        if spec is not None:
+            blurb = QLabel(spec.summary, editor)
+            blurb.setWordWrap(True)
+            blurb.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            outer.addWidget(blurb)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+
+        id_box = QWidget(editor)
+        id_layout = QVBoxLayout(id_box)
+        id_layout.setContentsMargins(0, 0, 0, 0)
+        id_layout.setSpacing(2)
+        self.id_edit = QLineEdit(id_box)
+        self.id_edit.setToolTip("The layer's name; it becomes the attribute name in exported code.")
+        self.id_edit.textEdited.connect(self._on_id_edited)
+        self.id_edit.editingFinished.connect(self._on_id_finished)
+        self.id_reason = _reason_label(id_box)
+        id_layout.addWidget(self.id_edit)
+        id_layout.addWidget(self.id_reason)
+        form.addRow("id", id_box)
+
+        self.label_edit = QLineEdit(editor)
+        self.label_edit.setPlaceholderText("optional text on the block")
+        self.label_edit.editingFinished.connect(self._on_label_finished)
+        form.addRow("label", self.label_edit)
+
+        for ps in spec.params if spec is not None else ():
+            field = _ParamField(ps, editor, self._apply_param, self.session.history.break_merge)
+            self.fields[ps.name] = field
+            name = QLabel(ps.name, editor)
+            name.setToolTip(ps.help)
+            form.addRow(name, field.container)
+
+        self.frozen_check: QCheckBox | None = None
+        if spec is not None and spec.has_weights:
+            self.frozen_check = QCheckBox("frozen (not trained)", editor)
+            self.frozen_check.setToolTip(
+                "Keep this layer's weights fixed during training (transfer learning)."
+            )
+            self.frozen_check.toggled.connect(self._on_frozen_toggled)
+            form.addRow("", self.frozen_check)
+        outer.addLayout(form)
+
+        line = QFrame(editor)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        outer.addWidget(line)
+
+        self.explanation = QLabel(editor)
+        self.explanation.setWordWrap(True)
+        self.explanation.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.explanation)
+
+        self.diagnostics_box = QWidget(editor)
+        self.diagnostics_layout = QVBoxLayout(self.diagnostics_box)
+        self.diagnostics_layout.setContentsMargins(0, 0, 0, 0)
+        self.diagnostics_layout.setSpacing(4)
+        outer.addWidget(self.diagnostics_box)
+        outer.addStretch(1)
+        return editor
+
+    # -- session -> form --------------------------------------------------------------------
+    def _on_session_design_events(self, events: list[DesignEvent]) -> None:
+        if self.layer_id is None:
+            return
+        for event in events:
+            if event.kind == "layer_renamed" and event.detail == self.layer_id:
+                self.layer_id = event.layer
+        if self.layer_id in self.session.design:
+            self._refresh_values()
+
+    def _on_session_analysis_changed(self) -> None:
+        if self.layer_id is not None and self.layer_id in self.session.design:
+            self._refresh_analysis()
+
+    def _refresh_values(self) -> None:
+        assert self.layer_id is not None
+        layer = self.session.design[self.layer_id]
+        self.title.setText(f"{layer.type} · {layer.id}")
+        if not self.id_edit.hasFocus() and self.id_edit.text() != layer.id:
+            with QSignalBlocker(self.id_edit):
+                self.id_edit.setText(layer.id)
+            self.id_reason.hide()
+        if not self.label_edit.hasFocus() and self.label_edit.text() != (layer.label or ""):
+            with QSignalBlocker(self.label_edit):
+                self.label_edit.setText(layer.label or "")
+        for name, field in self.fields.items():
+            field.set_value(layer.params.get(name, MISSING))
+        if self.frozen_check is not None and self.frozen_check.isChecked() != layer.frozen:
+            with QSignalBlocker(self.frozen_check):
+                self.frozen_check.setChecked(layer.frozen)
+
+    def _refresh_analysis(self) -> None:
+        assert self.layer_id is not None
+        analysis = self.session.analysis
+        lines = analysis.explain(self.layer_id)
+        info = analysis.layers.get(self.layer_id)
+        diagnostics = [d for d in analysis.design_errors if d.layer == self.layer_id]
+        if info is not None:
+            diagnostics.extend(info.errors)
+        if not lines:
+            lines = ["The output shape is unknown until the problems below are fixed."] if (
+                diagnostics
+            ) else ["The output shape is unknown: connect this block to the input."]
+        text = "\n".join(lines)
+        if self.explanation.text() != text:
+            self.explanation.setText(text)
+        key = tuple((d.code, d.message, d.severity, d.fix) for d in diagnostics)
+        if key != self._diagnostics_key:
+            self._diagnostics_key = key
+            self._show_diagnostics(diagnostics)
+
+    def _show_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        while self.diagnostics_layout.count():
+            item = self.diagnostics_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.fix_buttons: list[QPushButton] = []
+        for diag in diagnostics:
+            message = QLabel(f"{diag.severity}: {diag.message}", self.diagnostics_box)
+            message.setWordWrap(True)
+            message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            pal = message.palette()
+            colour = error_colour(pal) if diag.severity == "error" else warning_colour(pal)
+            pal.setColor(QPalette.ColorRole.WindowText, colour)
+            message.setPalette(pal)
+            self.diagnostics_layout.addWidget(message)
+            if diag.fix is not None:
+                button = QPushButton(f"Fix: {diag.fix.label}", self.diagnostics_box)
+                button.setToolTip("Apply this repair as one undoable step")
+                button.clicked.connect(lambda _=False, d=diag: self.apply_fix(d))
+                self.diagnostics_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+                self.fix_buttons.append(button)
+
+    # -- form -> session --------------------------------------------------------------------
+    def _current(self) -> str | None:
+        """The shown layer's id while it still exists (fields may finish after a deletion)."""
+        lid = self.layer_id
+        return lid if lid is not None and lid in self.session.design else None
+
+    def _apply_param(self, name: str, value: Any) -> None:
+        if self._current() is None:
+            return
+        current = self.session.design[self.layer_id].params.get(name, MISSING)
+        if value is MISSING and current is MISSING:
+            return
+        if value == current and type(value) is type(current):
+            return
+        self.session.push(SetParam(self.layer_id, name, value))
+
+    def apply_fix(self, diag: Diagnostic) -> None:
+        """Apply a diagnostic's suggested repair (one undo step)."""
+        if diag.fix is not None:
+            self.session.push(fix_command(self.session.design, diag.fix))
+
+    def _on_id_edited(self, text: str) -> None:
+        if self._current() is None:
+            return
+        reason = id_problem(self.session.design, self.layer_id, text.strip())
+        self.id_reason.setText(reason or "")
+        self.id_reason.setVisible(bool(reason))
+
+    def _on_id_finished(self) -> None:
+        if self._current() is None:
+            return
+        new = self.id_edit.text().strip()
+        reason = id_problem(self.session.design, self.layer_id, new)
+        if reason is not None:
+            self.id_reason.setText(reason)  # refused: the layer keeps its id
+            self.id_reason.show()
+            return
+        self.id_reason.hide()
+        if new != self.layer_id:
+            self.session.push(RenameLayer(self.layer_id, new))
+            self.session.select([new])
+
+    def _on_label_finished(self) -> None:
+        if self._current() is None:
+            return
+        text = self.label_edit.text().strip() or None
+        if text != self.session.design[self.layer_id].label:
+            self.session.push(SetLabel(self.layer_id, text))
+
+    def _on_frozen_toggled(self, checked: bool) -> None:
+        if self._current() is not None and self.session.design[self.layer_id].frozen != checked:
+            self.session.push(SetFrozen(self.layer_id, checked))

@@ -1,0 +1,549 @@
+"""The designer window: canvas in the middle, palette, inspector and summary docks, menus.
+
+`MainWindow` wires the panels to one `DesignSession` and owns the document actions (New, Open,
+Save, templates, recent files) and the Edit/View/Network/Help menus. Other features extend it
+through its public attributes: the menus (`file_menu`, `edit_menu`, `view_menu`,
+`network_menu`, `help_menu`, plus `insert_menu` for a new top-level menu before Help), the
+`toolbar`, `add_dock` / `add_bottom_dock` for new panels (they get a View toggle), and
+`session` / `canvas` for the document and the view.
+
+Dialogs go through small methods (`_confirm_discard`, `_ask_save_changes`, `_ask_open_path`,
+`_ask_save_path`, `_show_error`) so tests can replace them and never block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolBar,
+    QWidget,
+)
+
+from .. import __version__
+from ..core.design import Design, DesignEvent, Layer
+from ..core.errors import DesignError
+from ..core.fileio import SUFFIX
+from ..core.formatting import fmt_compact, fmt_int
+from ..core.templates import TEMPLATES, get_template
+from .canvas import CanvasView
+from .inspector import InspectorPanel
+from .palette import PalettePanel
+from .session import DesignSession
+from .settings import THEMES, AppSettings
+from .summary import SummaryPanel
+from .theme import apply_theme, error_colour
+
+APP_NAME = "cnnstudio"
+FILE_FILTER = f"cnnstudio designs (*{SUFFIX});;JSON files (*.json);;All files (*)"
+
+
+def new_design() -> Design:
+    """What File ▸ New starts from: a lone Input block, ready for the first layer."""
+    return Design([Layer("input", "Input", params={"shape": [1, 28, 28]}, pos=(0.0, 0.0))])
+
+
+class MainWindow(QMainWindow):
+    """The cnnstudio designer window around one `DesignSession`."""
+
+    def __init__(
+        self,
+        session: DesignSession | None = None,
+        settings: AppSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.session = session if session is not None else DesignSession()
+        self.settings = settings if settings is not None else AppSettings()
+        self._selection: list[str] = list(self.session.selection)
+        self._previous_selection: list[str] = []
+        self._restored = False
+        self.persist_layout = True
+        """False: neither restore nor save the window geometry and dock layout (screenshots)."""
+
+        self.canvas = CanvasView(self.session, self)
+        self.setCentralWidget(self.canvas)
+
+        self.palette_panel = PalettePanel(self)
+        self.inspector = InspectorPanel(self.session, self)
+        self.summary = SummaryPanel(self.session, self)
+        self.palette_dock = self.add_dock(
+            self.palette_panel, "Palette", Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.inspector_dock = self.add_dock(
+            self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.summary_dock = self.add_dock(
+            self.summary, "Summary", Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.GroupedDragging
+        )
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self._create_actions()
+        self._create_menus()
+        self._create_toolbar()
+        self._create_status_bar()
+
+        self.palette_panel.block_requested.connect(self._on_palette_block_requested)
+        self.summary.layer_activated.connect(self.canvas.center_on)
+        self.session.history_changed.connect(self._update_edit_actions)
+        self.session.document_changed.connect(self._update_title)
+        self.session.analysis_changed.connect(self._update_status)
+        self.session.selection_changed.connect(self._on_session_selection_changed)
+        self.session.design_events.connect(self._on_session_design_events)
+
+        self.resize(1400, 900)
+        self._update_edit_actions()
+        self._update_title()
+        self._update_status()
+        self._on_session_selection_changed(self.session.selection)
+
+    # -- extension points -------------------------------------------------------------------
+    def add_dock(
+        self,
+        widget: QWidget,
+        title: str,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea,
+    ) -> QDockWidget:
+        """Put ``widget`` in a dock (its View ▸ Panels toggle is added once the menu exists)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower().replace(' ', '_')}_dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if hasattr(self, "panels_menu"):
+            self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def add_bottom_dock(self, widget: QWidget, title: str) -> QDockWidget:
+        """A new tab beside Summary in the bottom dock area (Training, Feature maps, Log)."""
+        dock = self.add_dock(widget, title, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.summary_dock, dock)
+        self.summary_dock.raise_()
+        return dock
+
+    def insert_menu(self, title: str) -> QMenu:
+        """A new top-level menu placed before Help (for example Train)."""
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        return menu
+
+    # -- building ---------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work while a menu bar is hidden too
+        return action
+
+    def _create_actions(self) -> None:
+        sk = QKeySequence.StandardKey
+        self.new_action = self._action("&New", self.new_file, sk.New, "Start a new design")
+        self.open_action = self._action("&Open…", self.open_dialog, sk.Open, "Open a design file")
+        self.save_action = self._action("&Save", self.save, sk.Save, "Save the design")
+        self.save_as_action = self._action(
+            "Save &As…", self.save_as, sk.SaveAs, "Save the design under a new name"
+        )
+        self.quit_action = self._action("&Quit", self.close, sk.Quit, "Close the window")
+
+        self.undo_action = self._action("&Undo", self.session.undo, sk.Undo)
+        self.redo_action = self._action("&Redo", self.session.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(sk.Redo)])
+        self.cut_action = self._action("Cu&t", self.cut, sk.Cut, "Copy and delete the selection")
+        self.copy_action = self._action(
+            "&Copy", lambda: self.canvas.copy_selected(), sk.Copy, "Copy the selected blocks"
+        )
+        self.paste_action = self._action(
+            "&Paste", lambda: self.canvas.paste(), sk.Paste, "Paste copied blocks"
+        )
+        self.delete_action = self._action(
+            "&Delete", lambda: self.canvas.delete_selected(), sk.Delete, "Delete the selection"
+        )
+        self.select_all_action = self._action(
+            "Select &All", self.select_all, sk.SelectAll, "Select every block"
+        )
+
+        self.zoom_in_action = self._action("Zoom &In", lambda: self.canvas.zoom_in(), sk.ZoomIn)
+        self.zoom_out_action = self._action(
+            "Zoom &Out", lambda: self.canvas.zoom_out(), sk.ZoomOut
+        )
+        self.fit_action = self._action(
+            "&Fit", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network"
+        )
+        self.auto_layout_action = self._action(
+            "Auto &Layout",
+            lambda: self.canvas.auto_layout(),
+            "Ctrl+L",
+            "Arrange the blocks top-down (one undo step)",
+        )
+        self.validate_action = self._action(
+            "&Validate", self.jump_to_first_error, "Ctrl+E", "Select the first block with an error"
+        )
+        self.about_action = self._action("&About cnnstudio", self.show_about)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(self.new_action)
+        self.templates_menu = self.file_menu.addMenu("New from &Template")
+        for name, info in TEMPLATES.items():
+            action = self.templates_menu.addAction(info.title)
+            action.setStatusTip(info.description)
+            action.setToolTip(info.description)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: self.new_from_template(n))
+        self.file_menu.addAction(self.open_action)
+        self.recent_menu = self.file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.save_action)
+        self.file_menu.addAction(self.save_as_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        for action in (self.cut_action, self.copy_action, self.paste_action, self.delete_action):
+            self.edit_menu.addAction(action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.select_all_action)
+
+        self.view_menu = bar.addMenu("&View")
+        self.panels_menu = self.view_menu.addMenu("&Panels")
+        for dock in (self.palette_dock, self.inspector_dock, self.summary_dock):
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
+            self.view_menu.addAction(action)
+        self.view_menu.addAction(self.auto_layout_action)
+        self.view_menu.addSeparator()
+        self.theme_menu = self.view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        current = self.settings.theme()
+        for theme in THEMES:
+            action = self.theme_menu.addAction(
+                {"system": "Follow the system", "light": "Light", "dark": "Dark"}[theme]
+            )
+            action.setCheckable(True)
+            action.setChecked(theme == current)
+            action.setData(theme)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(action)
+
+        self.network_menu = bar.addMenu("&Network")
+        self.network_menu.addAction(self.validate_action)
+
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(self.about_action)
+
+    def _create_toolbar(self) -> None:
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.undo_action, self.redo_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.auto_layout_action)
+        self.toolbar.addAction(self.fit_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    def _create_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.totals_label = QLabel(bar)
+        self.validity_button = QPushButton(bar)
+        self.validity_button.setFlat(True)
+        self.validity_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.validity_button.clicked.connect(self.jump_to_first_error)
+        bar.addPermanentWidget(self.totals_label)
+        bar.addPermanentWidget(self.validity_button)
+
+    # -- live state -------------------------------------------------------------------------
+    def _update_edit_actions(self) -> None:
+        history = self.session.history
+        self.undo_action.setEnabled(history.can_undo)
+        self.redo_action.setEnabled(history.can_redo)
+        self.undo_action.setText(f"&Undo {history.undo_label}" if history.can_undo else "&Undo")
+        self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
+        self.undo_action.setToolTip(f"Undo {history.undo_label or ''}".strip())
+        self.redo_action.setToolTip(f"Redo {history.redo_label or ''}".strip())
+        self.undo_action.setIconText("Undo")
+        self.redo_action.setIconText("Redo")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.session.title} — {APP_NAME}")
+
+    def status_text(self) -> str:
+        """The totals line of the status bar."""
+        a = self.session.analysis
+        return (
+            f"{fmt_int(a.total_params)} params ({fmt_int(a.trainable_params)} trainable) · "
+            f"{fmt_compact(a.total_macs)} MACs · {a.size_mb:.2f} MB"
+        )
+
+    def _update_status(self) -> None:
+        a = self.session.analysis
+        self.totals_label.setText(self.status_text() + " ·")
+        errors = a.errors
+        pal = self.validity_button.palette()
+        if errors:
+            count = len(errors)
+            self.validity_button.setText(f"{count} error{'s' if count != 1 else ''}")
+            self.validity_button.setToolTip(
+                f"{errors[0].message}\nClick to select the first broken block."
+            )
+            self.validity_button.setEnabled(True)
+            self.validity_button.setStyleSheet(f"color: {error_colour(pal).name()};")
+        else:
+            text = "valid" if a.valid else "no output"
+            self.validity_button.setText(text)
+            self.validity_button.setToolTip(
+                "The design has no errors." if a.valid else "The design has no output layer."
+            )
+            self.validity_button.setStyleSheet("")
+            self.validity_button.setEnabled(False)
+        self.validity_button.setFixedWidth(self.validity_button.sizeHint().width())
+
+    def _on_session_selection_changed(self, ids: list[str]) -> None:
+        self._previous_selection, self._selection = self._selection, list(ids)
+        has = bool(ids)
+        self.cut_action.setEnabled(has)
+        self.copy_action.setEnabled(has)
+        self.delete_action.setEnabled(has)
+
+    def _on_session_design_events(self, events: list[DesignEvent]) -> None:
+        # The session drops a renamed layer from the selection (its old id is gone); keep the
+        # block selected under its new id so the inspector stays on it through undo/redo.
+        renames = {e.detail: e.layer for e in events if e.kind == "layer_renamed" and e.detail}
+        if renames and not self.session.selection:
+            followed = [renames.get(lid, lid) for lid in self._previous_selection]
+            self.session.select([lid for lid in followed if lid in self.session.design])
+
+    # -- document actions -------------------------------------------------------------------
+    def new_file(self) -> bool:
+        """File ▸ New: a design holding only an Input block."""
+        if not self._confirm_discard():
+            return False
+        self.session.load(new_design(), None)
+        self._after_load()
+        return True
+
+    def new_from_template(self, name: str) -> bool:
+        """File ▸ New from Template: a fresh copy of a built-in network (unsaved)."""
+        if not self._confirm_discard():
+            return False
+        self.session.load(get_template(name), None)
+        self._after_load()
+        return True
+
+    def open_dialog(self) -> bool:
+        """File ▸ Open…: ask for a file, then open it."""
+        if not self._confirm_discard():
+            return False
+        path = self._ask_open_path()
+        return self.open_file(path, confirm=False) if path else False
+
+    def open_file(self, path: str | Path, *, confirm: bool = True) -> bool:
+        """Open a design file; a file that is not a design leaves the current one untouched."""
+        if confirm and not self._confirm_discard():
+            return False
+        try:
+            self.session.open(path)
+        except DesignError as exc:
+            self._show_error("Cannot open the file", str(exc))
+            return False
+        self.settings.add_recent_file(path)
+        self._after_load()
+        return True
+
+    def save(self) -> bool:
+        """File ▸ Save (asks for a name the first time)."""
+        if self.session.path is None:
+            return self.save_as()
+        return self._save_to(self.session.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        """File ▸ Save As…: save under ``path`` or a name the user picks."""
+        if path is None:
+            path = self._ask_save_path()
+            if not path:
+                return False
+        target = Path(path)
+        if not target.name.endswith(SUFFIX) and target.suffix == "":
+            target = target.with_name(target.name + SUFFIX)
+        return self._save_to(target)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.session.save(path)
+        except (DesignError, OSError) as exc:
+            self._show_error("Cannot save the file", str(exc))
+            return False
+        self.settings.add_recent_file(path)
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def _after_load(self) -> None:
+        # Fit once the canvas has laid out the new blocks (its scene updates on design_reset).
+        QTimer.singleShot(0, self.canvas.fit_all)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.settings.recent_files()
+        for n, path in enumerate(paths, start=1):
+            action = self.recent_menu.addAction(f"&{n} {Path(path).name}" if n < 10 else path)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        if paths:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear the List", self._clear_recent)
+        else:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent_files()
+        self._fill_recent_menu()
+
+    # -- edit / view / network / help -------------------------------------------------------
+    def cut(self) -> None:
+        """Edit ▸ Cut: copy the selected blocks, then delete them (one undo step)."""
+        self.canvas.copy_selected()
+        self.canvas.delete_selected()
+
+    def select_all(self) -> None:
+        self.session.select(list(self.session.design.layers))
+
+    def jump_to_first_error(self) -> bool:
+        """Select the first block with an error and centre the canvas on it."""
+        for diag in self.session.analysis.errors:
+            if diag.layer is not None and diag.layer in self.session.design:
+                self.session.select([diag.layer])
+                self.canvas.center_on(diag.layer)
+                self.statusBar().showMessage(diag.message, 8000)
+                return True
+        errors = self.session.analysis.errors
+        self.statusBar().showMessage(
+            errors[0].message if errors else "The design is valid: no errors found.", 5000
+        )
+        return False
+
+    def _on_palette_block_requested(self, type_name: str) -> None:
+        selected = self.session.selection
+        after = selected[-1] if len(selected) == 1 else None
+        self.canvas.add_block(type_name, after=after)
+
+    def set_theme(self, theme: str) -> None:
+        """View ▸ Theme: switch the palette now and remember it."""
+        self.settings.set_theme(theme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self._update_status()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About cnnstudio",
+            f"<h3>cnnstudio {__version__}</h3>"
+            "<p>Design convolutional neural networks by dragging blocks, see every shape and "
+            "parameter count as you edit, then train and export them to PyTorch.</p>",
+        )
+
+    # -- dialogs (methods so tests can replace them) ----------------------------------------
+    def _confirm_discard(self) -> bool:
+        """True when the current design may be replaced or closed (saved, discarded, clean)."""
+        if not self.session.is_modified:
+            return True
+        answer = self._ask_save_changes()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def _ask_save_changes(self) -> str:
+        """Ask whether to save unsaved changes: ``"save"``, ``"discard"`` or ``"cancel"``."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"Save the changes to {self.session.title.removesuffix(' *')}?")
+        box.setInformativeText("Your changes will be lost if you don't save them.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return "save"
+        if answer == QMessageBox.StandardButton.Discard:
+            return "discard"
+        return "cancel"
+
+    def _ask_open_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open design", self._dialog_dir(), FILE_FILTER)
+        return path or None
+
+    def _ask_save_path(self) -> str | None:
+        suggested = self.session.path or Path(self._dialog_dir()) / (
+            self.session.design.name.replace(" ", "_").lower() + SUFFIX
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Save design", str(suggested), FILE_FILTER)
+        return path or None
+
+    def _dialog_dir(self) -> str:
+        if self.session.path is not None:
+            return str(self.session.path.parent)
+        recent = self.settings.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    # -- window life ------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._restored and self.persist_layout:
+            self._restored = True
+            geometry, state = self.settings.window_geometry(), self.settings.window_state()
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if state is not None:
+                self.restoreState(state)
+        super().showEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        if self.persist_layout:
+            self.settings.save_window(self.saveGeometry(), self.saveState())
+            self.settings.sync()
+        event.accept()

@@ -1,0 +1,270 @@
+"""The summary table (bottom dock): one row per layer with its shape, sizes, cost and status.
+
+`SummaryModel` turns the session's latest analysis into display rows and, after an edit, only
+announces the rows whose text changed (`dataChanged`); a full reset happens only when layers
+are added, removed, renamed or reordered. Clicking a row selects that block, and the table
+follows the selection made elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.analysis import Analysis
+from ..core.formatting import fmt_bytes, fmt_compact, fmt_int, fmt_shape
+from .session import DesignSession
+from .theme import error_colour, warning_colour
+
+COLUMNS = (
+    "Layer",
+    "Type",
+    "Output",
+    "Activations",
+    "Activation size",
+    "Params",
+    "MACs",
+    "Receptive field",
+    "Status",
+)
+NUMERIC = frozenset({3, 4, 5, 6})
+STATUS_COLUMN = COLUMNS.index("Status")
+
+# One display row: the cell texts, then the status severity ("error", "warning" or "")
+# and the full status tooltip.
+Row = tuple[tuple[str, ...], str, str]
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _row(analysis: Analysis, lid: str) -> Row:
+    info = analysis.layers[lid]
+    known = info.output_shape is not None
+    errors = [d for d in info.errors if d.severity == "error"]
+    warnings = [d for d in info.errors if d.severity == "warning"]
+    shown = errors or warnings
+    if known:
+        values = math.prod(info.output_shape) if info.output_shape else 0
+        cells = (
+            lid,
+            info.type,
+            fmt_shape(info.output_shape),
+            fmt_int(values),
+            fmt_bytes(info.activation_bytes),
+            fmt_int(info.params),
+            fmt_int(info.macs),
+            "x".join(map(str, info.receptive_field)) if info.receptive_field else "",
+        )
+    else:
+        cells = (lid, info.type, "?", "?", "?", "?", "?", "")
+    status = shown[0].message if shown else ""
+    severity = "error" if errors else "warning" if warnings else ""
+    tooltip = "\n".join(d.message for d in shown)
+    return ((*cells, status), severity, tooltip)
+
+
+class SummaryModel(QAbstractTableModel):
+    """Rows of the summary table, kept in step with a session's analysis."""
+
+    def __init__(self, session: DesignSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._ids: list[str] = []
+        self._rows: list[Row] = []
+        self.refresh()
+
+    # -- updating ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Bring the rows up to date with ``session.analysis``, announcing only what changed."""
+        analysis = self.session.analysis
+        ids = list(analysis.layers)
+        rows = [_row(analysis, lid) for lid in ids]
+        if ids != self._ids:
+            self.beginResetModel()
+            self._ids, self._rows = ids, rows
+            self.endResetModel()
+            return
+        last = len(COLUMNS) - 1
+        start: int | None = None
+        for n, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+            if old != new:
+                self._rows[n] = new
+                if start is None:
+                    start = n
+            elif start is not None:
+                self.dataChanged.emit(self.index(start, 0), self.index(n - 1, last))
+                start = None
+        if start is not None:
+            self.dataChanged.emit(self.index(start, 0), self.index(len(rows) - 1, last))
+
+    def layer_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, layer_id: str) -> int:
+        """The row of a layer, or -1."""
+        try:
+            return self._ids.index(layer_id)
+        except ValueError:
+            return -1
+
+    def cell(self, row: int, column: int) -> str:
+        """The text shown in a cell."""
+        return self._rows[row][0][column]
+
+    # -- Qt model interface -----------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(
+                    (Qt.AlignmentFlag.AlignRight if section in NUMERIC else Qt.AlignmentFlag.AlignLeft)
+                    | Qt.AlignmentFlag.AlignVCenter
+                )
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cells, severity, tooltip = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cells[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN and severity:
+            palette = QApplication.palette()
+            return error_colour(palette) if severity == "error" else warning_colour(palette)
+        if role == Qt.ItemDataRole.ToolTipRole and tooltip and column in (0, STATUS_COLUMN):
+            return tooltip
+        return None
+
+
+class SummaryPanel(QWidget):
+    """The table plus a totals line; `layer_activated` asks the canvas to centre on a block."""
+
+    layer_activated = Signal(str)
+
+    def __init__(self, session: DesignSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = SummaryModel(session, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6
+        )
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = (130, 90, 90, 90, 100, 90, 110, 110)
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+
+        self.totals = QLabel(self)
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.table)
+        layout.addWidget(self.totals)
+
+        self._syncing = False
+        session.analysis_changed.connect(self._on_session_analysis_changed)
+        session.selection_changed.connect(self._on_session_selection_changed)
+        self._update_totals()
+
+    # -- session -> table -------------------------------------------------------------------
+    def _on_session_analysis_changed(self) -> None:
+        was_reset = self.model.rowCount() != len(self.session.analysis.layers)
+        self.model.refresh()
+        self._update_totals()
+        if was_reset or self.table.selectionModel().selectedRows() == []:
+            self._on_session_selection_changed(self.session.selection)
+
+    def _update_totals(self) -> None:
+        a = self.session.analysis
+        self.totals.setText(
+            f"<b>Total</b>: {fmt_int(a.total_params)} params "
+            f"({fmt_int(a.trainable_params)} trainable, {fmt_int(a.frozen_params)} frozen) · "
+            f"{fmt_compact(a.total_macs)} MACs ({fmt_int(a.total_macs)}) · "
+            f"model size {a.size_mb:.2f} MB · activations {fmt_bytes(a.activation_bytes)} "
+            "per sample"
+        )
+
+    def _on_session_selection_changed(self, ids: list[str]) -> None:
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for lid in ids:
+            row = self.model.row_of(lid)
+            if row >= 0:
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        self._syncing = True
+        try:
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            if ids and self.model.row_of(ids[-1]) >= 0:
+                self.table.scrollTo(self.model.index(self.model.row_of(ids[-1]), 0))
+        finally:
+            self._syncing = False
+
+    # -- table -> session -------------------------------------------------------------------
+    def _on_table_selection_changed(self, *_args: object) -> None:
+        if self._syncing:
+            return
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        self.session.select([self.model.layer_id(r) for r in rows])
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            lid = self.model.layer_id(index.row())
+            if lid not in self.session.selection:
+                self.session.select([lid])
+            self.layer_activated.emit(lid)
+
+    def select_row(self, row: int) -> None:
+        """Select the block of a row and centre the canvas on it, as a click does."""
+        index = self.model.index(row, 0)
+        self.table.selectionModel().select(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._on_table_clicked(index)

@@ -1,0 +1,130 @@
+"""Property tests: random edit sequences never raise, and undo-to-start is the identical document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from cnnstudio.core.analysis import analyze
+from cnnstudio.core.catalog import SPECS
+from cnnstudio.core.commands import (
+    AddLayer,
+    History,
+    MoveLayers,
+    SetFrozen,
+    SetParam,
+    connect,
+    disconnect,
+    fix_command,
+    paste_layers,
+    remove_layers,
+)
+from cnnstudio.core.design import Layer
+from cnnstudio.core.fileio import dumps_design, loads_design
+from cnnstudio.core.templates import TEMPLATES, get_template
+
+ANY_VALUE = st.one_of(
+    st.integers(-5, 70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["same", "valid", "", "x"]),
+    st.lists(st.integers(-2, 9), max_size=4),
+)
+PARAM_NAMES = sorted({p.name for spec in SPECS.values() for p in spec.params} | {"bogus"})
+
+
+class EditMachine(RuleBasedStateMachine):
+    """Drives a History with arbitrary (also nonsensical) edits."""
+
+    @initialize(name=st.sampled_from(["lenet5", "mini-inception", "simple-cnn"]))
+    def start(self, name: str) -> None:
+        self.design = get_template(name)
+        self.history = History(self.design)
+        self.start_text = dumps_design(self.design)
+        self.counter = 0
+
+    def _ids(self) -> list[str]:
+        return list(self.design.layers)
+
+    @rule(type_=st.sampled_from(sorted(SPECS)), data=st.data())
+    def add(self, type_: str, data: Any) -> None:
+        self.counter += 1
+        inputs = data.draw(st.lists(st.sampled_from(self._ids()), max_size=2)) if self._ids() else []
+        self.history.push(AddLayer(Layer(self.design.unique_id(type_), type_, inputs)))
+
+    @precondition(lambda self: len(self.design) > 0)
+    @rule(data=st.data())
+    def delete(self, data: Any) -> None:
+        ids = data.draw(st.lists(st.sampled_from(self._ids()), min_size=1, max_size=3))
+        self.history.push(remove_layers(ids))
+
+    @precondition(lambda self: len(self.design) > 1)
+    @rule(data=st.data())
+    def connect_or_disconnect(self, data: Any) -> None:
+        src = data.draw(st.sampled_from(self._ids()))
+        dst = data.draw(st.sampled_from(self._ids()))
+        if src in self.design[dst].inputs:
+            self.history.push(disconnect(self.design, src, dst))
+        else:
+            self.history.push(connect(self.design, src, dst))
+
+    @precondition(lambda self: len(self.design) > 0)
+    @rule(data=st.data(), name=st.sampled_from(PARAM_NAMES), value=ANY_VALUE)
+    def set_param(self, data: Any, name: str, value: Any) -> None:
+        self.history.push(SetParam(data.draw(st.sampled_from(self._ids())), name, value))
+
+    @precondition(lambda self: len(self.design) > 0)
+    @rule(data=st.data(), x=st.floats(-1e4, 1e4), frozen=st.booleans())
+    def move_and_freeze(self, data: Any, x: float, frozen: bool) -> None:
+        lid = data.draw(st.sampled_from(self._ids()))
+        self.history.push(MoveLayers({lid: (x, -x)}))
+        self.history.push(SetFrozen(lid, frozen))
+
+    @precondition(lambda self: len(self.design) > 0)
+    @rule(data=st.data())
+    def paste(self, data: Any) -> None:
+        ids = data.draw(st.lists(st.sampled_from(self._ids()), min_size=1, max_size=3, unique=True))
+        self.history.push(paste_layers(self.design, [self.design[i] for i in ids]))
+
+    @rule()
+    def apply_first_fix(self) -> None:
+        fixes = [d.fix for d in analyze(self.design).diagnostics if d.fix is not None]
+        if fixes:
+            self.history.push(fix_command(self.design, fixes[0]))
+
+    @rule()
+    def undo(self) -> None:
+        self.history.undo()
+
+    @rule()
+    def redo(self) -> None:
+        self.history.redo()
+
+    @invariant()
+    def analysis_never_raises_and_file_round_trips(self) -> None:
+        if not hasattr(self, "design"):
+            return
+        analysis = analyze(self.design)
+        for diag in analysis.diagnostics:
+            assert diag.message and "\n" not in diag.message
+        text = dumps_design(self.design)
+        assert dumps_design(loads_design(text)) == text
+
+    def teardown(self) -> None:
+        if not hasattr(self, "design"):
+            return
+        while self.history.undo():
+            pass
+        assert dumps_design(self.design) == self.start_text
+
+
+TestEdits = EditMachine.TestCase
+
+
+def test_every_template_survives_a_save_load_cycle() -> None:
+    for name in TEMPLATES:
+        text = dumps_design(get_template(name))
+        assert dumps_design(loads_design(text)) == text

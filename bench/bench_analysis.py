@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cnnstudio.core.analysis import analyze  # noqa: E402
-from cnnstudio.core.commands import History, SetParam  # noqa: E402
-from cnnstudio.core.templates import get_template  # noqa: E402
+from cnnstudio.core.analysis import analyze
+from cnnstudio.core.commands import History, SetParam
+from cnnstudio.core.templates import get_template
 
 
 def _median_ms(fn, repeats: int) -> float:
@@ -61,8 +61,10 @@ def main() -> int:
     torchinfo.summary(model, (1, 3, 224, 224), verbose=0, device="cpu")
     ti = _median_ms(lambda: torchinfo.summary(model, (1, 3, 224, 224), verbose=0, device="cpu"), 5)
     print(f"  torchinfo.summary(resnet50):  {ti:.1f} ms median")
-    print(f"  ratio torchinfo / ours: warm {ti / warm:,.0f}x, after edit {ti / after_edit:,.0f}x, "
-          f"cold {ti / cold:,.0f}x (goal >= 100x)")
+    print(
+        f"  ratio torchinfo / ours: warm {ti / warm:,.0f}x, after edit {ti / after_edit:,.0f}x, "
+        f"cold {ti / cold:,.0f}x (goal >= 100x)"
+    )
     return 0
 
 

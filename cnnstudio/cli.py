@@ -82,7 +82,8 @@ def summary_table(analysis: Analysis) -> str:
     lines.append("")
     lines.append(
         f"total params: {fmt_int(analysis.total_params)} "
-        f"(trainable {fmt_int(analysis.trainable_params)}, frozen {fmt_int(analysis.frozen_params)})"
+        f"(trainable {fmt_int(analysis.trainable_params)}, "
+        f"frozen {fmt_int(analysis.frozen_params)})"
     )
     lines.append(f"total MACs: {fmt_int(analysis.total_macs)} ({fmt_compact(analysis.total_macs)})")
     lines.append(f"model size: {analysis.size_mb:.2f} MB (float32 parameters)")

@@ -1,4 +1,4 @@
-"""Test-wide settings: offscreen Qt and hypothesis profiles (``HYPOTHESIS_PROFILE=deep`` for more)."""
+"""Test-wide settings: offscreen Qt, hypothesis profiles (``HYPOTHESIS_PROFILE=deep`` runs more)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -236,7 +236,8 @@ def analyze(design: Design) -> Analysis:
                 errors.append(
                     Diagnostic(
                         "extra-input",
-                        f"{lid}: a design has exactly one Input layer and {input_ids[0]} is the first",
+                        f"{lid}: a design has exactly one Input layer "
+                        f"and {input_ids[0]} is the first",
                         lid,
                     )
                 )
@@ -401,7 +402,8 @@ def _warn_unused(design: Design, output_id: str, infos: dict[str, LayerInfo]) ->
             info.errors.append(
                 Diagnostic(
                     "unused",
-                    f"{lid}: not on the way to the output {output_id}, so it is not part of the model",
+                    f"{lid}: not on the way to the output {output_id}, "
+                    "so it is not part of the model",
                     lid,
                     severity="warning",
                 )

@@ -819,7 +819,7 @@ class ConcatSpec(AddSpec):
         first = shapes[0]
         for shape in shapes:
             if len(shape) != rank or any(
-                a != b for i, (a, b) in enumerate(zip(shape, first)) if i != axis
+                a != b for i, (a, b) in enumerate(zip(shape, first, strict=True)) if i != axis
             ):
                 listing = ", ".join(
                     f"{i} gives {fmt_shape(s)}" for i, s in zip(inputs, shapes, strict=True)

@@ -84,7 +84,7 @@ Listener = Callable[[DesignEvent], None]
 
 
 def unique_id(prefix: str, taken: Container[str]) -> str:
-    """A fresh id ``prefix1``, ``prefix2``... (``prefix`` itself if it ends in a digit and is free)."""
+    """A fresh id ``prefix1``, ``prefix2``... (or ``prefix`` if it ends in a digit and is free)."""
     base = re.sub(r"[^A-Za-z0-9_]", "_", prefix).lower() or "layer"
     if not ID_PATTERN.match(base):
         base = "l_" + base
@@ -186,7 +186,7 @@ class Design:
         self._emit("layer_added", layer.id)
 
     def remove_layer(self, layer_id: str) -> tuple[Layer, int]:
-        """Remove a layer (its consumers keep their dangling references); returns it and its index."""
+        """Remove a layer (consumers keep dangling references); returns it and its index."""
         index = self.index_of(layer_id)
         layer = self._layers.pop(layer_id)
         self._emit("layer_removed", layer_id)

@@ -11,6 +11,7 @@ as ``<file>.bak``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -231,10 +232,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, backup: bool = Fa
 
 
 def _unlink_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _fsync_dir(folder: Path) -> None:

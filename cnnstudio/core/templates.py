@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from .analysis import analyze
 from .design import Design, Layer
@@ -23,7 +23,7 @@ class TemplateError(CnnStudioError):
 class _Net:
     """A tiny builder: each call appends a layer fed by the previous one unless told otherwise."""
 
-    PREFIX = {
+    PREFIX: ClassVar[dict[str, str]] = {
         "Conv": "conv", "MaxPool": "pool", "AvgPool": "pool", "Dense": "fc", "ReLU": "relu",
         "BatchNorm": "bn", "Dropout": "drop", "Flatten": "flatten", "GlobalAvgPool": "avgpool",
         "Add": "add", "Concat": "cat", "Tanh": "tanh", "Softmax": "softmax",
@@ -185,7 +185,10 @@ def resnet50() -> Design:
 
 
 def mini_inception() -> Design:
-    """A small Inception-style net for 3x32x32 images: parallel 1x1/3x3/5x5/pool branches joined by Concat."""
+    """A small Inception-style net for 3x32x32 images.
+
+    Each block runs parallel 1x1, 3x3, 5x5 and pooling branches and joins them with a Concat.
+    """
     n = _Net("Mini Inception", (3, 32, 32))
     n.conv(32, 3, 1, 1, bias=False, id="stem_conv")
     n.add("BatchNorm", id="stem_bn")

@@ -16,7 +16,7 @@ import contextlib
 import io
 import os
 import pickle
-import tempfile
+import secrets
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -133,6 +133,23 @@ def export_design(
     if fmt == "onnx":
         _require_onnx()  # before the slow part, so a missing extra fails at once
 
+    with _Staging() as staging:
+        staging.reserve(out)
+        if weights_out is not None:
+            staging.reserve(weights_out)
+        return _export(design, analysis, fmt, out, weights_out, weights, seed, staging)
+
+
+def _export(
+    design: Design,
+    analysis: Analysis,
+    fmt: str,
+    out: Path,
+    weights_out: Path | None,
+    weights: str | os.PathLike[str] | Mapping[str, torch.Tensor] | None,
+    seed: int,
+    staging: _Staging,
+) -> list[Path]:
     model = build_model(design, seed=seed, analysis=analysis)
     if weights is not None:
         if isinstance(weights, Mapping):
@@ -140,27 +157,25 @@ def export_design(
         else:
             apply_weights(model, load_weights(weights), str(weights))
     model.eval()
-
-    with _Staging() as staging:
-        if fmt == "python":
-            code = generate_code(
-                design,
-                analysis,
-                weights_file=weights_out.name if weights_out is not None else None,
-            )
-            staging.write(out, lambda f: _write_bytes(f, code.source.encode("utf-8")))
-            if weights_out is not None:
-                state = model.state_dict()
-                staging.write(weights_out, lambda f: _torch_save(state, f))
-        elif fmt == "torchscript":
-            staging.write(out, lambda f: _save_torchscript(model, f))
-        elif fmt == "exported-program":
-            program = _export_program(model, analysis)
-            staging.write(out, lambda f: _save_program(program, f))
-        else:
-            data = _onnx_bytes(model, analysis)
-            staging.write(out, lambda f: _write_bytes(f, data))
-        return staging.commit()
+    if fmt == "python":
+        code = generate_code(
+            design,
+            analysis,
+            weights_file=weights_out.name if weights_out is not None else None,
+        )
+        staging.write(out, lambda f: _write_bytes(f, code.source.encode("utf-8")))
+        if weights_out is not None:
+            state = model.state_dict()
+            staging.write(weights_out, lambda f: _torch_save(state, f))
+    elif fmt == "torchscript":
+        staging.write(out, lambda f: _save_torchscript(model, f))
+    elif fmt == "exported-program":
+        program = _export_program(model, analysis)
+        staging.write(out, lambda f: _save_program(program, f))
+    else:
+        data = _onnx_bytes(model, analysis)
+        staging.write(out, lambda f: _write_bytes(f, data))
+    return staging.commit()
 
 
 # -- weights ------------------------------------------------------------------------------------
@@ -327,33 +342,45 @@ def _onnx_bytes(model: torch.nn.Module, analysis: Analysis) -> bytes:
 
 # -- atomic writes ------------------------------------------------------------------------------
 class _Staging:
-    """Files written to temporaries in their target folders, renamed into place together."""
+    """Files written to temporaries in their target folders, renamed into place together.
+
+    `reserve` creates the temporaries before the slow work starts, so an unwritable target
+    fails at once; leaving the ``with`` block without `commit` removes them.
+    """
 
     def __init__(self) -> None:
-        self._pending: list[tuple[str, Path]] = []
+        self._pending: dict[Path, str] = {}
 
     def __enter__(self) -> _Staging:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for tmp, _ in self._pending:
+        for tmp in self._pending.values():
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         self._pending.clear()
 
+    def reserve(self, target: Path) -> None:
+        """Create the temporary file of ``target`` (mode 0666 less the umask, like open())."""
+        for _ in range(100):
+            tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
+            os.close(fd)
+            self._pending[target] = str(tmp)
+            return
+        raise ExportError(f"{target}: cannot be written (no free temporary name)")
+
     def write(self, target: Path, writer: Callable[[str], None]) -> None:
-        """Run ``writer`` on a temporary path beside ``target``."""
-        folder = target.parent
+        """Run ``writer`` on the temporary path of ``target``."""
+        if target not in self._pending:
+            self.reserve(target)
         try:
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=folder
-            )
-        except OSError as exc:
-            raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
-        os.close(fd)
-        self._pending.append((tmp, target))
-        try:
-            writer(tmp)
+            writer(self._pending[target])
         except ExportError:
             raise
         except (OSError, RuntimeError) as exc:
@@ -361,15 +388,16 @@ class _Staging:
 
     def commit(self) -> list[Path]:
         """Move every temporary onto its target; returns the targets."""
-        done = []
+        done: list[Path] = []
         try:
-            for tmp, target in self._pending:
+            for target, tmp in self._pending.items():
                 os.replace(tmp, target)
                 done.append(target)
         except OSError as exc:
             raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
         finally:
-            self._pending = [(t, p) for t, p in self._pending if p not in done]
+            for target in done:
+                del self._pending[target]
         for folder in {p.parent for p in done}:
             _fsync_dir(folder)
         return done

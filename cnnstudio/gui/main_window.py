@@ -34,7 +34,7 @@ from .. import __version__
 from ..core.design import Design, DesignEvent, Layer
 from ..core.errors import DesignError
 from ..core.fileio import SUFFIX
-from ..core.formatting import fmt_compact, fmt_int
+from ..core.formatting import fmt_int
 from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
 from .inspector import InspectorPanel
@@ -42,7 +42,7 @@ from .palette import PalettePanel
 from .session import DesignSession
 from .settings import THEMES, AppSettings
 from .summary import SummaryPanel
-from .theme import apply_theme, error_colour
+from .theme import apply_theme, error_colour, ok_colour
 
 APP_NAME = "cnnstudio"
 FILE_FILTER = f"cnnstudio designs (*{SUFFIX});;JSON files (*.json);;All files (*)"
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self._create_status_bar()
 
         self.palette_panel.block_requested.connect(self._on_palette_block_requested)
-        self.summary.layer_activated.connect(self.canvas.center_on)
+        self.summary.layer_activated.connect(lambda lid: self.canvas.center_on(lid))
         self.session.history_changed.connect(self._update_edit_actions)
         self.session.document_changed.connect(self._update_title)
         self.session.analysis_changed.connect(self._update_status)
@@ -302,11 +302,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.session.title} — {APP_NAME}")
 
     def status_text(self) -> str:
-        """The totals line of the status bar."""
+        """The totals line of the status bar: ``61,706 params (61,706 trainable) · 0.42 M MACs``."""
         a = self.session.analysis
+        macs = a.total_macs
+        macs_text = f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.2f} M"
         return (
             f"{fmt_int(a.total_params)} params ({fmt_int(a.trainable_params)} trainable) · "
-            f"{fmt_compact(a.total_macs)} MACs · {a.size_mb:.2f} MB"
+            f"{macs_text} MACs · {a.size_mb:.2f} MB"
         )
 
     def _update_status(self) -> None:
@@ -323,13 +325,13 @@ class MainWindow(QMainWindow):
             self.validity_button.setEnabled(True)
             self.validity_button.setStyleSheet(f"color: {error_colour(pal).name()};")
         else:
-            text = "valid" if a.valid else "no output"
-            self.validity_button.setText(text)
+            self.validity_button.setText("valid" if a.valid else "no output")
             self.validity_button.setToolTip(
                 "The design has no errors." if a.valid else "The design has no output layer."
             )
-            self.validity_button.setStyleSheet("")
-            self.validity_button.setEnabled(False)
+            self.validity_button.setStyleSheet(
+                f"color: {ok_colour(pal).name()};" if a.valid else ""
+            )
         self.validity_button.setFixedWidth(self.validity_button.sizeHint().width())
 
     def _on_session_selection_changed(self, ids: list[str]) -> None:

@@ -100,12 +100,12 @@ class DesignSession(QObject):
         self.document_changed.emit()
 
     def open(self, path: str | Path) -> None:
-        """Open a design file; raises `DesignError` (and leaves the current design) when it is not one."""
+        """Open a design file; one that is not a design raises `DesignError`, design untouched."""
         design = load_design(path)
         self.load(design, Path(path))
 
     def save(self, path: str | Path | None = None) -> Path:
-        """Save to ``path`` (or the current file) atomically; raises `DesignError` when unwritable."""
+        """Save to ``path`` (or the current file) atomically; `DesignError` when unwritable."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name given for an unsaved design")

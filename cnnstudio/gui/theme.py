@@ -76,3 +76,8 @@ def error_colour(palette: QPalette) -> QColor:
 def warning_colour(palette: QPalette) -> QColor:
     """An amber that reads well on the palette's window colour."""
     return QColor("#ffb74d") if is_dark(palette) else QColor("#b26a00")
+
+
+def ok_colour(palette: QPalette) -> QColor:
+    """A green for "valid" that reads well on the palette's window colour."""
+    return QColor("#81c784") if is_dark(palette) else QColor("#2e7d32")

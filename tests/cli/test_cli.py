@@ -86,7 +86,22 @@ def test_templates_lists_every_template(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_new_adapts_and_writes(tmp_path: Path) -> None:
     out = tmp_path / "mine.cnn.json"
-    assert main(["new", "--template", "resnet18", "--input", "1,64,64", "--classes", "5", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "--template",
+                "resnet18",
+                "--input",
+                "1,64,64",
+                "--classes",
+                "5",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     design = load_design(out)
     assert design["input"].params["shape"] == [1, 64, 64]
     assert design["fc"].params["out_features"] == 5

@@ -110,14 +110,21 @@ def test_dense_fed_an_image_gets_flatten_fix() -> None:
 def test_add_mismatch_gets_projection_fix() -> None:
     layers = [
         Layer("input", "Input", params={"shape": [4, 8, 8]}),
-        Layer("conv", "Conv", ["input"], {"out_channels": 8, "kernel_size": 3, "stride": 2, "padding": 1}),
+        Layer(
+            "conv",
+            "Conv",
+            ["input"],
+            {"out_channels": 8, "kernel_size": 3, "stride": 2, "padding": 1},
+        ),
         Layer("add", "Add", ["conv", "input"]),
     ]
     d = Design(layers)
     a = analyze(d)
     (err,) = a.errors
     assert err.code == "add-shape-mismatch"
-    assert err.message == "add: inputs must have the same shape: conv gives 8x4x4, input gives 4x8x8"
+    assert (
+        err.message == "add: inputs must have the same shape: conv gives 8x4x4, input gives 4x8x8"
+    )
     History(d).push(fix_command(d, err.fix))
     a = analyze(d)
     assert a.valid, a.errors

@@ -1,4 +1,4 @@
-"""Property tests: random edit sequences never raise, and undo-to-start is the identical document."""
+"""Property tests: random edit sequences never raise; undo-to-start is the identical document."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ class EditMachine(RuleBasedStateMachine):
     @rule(type_=st.sampled_from(sorted(SPECS)), data=st.data())
     def add(self, type_: str, data: Any) -> None:
         self.counter += 1
-        inputs = data.draw(st.lists(st.sampled_from(self._ids()), max_size=2)) if self._ids() else []
+        inputs = (
+            data.draw(st.lists(st.sampled_from(self._ids()), max_size=2)) if self._ids() else []
+        )
         self.history.push(AddLayer(Layer(self.design.unique_id(type_), type_, inputs)))
 
     @precondition(lambda self: len(self.design) > 0)

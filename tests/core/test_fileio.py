@@ -61,9 +61,15 @@ def test_text_is_one_layer_per_line_with_fixed_key_order() -> None:
     design.training = {"epochs": 3, "lr": 0.1}
     text = dumps_design(design)
     lines = text.splitlines()
-    assert lines[1:4] == ['  "format": "cnnstudio-design",', '  "version": 1,', '  "name": "LeNet-5",']
+    assert lines[1:4] == [
+        '  "format": "cnnstudio-design",',
+        '  "version": 1,',
+        '  "name": "LeNet-5",',
+    ]
     conv = next(line for line in lines if '"conv1"' in line and '"Conv"' in line)
-    assert conv.strip().startswith('{"id": "conv1", "type": "Conv", "inputs": ["input"], "params": ')
+    assert conv.strip().startswith(
+        '{"id": "conv1", "type": "Conv", "inputs": ["input"], "params": '
+    )
     assert json.loads(text)["training"] == {"epochs": 3, "lr": 0.1}
 
 
@@ -94,10 +100,19 @@ def test_unwritable_path_is_a_design_error(tmp_path: Path) -> None:
         ('{"version": 1, "layers": []}', 'no "format" key'),
         ('{"format": "cnnstudio-design", "version": 1}', 'no "layers" list'),
         ('{"format": "cnnstudio-design", "version": 1, "layers": {}}', '"layers" is not a list'),
-        ('{"format": "cnnstudio-design", "version": 7, "layers": []}', "newer cnnstudio (format version 7"),
-        ('{"format": "cnnstudio-design", "version": "1", "layers": []}', '"version" must be a positive'),
+        (
+            '{"format": "cnnstudio-design", "version": 7, "layers": []}',
+            "newer cnnstudio (format version 7",
+        ),
+        (
+            '{"format": "cnnstudio-design", "version": "1", "layers": []}',
+            '"version" must be a positive',
+        ),
         ('{"format": "cnnstudio-design", "version": 1, "layers": [3]}', "layer 1 is not an object"),
-        ('{"format": "cnnstudio-design", "version": 1, "layers": [{"type": "ReLU"}]}', 'layer 1 has no "id"'),
+        (
+            '{"format": "cnnstudio-design", "version": 1, "layers": [{"type": "ReLU"}]}',
+            'layer 1 has no "id"',
+        ),
         (
             '{"format": "cnnstudio-design", "version": 1, "layers": [{"id": "a", "type": "ReLU"},'
             ' {"id": "a", "type": "ReLU"}]}',

@@ -23,5 +23,8 @@ def test_core_imports_neither_qt_nor_torch() -> None:
 
 
 def test_top_level_api_and_summary_stay_light() -> None:
-    assert _loaded_after("import cnnstudio; cnnstudio.analyze(cnnstudio.get_template('resnet50'))") == []
+    assert (
+        _loaded_after("import cnnstudio; cnnstudio.analyze(cnnstudio.get_template('resnet50'))")
+        == []
+    )
     assert _loaded_after("import cnnstudio.cli; cnnstudio.cli.build_parser()") == []

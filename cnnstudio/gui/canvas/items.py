@@ -300,7 +300,10 @@ class BlockItem(QGraphicsItem):
         painter.drawLine(QPointF(_PAD + 2, 38), QPointF(BLOCK_WIDTH - _PAD, 38))
         painter.setFont(_Fonts.body)
         body = QRectF(_PAD + 2, 40, BLOCK_WIDTH - 2 * _PAD - 2, 20)
-        painter.setPen(theme.error if shape == "?" else theme.text)
+        if shape != "?":
+            painter.setPen(theme.text)
+        else:  # unknown: red on the broken block, quiet on the blocks after it
+            painter.setPen(theme.error if state.severity == "error" else theme.subtext)
         painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shape)
         painter.setPen(theme.subtext)
         painter.drawText(body, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, params)
@@ -314,10 +317,10 @@ class BlockItem(QGraphicsItem):
         colour = theme.error if self.state.severity == "error" else theme.warning
         triangle = QPolygonF([QPointF(r.center().x(), r.top()), r.bottomRight(), r.bottomLeft()])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colour, 1.0, join=Qt.PenJoinStyle.RoundJoin))
+        painter.setPen(_pen(colour, 1.0, join=Qt.PenJoinStyle.RoundJoin))
         painter.setBrush(QBrush(colour))
         painter.drawPolygon(triangle)
-        painter.setPen(QPen(QColor("#ffffff"), 1.8, cap=Qt.PenCapStyle.RoundCap))
+        painter.setPen(_pen(QColor("#ffffff"), 1.8, cap=Qt.PenCapStyle.RoundCap))
         cx = r.center().x()
         painter.drawLine(QPointF(cx, r.top() + 5.5), QPointF(cx, r.bottom() - 5.5))
         painter.drawPoint(QPointF(cx, r.bottom() - 2.5))
@@ -357,6 +360,18 @@ class BlockItem(QGraphicsItem):
         if state.frozen:
             lines.append("Frozen: its parameters are not trained")
         return "<br>".join(lines)
+
+
+def _pen(
+    colour: QColor,
+    width: float,
+    cap: Qt.PenCapStyle = Qt.PenCapStyle.SquareCap,
+    join: Qt.PenJoinStyle = Qt.PenJoinStyle.BevelJoin,
+) -> QPen:
+    pen = QPen(colour, width)
+    pen.setCapStyle(cap)
+    pen.setJoinStyle(join)
+    return pen
 
 
 def _html(text: str) -> str:

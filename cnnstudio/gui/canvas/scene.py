@@ -80,7 +80,7 @@ class GraphScene(QGraphicsScene):
         return None
 
     def edge_at(self, scene_pos: QPointF, slack: float = 5.0) -> EdgeItem | None:
-        """The edge whose stroke passes within ``slack`` of ``scene_pos``, unless a block is there."""
+        """The edge passing within ``slack`` of ``scene_pos`` (None where a block is)."""
         if self.block_at(scene_pos) is not None:
             return None
         area = QRectF(scene_pos.x() - slack, scene_pos.y() - slack, 2 * slack, 2 * slack)
@@ -137,7 +137,7 @@ class GraphScene(QGraphicsScene):
         item = BlockItem(layer.id, self._state_for(layer))
         pos = layer.pos if layer.pos is not None else auto
         if pos is None:
-            pos = self._place(layer)
+            pos = self.free_spot(layer)
         if layer.pos is None:
             self._auto_pos[layer.id] = pos
         item.setPos(QPointF(*pos))
@@ -146,8 +146,8 @@ class GraphScene(QGraphicsScene):
         self.stats["blocks_created"] += 1
         return item
 
-    def _place(self, layer: Layer) -> tuple[float, float]:
-        """A free spot for a new block without a position: below its first input, else at the end."""
+    def free_spot(self, layer: Layer) -> tuple[float, float]:
+        """A free spot for a new block: below its first input, else below the lowest block."""
         source = next((self.blocks[i] for i in layer.inputs if i in self.blocks), None)
         if source is not None:
             x, y = source.pos().x(), source.pos().y() + ROW_HEIGHT

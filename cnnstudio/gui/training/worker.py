@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import os
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
     from ...engine.datasets import DatasetBundle
     from ...engine.trainer import RunFailed, RunFinished, StopToken, Trainer, TrainSettings
 
-__all__ = ["Outcome", "RunJob", "Task", "TrainingWorker", "evaluating", "training_threads"]
+__all__ = ["Outcome", "Probe", "RunJob", "Task", "TrainingWorker", "evaluating", "training_threads"]
 
 # At most this many misclassified validation images travel to the results grid.
 MAX_MISCLASSIFIED_SHOWN = 32
@@ -359,7 +358,3 @@ def _misclassified_images(
     x = (x * std + mean).clamp_(0.0, 1.0)
     return x.permute(0, 2, 3, 1).numpy().copy(), [(r[1], r[2]) for r in rows]
 
-
-def monotonic_ms() -> float:
-    """Milliseconds of a monotonic clock (for throttling across threads)."""
-    return time.perf_counter() * 1000.0

@@ -1,0 +1,99 @@
+"""The ``cnnstudio export`` command: a design file as Python, TorchScript, torch.export or ONNX.
+
+``cnnstudio/cli.py`` registers the sub-command with `add_export_arguments` and calls
+`run_export`. The command line imports this module to build its parser, so torch is imported
+only inside `run_export` (through `cnnstudio.engine.export`, which imports it lazily too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.analysis import analyze
+from ..core.errors import CnnStudioError
+from ..core.fileio import SUFFIX, load_design
+from .export import EXPORT_FORMATS, ExportError, export_design
+
+__all__ = ["add_export_arguments", "default_output", "run_export"]
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``export`` sub-command's arguments on ``parser``."""
+    formats = "; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS.values())
+    parser.description = (
+        "Export a design as PyTorch code or as a model file. Without --weights the weights are "
+        "the design's seeded initialization. Formats: " + formats + "."
+    )
+    parser.add_argument("file", help=f"design file ({SUFFIX})")
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=list(EXPORT_FORMATS),
+        default="python",
+        help="what to write (default: %(default)s); for a model file to deploy, "
+        "exported-program is recommended over the deprecated torchscript",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="file to write (default: the design file's name with the format's suffix)",
+    )
+    parser.add_argument(
+        "--weights",
+        metavar="CKPT",
+        help="a checkpoint written by `cnnstudio train`, or a torch.save(state_dict) file",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the initial weights when --weights is not given (default: %(default)s)",
+    )
+
+
+def default_output(design_file: str | Path, fmt: str) -> Path:
+    """Where an export goes without ``-o``: ``net.cnn.json`` -> ``net.py`` in the same folder."""
+    path = Path(design_file)
+    name = path.name
+    stem = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else path.stem
+    return path.with_name(stem + EXPORT_FORMATS[fmt].suffix)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Run ``cnnstudio export``; returns the exit status.
+
+    0 when written; 1 when the design has errors (listed on stderr, one per line) or the export
+    fails. A file that is not a design raises `DesignError`, which the caller reports (exit 2).
+    """
+    design = load_design(args.file)
+    analysis = analyze(design)
+    if not analysis.valid:
+        messages = [d.message for d in analysis.errors] or ["the design has no output layer"]
+        count = len(messages)
+        print(
+            f"cnnstudio: error: {args.file}: the design has {count} error"
+            f"{'s' if count != 1 else ''}, nothing was exported",
+            file=sys.stderr,
+        )
+        for message in messages:
+            print(f"  {message}", file=sys.stderr)
+        return EXIT_FAILED
+    out = Path(args.output) if args.output else default_output(args.file, args.format)
+    if out.exists() and out.resolve() == Path(args.file).resolve():
+        print(f"cnnstudio: error: {out}: would overwrite the design file", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        written = export_design(design, args.format, out, weights=args.weights, seed=args.seed)
+    except (ExportError, CnnStudioError) as exc:
+        print(f"cnnstudio: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    title = EXPORT_FORMATS[args.format].title
+    print(f"wrote {written[0]} ({title})", file=sys.stderr)
+    for extra in written[1:]:
+        print(f"wrote {extra} (weights)", file=sys.stderr)
+    return EXIT_OK

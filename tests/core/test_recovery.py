@@ -1,0 +1,108 @@
+"""Crash recovery: orphans are found after a kill -9, a live second instance is not a crash,
+and an interrupted atomic write leaves the old file or the new one, never a broken one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from cnnstudio.core.fileio import dumps_design, load_design, save_design
+from cnnstudio.core.recovery import RecoveryStore, remove_stale_temps
+from cnnstudio.core.templates import get_template
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from cnnstudio.core.recovery import RecoveryStore
+    from cnnstudio.core.templates import get_template
+    store = RecoveryStore(sys.argv[1])
+    store.acquire()
+    design = get_template("lenet5")
+    design.name = "unsaved work"
+    store.write(design, "/tmp/original.cnn.json")
+    print("ready", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def _start_child(folder: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def test_killed_instance_leaves_a_recoverable_orphan(tmp_path: Path) -> None:
+    proc = _start_child(tmp_path)
+    me = RecoveryStore(tmp_path)
+    me.acquire()
+    try:
+        assert me.orphans() == []  # alive: a second instance, not a crash
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        proc.stdout.close()  # type: ignore[union-attr]
+        (entry,) = me.orphans()
+        assert entry.source == "/tmp/original.cnn.json"
+        assert entry.name == "unsaved work"
+        assert entry.load().name == "unsaved work"
+        me.discard(entry)
+        assert me.orphans() == []
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f"{os.getpid()}.lock"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+            proc.stdout.close()  # type: ignore[union-attr]
+        me.release()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_clean_release_leaves_nothing(tmp_path: Path) -> None:
+    store = RecoveryStore(tmp_path)
+    store.acquire()
+    store.write(get_template("lenet5"), None)
+    assert store.recovery_path.exists()
+    store.release()
+    assert list(tmp_path.iterdir()) == []
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from cnnstudio.core.fileio import save_design
+    from cnnstudio.core.templates import get_template
+    names = ["resnet50", "lenet5"]
+    i = 0
+    print("go", flush=True)
+    while True:
+        save_design(get_template(names[i % 2]), sys.argv[1])
+        i += 1
+    """
+)
+
+
+def test_killing_a_writer_at_random_points_never_leaves_a_broken_file(tmp_path: Path) -> None:
+    target = tmp_path / "net.cnn.json"
+    save_design(get_template("lenet5"), target)
+    valid = {dumps_design(get_template(n)) for n in ("resnet50", "lenet5")}
+    for delay in (0.05, 0.11, 0.17, 0.23, 0.31):
+        with subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True
+        ) as proc:
+            assert proc.stdout is not None
+            proc.stdout.readline()
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+        assert target.read_text(encoding="utf-8") in valid
+        load_design(target)
+    remove_stale_temps(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.cnn.json", "net.cnn.json.bak"]

@@ -1,0 +1,46 @@
+"""Fixtures of the GUI tests: offscreen Qt, a `DesignSession` and a shown `CanvasView`."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cnnstudio.core.templates import get_template
+from cnnstudio.gui.canvas import CanvasView
+from cnnstudio.gui.session import DesignSession
+
+
+@pytest.fixture
+def design_session(qtbot: QtBot) -> DesignSession:
+    """A session on the LeNet-5 template (history empty, nothing selected)."""
+    return DesignSession(get_template("lenet5"))
+
+
+@pytest.fixture
+def make_canvas(qtbot: QtBot) -> Callable[[DesignSession], CanvasView]:
+    """Build a shown, exposed canvas for a session (1000 x 800, at 100 % zoom)."""
+
+    def make(session: DesignSession) -> CanvasView:
+        view = CanvasView(session)
+        qtbot.addWidget(view)
+        view.resize(1000, 800)
+        view.show()
+        qtbot.waitExposed(view)
+        view.resetTransform()
+        return view
+
+    return make
+
+
+@pytest.fixture
+def canvas(
+    design_session: DesignSession, make_canvas: Callable[[DesignSession], CanvasView]
+) -> CanvasView:
+    """A shown canvas on the LeNet-5 session."""
+    return make_canvas(design_session)

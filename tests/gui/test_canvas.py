@@ -1,0 +1,454 @@
+"""Tests of the design canvas: drawing, gestures (drop, connect, move, delete, paste), fixes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from cnnstudio.core.commands import (
+    AddLayer,
+    MoveLayers,
+    RenameLayer,
+    SetFrozen,
+    SetMeta,
+    SetParam,
+    remove_layers,
+)
+from cnnstudio.core.design import Design, Layer
+from cnnstudio.core.fileio import dumps_design
+from cnnstudio.core.templates import get_template
+from cnnstudio.gui.canvas import CanvasView
+from cnnstudio.gui.canvas.items import BlockItem, EdgeItem
+from cnnstudio.gui.canvas.style import DARK, LIGHT, theme_for
+from cnnstudio.gui.canvas.view import EMPTY_HINT, LAYERS_MIME
+from cnnstudio.gui.session import LAYER_MIME, DesignSession
+
+MakeCanvas = Callable[[DesignSession], CanvasView]
+LEFT = Qt.MouseButton.LeftButton
+
+
+def at(view: CanvasView, scene_pos: QPointF) -> QPoint:
+    """The viewport point of a scene point, scrolling it into view first."""
+    view.ensureVisible(scene_pos.x() - 5, scene_pos.y() - 5, 10, 10, 60, 60)
+    return view.mapFromScene(scene_pos)
+
+
+def drag(qtbot: QtBot, view: CanvasView, start: QPointF, end: QPointF) -> None:
+    """Press at ``start``, move there in a few steps, release at ``end`` (scene points)."""
+    a = at(view, start)
+    b = view.mapFromScene(end)
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, LEFT, pos=a)
+    for i in range(1, 6):
+        qtbot.mouseMove(viewport, a + (b - a) * (i / 5))
+    qtbot.mouseRelease(viewport, LEFT, pos=b)
+
+
+def drop(view: CanvasView, type_name: str, scene_pos: QPointF) -> None:
+    """Drop a palette entry (LAYER_MIME) at ``scene_pos`` as a drag from the palette would."""
+    mime = QMimeData()
+    mime.setData(LAYER_MIME, type_name.encode("utf-8"))
+    point = QPointF(at(view, scene_pos))
+    event = QDropEvent(point, Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier)
+    view.dropEvent(event)
+    assert event.isAccepted()
+
+
+def centre(item: BlockItem) -> QPointF:
+    return item.sceneBoundingRect().center()
+
+
+# -- drawing ---------------------------------------------------------------------------------------
+def test_blocks_show_shorthand_shape_and_params(canvas: CanvasView) -> None:
+    graph = canvas.graph
+    assert set(graph.blocks) == set(canvas.session.design.layers)
+    assert len(graph.edges()) == 12
+    conv1 = graph.blocks["conv1"].state
+    assert (conv1.header, conv1.subtitle, conv1.shape, conv1.params) == (
+        "Conv 6@5x5 s1 p0",
+        "conv1",
+        "6x28x28",
+        "156 p",
+    )
+    assert conv1.group == "convolution" and conv1.severity is None
+    assert graph.blocks["fc1"].state.params == "48.1 k p"
+    assert graph.blocks["relu1"].state.params == ""
+    assert graph.blocks["input"].state.slots == 0
+    stats = canvas.canvas_stats()
+    assert stats["blocks"] == 13 and stats["edges"] == 12
+
+
+def test_empty_design_shows_the_hint(
+    design_session: DesignSession, make_canvas: MakeCanvas
+) -> None:
+    view = make_canvas(design_session)
+    design_session.load(Design())
+    assert view.graph.blocks == {} and view.graph.edges() == []
+    image = view.viewport().grab().toImage()
+    background = LIGHT.background.rgb()
+    middle = image.height() // 2
+    band = [
+        image.pixel(x, y)
+        for x in range(0, image.width(), 2)
+        for y in range(middle - 10, middle + 10)
+    ]
+    assert any(p != background for p in band), "the hint text is painted in the middle"
+    assert "palette" in EMPTY_HINT
+    design_session.load(get_template("lenet5"))
+    assert len(view.graph.blocks) == 13
+
+
+def test_opened_design_without_positions_is_laid_out_and_not_modified(
+    make_canvas: MakeCanvas,
+) -> None:
+    design = get_template("lenet5")
+    for layer in design:
+        layer.pos = None
+    session = DesignSession(design)
+    view = make_canvas(session)
+    ys = [view.graph.blocks[lid].pos().y() for lid in design.layers]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)
+    assert not session.is_modified and not session.history.can_undo
+
+
+def test_theme_follows_the_palette(canvas: CanvasView) -> None:
+    assert theme_for(canvas.palette()) is canvas.graph.theme
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    canvas.setPalette(dark)
+    assert canvas.graph.theme is DARK
+    for group in ("input", "convolution", "pooling", "activation", "dense", "merge"):
+        # The block text stays readable on the fill in both themes.
+        for theme in (LIGHT, DARK):
+            contrast = abs(theme.group_fill(group).lightness() - theme.text.lightness())
+            assert contrast > 120, (group, theme.dark)
+
+
+# -- palette drops ---------------------------------------------------------------------------------
+def test_drop_on_empty_canvas_adds_a_block(canvas: CanvasView) -> None:
+    session = canvas.session
+    before = dumps_design(session.design)
+    target = QPointF(600, 300)
+    drop(canvas, "Conv", target)
+    layer = session.design["conv3"]
+    assert layer.type == "Conv" and layer.inputs == []
+    assert layer.params == {"out_channels": 16}  # the required parameter, at its default
+    assert layer.pos is not None
+    assert abs(layer.pos[0] + 90 - 600) <= 1 and abs(layer.pos[1] + 32 - 300) <= 1
+    assert "conv3" in canvas.graph.blocks and session.selection == ["conv3"]
+    assert canvas.graph.blocks["conv3"].isSelected()
+    session.undo()
+    assert dumps_design(session.design) == before
+    assert "conv3" not in canvas.graph.blocks
+
+
+def test_drop_on_an_edge_inserts_the_block(canvas: CanvasView) -> None:
+    session = canvas.session
+    before = dumps_design(session.design)
+    edge = next(e for e in canvas.graph.edges() if e.key == ("fc1", "relu3", 0))
+    midpoint = edge.shape().boundingRect().center()
+    assert canvas.graph.edge_at(midpoint) is edge
+    drop(canvas, "Dropout", midpoint)
+    design = session.design
+    assert design["relu3"].inputs == ["drop1"] and design["drop1"].inputs == ["fc1"]
+    assert session.analysis.valid
+    # Room was made below the new block: nothing overlaps it.
+    new = canvas.graph.blocks["drop1"].sceneBoundingRect()
+    others = [b for lid, b in canvas.graph.blocks.items() if lid != "drop1"]
+    assert not any(b.sceneBoundingRect().intersects(new.adjusted(4, 4, -4, -4)) for b in others)
+    assert session.history.undo_label == "Insert drop1"
+    session.undo()
+    assert dumps_design(session.design) == before
+
+
+def test_add_block_after_the_selection(canvas: CanvasView) -> None:
+    session = canvas.session
+    lid = canvas.add_block("BatchNorm", after="conv1")
+    assert lid == "bn1"
+    assert session.design["relu1"].inputs == ["bn1"] and session.design["bn1"].inputs == ["conv1"]
+    assert session.selection == ["bn1"]
+    assert canvas.graph.blocks["relu1"].pos().y() > canvas.graph.blocks["bn1"].pos().y()
+    assert session.analysis.valid
+    lid = canvas.add_block("Dropout")
+    assert session.design[lid].inputs == [] and session.design[lid].pos is not None
+    with pytest.raises(ValueError, match="unknown layer type"):
+        canvas.add_block("Nope")
+
+
+# -- connect and disconnect ------------------------------------------------------------------------
+def test_connect_by_dragging_from_output_to_input_port(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    graph = canvas.graph
+    new = canvas.add_block("Dense", (500.0, 1400.0))
+    assert session.design[new].inputs == []
+    drag(qtbot, canvas, graph.blocks["relu4"].out_anchor(), graph.blocks[new].in_anchor(0))
+    assert session.design[new].inputs == ["relu4"]
+    assert any(e.key == ("relu4", new, 0) for e in graph.edges())
+    assert session.history.undo_label == f"Connect relu4 to {new}"
+    assert canvas._rubber is None
+
+
+def test_connect_refuses_loops_and_escape_cancels(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    graph = canvas.graph
+    messages: list[str] = []
+    canvas.status_message.connect(messages.append)
+    before = dumps_design(session.design)
+    drag(qtbot, canvas, graph.blocks["fc1"].out_anchor(), centre(graph.blocks["conv1"]))
+    assert dumps_design(session.design) == before
+    assert messages and "loop" in messages[-1]
+    # Esc in the middle of a connection drag cancels it.
+    viewport = canvas.viewport()
+    start = at(canvas, graph.blocks["relu4"].out_anchor())
+    qtbot.mousePress(viewport, LEFT, pos=start)
+    qtbot.mouseMove(viewport, start + QPoint(80, 60))
+    assert canvas._rubber is not None
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert canvas._rubber is None
+    qtbot.mouseRelease(viewport, LEFT, pos=start + QPoint(80, 60))
+    assert dumps_design(session.design) == before
+
+
+def test_merge_blocks_show_a_free_slot(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    graph = canvas.graph
+    add = canvas.add_block("Add", (600.0, 700.0))
+    assert len(graph.blocks[add].input_ports) == 1
+    drag(qtbot, canvas, graph.blocks["pool2"].out_anchor(), graph.blocks[add].in_anchor(0))
+    assert session.design[add].inputs == ["pool2"]
+    assert len(graph.blocks[add].input_ports) == 2  # one used, one free
+    drag(qtbot, canvas, graph.blocks["relu2"].out_anchor(), graph.blocks[add].in_anchor(1))
+    assert session.design[add].inputs == ["pool2", "relu2"]
+    assert len(graph.blocks[add].input_ports) == 3
+    slots = {e.slot for e in graph.blocks[add].in_edges}
+    assert slots == {0, 1}
+
+
+def test_select_an_edge_and_delete_disconnects(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    edge = next(e for e in canvas.graph.edges() if e.key == ("relu3", "fc2", 0))
+    point = edge.shape().boundingRect().center()
+    qtbot.mouseClick(canvas.viewport(), LEFT, pos=at(canvas, point))
+    assert edge.isSelected() and session.selection == []
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert session.design["fc2"].inputs == []
+    assert session.history.undo_label == "Disconnect relu3 from fc2"
+    assert not any(e.key == ("relu3", "fc2", 0) for e in canvas.graph.edges())
+    session.undo()
+    assert any(e.key == ("relu3", "fc2", 0) for e in canvas.graph.edges())
+
+
+# -- move, select, delete, copy/paste --------------------------------------------------------------
+def test_moving_several_blocks_is_one_undo_step(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    graph = canvas.graph
+    session.select(["conv1", "relu1", "pool1"])
+    assert {b.layer_id for b in graph.selectedItems() if isinstance(b, BlockItem)} == {
+        "conv1",
+        "relu1",
+        "pool1",
+    }
+    before = {lid: graph.blocks[lid].pos() for lid in ("conv1", "relu1", "pool1", "conv2")}
+    grab = centre(graph.blocks["relu1"]) + QPointF(-40, 0)
+    edge = next(e for e in graph.edges() if e.key == ("pool1", "conv2", 0))
+    old_path = edge.shape().boundingRect()
+    drag(qtbot, canvas, grab, grab + QPointF(150, 20))
+    for lid in ("conv1", "relu1", "pool1"):
+        assert graph.blocks[lid].pos() == before[lid] + QPointF(150, 20)
+        assert session.design[lid].pos == (
+            before[lid].x() + 150,
+            before[lid].y() + 20,
+        )
+    assert graph.blocks["conv2"].pos() == before["conv2"]
+    assert edge.shape().boundingRect() != old_path  # the edge followed the block
+    assert len(session.history._undo) == 1 and session.history.undo_label == "Move 3 blocks"
+    session.undo()
+    for lid in ("conv1", "relu1", "pool1"):
+        assert graph.blocks[lid].pos() == before[lid]
+    assert not session.is_modified
+
+
+def test_escape_cancels_a_move(canvas: CanvasView, qtbot: QtBot) -> None:
+    graph = canvas.graph
+    block = graph.blocks["conv2"]
+    before = block.pos()
+    viewport = canvas.viewport()
+    start = at(canvas, centre(block) + QPointF(-40, 0))
+    qtbot.mousePress(viewport, LEFT, pos=start)
+    for i in range(1, 4):
+        qtbot.mouseMove(viewport, start + QPoint(30 * i, 0))
+    assert block.pos() != before
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(viewport, LEFT, pos=start + QPoint(90, 0))
+    assert block.pos() == before and not canvas.session.history.can_undo
+
+
+def test_rubber_band_and_clicks_sync_the_selection(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    graph = canvas.graph
+    qtbot.mouseClick(canvas.viewport(), LEFT, pos=at(canvas, centre(graph.blocks["pool1"])))
+    assert session.selection == ["pool1"]
+    session.select(["fc1", "fc2"])
+    assert {i.layer_id for i in graph.selectedItems() if isinstance(i, BlockItem)} == {
+        "fc1",
+        "fc2",
+    }
+    # A rubber band from empty canvas left of the column over conv1..pool1.
+    top = graph.blocks["conv1"].sceneBoundingRect()
+    bottom = graph.blocks["pool1"].sceneBoundingRect()
+    canvas.centerOn(top.center())
+    start = QPointF(top.left() - 60, top.top() + 10)
+    drag(qtbot, canvas, start, QPointF(top.left() + 30, bottom.top() + 20))
+    assert session.selection == ["conv1", "relu1", "pool1"]
+
+
+def test_delete_and_undo_restore_the_identical_document(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    before = dumps_design(session.design)
+    session.select(["conv2", "relu2"])
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert "conv2" not in session.design and "conv2" not in canvas.graph.blocks
+    assert session.design["pool2"].inputs == ["pool1"]  # the chain was bridged
+    assert any(e.key == ("pool1", "pool2", 0) for e in canvas.graph.edges())
+    session.undo()
+    assert dumps_design(session.design) == before
+    assert len(canvas.graph.edges()) == 12
+    qtbot.keyClick(canvas, Qt.Key.Key_Backspace)  # nothing selected any more: no change
+    assert dumps_design(session.design) == before
+
+
+def test_copy_and_paste_through_the_clipboard(canvas: CanvasView, qtbot: QtBot) -> None:
+    session = canvas.session
+    session.select(["conv1", "relu1"])
+    qtbot.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime.hasFormat(LAYERS_MIME)
+    doc = json.loads(mime.text())
+    assert [lay["id"] for lay in doc["layers"]] == ["conv1", "relu1"]
+    qtbot.keyClick(canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    design = session.design
+    assert session.selection == ["conv2_1", "relu5"] or session.selection[1] == "relu5"
+    new_conv, new_relu = session.selection
+    assert design[new_conv].type == "Conv" and design[new_conv].inputs == []
+    assert design[new_relu].inputs == [new_conv]
+    assert design[new_conv].pos == (design["conv1"].pos[0] + 40, design["conv1"].pos[1] + 40)
+    assert new_conv in canvas.graph.blocks and any(
+        e.key == (new_conv, new_relu, 0) for e in canvas.graph.edges()
+    )
+    assert session.history.undo_label == "Paste 2 blocks"
+    second = canvas.paste()
+    assert design[second[0]].pos == (design["conv1"].pos[0] + 80, design["conv1"].pos[1] + 80)
+
+
+# -- errors, fixes, frozen -------------------------------------------------------------------------
+def test_error_block_turns_red_and_its_mark_applies_the_fix(
+    canvas: CanvasView, qtbot: QtBot, tmp_path
+) -> None:
+    session = canvas.session
+    session.push(remove_layers(["flatten1"]))
+    fc1 = canvas.graph.blocks["fc1"]
+    assert fc1.state.severity == "error" and fc1.state.fix is not None
+    assert "Flatten" in fc1.state.message
+    assert canvas.graph.blocks["relu3"].state.shape == "?"
+    tip = fc1.tooltip_text(canvas.graph)
+    assert "Dense needs a vector input" in tip and "Insert a Flatten" in tip
+    assert not session.analysis.valid
+    canvas.grab().save(str(tmp_path / "error.png"))
+    mark = fc1.mapToScene(fc1.mark_rect().center())
+    qtbot.mouseClick(canvas.viewport(), LEFT, pos=at(canvas, mark))
+    assert session.analysis.valid
+    assert session.design["fc1"].inputs == ["flatten1"]
+    assert canvas.graph.blocks["fc1"].state.severity is None
+    assert canvas.graph.blocks["relu3"].state.shape == "120"
+
+
+def test_frozen_block_shows_a_lock_and_the_tooltip_explains(canvas: CanvasView) -> None:
+    session = canvas.session
+    session.push(SetFrozen("conv1", True))
+    block = canvas.graph.blocks["conv1"]
+    assert block.state.frozen and canvas.graph.last_update["blocks_repainted"] == 1
+    tip = block.tooltip_text(canvas.graph)
+    assert "1x32x32 -&gt; 6x28x28" in tip and "156" in tip and "Frozen" in tip
+
+
+def test_an_unused_branch_is_an_amber_warning(canvas: CanvasView) -> None:
+    session = canvas.session
+    session.push(SetMeta({"output": "fc3"}))
+    session.push(AddLayer(Layer("side", "ReLU", ["pool1"], pos=(600.0, 400.0))))
+    side = canvas.graph.blocks["side"].state
+    assert side.severity == "warning" and "not on the way to the output" in side.message
+    assert side.fix is None
+    session.push(remove_layers(["side"]))
+    assert "side" not in canvas.graph.blocks
+
+
+# -- incremental updates ---------------------------------------------------------------------------
+def test_updates_are_incremental_on_resnet50(make_canvas: MakeCanvas) -> None:
+    session = DesignSession(get_template("resnet50"))
+    view = make_canvas(session)
+    graph = view.graph
+    assert len(graph.blocks) == 175
+    rebuilds = graph.stats["rebuilds"]
+    session.push(SetParam("layer1_0_conv1", "out_channels", 32))
+    update = graph.last_update
+    assert update["blocks_created"] == 0 and update["edges_created"] == 0
+    assert 1 <= update["blocks_repainted"] <= 6
+    session.push(remove_layers(["layer1_0_relu1"]))
+    update = graph.last_update
+    assert update["blocks_removed"] == 1 and update["blocks_created"] == 0
+    assert update["edges_created"] <= 2 and update["edges_removed"] <= 3
+    session.undo()
+    assert graph.last_update["blocks_created"] == 1
+    session.push(RenameLayer("layer1_0_conv1", "first_conv"))
+    assert "first_conv" in graph.blocks and "layer1_0_conv1" not in graph.blocks
+    assert graph.last_update["blocks_created"] == 0
+    assert any(e.key == ("first_conv", "layer1_0_bn1", 0) for e in graph.edges())
+    assert graph.stats["rebuilds"] == rebuilds
+    session.load(get_template("lenet5"))
+    assert graph.stats["rebuilds"] == rebuilds + 1 and len(graph.blocks) == 13
+
+
+# -- view ------------------------------------------------------------------------------------------
+def test_zoom_fit_and_center(canvas: CanvasView, qtbot: QtBot) -> None:
+    canvas.fit_all()
+    visible = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    for block in canvas.graph.blocks.values():
+        assert visible.contains(block.sceneBoundingRect())
+    zoom = canvas.zoom()
+    canvas.zoom_in()
+    assert canvas.zoom() == pytest.approx(zoom * 1.25)
+    canvas.zoom_out()
+    assert canvas.zoom() == pytest.approx(zoom)
+    qtbot.keyClick(canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.zoom() == pytest.approx(zoom)
+    canvas.center_on("fc3")
+    assert canvas.zoom() >= 0.6
+    view_centre = canvas.mapToScene(canvas.viewport().rect().center())
+    assert (
+        canvas.graph.blocks["fc3"].sceneBoundingRect().adjusted(-5, -5, 5, 5).contains(view_centre)
+    )
+
+
+def test_auto_layout_is_one_step(canvas: CanvasView) -> None:
+    session = canvas.session
+    session.push(SetParam("conv1", "out_channels", 6))  # harmless edit to have a clean baseline
+    session.push(MoveLayers({"conv1": (400.0, 50.0), "relu1": (-300.0, 20.0)}))
+    steps = len(session.history._undo)
+    canvas.auto_layout()
+    assert len(session.history._undo) == steps + 1
+    assert session.history.undo_label == "Auto layout"
+    assert session.design["conv1"].pos == (0.0, 110.0)
+    assert canvas.graph.blocks["relu1"].pos() == QPointF(0.0, 220.0)
+
+
+def test_theme_palette_application(canvas: CanvasView) -> None:
+    palette = QApplication.palette()
+    assert theme_for(palette) in (LIGHT, DARK)
+    assert isinstance(next(iter(canvas.graph.edges())), EdgeItem)

@@ -1,0 +1,261 @@
+"""The inspector: a form from the layer spec, live undoable edits, refusals in place."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QSpinBox
+
+from cnnstudio.core.catalog import SPECS
+from cnnstudio.core.commands import MISSING, SetParam
+from cnnstudio.core.fileio import dumps_design
+from cnnstudio.core.templates import get_template
+from cnnstudio.gui.inspector import EMPTY_TEXT, InspectorPanel, id_problem, parse_value
+from cnnstudio.gui.session import DesignSession
+
+
+@pytest.fixture
+def session():
+    return DesignSession(get_template("lenet5"))
+
+
+@pytest.fixture
+def inspector(qtbot, session):
+    panel = InspectorPanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(320, 700)
+    panel.show()
+    return panel
+
+
+def _type_into(qtbot, edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+
+
+def test_empty_and_multiple_selection_show_an_empty_state(inspector, session):
+    assert inspector.stack.currentWidget() is inspector.empty
+    assert inspector.empty.text() == EMPTY_TEXT
+    session.select(["conv1", "conv2"])
+    assert inspector.stack.currentWidget() is inspector.empty
+    assert "2 blocks selected" in inspector.empty.text()
+    session.select(["conv1"])
+    assert inspector.stack.currentWidget() is inspector.scroll
+    assert inspector.title.text() == "Conv · conv1"
+
+
+def test_the_form_follows_the_param_kinds(inspector, session):
+    session.select(["conv1"])
+    fields = inspector.fields
+    assert list(fields) == [p.name for p in SPECS["Conv"].params]
+    assert isinstance(fields["out_channels"].widget, QSpinBox)
+    assert fields["out_channels"].widget.value() == 6
+    assert fields["out_channels"].widget.minimum() == 1
+    assert fields["out_channels"].widget.maximum() == 65536
+    assert isinstance(fields["kernel_size"].widget, QLineEdit)
+    assert fields["kernel_size"].widget.text() == "5"
+    assert isinstance(fields["bias"].widget, QCheckBox)
+    assert fields["bias"].widget.isChecked()
+    assert inspector.frozen_check is not None
+    assert inspector.id_edit.text() == "conv1"
+    assert "(32+2*0-5)/1+1" in inspector.explanation.text().replace(" ", "")
+
+    session.select(["fc1"])
+    assert isinstance(inspector.fields["out_features"].widget, QSpinBox)
+    session.select(["relu1"])
+    assert inspector.fields == {}
+    assert inspector.frozen_check is None  # no weights, nothing to freeze
+
+
+def test_float_fields_show_small_values_readably(inspector, session):
+    from cnnstudio.core.commands import AddLayer
+    from cnnstudio.core.design import Layer
+
+    session.push(AddLayer(Layer("bn", "BatchNorm", ["conv1"])))
+    session.select(["bn"])
+    eps = inspector.fields["eps"].widget
+    assert isinstance(eps, QDoubleSpinBox)
+    assert eps.text() == "1e-05"
+    eps.setValue(0.001)
+    assert session.design["bn"].params["eps"] == pytest.approx(0.001)
+
+
+def test_editing_a_spin_box_pushes_one_merged_undo_step(inspector, session, qtbot):
+    session.select(["conv1"])
+    before = dumps_design(session.design)
+    spin = inspector.fields["out_channels"].widget
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "12")  # two keystrokes: 1, then 12
+    assert session.design["conv1"].params["out_channels"] == 12
+    assert session.analysis.layers["conv1"].output_shape == (12, 28, 28)
+    assert session.history.undo_label == "Set conv1.out_channels"
+    session.undo()
+    assert dumps_design(session.design) == before  # both keystrokes were one step
+    assert spin.value() == 6
+
+
+def test_text_fields_accept_sizes_and_words(inspector, session, qtbot):
+    session.select(["conv1"])
+    kernel = inspector.fields["kernel_size"].widget
+    _type_into(qtbot, kernel, "3,5")
+    assert session.design["conv1"].params["kernel_size"] == [3, 5]
+    assert session.analysis.layers["conv1"].output_shape == (6, 30, 28)
+    padding = inspector.fields["padding"].widget
+    _type_into(qtbot, padding, "same")
+    assert session.design["conv1"].params["padding"] == "same"
+    assert not inspector.fields["padding"].reason.isVisible()
+
+
+def test_a_refused_value_shows_the_reason_and_changes_nothing(inspector, session, qtbot):
+    session.select(["conv1"])
+    before = dumps_design(session.design)
+    kernel = inspector.fields["kernel_size"].widget
+    _type_into(qtbot, kernel, "0")
+    reason = inspector.fields["kernel_size"].reason
+    assert reason.isVisible()
+    assert reason.text() == "kernel_size must be a positive integer, got 0"
+    _type_into(qtbot, kernel, "three")
+    assert "kernel_size must be" in reason.text()
+    assert dumps_design(session.design) == before
+    assert not session.history.can_undo
+    _type_into(qtbot, kernel, "3")
+    assert not reason.isVisible()
+    assert session.design["conv1"].params["kernel_size"] == 3
+
+
+def test_undo_refreshes_the_form_without_pushing(inspector, session, qtbot):
+    session.select(["conv1"])
+    session.push(SetParam("conv1", "kernel_size", 3))
+    session.push(SetParam("conv1", "out_channels", 8))
+    kernel = inspector.fields["kernel_size"].widget
+    assert kernel.text() == "3"
+    assert inspector.fields["out_channels"].widget.value() == 8
+    session.undo()
+    session.undo()
+    assert kernel.text() == "5"
+    assert inspector.fields["out_channels"].widget.value() == 6
+    assert not session.history.can_undo and session.history.can_redo  # nothing new pushed
+    session.redo()
+    assert kernel.text() == "3"
+
+
+def test_clearing_an_optional_field_goes_back_to_the_default(inspector, session, qtbot):
+    session.select(["pool1"])
+    stride = inspector.fields["stride"].widget
+    _type_into(qtbot, stride, "1")
+    assert session.design["pool1"].params["stride"] == 1
+    stride.selectAll()
+    qtbot.keyClick(stride, Qt.Key.Key_Backspace)
+    assert "stride" not in session.design["pool1"].params
+    assert session.analysis.layers["pool1"].output_shape == (6, 14, 14)
+
+
+def test_rename_refuses_bad_and_duplicate_ids(inspector, session, qtbot):
+    session.select(["conv1"])
+    before = dumps_design(session.design)
+    for bad, words in (("conv2", "already called"), ("1st", "not a valid id"), ("class", "reserved")):
+        _type_into(qtbot, inspector.id_edit, bad)
+        qtbot.keyClick(inspector.id_edit, Qt.Key.Key_Return)
+        assert inspector.id_reason.isVisible()
+        assert words in inspector.id_reason.text()
+        assert dumps_design(session.design) == before
+    _type_into(qtbot, inspector.id_edit, "features")
+    qtbot.keyClick(inspector.id_edit, Qt.Key.Key_Return)
+    assert "features" in session.design and "conv1" not in session.design
+    assert session.design["relu1"].inputs == ["features"]
+    assert session.selection == ["features"]
+    assert inspector.title.text() == "Conv · features"
+
+
+def test_label_and_frozen_are_undoable_edits(inspector, session, qtbot):
+    session.select(["fc1"])
+    _type_into(qtbot, inspector.label_edit, "hidden layer")
+    qtbot.keyClick(inspector.label_edit, Qt.Key.Key_Return)
+    assert session.design["fc1"].label == "hidden layer"
+    assert inspector.frozen_check is not None
+    inspector.frozen_check.click()
+    assert session.design["fc1"].frozen
+    assert session.analysis.trainable_params == 61706 - session.analysis.layers["fc1"].params
+    session.undo()
+    assert not inspector.frozen_check.isChecked()
+
+
+def test_errors_show_under_the_explanation_with_a_fix_button(inspector, session):
+    session.push(SetParam("conv2", "kernel_size", 30))
+    session.select(["conv2"])
+    text = inspector.explanation.text()
+    assert "unknown" in text
+    messages = [
+        inspector.diagnostics_layout.itemAt(i).widget().text()
+        for i in range(inspector.diagnostics_layout.count())
+    ]
+    assert any("conv2" in m and m.startswith("error:") for m in messages)
+    assert [b.text() for b in inspector.fix_buttons] == ['Fix: Set conv2\'s padding to "same"']
+    inspector.fix_buttons[0].click()
+    assert session.design["conv2"].params["padding"] == "same"
+    assert not session.analysis.layers["conv2"].errors
+    assert "->" in inspector.explanation.text()  # the shape is known again
+    assert inspector.fix_buttons == []
+
+
+def test_a_fix_button_repairs_the_layer(inspector, session):
+    session.push(SetParam("pool1", "padding", 2))  # more than half the 2x2 window
+    session.select(["pool1"])
+    fixes = [d for d in session.analysis.layers["pool1"].errors if d.fix is not None]
+    assert fixes, "the analysis offers a fix for an oversized pool padding"
+    assert inspector.fix_buttons[0].text().startswith("Fix: ")
+    inspector.fix_buttons[0].click()
+    assert not session.analysis.layers["pool1"].errors
+
+
+@pytest.mark.parametrize(
+    ("kind_type", "name", "text", "expected"),
+    [
+        ("Conv", "kernel_size", "5", 5),
+        ("Conv", "kernel_size", " 3, 5 ", [3, 5]),
+        ("Conv", "kernel_size", "3x5", [3, 5]),
+        ("Conv", "padding", "SAME", "same"),
+        ("Conv", "padding", "0", 0),
+        ("Input", "shape", "1,28,28", [1, 28, 28]),
+        ("Input", "shape", "10", [10]),
+        ("Concat", "dim", "-1", -1),
+        ("MaxPool", "stride", "", MISSING),
+    ],
+)
+def test_parse_value_accepts(kind_type, name, text, expected):
+    value, reason = parse_value(SPECS[kind_type].param_map[name], text)
+    assert reason is None
+    assert value == expected if expected is not MISSING else value is MISSING
+
+
+@pytest.mark.parametrize(
+    ("kind_type", "name", "text"),
+    [
+        ("Conv", "kernel_size", "0"),
+        ("Conv", "kernel_size", "a"),
+        ("Conv", "padding", "full"),
+        ("Input", "shape", "1,2,3,4"),
+        ("Input", "shape", ""),
+        ("Concat", "dim", "1,2"),
+    ],
+)
+def test_parse_value_refuses_with_a_reason(kind_type, name, text):
+    value, reason = parse_value(SPECS[kind_type].param_map[name], text)
+    assert value is None
+    assert reason and name in reason
+
+
+def test_id_problem(session):
+    design = session.design
+    assert id_problem(design, "conv1", "conv1") is None
+    assert id_problem(design, "conv1", "stem") is None
+    assert "empty" in (id_problem(design, "conv1", "") or "")
+    assert "already" in (id_problem(design, "conv1", "fc1") or "")
+    assert "reserved" in (id_problem(design, "conv1", "forward") or "")
+    assert "valid" in (id_problem(design, "conv1", "a-b") or "")

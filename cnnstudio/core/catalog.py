@@ -170,6 +170,9 @@ def _sliding_window(
     d: tuple[int, ...],
 ) -> tuple[int, ...]:
     """Output size per axis, ``floor((n + 2p - d*(k-1) - 1) / s) + 1``, or a LayerProblem."""
+    out_sizes = _window_sizes(tuple(sizes), k, s, pad, d)
+    if out_sizes is not None:
+        return out_sizes
     out = []
     for n, ki, si, pi, di in zip(sizes, k, s, pad, d, strict=True):
         eff = di * (ki - 1) + 1
@@ -188,6 +191,24 @@ def _sliding_window(
                 f"kernel {kernel} is larger than the padded input {padded}",
                 fix,
             )
+        out.append((n + 2 * pi - eff) // si + 1)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_sizes(
+    sizes: tuple[int, ...],
+    k: tuple[int, ...],
+    s: tuple[int, ...],
+    pad: tuple[int, ...],
+    d: tuple[int, ...],
+) -> tuple[int, ...] | None:
+    """The sliding-window output sizes, or None when a kernel does not fit (memoized)."""
+    out = []
+    for n, ki, si, pi, di in zip(sizes, k, s, pad, d, strict=True):
+        eff = di * (ki - 1) + 1
+        if eff > n + 2 * pi:
+            return None
         out.append((n + 2 * pi - eff) // si + 1)
     return tuple(out)
 
@@ -220,6 +241,7 @@ def _window_lines(
     return lines
 
 
+@functools.lru_cache(maxsize=4096)
 def _pool_rf(
     k: tuple[int, ...], s: tuple[int, ...], d: tuple[int, ...], rf: Receptive | None
 ) -> Receptive | None:

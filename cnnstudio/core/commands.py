@@ -348,6 +348,11 @@ class History:
         self._merge_open = False
         self._changed()
 
+    def mark_dirty(self) -> None:
+        """The design differs from its file although no step was taken (a restored autosave)."""
+        self._clean = None
+        self._changed()
+
     def clear(self) -> None:
         """Forget every step (after New or Open)."""
         self._undo.clear()

@@ -99,20 +99,23 @@ def _parse_forward(model: nn.Module) -> _Forward | None:
         tree = ast.parse(source).body[0]
     except (OSError, TypeError, SyntaxError, IndexError):
         tree = None
-    if isinstance(tree, ast.FunctionDef) and len(tree.args.args) == 2:
-        assigned = [
-            stmt.targets[0].id
-            for stmt in tree.body
-            if isinstance(stmt, ast.Assign)
+    # Only the straight-line shape of generated code ("name = expr" lines, then "return name")
+    # can be instrumented; any other forward (nn.Sequential's loop) is captured with hooks.
+    if (
+        isinstance(tree, ast.FunctionDef)
+        and len(tree.args.args) == 2
+        and tree.body
+        and isinstance(tree.body[-1], ast.Return)
+        and isinstance(tree.body[-1].value, ast.Name)
+        and all(
+            isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name)
-        ]
-        last = tree.body[-1] if tree.body else None
-        output = (
-            last.value.id
-            if isinstance(last, ast.Return) and isinstance(last.value, ast.Name)
-            else None
+            for stmt in tree.body[:-1]
         )
+    ):
+        assigned = [stmt.targets[0].id for stmt in tree.body[:-1]]  # type: ignore[attr-defined]
+        output = tree.body[-1].value.id  # type: ignore[attr-defined]
         result = _Forward(tree, tree.args.args[1].arg, tuple(assigned), output, fn.__globals__)
     # A sentinel (False) remembers a failed parse so it is not retried per call.
     with contextlib.suppress(TypeError, AttributeError):

@@ -27,6 +27,7 @@ __all__ = [
     "CheckpointError",
     "load_checkpoint",
     "save_checkpoint",
+    "unwrap_state_dict",
 ]
 
 CHECKPOINT_FORMAT = "cnnstudio-checkpoint"
@@ -112,9 +113,12 @@ def save_checkpoint(
             "history": _plain([dict(h) for h in history], "the history"),
             "dataset": _plain(dict(dataset or {}), "the dataset facts"),
             "extra": _plain(dict(extra or {}), "the extra data"),
-            "model_state": _cpu_state(model_state),
+            # Always the plain module's keys, so any run (one process or DDP) can resume it.
+            "model_state": _cpu_state(unwrap_state_dict(model_state)),
             "optimizer_state": _cpu_tree(dict(optimizer_state)) if optimizer_state else None,
-            "best_state": _cpu_state(best_state) if best_state is not None else None,
+            "best_state": (
+                _cpu_state(unwrap_state_dict(best_state)) if best_state is not None else None
+            ),
         }
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
@@ -151,6 +155,19 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def unwrap_state_dict(state: Mapping[str, Any]) -> dict[str, Any]:
+    """``state`` without the ``module.`` prefix that a DDP or DataParallel wrapper adds.
+
+    cnnstudio itself always saves the unwrapped module's state_dict; this lets a state_dict saved
+    from a wrapper elsewhere (``ddp_model.state_dict()``) load into the plain model too. Keys are
+    only changed when every key carries the prefix.
+    """
+    prefix = "module."
+    if state and all(k.startswith(prefix) for k in state):
+        return {k[len(prefix) :]: v for k, v in state.items()}
+    return dict(state)
+
+
 def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     """Read a checkpoint written by :func:`save_checkpoint` (``weights_only`` loading, CPU)."""
     source = Path(path)
@@ -178,13 +195,13 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     try:
         checkpoint = Checkpoint(
             design=dict(raw["design"]),
-            model_state=dict(raw["model_state"]),
+            model_state=unwrap_state_dict(raw["model_state"]),
             optimizer_state=dict(raw["optimizer_state"]) if raw["optimizer_state"] else None,
             history=[dict(h) for h in raw["history"]],
             settings=dict(raw["settings"]),
             epoch=int(raw["epoch"]),
             dataset=dict(raw.get("dataset") or {}),
-            best_state=dict(raw["best_state"]) if raw.get("best_state") else None,
+            best_state=unwrap_state_dict(raw["best_state"]) if raw.get("best_state") else None,
             extra=dict(raw.get("extra") or {}),
             version=version,
         )

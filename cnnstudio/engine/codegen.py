@@ -25,7 +25,7 @@ from ..core.formatting import fmt_compact, fmt_int, fmt_shape
 # ruff's and black's default line length: a user's formatter finds nothing to change.
 LINE_LENGTH = 88
 # Design names are free text; the header and the docstring quote at most this much of one.
-_MAX_NAME = 60
+_MAX_NAME = 50
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def generate_code(
     out.append("        super().__init__()")
     out.extend(init_lines)
     out.append("")
-    out.append(f"    def forward(self, {input_id}: torch.Tensor) -> torch.Tensor:")
+    out.append(_signature(input_id))
     out.extend(forward_lines)
     out.append(f"        return {analysis.output_id}")
     if main_block:
@@ -183,6 +183,14 @@ def _header(
     return lines
 
 
+def _signature(input_id: str) -> str:
+    """The forward's ``def`` line, its arguments moved to a line of their own when too long."""
+    line = f"    def forward(self, {input_id}: torch.Tensor) -> torch.Tensor:"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"    def forward(\n        self, {input_id}: torch.Tensor\n    ) -> torch.Tensor:"
+
+
 def _statement(target: str, expr: str, indent: int) -> str:
     """``target = expr`` indented, broken over lines the way ruff format breaks it."""
     pad = " " * indent
@@ -212,6 +220,9 @@ def _wrap_call(line: str, indent: int) -> str:
     args = _split_top(line[start + 1 : end], ",")
     if not args:
         return pad + line
+    if len(args) == 1 and end == len(line) - 1 and len(pad + "    " + args[0]) <= LINE_LENGTH:
+        # A lone argument needs no magic trailing comma: ruff itself breaks it this way.
+        return f"{pad}{line[: start + 1]}\n{pad}    {args[0]}\n{pad})"
     body = "".join(_wrap_arg(a, indent + 4) + "\n" for a in args)
     return pad + line[: start + 1] + "\n" + body + pad + line[end:]
 

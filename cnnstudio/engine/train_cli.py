@@ -5,6 +5,11 @@
 epoch to stdout, and writes ``metrics.csv``, ``last.pt`` (every epoch) and ``best.pt`` (on every
 new best validation loss) into the output folder. :func:`train_model` is the part that needs only a
 built ``nn.Module``, so it can be used (and tested) without the design core.
+
+Under ``torchrun`` (``RANK``/``WORLD_SIZE``/``LOCAL_RANK`` set) the command trains with every
+process (see :mod:`cnnstudio.engine.distributed` and ``docs/distributed.md``): only rank 0 prints
+progress and writes ``metrics.csv`` and the checkpoints; run-time errors are printed by every
+rank, prefixed with its rank.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
+from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from cnnstudio.engine.datasets import BUILTIN_DATASETS, DatasetError, check_classes, load_dataset
+from cnnstudio.engine.distributed import DistEnv, DistributedError
 from cnnstudio.engine.trainer import (
     HISTORY_KEYS,
     OPTIMIZERS,
@@ -55,6 +62,9 @@ _FLAG_FIELDS = {
     "num_threads": "num_threads",
 }
 _BAR_INTERVAL_S = 0.2
+# Test hook: when set to a folder, every rank saves its final state_dict there as rank<N>.pt, so
+# a test can prove that all replicas of a distributed run end with identical weights.
+_DUMP_WEIGHTS_ENV = "CNNSTUDIO_DEBUG_DUMP_WEIGHTS"
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,23 +119,29 @@ def run_train(args: argparse.Namespace) -> int:
     from cnnstudio.core.fileio import design_to_dict, load_design
 
     err = sys.stderr
+    try:
+        env = DistEnv.from_env()
+    except DistributedError as exc:
+        return _error(str(exc), err)
+    # Every rank reads the same file: design and settings errors are printed once, by rank 0.
+    design_err = err if env.is_main else cast(TextIO, _NullStream())
     design = load_design(args.file)
     result = analyze(design)
     if not result.valid:
         errors = result.errors
         first = errors[0].message if errors else "the design has no output layer"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _error(f"{args.file}: {first}{more}", err)
+        return _error(f"{args.file}: {first}{more}", design_err)
     assert result.output_id is not None
     input_shape = result.layers[result.input_id].output_shape if result.input_id else None
     output_shape = result.layers[result.output_id].output_shape
     if input_shape is None:
-        return _error(f"{args.file}: the design has no Input layer", err)
+        return _error(f"{args.file}: the design has no Input layer", design_err)
 
     try:
         settings = _settings_from(getattr(design, "training", None), args)
     except ValueError as exc:
-        return _error(str(exc), err)
+        return _error(str(exc), design_err)
     out_dir = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
 
     from cnnstudio.engine.builder import build_model
@@ -142,6 +158,7 @@ def run_train(args: argparse.Namespace) -> int:
         num_outputs=num_outputs,
         resume=args.resume,
         quiet=bool(getattr(args, "quiet", False)),
+        dist=env,
     )
 
 
@@ -165,24 +182,69 @@ def train_model(
     quiet: bool = False,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    dist: DistEnv | None = None,
 ) -> int:
     """Train a built model with progress output and files in ``out_dir``; returns an exit code.
 
     ``input_shape`` is the design's Input shape without the batch axis; ``num_outputs`` (scores
     per image, when known from the analysis) is checked against the dataset's classes before
     any data is touched by the model.
+
+    ``dist`` (usually ``DistEnv.from_env()`` under torchrun) with more than one process joins the
+    process group here and leaves it on return, also after an error; only rank 0 prints progress
+    and writes files.
     """
+    env = dist if dist is not None else DistEnv()
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    if not env.is_main:
+        out, quiet = cast(TextIO, _NullStream()), True
+        err = cast(TextIO, _RankPrefixed(err, env.rank))
+    joined = False
+    try:
+        if env.distributed and not ddp.is_initialized():
+            ddp.setup(env, settings.device)
+            joined = True
+        return _train(
+            model, input_shape, output_id, settings, Path(out_dir), design_dict, num_outputs,
+            resume, stop, quiet, out, err, env,
+        )  # fmt: skip
+    except (DistributedError, RuntimeError) as exc:  # joining the group failed
+        if not joined and env.distributed and not ddp.is_initialized():
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return _error(f"cannot start distributed training: {first}", err)
+        raise
+    finally:
+        if joined:
+            ddp.teardown()
+
+
+def _train(
+    model: Any,
+    input_shape: tuple[int, ...],
+    output_id: str,
+    settings: TrainSettings,
+    out_path: Path,
+    design_dict: Mapping[str, Any] | None,
+    num_outputs: int | None,
+    resume: str | os.PathLike[str] | None,
+    stop: StopToken | None,
+    quiet: bool,
+    out: TextIO,
+    err: TextIO,
+    env: DistEnv,
+) -> int:
     design = dict(design_dict or {})
     try:
-        data = load_dataset(
-            settings.dataset,
-            input_shape,
-            data_dir=settings.data_dir,
-            val_fraction=settings.val_fraction,
-            seed=settings.seed,
-        )
+        # Each node's first process loads (and downloads, if needed) before the others read.
+        with ddp.local_main_first(env):
+            data = load_dataset(
+                settings.dataset,
+                input_shape,
+                data_dir=settings.data_dir,
+                val_fraction=settings.val_fraction,
+                seed=settings.seed,
+            )
         if num_outputs is not None:
             check_classes(num_outputs, data.num_classes, output_id, dataset=data.name)
     except DatasetError as exc:
@@ -201,11 +263,11 @@ def train_model(
             return _error(f"checkpoint {resume} does not fit this design: {first}", err)
         history, optimizer_state = ckpt.history, ckpt.optimizer_state
 
-    try:
-        out_path = Path(out_dir)
-        out_path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return _error(f"cannot create output folder {out_dir}: {exc.strerror or exc}", err)
+    if env.is_main:
+        try:
+            out_path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _error(f"cannot create output folder {out_path}: {exc.strerror or exc}", err)
 
     trainer = Trainer(
         model,
@@ -215,6 +277,7 @@ def train_model(
         history=history,
         optimizer_state=optimizer_state,
         output_id=output_id,
+        dist=env,
     )
     bar = _ProgressBar(err, enabled=not quiet)
 
@@ -236,8 +299,14 @@ def train_model(
                 bar.update(event)
             elif isinstance(event, RunStarted):
                 bar.start(event)
+                where = (
+                    f"{event.world_size} processes ({event.device} on rank 0), batch "
+                    f"{settings.batch_size} per process"
+                    if event.world_size > 1
+                    else event.device
+                )
                 print(
-                    f"training on {event.device}: {data.name}, {event.train_samples} training and "
+                    f"training on {where}: {data.name}, {event.train_samples} training and "
                     f"{event.val_samples} validation images, {event.trainable_params:,} "
                     f"trainable parameters",
                     file=out,
@@ -245,13 +314,15 @@ def train_model(
                 )
             elif isinstance(event, EpochEnded):
                 bar.clear()
-                _write_metrics(out_path / "metrics.csv", trainer.history)
-                save("last.pt", trainer.model.state_dict())
-                if event.improved:
-                    save("best.pt", trainer.model.state_dict())
+                if env.is_main:
+                    _write_metrics(out_path / "metrics.csv", trainer.history)
+                    save("last.pt", trainer.model.state_dict())
+                    if event.improved:
+                        save("best.pt", trainer.model.state_dict())
                 print(_epoch_line(event, settings.epochs), file=out, flush=True)
             elif isinstance(event, RunFinished):
                 bar.clear()
+                _dump_weights(trainer.model, env)
                 best = (
                     f", best val loss {event.best_val_loss:.4f} (epoch {event.best_epoch})"
                     if event.best_epoch is not None
@@ -276,6 +347,42 @@ def train_model(
         print("cnnstudio: interrupted; last.pt holds the last completed epoch", file=err)
         return 130
     return 0
+
+
+def _dump_weights(model: Any, env: DistEnv) -> None:
+    folder = os.environ.get(_DUMP_WEIGHTS_ENV)
+    if folder:
+        import torch
+
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), Path(folder) / f"rank{env.rank}.pt")
+
+
+class _NullStream:
+    """A text stream that drops everything (the output of ranks other than 0)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _RankPrefixed:
+    """Prefixes each write with the rank, so errors of several processes can be told apart."""
+
+    def __init__(self, stream: TextIO, rank: int) -> None:
+        self.stream = stream
+        self.rank = rank
+
+    def write(self, text: str) -> int:
+        prefix = "cnnstudio: error: "
+        if text.startswith(prefix):
+            text = f"{prefix}rank {self.rank}: {text[len(prefix) :]}"
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def _write_metrics(path: Path, history: Sequence[Mapping[str, Any]]) -> None:

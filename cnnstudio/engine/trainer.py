@@ -9,6 +9,15 @@ with :class:`RunFailed` carrying a one-line message and a hint.
 Reproducibility: the global torch RNG (dropout) and the shuffling/augmentation generator are
 re-seeded at the start of every epoch from ``(seed, epoch)``, so a run resumed from an epoch
 boundary (same weights, optimizer state and history) continues exactly like an unbroken run.
+
+Several processes (``torchrun``, see :mod:`cnnstudio.engine.distributed`): pass ``dist=`` a
+:class:`~cnnstudio.engine.distributed.DistEnv` after :func:`~cnnstudio.engine.distributed.setup`.
+The model is wrapped in ``DistributedDataParallel`` for the training steps only (``self.model``
+stays the plain module, so its state_dict has no ``module.`` prefix); every rank draws the same
+per-epoch permutation and trains on its ``DistributedSampler``-style shard with the given
+per-process batch size; validation is sharded too; loss sums, correct counts and BatchNorm
+statistics are reduced over ranks, so every rank yields identical epoch metrics and ends with
+identical weights. Dropout and augmentation draw from per-rank streams.
 """
 
 from __future__ import annotations
@@ -27,7 +36,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.datasets import DatasetBundle, DatasetError, check_classes, make_augmenter
+from cnnstudio.engine.distributed import DistEnv
 
 __all__ = [
     "OPTIMIZERS",
@@ -203,6 +214,7 @@ class RunStarted:
     val_samples: int
     trainable_params: int
     class_names: tuple[str, ...]
+    world_size: int = 1  # processes training together (torchrun); batches_per_epoch is per process
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +223,7 @@ class BatchEnded:
     batch: int  # 1-based
     batches: int
     loss: float  # mean training loss of this epoch so far
-    samples_per_s: float
+    samples_per_s: float  # over all processes
     eta_s: float  # estimated seconds until the run completes
 
 
@@ -330,7 +342,9 @@ class Trainer:
 
     ``history`` (list of :data:`HISTORY_KEYS` dicts) and ``optimizer_state`` resume a run:
     training continues at epoch ``len(history) + 1`` up to ``settings.epochs``.
-    ``output_id`` names the output layer in messages.
+    ``output_id`` names the output layer in messages. ``dist`` (after
+    :func:`cnnstudio.engine.distributed.setup`) trains together with the other ranks of a
+    torchrun launch; the stop token is per process, so in that case stop every rank.
     """
 
     def __init__(
@@ -344,8 +358,12 @@ class Trainer:
         optimizer_state: Mapping[str, Any] | None = None,
         ends_with_softmax: bool | None = None,
         output_id: str = "the output layer",
+        dist: DistEnv | None = None,
     ) -> None:
         self.model = model
+        self.dist = dist if dist is not None and dist.distributed else DistEnv()
+        # What the training steps call: the DDP wrapper under torchrun, else the model itself.
+        self.net: nn.Module = model
         self.data = data
         self.settings = settings
         self.stop_token = stop if stop is not None else StopToken()
@@ -383,7 +401,7 @@ class Trainer:
         # The fused kernels update all parameters in one call: about 5% faster per batch for a
         # LeNet on one CPU thread. They exist for float parameters on the CPU and CUDA.
         try:
-            fused_device = resolve_device(s.device).type in ("cpu", "cuda")
+            fused_device = ddp.device_for(self.dist, s.device).type in ("cpu", "cuda")
         except ValueError:
             fused_device = False  # run() reports the bad device
         fused = (fused_device and all(p.is_floating_point() for p in params)) or None
@@ -458,24 +476,37 @@ class Trainer:
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float, float, torch.Tensor]:
-        """Validation loss, accuracy and predicted classes (eval mode; training mode restored)."""
+        """Validation loss, accuracy and predicted classes (eval mode; training mode restored).
+
+        Under torchrun each rank predicts one contiguous block of the validation set; the
+        predictions are gathered and the loss summed over ranks, so every rank returns the same
+        numbers for the whole set.
+        """
         data = self.data
         was_training = self.model.training
         self.model.eval()
         n = len(data.val_y)
+        env = self.dist
+        block = ddp.shard_size(n, env.world_size)
+        first = min(n, env.rank * block)
+        last = min(n, first + block)
         step = max(256, self.settings.batch_size * 4)
         loss_sum = torch.zeros((), dtype=torch.float64, device=data.val_x.device)
-        preds = torch.empty(n, dtype=torch.int64, device=data.val_x.device)
+        # -1 pads the last ranks' blocks to equal length for all_gather; cut off below.
+        preds = torch.full((block,), -1, dtype=torch.int64, device=data.val_x.device)
         try:
-            for start in range(0, n, step):
-                x = data.val_x[start : start + step]
-                y = data.val_y[start : start + step]
+            for start in range(first, last, step):
+                stop = min(last, start + step)
+                x = data.val_x[start:stop]
+                y = data.val_y[start:stop]
                 with self._autocast():
                     out = self.model(x)
                 loss_sum += self._loss(out, y).double() * len(y)
-                preds[start : start + step] = out.flatten(1).argmax(1)
+                preds[start - first : stop - first] = out.flatten(1).argmax(1)
         finally:
             self.model.train(was_training)
+        ddp.all_reduce_sum(loss_sum)
+        preds = ddp.all_gather_cat(preds)[:n]
         correct = (preds == data.val_y).sum().item()
         return loss_sum.item() / max(1, n), correct / max(1, n), preds
 
@@ -573,22 +604,30 @@ class Trainer:
         run_start = time.perf_counter()
         paused_total = 0.0
 
-        self.device = device = resolve_device(s.device)
+        env = self.dist
+        self.device = device = ddp.device_for(env, s.device)
         if device.type == "cpu":
-            threads = s.num_threads or max(1, (os.cpu_count() or 2) - 1)
-            torch.set_num_threads(threads)
+            # Processes of one node share its cores (torchrun starts local_world_size of them).
+            cores = os.cpu_count() or 2
+            default = max(1, cores // env.local_world_size) if env.distributed else cores - 1
+            torch.set_num_threads(s.num_threads or max(1, default))
         if not self.trainable:
             raise ValueError("the model has no trainable parameters: unfreeze at least one layer")
+        if env.distributed and not ddp.is_initialized():
+            raise ValueError("distributed training needs cnnstudio.engine.distributed.setup()")
         self.model.to(device)
         self.model.train()
         data.to(device)
+        self.net = self._wrap(device)
         n = len(data.train_y)
-        bs = min(s.batch_size, n)
-        batches = math.ceil(n / bs)
+        # Every rank trains on an equal shard (DistributedSampler semantics): same batch count.
+        shard = ddp.shard_size(n, env.world_size)
+        bs = min(s.batch_size, shard)
+        batches = math.ceil(shard / bs)
         # A last batch of 1 breaks BatchNorm in training mode; drop it (it is re-shuffled anyway).
-        if batches > 1 and n % bs == 1:
+        if batches > 1 and shard % bs == 1:
             batches -= 1
-        usable = min(n, batches * bs)
+        usable = min(shard, batches * bs)
 
         done = len(self.history)
         self.scheduler = self._make_scheduler(batches)
@@ -611,12 +650,16 @@ class Trainer:
             val_samples=len(data.val_y),
             trainable_params=sum(p.numel() for p in self.trainable),
             class_names=tuple(data.class_names),
+            world_size=env.world_size,
         )
 
         augment = make_augmenter(data) if s.augment else None
         scaler = torch.amp.GradScaler("cuda") if s.amp and device.type == "cuda" else None
         gen = torch.Generator()
         check_each_batch = device.type == "cpu"  # .item() is free there; on GPUs it syncs
+        # Under torchrun the finiteness check is collective and at fixed batches, so that all
+        # ranks stop at the same batch (a rank leaving alone would leave the others waiting).
+        check_every = 1 if check_each_batch else 50
         per_batch_schedule = s.schedule == "onecycle"
         total_batches = (s.epochs - done) * batches
         batches_run = 0
@@ -629,9 +672,13 @@ class Trainer:
                 reason = "stopped"
                 break
             seed = _epoch_seed(s.seed, epoch)
-            torch.manual_seed(seed)
+            # The same permutation on every rank; dropout and augmentation differ per rank.
+            torch.manual_seed(seed + env.rank)
             gen.manual_seed(seed)
-            perm = torch.randperm(n, generator=gen)[:usable].to(device)
+            perm = torch.randperm(n, generator=gen)
+            perm = ddp.shard_indices(perm, env.rank, env.world_size)[:usable].to(device)
+            if env.rank:
+                gen.manual_seed(seed + env.rank)
             epoch_start = time.perf_counter()
             epoch_paused = 0.0
             last_event = epoch_start
@@ -654,7 +701,7 @@ class Trainer:
                 if augment is not None:
                     x = augment(x, gen)
                 with self._autocast():
-                    out = self.model(x)
+                    out = self.net(x)
                     loss = self._loss(out, y)
                 self.optimizer.zero_grad(set_to_none=True)
                 if scaler is not None:
@@ -668,7 +715,11 @@ class Trainer:
                     self.scheduler.step()
                 last_preds = None
                 detached = loss.detach()
-                if check_each_batch and not math.isfinite(detached.item()):
+                if env.distributed:
+                    due = (b + 1) % check_every == 0 or b == batches - 1
+                    if due and not math.isfinite(ddp.all_reduce_sum(detached.clone()).item()):
+                        raise _NonFiniteLoss(epoch, b + 1)
+                elif check_each_batch and not math.isfinite(detached.item()):
                     raise _NonFiniteLoss(epoch, b + 1)
                 loss_sum += detached * len(y)
                 correct += (out.detach().flatten(1).argmax(1) == y).sum()
@@ -678,7 +729,7 @@ class Trainer:
                 if now - last_event >= _BATCH_EVENT_INTERVAL_S or b == batches - 1:
                     last_event = now
                     mean_loss = loss_sum.item() / seen
-                    if not math.isfinite(mean_loss):
+                    if not math.isfinite(mean_loss) and not env.distributed:
                         raise _NonFiniteLoss(epoch, b + 1)
                     elapsed = max(1e-9, now - epoch_start - epoch_paused)
                     run_elapsed = max(1e-9, train_time + elapsed)
@@ -687,7 +738,7 @@ class Trainer:
                         batch=b + 1,
                         batches=batches,
                         loss=mean_loss,
-                        samples_per_s=seen / elapsed,
+                        samples_per_s=seen * env.world_size / elapsed,
                         eta_s=run_elapsed / batches_run * (total_batches - batches_run),
                     )
             if stopped_mid_epoch:
@@ -696,6 +747,7 @@ class Trainer:
             epoch_train_s = time.perf_counter() - epoch_start - epoch_paused
             train_time += epoch_train_s
             lr = float(self.optimizer.param_groups[0]["lr"])
+            train_loss, train_acc = self._epoch_metrics(loss_sum, correct, seen)
             val_loss, val_acc, preds = self.evaluate()
             last_preds = (val_loss, val_acc, preds)
             if not math.isfinite(val_loss):
@@ -709,8 +761,8 @@ class Trainer:
             since_best = 0 if improved else since_best + 1
             event = EpochEnded(
                 epoch=epoch,
-                train_loss=loss_sum.item() / max(1, seen),
-                train_acc=correct.item() / max(1, seen),
+                train_loss=train_loss,
+                train_acc=train_acc,
                 val_loss=val_loss,
                 val_acc=val_acc,
                 lr=lr,
@@ -725,6 +777,38 @@ class Trainer:
                 break
         position[:] = [0, 0]
         yield self._finish(reason, run_start, paused_total, last_preds)
+
+    def _wrap(self, device: torch.device) -> nn.Module:
+        """The module the training steps call: DDP around the model under torchrun."""
+        if not self.dist.distributed:
+            return self.model
+        import inspect
+
+        from torch.nn.parallel import DistributedDataParallel
+
+        # Running statistics are averaged once per epoch (average_buffers) instead of being
+        # overwritten by rank 0's before every forward pass. Newer torch renamed the switch.
+        params = inspect.signature(DistributedDataParallel).parameters
+        name = "forward_sync_buffers" if "forward_sync_buffers" in params else "broadcast_buffers"
+        options: dict[str, Any] = {name: False}
+        return DistributedDataParallel(
+            self.model,
+            device_ids=[device.index] if device.type == "cuda" else None,
+            **options,
+        )
+
+    def _epoch_metrics(
+        self, loss_sum: torch.Tensor, correct: torch.Tensor, seen: int
+    ) -> tuple[float, float]:
+        """Training loss and accuracy over all ranks; also syncs BatchNorm statistics."""
+        if not self.dist.distributed:
+            return loss_sum.item() / max(1, seen), correct.item() / max(1, seen)
+        ddp.average_buffers(self.model)
+        totals = torch.stack([loss_sum.double(), correct.double()])
+        totals = torch.cat([totals, totals.new_tensor([seen])])
+        ddp.all_reduce_sum(totals)
+        loss_total, correct_total, seen_total = totals.tolist()
+        return loss_total / max(1.0, seen_total), correct_total / max(1.0, seen_total)
 
     def _record_best_from_history(self, epoch: int, entry: Mapping[str, Any]) -> None:
         val_loss = float(entry.get("val_loss", math.inf))

@@ -132,9 +132,7 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
                 code = 1
             session.history.mark_clean()  # nothing to ask: the screenshot edits nothing
         else:
-            window.show()
-            window.canvas.fit_all()
-            code = app.exec()
+            code = _run_interactive(app, window, path)
     finally:
         # Qt widgets (and any pyqtgraph plots inside docks) must go before the QApplication
         # does, or the interpreter may crash at exit.
@@ -145,3 +143,51 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
         app.processEvents()
         del window
     return code
+
+
+def _run_interactive(app: object, window: object, path: str | None) -> int:
+    """The event loop, with crash recovery (autosave + restore offer) and the error dialog."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ..core.recovery import RecoveryEntry, RecoveryStore, remove_stale_temps
+    from .autosave import Autosaver, default_recovery_folder, offer_recovery
+    from .crash import ErrorReporter
+    from .main_window import MainWindow
+
+    assert isinstance(app, QApplication) and isinstance(window, MainWindow)
+    reporter = ErrorReporter(lambda: window)
+    reporter.install()
+    store = RecoveryStore(default_recovery_folder())
+    autosaver: Autosaver | None = None
+    try:
+        store.acquire()
+    except OSError as exc:  # a read-only home must not keep the editor from starting
+        print(f"cnnstudio: autosave disabled: {exc}", file=sys.stderr)
+    else:
+        if path:
+            remove_stale_temps(path)
+
+        def ask(entry: RecoveryEntry) -> bool:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
+            origin = entry.source or "an unsaved design"
+            answer = QMessageBox.question(
+                window,
+                "Restore unsaved work?",
+                f"cnnstudio did not close cleanly. Unsaved changes to {origin} "
+                f'("{entry.name}", autosaved {when}) can be restored.',
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            return answer == QMessageBox.StandardButton.Yes
+
+        autosaver = Autosaver(window.session, store)
+        window.show()
+        offer_recovery(store, window.session, ask)
+    if not window.isVisible():
+        window.show()
+    window.canvas.fit_all()
+    try:
+        return app.exec()
+    finally:
+        if autosaver is not None:
+            autosaver.shutdown()
+        reporter.uninstall()

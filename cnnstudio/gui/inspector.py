@@ -156,7 +156,11 @@ class _ParamField:
     """One parameter's editor widget and the red line under it that says why a value is refused."""
 
     def __init__(
-        self, ps: ParamSpec, parent: QWidget, apply: Callable[[str, Any], None], done: Callable[[], None]
+        self,
+        ps: ParamSpec,
+        parent: QWidget,
+        apply: Callable[[str, Any], None],
+        done: Callable[[], None],
     ) -> None:
         self.ps = ps
         self._apply = apply
@@ -428,9 +432,11 @@ class InspectorPanel(QWidget):
         if info is not None:
             diagnostics.extend(info.errors)
         if not lines:
-            lines = ["The output shape is unknown until the problems below are fixed."] if (
-                diagnostics
-            ) else ["The output shape is unknown: connect this block to the input."]
+            lines = (
+                ["The output shape is unknown until the problems below are fixed."]
+                if (diagnostics)
+                else ["The output shape is unknown: connect this block to the input."]
+            )
         text = "\n".join(lines)
         if self.explanation.text() != text:
             self.explanation.setText(text)

@@ -189,9 +189,7 @@ class MainWindow(QMainWindow):
         )
 
         self.zoom_in_action = self._action("Zoom &In", lambda: self.canvas.zoom_in(), sk.ZoomIn)
-        self.zoom_out_action = self._action(
-            "Zoom &Out", lambda: self.canvas.zoom_out(), sk.ZoomOut
-        )
+        self.zoom_out_action = self._action("Zoom &Out", lambda: self.canvas.zoom_out(), sk.ZoomOut)
         self.fit_action = self._action(
             "&Fit", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network"
         )
@@ -336,10 +334,9 @@ class MainWindow(QMainWindow):
 
     def _on_session_selection_changed(self, ids: list[str]) -> None:
         self._previous_selection, self._selection = self._selection, list(ids)
-        has = bool(ids)
-        self.cut_action.setEnabled(has)
-        self.copy_action.setEnabled(has)
-        self.delete_action.setEnabled(has)
+        # Delete stays enabled: with no block selected it removes the selected connections.
+        self.cut_action.setEnabled(bool(ids))
+        self.copy_action.setEnabled(bool(ids))
 
     def _on_session_design_events(self, events: list[DesignEvent]) -> None:
         # The session drops a renamed layer from the selection (its old id is gone); keep the
@@ -438,8 +435,9 @@ class MainWindow(QMainWindow):
     # -- edit / view / network / help -------------------------------------------------------
     def cut(self) -> None:
         """Edit ▸ Cut: copy the selected blocks, then delete them (one undo step)."""
-        self.canvas.copy_selected()
-        self.canvas.delete_selected()
+        if self.session.selection:
+            self.canvas.copy_selected()
+            self.canvas.delete_selected()
 
     def select_all(self) -> None:
         self.session.select(list(self.session.design.layers))
@@ -532,14 +530,25 @@ class MainWindow(QMainWindow):
 
     # -- window life ------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._restored and self.persist_layout:
+        if not self._restored:
             self._restored = True
-            geometry, state = self.settings.window_geometry(), self.settings.window_state()
+            geometry = state = None
+            if self.persist_layout:
+                geometry, state = self.settings.window_geometry(), self.settings.window_state()
             if geometry is not None:
                 self.restoreGeometry(geometry)
-            if state is not None:
-                self.restoreState(state)
+            if state is None or not self.restoreState(state):
+                self._default_dock_sizes()
         super().showEvent(event)
+
+    def _default_dock_sizes(self) -> None:
+        """First-run proportions: most of the window for the canvas, a short summary below."""
+        self.resizeDocks(
+            [self.palette_dock, self.inspector_dock], [180, 320], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.summary_dock], [max(150, self.height() // 5)], Qt.Orientation.Vertical
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._confirm_discard():

@@ -144,7 +144,11 @@ class SummaryModel(QAbstractTableModel):
                 return COLUMNS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(
-                    (Qt.AlignmentFlag.AlignRight if section in NUMERIC else Qt.AlignmentFlag.AlignLeft)
+                    (
+                        Qt.AlignmentFlag.AlignRight
+                        if section in NUMERIC
+                        else Qt.AlignmentFlag.AlignLeft
+                    )
                     | Qt.AlignmentFlag.AlignVCenter
                 )
         return None
@@ -183,14 +187,12 @@ class SummaryPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 6
-        )
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = (130, 90, 90, 90, 100, 90, 110, 110)
+        widths = (120, 80, 80, 85, 105, 85, 95, 105)
         for column, width in enumerate(widths):
             header.resizeSection(column, width)
         self.table.clicked.connect(self._on_table_clicked)
@@ -198,6 +200,7 @@ class SummaryPanel(QWidget):
 
         self.totals = QLabel(self)
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals.setWordWrap(True)  # a long line must not set the window's minimum width
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QMouseEvent,
+    QPalette,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.commands import (
@@ -408,6 +420,7 @@ def test_updates_are_incremental_on_resnet50(make_canvas: MakeCanvas) -> None:
     assert graph.last_update["blocks_created"] == 1
     session.push(RenameLayer("layer1_0_conv1", "first_conv"))
     assert "first_conv" in graph.blocks and "layer1_0_conv1" not in graph.blocks
+    assert graph.blocks["first_conv"].state.subtitle == "first_conv"
     assert graph.last_update["blocks_created"] == 0
     assert any(e.key == ("first_conv", "layer1_0_bn1", 0) for e in graph.edges())
     assert graph.stats["rebuilds"] == rebuilds
@@ -452,3 +465,116 @@ def test_theme_palette_application(canvas: CanvasView) -> None:
     palette = QApplication.palette()
     assert theme_for(palette) in (LIGHT, DARK)
     assert isinstance(next(iter(canvas.graph.edges())), EdgeItem)
+
+
+def test_wheel_zooms_and_middle_button_pans(canvas: CanvasView, qtbot: QtBot) -> None:
+    viewport = canvas.viewport()
+    centre_pt = QPointF(viewport.rect().center())
+    wheel = QWheelEvent(
+        centre_pt,
+        QPointF(canvas.mapToGlobal(centre_pt.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, wheel)
+    assert canvas.zoom() == pytest.approx(1.25)
+    h, v = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
+    before = (h.value(), v.value())
+    start = viewport.rect().center()
+    qtbot.mousePress(viewport, Qt.MouseButton.MiddleButton, pos=start)
+    QApplication.sendEvent(
+        viewport,
+        QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(start + QPoint(-50, -40)),
+            QPointF(canvas.mapToGlobal(start + QPoint(-50, -40))),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.MiddleButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+    qtbot.mouseRelease(viewport, Qt.MouseButton.MiddleButton, pos=start + QPoint(-50, -40))
+    assert (h.value(), v.value()) == (before[0] + 50, before[1] + 40)
+    assert canvas.session.selection == [] and not canvas.session.history.can_undo
+
+
+def test_hovering_a_broken_block_shows_the_message(canvas: CanvasView, qtbot: QtBot) -> None:
+    canvas.session.push(remove_layers(["flatten1"]))
+    fc1 = canvas.graph.blocks["fc1"]
+    point = at(canvas, centre(fc1))
+    QApplication.sendEvent(
+        canvas.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, canvas.mapToGlobal(point))
+    )
+    assert QToolTip.isVisible()
+    assert "Dense needs a vector input" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_a_palette_drag_highlights_the_edge_it_would_split(canvas: CanvasView) -> None:
+    edge = next(e for e in canvas.graph.edges() if e.key == ("conv1", "relu1", 0))
+    mime = QMimeData()
+    mime.setData(LAYER_MIME, b"BatchNorm")
+    # QDragMoveEvent takes an integer QPoint (PySide6 < 6.12) where QDropEvent takes a QPointF.
+    point = QPointF(at(canvas, edge.shape().boundingRect().center())).toPoint()
+    move = QDragMoveEvent(
+        point, Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier
+    )
+    canvas.dragMoveEvent(move)
+    assert move.isAccepted() and edge.hot
+    canvas.dragLeaveEvent(QDragLeaveEvent())
+    assert not edge.hot
+    plain = QMimeData()
+    plain.setText("hello")
+    refused = QDragMoveEvent(
+        point, Qt.DropAction.CopyAction, plain, LEFT, Qt.KeyboardModifier.NoModifier
+    )
+    canvas.dragMoveEvent(refused)
+    assert not refused.isAccepted()
+
+
+def test_undoing_the_first_move_of_a_laid_out_block_puts_it_back(
+    make_canvas: MakeCanvas, qtbot: QtBot
+) -> None:
+    design = get_template("lenet5")
+    for layer in design:
+        layer.pos = None
+    session = DesignSession(design)
+    view = make_canvas(session)
+    block = view.graph.blocks["pool1"]
+    laid_out = block.pos()
+    grab = centre(block) + QPointF(-40, 0)
+    drag(qtbot, view, grab, grab + QPointF(200, 0))
+    assert session.design["pool1"].pos == (laid_out.x() + 200, laid_out.y())
+    session.undo()
+    assert session.design["pool1"].pos is None and block.pos() == laid_out
+
+
+def test_refcount_guard_is_in_place_where_needed() -> None:
+    from cnnstudio.gui.canvas.compat import guard_singleton_refcounts, singleton_refcounts_leak
+
+    if singleton_refcounts_leak():
+        assert guard_singleton_refcounts()
+        assert sys.getrefcount(None) > 2**47 and sys.getrefcount(True) > 2**47
+    else:
+        assert not guard_singleton_refcounts()
+
+
+def test_fit_all_before_show_fits_once_shown(design_session: DesignSession, qtbot: QtBot) -> None:
+    view = CanvasView(design_session)
+    qtbot.addWidget(view)
+    view.fit_all()  # still 100 x 30 or so: must fit again at the real size
+    view.resize(600, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(10)
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert all(visible.contains(b.sceneBoundingRect()) for b in view.graph.blocks.values())
+
+
+def test_the_canvas_does_not_import_torch() -> None:
+    code = "import sys, cnnstudio.gui.canvas; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

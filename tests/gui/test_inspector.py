@@ -159,7 +159,11 @@ def test_clearing_an_optional_field_goes_back_to_the_default(inspector, session,
 def test_rename_refuses_bad_and_duplicate_ids(inspector, session, qtbot):
     session.select(["conv1"])
     before = dumps_design(session.design)
-    for bad, words in (("conv2", "already called"), ("1st", "not a valid id"), ("class", "reserved")):
+    for bad, words in (
+        ("conv2", "already called"),
+        ("1st", "not a valid id"),
+        ("class", "reserved"),
+    ):
         _type_into(qtbot, inspector.id_edit, bad)
         qtbot.keyClick(inspector.id_edit, Qt.Key.Key_Return)
         assert inspector.id_reason.isVisible()

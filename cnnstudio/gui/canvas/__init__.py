@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .scene import GraphScene
-from .view import CanvasView
+from .compat import guard_singleton_refcounts
+
+guard_singleton_refcounts()  # before any painting: see compat.py
+
+from .scene import GraphScene  # noqa: E402
+from .view import CanvasView  # noqa: E402
 
 __all__ = ["CanvasView", "GraphScene"]

@@ -36,6 +36,8 @@ PORT_Z = 11.0
 ARROW_LENGTH = 9.0
 ARROW_WIDTH = 8.0
 _PAD = 8.0  # inner margin of the block texts
+DETAIL_LOD = 0.4  # below this zoom a block shows only its header, in a large font
+OVERVIEW_LOD = 0.15  # below this, not even that
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class _Fonts:
     header: QFont
     small: QFont
     body: QFont
+    overview: QFont
     ready = False
 
     @classmethod
@@ -74,6 +77,9 @@ class _Fonts:
         cls.small.setPointSizeF(7.5)
         cls.body = QFont()
         cls.body.setPointSizeF(8.5)
+        cls.overview = QFont()
+        cls.overview.setPointSizeF(22)
+        cls.overview.setBold(True)
         cls.ready = True
 
 
@@ -144,6 +150,9 @@ class BlockItem(QGraphicsItem):
         self.output_port = PortItem(self, "out")
         self.output_port.setPos(BLOCK_WIDTH / 2, BLOCK_HEIGHT)
         self._texts: tuple[str, str, str, str] = ("", "", "", "")
+        self._overview = ""
+        # What the scene last derived `state` from (see GraphScene.refresh_states).
+        self.facts: tuple[Any, tuple[Any, ...]] | None = None
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
             | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -179,6 +188,9 @@ class BlockItem(QGraphicsItem):
             state.shape, Qt.TextElideMode.ElideRight, width - body.horizontalAdvance(params) - 6
         )
         self._texts = (header, subtitle, shape, params)
+        self._overview = QFontMetricsF(_Fonts.overview).elidedText(
+            state.header, Qt.TextElideMode.ElideRight, BLOCK_WIDTH - 2 * _PAD
+        )
         if state.slots != old_slots:
             self._rebuild_ports(state.slots)
 
@@ -270,8 +282,15 @@ class BlockItem(QGraphicsItem):
         painter.setPen(border)
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(rect, BLOCK_RADIUS, BLOCK_RADIUS)
-        if lod < 0.35:
-            return  # zoomed far out: texts would be unreadable smudges
+        if lod < DETAIL_LOD:
+            if lod >= OVERVIEW_LOD:
+                # Zoomed out: the small texts would be smudges; one large header still reads.
+                painter.setPen(theme.text)
+                painter.setFont(_Fonts.overview)
+                painter.drawText(
+                    rect.adjusted(_PAD, 0, -_PAD, 0), Qt.AlignmentFlag.AlignCenter, self._overview
+                )
+            return
         band = QPainterPath()
         band.addRoundedRect(rect.adjusted(1, 1, -1, 0), BLOCK_RADIUS - 1, BLOCK_RADIUS - 1)
         clip = QPainterPath()

@@ -209,11 +209,32 @@ class GraphScene(QGraphicsScene):
         infos = self.session.analysis.layers
         extra = self._design_diagnostics()
         repainted = 0
+        layers = design.layers
         for lid in self.blocks if ids is None else ids:
             item = self.blocks.get(lid)
-            if item is None or lid not in design:
+            layer = layers.get(lid)
+            if item is None or layer is None:
                 continue
-            if item.set_state(block_state(design[lid], infos.get(lid), extra.get(lid))):
+            info = infos.get(lid)
+            diag = extra.get(lid)
+            # Everything a block shows derives from these. The analysis reuses the resolved
+            # params object of an unchanged layer, so an identity check skips most blocks
+            # without formatting their texts; holding the object keeps that check sound.
+            resolved = info.resolved_params if info is not None else None
+            facts = (
+                lid,
+                layer.type,
+                layer.label,
+                layer.frozen,
+                len(layer.inputs),
+                None if info is None else (info.output_shape, info.params, info.errors),
+                diag,
+            )
+            cached = item.facts
+            if cached is not None and cached[0] is resolved and cached[1] == facts:
+                continue
+            item.facts = (resolved, facts)
+            if item.set_state(block_state(layer, info, diag)):
                 repainted += 1
         self.stats["blocks_repainted"] += repainted
         return repainted
@@ -261,10 +282,8 @@ class GraphScene(QGraphicsScene):
             if item is None or lid not in design:
                 continue
             pos = design[lid].pos
-            if pos is None:
+            if pos is None:  # back to where it was drawn before its first move
                 pos = self._auto_pos.setdefault(lid, (item.pos().x(), item.pos().y()))
-            else:
-                self._auto_pos.pop(lid, None)
             if (item.pos().x(), item.pos().y()) != pos:
                 item.setPos(QPointF(*pos))
         self.last_update = {key: self.stats[key] - before[key] for key in self.stats}

@@ -12,7 +12,17 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMarginsF, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QMarginsF,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -117,6 +127,8 @@ class CanvasView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self._paste_count = 0
+        self._was_empty = not self.graph.blocks
+        self._fit_on_show = False
         self.graph.set_theme(theme_for(self.palette()))
         session.design_events.connect(self._on_session_design_events)
         session.design_reset.connect(self._on_session_design_reset)
@@ -124,7 +136,12 @@ class CanvasView(QGraphicsView):
 
     # -- public API -----------------------------------------------------------------------------
     def fit_all(self) -> None:
-        """Fit the whole design in the view (Ctrl+0), never magnifying past 100 %."""
+        """Fit the whole design in the view (Ctrl+0), never magnifying past 100 %.
+
+        Called before the view is shown, it fits again once the view has its real size.
+        """
+        if not self.isVisible():
+            self._fit_on_show = True
         if not self.graph.blocks:
             self.resetTransform()
             self.centerOn(0, 0)
@@ -693,19 +710,21 @@ class CanvasView(QGraphicsView):
             self.ensureVisible(item, 40, 40)
 
     def _update_scene_rect(self) -> None:
-        # A generous margin around the blocks so that panning and dropping beyond the current
-        # design always have room.
+        if not self.graph.blocks:
+            # Nothing to scroll to: a tiny rect keeps the scroll bars away from the hint.
+            self.setSceneRect(QRectF(-1, -1, 2, 2))
+            return
+        # A generous margin around the blocks, so that panning and dropping beyond the design
+        # always have room.
         rect = self.graph.itemsBoundingRect()
-        if rect.isNull():
-            rect = QRectF(-400, -300, 800, 600)
         self.setSceneRect(rect.marginsAdded(QMarginsF(1200, 900, 1200, 900)))
 
     def _on_session_design_events(self, events: list[Any]) -> None:
         if any(e.kind in ("layer_added", "layer_removed", "layer_moved") for e in events):
             self._update_scene_rect()
-            if not self.graph.blocks or len(self.graph.blocks) == len(
-                [e for e in events if e.kind == "layer_added"]
-            ):
+            empty = not self.graph.blocks
+            if empty != self._was_empty:
+                self._was_empty = empty
                 self.viewport().update()  # the empty-canvas hint appears or goes
 
     def _on_session_design_reset(self) -> None:
@@ -713,6 +732,7 @@ class CanvasView(QGraphicsView):
         self._press_positions = None
         self._paste_count = 0
         self._update_scene_rect()
+        self._was_empty = not self.graph.blocks
         self.fit_all()
         self.viewport().update()
 
@@ -739,3 +759,8 @@ class CanvasView(QGraphicsView):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.graph.set_theme(theme_for(self.palette()))
+        if self._fit_on_show:
+            self._fit_on_show = False
+            self.fit_all()
+            # The enclosing layout may settle the final size only after this event.
+            QTimer.singleShot(0, self.fit_all)

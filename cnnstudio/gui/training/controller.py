@@ -130,6 +130,9 @@ class TrainingController(QObject):
         self._closed = False
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
+        #: The Training dock and its content, set by ``install_training``.
+        self.view: QObject | None = None
+        self.dock: QObject | None = None
 
     # ----------------------------------------------------------------- thread
 
@@ -187,7 +190,7 @@ class TrainingController(QObject):
 
     @property
     def can_continue(self) -> bool:
-        """Whether a stopped or finished run can be trained further (``start(..., resume=True)``)."""
+        """Whether the last run can be trained further (``start(settings, resume=True)``)."""
         return self.state == "idle" and self.model is not None and bool(self.history)
 
     # ----------------------------------------------------------------- commands

@@ -357,4 +357,3 @@ def _misclassified_images(
     std = torch.tensor(bundle.std, dtype=x.dtype).view(1, -1, 1, 1)
     x = (x * std + mean).clamp_(0.0, 1.0)
     return x.permute(0, 2, 3, 1).numpy().copy(), [(r[1], r[2]) for r in rows]
-

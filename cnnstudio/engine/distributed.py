@@ -1,0 +1,262 @@
+"""Multi-process training plumbing for ``torchrun``: environment, process group, reductions.
+
+``torchrun --nproc_per_node N [--nnodes M ...] -m cnnstudio train FILE ...`` starts one process
+per GPU (or N CPU processes) and tells each who it is through ``RANK``, ``WORLD_SIZE`` and
+``LOCAL_RANK``. :class:`DistEnv` reads those; :func:`setup` joins the process group (NCCL on CUDA,
+gloo on the CPU) and picks the process's device; :func:`teardown` leaves it. The trainer uses the
+small helpers below so that its own loop reads the same with one process or many:
+
+- :func:`shard_indices` splits a per-epoch permutation exactly like
+  ``torch.utils.data.DistributedSampler`` (pad by wrapping around, then every ``world_size``-th
+  index from ``rank``), so every rank gets a shard of the same length and every rank runs the same
+  number of batches (which DistributedDataParallel requires).
+- :func:`all_reduce_sum`, :func:`all_gather_cat`, :func:`average_buffers` make metrics and
+  BatchNorm statistics identical on every rank.
+
+With one process (no ``torchrun``, or ``WORLD_SIZE=1``) every helper is a cheap no-op, so the
+single-machine path stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+__all__ = [
+    "DistEnv",
+    "DistributedError",
+    "all_gather_cat",
+    "all_reduce_sum",
+    "average_buffers",
+    "barrier",
+    "device_for",
+    "is_initialized",
+    "is_main",
+    "local_main_first",
+    "setup",
+    "shard_indices",
+    "shard_size",
+    "teardown",
+]
+
+
+class DistributedError(ValueError):
+    """A bad distributed environment or device choice; ``str(err)`` is one line."""
+
+
+def _env_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise DistributedError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class DistEnv:
+    """Who this process is in a (possibly one-process) run; see :meth:`from_env`."""
+
+    rank: int = 0
+    world_size: int = 1
+    local_rank: int = 0
+    local_world_size: int = 1
+
+    def __post_init__(self) -> None:
+        if self.world_size < 1:
+            raise DistributedError(f"WORLD_SIZE must be at least 1, not {self.world_size}")
+        if not 0 <= self.rank < self.world_size:
+            raise DistributedError(
+                f"RANK {self.rank} is outside 0..{self.world_size - 1} (WORLD_SIZE)"
+            )
+        if self.local_rank < 0 or self.local_world_size < 1:
+            raise DistributedError(
+                f"LOCAL_RANK {self.local_rank} / LOCAL_WORLD_SIZE {self.local_world_size} "
+                "are not valid"
+            )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> DistEnv:
+        """Read ``RANK``, ``WORLD_SIZE``, ``LOCAL_RANK`` and ``LOCAL_WORLD_SIZE`` (torchrun's).
+
+        Missing variables mean a plain single-process run.
+        """
+        env = os.environ if environ is None else environ
+        world = _env_int(env, "WORLD_SIZE", 1)
+        local_world = _env_int(env, "LOCAL_WORLD_SIZE", world)
+        return cls(
+            rank=_env_int(env, "RANK", 0),
+            world_size=world,
+            local_rank=_env_int(env, "LOCAL_RANK", 0),
+            local_world_size=max(1, local_world),
+        )
+
+    @property
+    def distributed(self) -> bool:
+        """More than one process: a process group, DDP and sharded data are needed."""
+        return self.world_size > 1
+
+    @property
+    def is_main(self) -> bool:
+        """Rank 0: the process that prints and writes files."""
+        return self.rank == 0
+
+
+def device_for(env: DistEnv, name: str) -> torch.device:
+    """The device of this process for the user's ``--device`` choice.
+
+    ``auto`` and ``cuda`` mean ``cuda:LOCAL_RANK`` when CUDA is available (one GPU per
+    process), ``cpu`` means the CPU. A fixed ``cuda:N`` would put every process of a node on one
+    GPU, and MPS has no multi-process backend; both are refused under torchrun.
+    """
+    from cnnstudio.engine.trainer import resolve_device
+
+    if not env.distributed:
+        return resolve_device(name)
+    key = name.strip().lower()
+    if key == "cpu":
+        return torch.device("cpu")
+    if key in ("auto", "cuda"):
+        if not torch.cuda.is_available():
+            if key == "cuda":
+                raise DistributedError("device cuda is not available on this machine: use cpu")
+            return torch.device("cpu")
+        count = torch.cuda.device_count()
+        if env.local_rank >= count:
+            raise DistributedError(
+                f"LOCAL_RANK {env.local_rank} has no GPU: this machine has {count}; start at "
+                f"most {count} processes per node (torchrun --nproc_per_node {count})"
+            )
+        return torch.device("cuda", env.local_rank)
+    raise DistributedError(
+        f"device {name!r} cannot be used under torchrun: use auto, cuda (one GPU per process, "
+        "cuda:LOCAL_RANK) or cpu"
+    )
+
+
+def is_initialized() -> bool:
+    """Whether this process has joined a process group."""
+    return dist.is_available() and dist.is_initialized()
+
+
+def setup(env: DistEnv, device_name: str = "auto") -> torch.device:
+    """Join the process group of a torchrun launch and return this process's device.
+
+    NCCL on CUDA, gloo on the CPU. With one process nothing is initialized and the device is the
+    plain single-machine choice. Call :func:`teardown` when done (also on errors).
+    """
+    device = device_for(env, device_name)
+    if not env.distributed or is_initialized():
+        return device
+    if not dist.is_available():
+        raise DistributedError("this torch build has no torch.distributed: run one process")
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+        backend = "nccl"
+    else:
+        backend = "gloo"
+    # init_method env:// reads MASTER_ADDR / MASTER_PORT, which torchrun sets.
+    dist.init_process_group(backend=backend, rank=env.rank, world_size=env.world_size)
+    return device
+
+
+def teardown() -> None:
+    """Leave the process group, if this process joined one (safe to call twice)."""
+    if is_initialized():
+        dist.destroy_process_group()
+
+
+def is_main() -> bool:
+    """Rank 0 of the current process group; true when there is none."""
+    return not is_initialized() or dist.get_rank() == 0
+
+
+def _world() -> int:
+    return dist.get_world_size() if is_initialized() else 1
+
+
+def barrier() -> None:
+    """Wait for every rank (no-op without a process group)."""
+    if is_initialized() and _world() > 1:
+        dist.barrier()
+
+
+@contextmanager
+def local_main_first(env: DistEnv) -> Iterator[None]:
+    """Run the body on each node's local rank 0 before the other ranks (e.g. a download).
+
+    The barrier is reached on every path, also when the body raises, so no rank is left waiting.
+    """
+    first = not env.distributed or env.local_rank == 0
+    if not first:
+        barrier()
+    try:
+        yield
+    finally:
+        if first and env.distributed:
+            barrier()
+
+
+def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
+    """Sum ``tensor`` over all ranks in place and return it (unchanged with one process)."""
+    if is_initialized() and _world() > 1:
+        dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
+    return tensor
+
+
+def all_gather_cat(tensor: torch.Tensor) -> torch.Tensor:
+    """Concatenate every rank's ``tensor`` (equal shapes) in rank order along axis 0."""
+    world = _world()
+    if world == 1:
+        return tensor
+    parts = [torch.empty_like(tensor) for _ in range(world)]
+    dist.all_gather(parts, tensor.contiguous())
+    return torch.cat(parts)
+
+
+def average_buffers(module: nn.Module) -> None:
+    """Make floating buffers (BatchNorm running statistics) the mean over ranks; others rank 0's.
+
+    DDP runs here with ``broadcast_buffers=False``, so each rank's running statistics follow its
+    own shard during an epoch; averaging them at the epoch's end uses every shard and leaves all
+    replicas identical before validation and checkpointing.
+    """
+    world = _world()
+    if world == 1:
+        return
+    for buf in module.buffers():
+        if buf.is_floating_point():
+            dist.all_reduce(buf, op=dist.ReduceOp.SUM)
+            buf.div_(world)
+        else:
+            dist.broadcast(buf, src=0)
+
+
+def shard_size(n: int, world_size: int) -> int:
+    """Samples per rank when ``n`` are padded to a multiple of ``world_size`` (no dropping)."""
+    return math.ceil(n / world_size)
+
+
+def shard_indices(perm: torch.Tensor, rank: int, world_size: int) -> torch.Tensor:
+    """This rank's share of ``perm``, exactly as ``DistributedSampler(drop_last=False)``.
+
+    The permutation is padded by repeating it from its start to a multiple of ``world_size``,
+    then rank ``r`` takes positions ``r, r + world_size, ...``: every rank gets
+    :func:`shard_size` indices, and together they cover every index at least once.
+    """
+    if world_size == 1:
+        return perm
+    n = len(perm)
+    total = shard_size(n, world_size) * world_size
+    if total > n:
+        reps = math.ceil((total - n) / n)
+        perm = torch.cat([perm, perm.repeat(reps)[: total - n]])
+    return perm[rank:total:world_size]

@@ -1,0 +1,639 @@
+"""A standalone training script for a design: one ``train.py`` that needs only torch/torchvision.
+
+:func:`generate_train_script` writes the design's model class (the very code of
+:func:`cnnstudio.engine.codegen.generate_code`), the data loading and preprocessing of the chosen
+dataset (resize to the Input's height x width, channel conversion, normalization with the
+training split's mean and std, the same seeded train/validation split as the app), the optimizer,
+schedule, seed, early stopping, augmentation and mixed-precision choices, ``metrics.csv``,
+``best.pt``/``last.pt`` checkpoints, ``--resume``, and DistributedDataParallel support. The
+script runs with ``python train.py`` and with ``torchrun --nproc_per_node N train.py``, with the
+same sharding rules as cnnstudio's own trainer (see ``docs/distributed.md``).
+
+The result passes ``ruff check`` and ``ruff format --check`` at line length 88 and 100. This module
+is string work; it imports neither torch nor torchvision.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.analysis import analyze
+from ..core.design import Design
+from ..core.errors import DesignInvalidError
+from ..core.fileio import atomic_write
+from .codegen import generate_code
+from .datasets import BUILTIN_DATASETS, DatasetError, _image_shape
+from .trainer import TrainSettings
+
+__all__ = ["generate_train_script", "write_train_script"]
+
+_IMAGE_FOLDER = "folder"
+
+# ---------------------------------------------------------------------------- script parts
+# Static pieces of the script. They are plain text (no str.format), kept within 88 columns and
+# in ruff's format, so the generated file is lint- and format-clean.
+
+_IMPORTS_STDLIB = """\
+from __future__ import annotations
+
+import argparse
+import csv
+import inspect
+import math
+import os
+import time
+from pathlib import Path
+"""
+
+_LOADERS = {
+    "digits": '''
+def load_images(data: str, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """The digits as floats in [0, 1] (N x 1 x 8 x 8) and their labels."""
+    del download  # the file is local
+    path = Path(data)
+    if not path.is_file():
+        raise SystemExit(
+            f"{path} not found: copy digits.npz from cnnstudio's resources folder next "
+            "to this script, or pass --data PATH"
+        )
+    with np.load(path) as npz:
+        images = torch.from_numpy(npz["images"].astype(np.float32) / 16.0)
+        labels = torch.from_numpy(npz["labels"].astype(np.int64))
+    return images[:, None], labels
+''',
+    "mnist": '''
+def load_images(data: str, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """MNIST's 60,000 training images as floats in [0, 1] and their labels."""
+    dataset = datasets.MNIST(data, train=True, download=download)
+    return dataset.data[:, None].float().div(255.0), dataset.targets.long()
+''',
+    "fashion-mnist": '''
+def load_images(data: str, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fashion-MNIST's 60,000 training images as floats in [0, 1] and their labels."""
+    dataset = datasets.FashionMNIST(data, train=True, download=download)
+    return dataset.data[:, None].float().div(255.0), dataset.targets.long()
+''',
+    "cifar10": '''
+def load_images(data: str, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """CIFAR-10's 50,000 training images as floats in [0, 1] and their labels."""
+    dataset = datasets.CIFAR10(data, train=True, download=download)
+    images = torch.from_numpy(dataset.data).permute(0, 3, 1, 2).float().div(255.0)
+    return images, torch.tensor(dataset.targets, dtype=torch.int64)
+''',
+    _IMAGE_FOLDER: '''
+def load_images(data: str, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every image of an image folder (one sub-folder per class), fitted one by one."""
+    del download  # the folder is local
+    folder = ImageFolder(data)
+    images = torch.empty((len(folder.samples), *INPUT_SHAPE))
+    for i, (path, _) in enumerate(folder.samples):
+        with Image.open(path) as image:
+            gray = image.mode in ("1", "L", "LA", "I", "I;16", "F")
+            pixels = pil_to_tensor(image.convert("L" if gray else "RGB"))
+        images[i] = fit_images(pixels[None].float().div(255.0))[0]
+    return images, torch.tensor(folder.targets, dtype=torch.int64)
+''',
+}
+
+_LOSSES = {
+    "logits": '''
+def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Cross entropy on the model's scores (logits)."""
+    return F.cross_entropy(out.flatten(1).float(), y)
+''',
+    "probs": '''
+def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The model ends with Softmax: negative log-likelihood of its probabilities."""
+    return F.nll_loss(torch.log(out.flatten(1).float().clamp_min(1e-12)), y)
+''',
+}
+
+_BODY = '''
+
+def fit_images(x: torch.Tensor) -> torch.Tensor:
+    """Resize N x C x H x W images in [0, 1] to the Input's size and channels."""
+    channels, height, width = INPUT_SHAPE
+    if x.shape[1] == 4:  # RGBA: the alpha channel carries no class information
+        x = x[:, :3]
+    if tuple(x.shape[-2:]) != (height, width):
+        x = F.interpolate(
+            x, size=(height, width), mode="bilinear", align_corners=False, antialias=True
+        ).clamp(0.0, 1.0)
+    if x.shape[1] == channels:
+        return x
+    if x.shape[1] == 1:
+        return x.repeat(1, channels, 1, 1)
+    luma = torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype).view(1, 3, 1, 1)
+    return (x * luma).sum(dim=1, keepdim=True)
+
+
+def prepare_data(data: str, download: bool, seed: int) -> list[torch.Tensor]:
+    """[train_x, train_y, val_x, val_y], images normalized with the training mean/std."""
+    images, labels = load_images(data, download)
+    n = len(labels)
+    chunk = 4096  # fitting in chunks keeps the peak memory near the final tensor's size
+    x = torch.cat([fit_images(images[i : i + chunk]) for i in range(0, n, chunk)])
+    n_val = min(max(1, round(n * VAL_FRACTION)), n - 1)
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    train_x, val_x = x[perm[n_val:]], x[perm[:n_val]]
+    mean = train_x.mean(dim=(0, 2, 3), dtype=torch.float64).float().view(1, -1, 1, 1)
+    std = train_x.double().std(dim=(0, 2, 3)).clamp_min(1e-6).float().view(1, -1, 1, 1)
+    train_x, val_x = (train_x - mean) / std, (val_x - mean) / std
+    return [train_x, labels[perm[n_val:]], val_x, labels[perm[:n_val]]]
+
+
+def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Random shift, rotation (up to 10 degrees) and, if FLIP, mirroring per image."""
+    n, _, height, width = x.shape
+    pad = max(1, round(min(height, width) / 8))
+    r = torch.rand((n, 4), generator=generator)
+    angle = (r[:, 0] * 2 - 1) * math.radians(10.0)
+    tx = (r[:, 1] * 2 - 1) * 2.0 * pad / width
+    ty = (r[:, 2] * 2 - 1) * 2.0 * pad / height
+    sx = torch.where(r[:, 3] < 0.5, -1.0, 1.0) if FLIP else torch.ones(n)
+    cos, sin = torch.cos(angle), torch.sin(angle)
+    theta = torch.stack(
+        [torch.stack([cos * sx, -sin, tx], 1), torch.stack([sin * sx, cos, ty], 1)], 1
+    ).to(device=x.device, dtype=x.dtype)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", align_corners=False)
+
+
+def make_optimizer(params: list[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    """The optimizer chosen in OPTIMIZER."""
+    if OPTIMIZER == "sgd":
+        return torch.optim.SGD(
+            params, lr=lr, momentum=MOMENTUM, nesterov=NESTEROV, weight_decay=WEIGHT_DECAY
+        )
+    if OPTIMIZER == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=WEIGHT_DECAY)
+    if OPTIMIZER == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=WEIGHT_DECAY)
+    return torch.optim.RMSprop(
+        params, lr=lr, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY
+    )
+
+
+def make_scheduler(
+    optimizer: torch.optim.Optimizer, epochs: int, batches: int, lr: float
+) -> torch.optim.lr_scheduler.LRScheduler:
+    """The learning-rate schedule chosen in SCHEDULE ("none" keeps the rate constant)."""
+    sched = torch.optim.lr_scheduler
+    if SCHEDULE == "step":
+        return sched.StepLR(optimizer, step_size=STEP_SIZE, gamma=GAMMA)
+    if SCHEDULE == "cosine":
+        return sched.CosineAnnealingLR(optimizer, T_max=epochs)
+    if SCHEDULE == "onecycle":
+        return sched.OneCycleLR(
+            optimizer,
+            max_lr=lr,
+            total_steps=epochs * batches,
+            cycle_momentum=OPTIMIZER in ("adam", "adamw") or MOMENTUM > 0,
+        )
+    if SCHEDULE == "plateau":
+        return sched.ReduceLROnPlateau(
+            optimizer, mode="min", factor=GAMMA, patience=PLATEAU_PATIENCE
+        )
+    return sched.LambdaLR(optimizer, lambda epoch: 1.0)
+
+
+def setup(device_name: str) -> tuple[int, int, int, torch.device]:
+    """Rank, world size, local rank and device; joins the process group under torchrun."""
+    rank = int(os.environ.get("RANK", "0"))
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if device_name == "auto":
+        mps = torch.backends.mps.is_available() and world == 1
+        device_name = "cuda" if torch.cuda.is_available() else "mps" if mps else "cpu"
+    device = torch.device(device_name)
+    if device.type == "cuda" and world > 1:
+        device = torch.device("cuda", local_rank)  # one GPU per process
+        torch.cuda.set_device(device)
+    if world > 1:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return rank, world, local_rank, device
+
+
+def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
+    """Sum over all processes, in place (nothing to do with one process)."""
+    if dist.is_initialized():
+        dist.all_reduce(tensor)
+    return tensor
+
+
+def shard(perm: torch.Tensor, rank: int, world: int) -> torch.Tensor:
+    """This process's part of a permutation, as torch's DistributedSampler splits it."""
+    total = math.ceil(len(perm) / world) * world
+    padded = torch.cat([perm, perm.repeat(math.ceil(total / len(perm)))])[:total]
+    return padded[rank:total:world]
+
+
+def average_buffers(model: nn.Module, world: int) -> None:
+    """Mean BatchNorm statistics over processes, so every replica ends identical."""
+    if world == 1:
+        return
+    for buf in model.buffers():
+        if buf.is_floating_point():
+            dist.all_reduce(buf)
+            buf.div_(world)
+        else:
+            dist.broadcast(buf, src=0)
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, rank: int, world: int, amp: bool
+) -> tuple[float, float]:
+    """Validation loss and accuracy; each process takes one block, the sums are shared."""
+    model.eval()
+    block = math.ceil(len(y) / world)
+    first, last = min(len(y), rank * block), min(len(y), (rank + 1) * block)
+    sums = torch.zeros(2, dtype=torch.float64, device=x.device)
+    for start in range(first, last, 512):
+        stop = min(last, start + 512)
+        with torch.autocast(x.device.type, dtype=torch.float16, enabled=amp):
+            out = model(x[start:stop])
+        sums[0] += loss_fn(out, y[start:stop]).double() * (stop - start)
+        sums[1] += (out.flatten(1).argmax(1) == y[start:stop]).sum()
+    model.train()
+    loss_sum, correct = all_reduce_sum(sums).tolist()
+    return loss_sum / len(y), correct / len(y)
+
+
+def wrap(model: nn.Module, device: torch.device, world: int) -> nn.Module:
+    """DistributedDataParallel around the model under torchrun (buffers synced per epoch)."""
+    if world == 1:
+        return model
+    params = inspect.signature(DistributedDataParallel).parameters
+    name = "forward_sync_buffers" if "forward_sync_buffers" in params else "broadcast_buffers"
+    device_ids = [device.index] if device.type == "cuda" else None
+    return DistributedDataParallel(model, device_ids=device_ids, **{name: False})
+
+
+def write_metrics(path: Path, history: list[dict[str, float]]) -> None:
+    """metrics.csv with one row per epoch (rewritten whole, so a resumed run keeps one file)."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(history[0]))
+        writer.writeheader()
+        writer.writerows(history)
+
+
+def train(args: argparse.Namespace) -> None:
+    rank, world, local_rank, device = setup(args.device)
+    main = rank == 0
+    out_dir = Path(args.out)
+    if main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    if world > 1 and local_rank != 0:
+        dist.barrier()  # each machine's first process downloads, then the others read
+    try:
+        data = prepare_data(args.data, not args.no_download, args.seed)
+    finally:
+        if world > 1 and local_rank == 0:
+            dist.barrier()
+    train_x, train_y, val_x, val_y = (t.to(device) for t in data)
+
+    torch.manual_seed(args.seed)  # the same initial weights in every process
+    model = MODEL().to(device)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = make_optimizer(params, args.lr)
+    n = len(train_y)
+    per_rank = math.ceil(n / world)
+    batch_size = min(args.batch_size, per_rank)
+    batches = math.ceil(per_rank / batch_size)
+    if batches > 1 and per_rank % batch_size == 1:
+        batches -= 1  # a last batch of one image breaks BatchNorm
+    scheduler = make_scheduler(optimizer, args.epochs, batches, args.lr)
+    history: list[dict[str, float]] = []
+    if args.resume:
+        state = torch.load(args.resume, map_location=device, weights_only=True)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        history = state["history"]
+    net = wrap(model, device, world)
+    amp = AMP and device.type == "cuda"
+    scaler = torch.amp.GradScaler("cuda", enabled=amp)
+    best, since_best = math.inf, 0
+    for h in history:  # early-stopping state of a resumed run
+        best, since_best = (h["val_loss"], 0) if h["val_loss"] < best else (best, since_best + 1)
+    if main:
+        print(
+            f"{MODEL.__name__}: {sum(p.numel() for p in params):,} trainable parameters; "
+            f"{n} training and {len(val_y)} validation images; {world} process(es) on "
+            f"{device}, batch {batch_size} per process"
+        )
+
+    for epoch in range(len(history) + 1, args.epochs + 1):
+        start = time.perf_counter()
+        generator = torch.Generator().manual_seed(args.seed * 1_000_003 + epoch)
+        # The same permutation in every process; each trains on its own shard of it.
+        perm = shard(torch.randperm(n, generator=generator), rank, world)
+        perm = perm[: batches * batch_size].to(device)
+        generator.manual_seed(args.seed * 1_000_003 + epoch + 7_919 * (rank + 1))
+        torch.manual_seed(args.seed * 1_000_003 + epoch + rank)  # dropout per process
+        sums = torch.zeros(3, dtype=torch.float64, device=device)
+        for b in range(batches):
+            idx = perm[b * batch_size : (b + 1) * batch_size]
+            x, y = train_x[idx], train_y[idx]
+            if AUGMENT:
+                x = augment(x, generator)
+            with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
+                out = net(x)
+                loss = loss_fn(out, y)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            if SCHEDULE == "onecycle":
+                scheduler.step()
+            correct = (out.detach().flatten(1).argmax(1) == y).sum()
+            sums += torch.stack([loss.detach().double() * len(y), correct.double()])
+            sums[2] += len(y)
+        average_buffers(model, world)
+        loss_sum, correct_sum, seen = all_reduce_sum(sums).tolist()
+        lr = optimizer.param_groups[0]["lr"]
+        val_loss, val_acc = evaluate(model, val_x, val_y, rank, world, amp)
+        if not math.isfinite(val_loss + loss_sum):
+            raise SystemExit(f"the loss became NaN in epoch {epoch}: lower the learning rate")
+        if SCHEDULE == "plateau":
+            scheduler.step(val_loss)
+        elif SCHEDULE != "onecycle":
+            scheduler.step()
+        improved = val_loss < best
+        best, since_best = (val_loss, 0) if improved else (best, since_best + 1)
+        history.append(
+            {
+                "epoch": epoch,
+                "train_loss": loss_sum / seen,
+                "train_acc": correct_sum / seen,
+                "val_loss": val_loss,
+                "val_acc": val_acc,
+                "lr": lr,
+                "seconds": time.perf_counter() - start,
+            }
+        )
+        if main:  # only the first process writes files and prints
+            write_metrics(out_dir / "metrics.csv", history)
+            state = {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "history": history,
+            }
+            torch.save(state, out_dir / "last.pt")
+            if improved:
+                torch.save(model.state_dict(), out_dir / "best.pt")
+            h = history[-1]
+            print(
+                f"epoch {epoch}/{args.epochs}  train loss {h['train_loss']:.4f} "
+                f"acc {h['train_acc']:.2%}  val loss {val_loss:.4f} acc {val_acc:.2%}  "
+                f"lr {lr:.3g}  {h['seconds']:.1f} s{'  *' if improved else ''}",
+                flush=True,
+            )
+        if EARLY_STOPPING_PATIENCE and since_best >= EARLY_STOPPING_PATIENCE:
+            if main:
+                print(f"early stop: no better validation loss for {since_best} epochs")
+            break
+    if main:
+        print(f"best validation loss {best:.4f}; weights in {out_dir / 'best.pt'}")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=DATA, help="dataset location (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=EPOCHS, help="total epochs")
+    parser.add_argument(
+        "--batch-size", type=int, default=BATCH_SIZE, help="batch size per process"
+    )
+    parser.add_argument("--lr", type=float, default=LR, help="learning rate")
+    parser.add_argument("--seed", type=int, default=SEED, help="random seed")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    parser.add_argument("--out", default="runs", help="folder for metrics and weights")
+    parser.add_argument("--resume", metavar="LAST_PT", help="continue from a last.pt")
+    parser.add_argument("--no-download", action="store_true", help="never download")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    try:
+        train(parse_args())
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+'''
+
+
+# ---------------------------------------------------------------------------- generation
+
+
+def _literal(value: Any) -> str:
+    """A Python literal in ruff's format (double quotes, True/False, repr for numbers)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_literal(v) for v in value) + ")"
+    return repr(value)
+
+
+def _dataset_key(settings: TrainSettings) -> tuple[str, str]:
+    """(loader key, default --data value) for the settings' dataset."""
+    key = settings.dataset.strip().lower().replace("_", "-")
+    key = {"fashionmnist": "fashion-mnist", "cifar-10": "cifar10"}.get(key, key)
+    if key == "digits":
+        return key, ""  # next to the script, resolved at run time
+    if key in BUILTIN_DATASETS:
+        return key, settings.data_dir or "data"
+    folder = Path(settings.dataset).expanduser()
+    if not folder.is_dir():
+        raise DatasetError(
+            f"unknown dataset {settings.dataset!r}: use {', '.join(BUILTIN_DATASETS)} or a "
+            "folder with one sub-folder of images per class"
+        )
+    return _IMAGE_FOLDER, str(folder.resolve())
+
+
+def _third_party_imports(key: str) -> str:
+    lines = ["import numpy as np"] if key == "digits" else []
+    lines += [
+        "import torch",
+        "import torch.distributed as dist",
+        "import torch.nn.functional as F",
+    ]
+    if key == _IMAGE_FOLDER:
+        lines.append("from PIL import Image")
+    lines += ["from torch import nn", "from torch.nn.parallel import DistributedDataParallel"]
+    if key == _IMAGE_FOLDER:
+        lines += [
+            "from torchvision.datasets import ImageFolder",
+            "from torchvision.transforms.functional import pil_to_tensor",
+        ]
+    elif key != "digits":
+        lines.append("from torchvision import datasets")
+    return "\n".join(lines) + "\n"
+
+
+_DATA_HELP = {
+    "digits": (
+        "Data: the 1,797 8x8 digits that ship with cnnstudio. Copy resources/digits.npz\n"
+        "(cnnstudio/resources/digits.npz in an installed cnnstudio) next to this script,\n"
+        "or pass --data PATH."
+    ),
+    "mnist": "Data: MNIST, downloaded by torchvision into --data (default ./data).",
+    "fashion-mnist": "Data: Fashion-MNIST, downloaded by torchvision into --data (./data).",
+    "cifar10": "Data: CIFAR-10, downloaded by torchvision into --data (default ./data).",
+    _IMAGE_FOLDER: (
+        "Data: the image folder in DATA below (one sub-folder of images per class);\n"
+        "pass --data FOLDER to use another."
+    ),
+}
+
+
+def _docstring(class_name: str, key: str, settings: TrainSettings) -> str:
+    return (
+        f'"""Train {class_name} (generated by cnnstudio {__version__}); needs torch and '
+        "torchvision.\n\n"
+        "Run on one machine:\n"
+        "    python train.py [--epochs N] [--batch-size N] [--lr X] [--out DIR]\n"
+        "or with several processes (GPUs, or CPU processes), each training on its shard:\n"
+        "    torchrun --nproc_per_node 4 train.py\n"
+        "    torchrun --nnodes 2 --node_rank R --master_addr HOST --nproc_per_node 4 train.py\n"
+        "--batch-size is per process: the global batch is batch size x processes. The\n"
+        "learning rate is not scaled; raise it yourself if you want (e.g. linearly).\n\n"
+        f"{_DATA_HELP[key]}\n\n"
+        "Writes metrics.csv, last.pt (to --resume) and best.pt (the state_dict of the\n"
+        "epoch with the lowest validation loss) into --out (first process only).\n"
+        f'"""\n'
+    )
+
+
+def _settings_block(
+    key: str, data: str, input_shape: tuple[int, ...], settings: TrainSettings
+) -> str:
+    s = settings
+    flip = key not in ("digits", "mnist")
+    data_expr = 'str(Path(__file__).with_name("digits.npz"))' if key == "digits" else None
+    rows: list[tuple[str, str, str]] = [
+        ("DATA", data_expr or _literal(data), "default for --data"),
+        ("INPUT_SHAPE", _literal(tuple(input_shape)), "channels, height, width"),
+        ("EPOCHS", _literal(s.epochs), ""),
+        ("BATCH_SIZE", _literal(s.batch_size), "per process"),
+        ("LR", _literal(s.lr), ""),
+        ("OPTIMIZER", _literal(s.optimizer), "sgd, adam, adamw or rmsprop"),
+        ("MOMENTUM", _literal(s.momentum), "sgd and rmsprop"),
+        ("NESTEROV", _literal(s.nesterov), "sgd"),
+        ("WEIGHT_DECAY", _literal(s.weight_decay), ""),
+        ("SCHEDULE", _literal(s.schedule), "none, step, cosine, onecycle or plateau"),
+        ("STEP_SIZE", _literal(s.step_size), "epochs between steps (step)"),
+        ("GAMMA", _literal(s.gamma), "lr factor (step, plateau)"),
+        ("PLATEAU_PATIENCE", _literal(s.plateau_patience), "epochs (plateau)"),
+        ("EARLY_STOPPING_PATIENCE", _literal(s.early_stopping_patience), "0: off"),
+        ("SEED", _literal(s.seed), "weights, split, shuffling"),
+        ("VAL_FRACTION", _literal(s.val_fraction), "share of images held out"),
+        ("AMP", _literal(s.amp), "float16 mixed precision on CUDA"),
+        ("AUGMENT", _literal(s.augment), "random shifts, rotations (and flips)"),
+        ("FLIP", _literal(flip), "whether mirrored images keep their class"),
+    ]
+    lines = ["# The choices made in cnnstudio; the command line overrides some (--help)."]
+    for name, value, comment in rows:
+        line = f"{name} = {value}"
+        if comment and len(line) + 4 + len(comment) <= 88:
+            line += f"  # {comment}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _reserved_names() -> set[str]:
+    text = _BODY + "".join(_LOADERS.values()) + "".join(_LOSSES.values())
+    names = set(re.findall(r"^def (\w+)", text, flags=re.M))
+    names.update(re.findall(r"^([A-Z_]+) = ", _settings_placeholder(), flags=re.M))
+    return names | {"MODEL", "np", "torch", "dist", "F", "nn", "Image", "ImageFolder"}
+
+
+def _settings_placeholder() -> str:
+    return _settings_block("digits", "", (1, 8, 8), TrainSettings())
+
+
+def _settings_of(
+    design: Design, settings: TrainSettings | Mapping[str, Any] | None
+) -> TrainSettings:
+    if isinstance(settings, TrainSettings):
+        return settings
+    if settings is None:
+        return TrainSettings.from_dict(design.training or {})
+    return TrainSettings.from_dict(settings)
+
+
+def generate_train_script(
+    design: Design, settings: TrainSettings | Mapping[str, Any] | None = None
+) -> str:
+    """The source of a standalone ``train.py`` for ``design`` with the user's ``settings``.
+
+    ``settings`` may be :class:`TrainSettings`, its dict form, or ``None`` for the design's own
+    training settings (else the defaults). Raises ``DesignInvalidError`` for a design with
+    errors, :class:`DatasetError` for an Input that is not an image (``C x H x W``, 1 or 3
+    channels) or a dataset that is neither built in nor an existing folder, and ``ValueError``
+    for bad settings.
+    """
+    train_settings = _settings_of(design, settings)
+    analysis = analyze(design)
+    code = generate_code(design, analysis, main_block=False)
+    input_shape = _image_shape(code.input_shape)
+    key, data = _dataset_key(train_settings)
+    if analysis.output_id is None:  # generate_code has refused invalid designs already
+        raise DesignInvalidError(["the design has no output layer"])
+    ends_with_softmax = design[analysis.output_id].type == "Softmax"
+
+    class_name = code.class_name
+    model_lines = [
+        line
+        for line in code.source.splitlines()
+        if line not in ("import torch", "from torch import nn")
+    ]
+    model_source = "\n".join(model_lines).strip("\n") + "\n"
+    if class_name in _reserved_names():
+        # A design named like one of the script's own globals (e.g. "SEED") must not shadow it.
+        new_name = class_name + "Model"
+        model_source = model_source.replace(f"class {class_name}(", f"class {new_name}(", 1)
+        class_name = new_name
+
+    parts = [
+        _docstring(class_name, key, train_settings),
+        "\n",
+        _IMPORTS_STDLIB,
+        "\n",
+        _third_party_imports(key),
+        "\n",
+        model_source,
+        "\n\n",
+        f"MODEL = {class_name}\n",
+        _settings_block(key, data, input_shape, train_settings),
+        "\n",
+        _LOADERS[key],
+        "\n",
+        _LOSSES["probs" if ends_with_softmax else "logits"],
+        _BODY,
+    ]
+    return "".join(parts)
+
+
+def write_train_script(
+    design: Design,
+    settings: TrainSettings | Mapping[str, Any] | None,
+    out_path: str | os.PathLike[str],
+) -> Path:
+    """Write :func:`generate_train_script`'s result to ``out_path`` atomically; returns the path.
+
+    For the digits dataset the script reads ``digits.npz`` from next to itself (or ``--data``):
+    copy ``resources/digits.npz`` there.
+    """
+    source = generate_train_script(design, settings)
+    path = Path(out_path)
+    atomic_write(path, source.encode("utf-8"))
+    return path

@@ -1,0 +1,241 @@
+"""Wiring training into the main window: the Train menu, the Training dock and the warm-up.
+
+:func:`install_training` needs only the window's ``session``, its menu bar, dock and status-bar
+API (and uses ``insert_menu``/``add_bottom_dock`` when the window offers them). It also makes
+sure training ends with the window: a close that is accepted stops and joins the training
+thread, and when the application quits the pyqtgraph views are deleted before it is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .controller import TrainingController
+from .panel import TrainingPanel
+from .plots import TrainingPlots
+from .results import TrainingResults
+
+__all__ = ["WARM_UP_DELAY_MS", "TrainingView", "install_training"]
+
+#: The warm-up (torch import + one tiny step, off the GUI thread) starts this long after the
+#: window is first shown, so that the first paint happens without torch.
+WARM_UP_DELAY_MS = 1500
+
+
+class TrainingView(QWidget):
+    """The Training dock's content: the settings panel beside tabs with curves and results."""
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.panel = TrainingPanel(controller)
+        self.plots = TrainingPlots(controller)
+        self.results = TrainingResults(controller)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.plots, "Curves")
+        self.tabs.addTab(self.results, "Results")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([430, 900])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    def dispose(self) -> None:
+        """Delete the pyqtgraph views now (for application exit)."""
+        self.plots.dispose()
+        self.results.dispose()
+
+
+class _WindowWatcher(QObject):
+    """Starts the warm-up after the first show; shuts training down after an accepted close."""
+
+    def __init__(self, window: QMainWindow, controller: TrainingController) -> None:
+        super().__init__(controller)
+        self.window = window
+        self.controller = controller
+        self._shown = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window:
+            if event.type() == QEvent.Type.Show and not self._shown:
+                self._shown = True
+                QTimer.singleShot(WARM_UP_DELAY_MS, self.controller.warm_up)
+            elif event.type() == QEvent.Type.Close:
+                # The window's own closeEvent may still refuse (unsaved changes): decide after.
+                QTimer.singleShot(0, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if not self.window.isVisible():
+            self.controller.shutdown()
+
+
+def _find_menu(window: QMainWindow, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
+            return menu
+    return None
+
+
+def _bottom_dock(window: QMainWindow, exclude: QDockWidget) -> QDockWidget | None:
+    for dock in window.findChildren(QDockWidget):
+        if dock is exclude or dock.isFloating():
+            continue
+        if window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            return dock
+    return None
+
+
+def save_checkpoint_dialog(
+    window: QWidget, controller: TrainingController, path: str | Path | None = None
+) -> Path | None:
+    """Ask for a file (unless ``path`` is given) and save the checkpoint; None when not saved."""
+    if path is None:
+        design = controller.session.design
+        base = controller.session.path.parent if controller.session.path else Path.home()
+        suggestion = str(base / f"{design.name or 'model'}.pt")
+        chosen, _ = QFileDialog.getSaveFileName(
+            window, "Save checkpoint", suggestion, "Checkpoints (*.pt);;All files (*)"
+        )
+        if not chosen:
+            return None
+        path = chosen
+    try:
+        controller.save_checkpoint(path)
+    except (RuntimeError, ValueError) as exc:  # CheckpointError is a ValueError
+        QMessageBox.warning(window, "Save checkpoint", str(exc))
+        return None
+    return Path(path)
+
+
+def install_training(window: Any) -> TrainingController:
+    """Add the Train menu and the Training dock to ``window``; returns the controller."""
+    controller = TrainingController(window.session, parent=window)
+    view = TrainingView(controller)
+    if hasattr(window, "add_bottom_dock"):
+        dock = window.add_bottom_dock(view, "Training")
+    else:
+        dock = QDockWidget("Training", window)
+        dock.setObjectName("training_dock")
+        dock.setWidget(view)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        neighbour = _bottom_dock(window, dock)
+        if neighbour is not None:
+            window.tabifyDockWidget(neighbour, dock)
+    controller.view, controller.dock = view, dock
+
+    menu = _find_menu(window, "Train")
+    if menu is None:
+        menu = window.insert_menu("&Train") if hasattr(window, "insert_menu") else None
+    if menu is None:
+        menu = window.menuBar().addMenu("&Train")
+
+    def show_dock() -> None:
+        dock.show()
+        dock.raise_()
+
+    def start() -> None:
+        show_dock()
+        view.panel.start()
+
+    def action(text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> QAction:
+        act = QAction(text, window)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    start_action = action("&Start Training", start, "F5", "Train the design from fresh weights")
+    continue_action = action(
+        "&Continue Training",
+        lambda: (show_dock(), view.panel.continue_run()),
+        None,
+        "Train the last model further",
+    )
+    pause_action = action("&Pause", view.panel.toggle_pause, None, "Pause or resume the run")
+    stop_action = action(
+        "S&top", controller.stop, "Shift+F5", "Stop after the current batch (keeps the weights)"
+    )
+    menu.addSeparator()
+    save_action = action(
+        "Save C&heckpoint...",
+        lambda: save_checkpoint_dialog(window, controller),
+        None,
+        "Save the trained weights, optimizer state and history with the design",
+    )
+
+    def update_actions(state: str) -> None:
+        active = state in ("preparing", "running", "paused")
+        start_action.setEnabled(state == "idle")
+        continue_action.setEnabled(controller.can_continue)
+        pause_action.setEnabled(active)
+        pause_action.setText("&Resume" if state == "paused" else "&Pause")
+        stop_action.setEnabled(active)
+        save_action.setEnabled(controller.model is not None and state in ("idle", "paused"))
+
+    controller.state_changed.connect(update_actions)
+    update_actions(controller.state)
+
+    status = window.statusBar()
+    controller.run_failed.connect(
+        lambda message, hint: status.showMessage(
+            f"Training failed: {message}" + (f" — {hint}" if hint else ""), 15000
+        )
+    )
+    controller.run_finished.connect(
+        lambda event: status.showMessage(
+            f"Training {event.reason} after {event.epochs_completed} epochs: "
+            f"val acc {event.val_acc:.1%}",
+            15000,
+        )
+    )
+
+    watcher = _WindowWatcher(window, controller)
+    if window.isVisible():
+        watcher._shown = True
+        QTimer.singleShot(WARM_UP_DELAY_MS, controller.warm_up)
+
+    app = QApplication.instance()
+    if app is not None:
+
+        def on_quit() -> None:
+            controller.shutdown()
+            view.dispose()
+
+        app.aboutToQuit.connect(on_quit)
+        # Disconnect with the controller so a closed window's callback never runs on a
+        # deleted view.
+        controller.destroyed.connect(lambda *_: _disconnect(app, on_quit))
+    return controller
+
+
+def _disconnect(app: QApplication, slot: Any) -> None:
+    with contextlib.suppress(RuntimeError, TypeError):  # already gone or never connected
+        app.aboutToQuit.disconnect(slot)

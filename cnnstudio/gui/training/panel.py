@@ -1,0 +1,549 @@
+"""The training settings form with Start / Continue / Pause / Stop, progress and status line.
+
+`TrainingPanel` shows the design's ``training`` section as widgets whose ranges refuse bad
+values in place, turns them into a :class:`TrainSettings` when a run starts (the controller then
+stores them in the design with one undoable step) and reloads them when the design changes
+(open, undo). It imports nothing from torch: the trainer module is imported only on Start, by
+which time the controller's warm-up has usually imported it off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.design import DesignEvent
+from ..theme import error_colour, ok_colour
+from .controller import TrainingController
+
+if TYPE_CHECKING:
+    from ...engine.trainer import BatchEnded, EpochEnded, RunFinished, RunStarted, TrainSettings
+
+__all__ = ["DATASETS", "DEFAULTS", "OPTIMIZERS", "SCHEDULES", "TrainingPanel", "fmt_duration"]
+
+# The engine's choices and defaults, repeated here so that the panel does not import torch;
+# a test checks that they match cnnstudio.engine.trainer / datasets.
+DATASETS = ("digits", "mnist", "fashion-mnist", "cifar10")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
+SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
+DEFAULTS: dict[str, Any] = {
+    "dataset": "digits",
+    "data_dir": None,
+    "batch_size": 64,
+    "epochs": 10,
+    "optimizer": "adam",
+    "lr": 0.01,
+    "momentum": 0.9,
+    "nesterov": False,
+    "weight_decay": 0.0,
+    "schedule": "none",
+    "early_stopping_patience": 0,
+    "augment": False,
+    "device": "auto",
+    "seed": 0,
+}
+_FOLDER_ITEM = "Image folder..."
+
+
+def fmt_duration(seconds: float) -> str:
+    """``0:07``, ``12:30``, ``1:02:03`` (``?`` when unknown)."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return "?"
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class _FloatBox(QDoubleSpinBox):
+    """A double spin box that shows ``0.002`` and ``1e-05`` rather than ``0.002000``."""
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> object:
+        stripped = text.strip()
+        if not stripped:
+            return (QValidator.State.Intermediate, text, pos)
+        try:
+            value = float(stripped.replace(",", "."))
+        except ValueError:
+            # "1e" or "0." on the way to a number
+            ok = all(ch in "0123456789.,eE+-" for ch in stripped)
+            return (QValidator.State.Intermediate if ok else QValidator.State.Invalid, text, pos)
+        state = (
+            QValidator.State.Acceptable
+            if self.minimum() <= value <= self.maximum()
+            else QValidator.State.Intermediate
+        )
+        return (state, text, pos)
+
+
+def _float_box(lo: float, hi: float, decimals: int, tip: str) -> QDoubleSpinBox:
+    box = _FloatBox()
+    box.setRange(lo, hi)
+    box.setDecimals(decimals)
+    box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+    box.setToolTip(tip)
+    box.setKeyboardTracking(False)
+    return box
+
+
+def _int_box(lo: int, hi: int, tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setToolTip(tip)
+    box.setKeyboardTracking(False)
+    box.setGroupSeparatorShown(True)
+    return box
+
+
+class TrainingPanel(QWidget):
+    """Training settings, run buttons, progress bar and the last error of a `TrainingController`."""
+
+    settings_edited = Signal()  # a widget value changed by the user
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.session = controller.session
+        self._loading = False
+        self._last_dataset = DEFAULTS["dataset"]
+        self._run_start_epoch = 0
+        self._run_batches = 1
+        self._run_epochs = 1
+
+        self.dataset = QComboBox()
+        self.dataset.addItems([*DATASETS, _FOLDER_ITEM])
+        self.dataset.setToolTip(
+            "Built-in datasets download on first use; an image folder has one sub-folder of "
+            "images per class"
+        )
+        self.dataset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.dataset.setMinimumContentsLength(12)
+        self.data_dir = QLineEdit()
+        self.data_dir.setPlaceholderText("default")
+        self.data_dir.setToolTip("Where downloaded datasets are kept (empty: the default folder)")
+        self.data_dir_button = QToolButton()
+        self.data_dir_button.setText("...")
+        self.data_dir_button.setToolTip("Choose the data folder")
+        self.batch_size = _int_box(1, 65536, "Images per training step")
+        self.epochs = _int_box(1, 100_000, "Passes over the training set (in total)")
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(list(OPTIMIZERS))
+        self.lr = _float_box(1e-6, 10.0, 6, "Learning rate")
+        self.momentum = _float_box(0.0, 0.999, 3, "SGD momentum")
+        self.nesterov = QCheckBox("Nesterov")
+        self.nesterov.setToolTip("Nesterov momentum (SGD with momentum > 0)")
+        self.weight_decay = _float_box(0.0, 1.0, 6, "L2 penalty on the weights")
+        self.schedule = QComboBox()
+        self.schedule.addItems(list(SCHEDULES))
+        self.schedule.setToolTip(
+            "Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau"
+        )
+        self.patience = _int_box(
+            0, 10_000, "Stop after this many epochs without a better validation loss (0: never)"
+        )
+        self.patience.setSpecialValueText("off")
+        self.augment = QCheckBox("Augment")
+        self.augment.setToolTip("Random shifts, small rotations (and flips where they fit)")
+        self.device = QComboBox()
+        self.device.addItem("auto")
+        self.device.setToolTip("auto: a GPU when there is one, else the CPU")
+        self.seed = _int_box(0, 2**31 - 1, "Seed for the weights, the split and the shuffling")
+
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Start training from fresh weights (F5)")
+        self.continue_button = QPushButton("Continue")
+        self.continue_button.setToolTip(
+            "Train the last model further: up to the total epochs, or that many more when reached"
+        )
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after the current batch; the weights are kept")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Not started")
+        self.status = QLabel("Choose the data and press Start (F5).")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self._build_layout()
+        self._connect()
+        self.load_from_design()
+        self._on_controller_state_changed(controller.state)
+        if controller.devices:
+            self._on_controller_devices_changed(controller.devices)
+
+    # ----------------------------------------------------------------- building
+
+    def _build_layout(self) -> None:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        folder = QHBoxLayout()
+        folder.setSpacing(2)
+        folder.addWidget(self.data_dir, 1)
+        folder.addWidget(self.data_dir_button)
+        momentum = QHBoxLayout()
+        momentum.addWidget(self.momentum, 1)
+        momentum.addWidget(self.nesterov)
+        self._momentum_label = QLabel("Momentum")
+        rows: list[tuple[str | QLabel, Any, str | QLabel, Any]] = [
+            ("Dataset", self.dataset, "Data folder", folder),
+            ("Batch size", self.batch_size, "Epochs", self.epochs),
+            ("Optimizer", self.optimizer, "Learning rate", self.lr),
+            ("Weight decay", self.weight_decay, self._momentum_label, momentum),
+            ("Schedule", self.schedule, "Early stop", self.patience),
+            ("Device", self.device, "Seed", self.seed),
+        ]
+        for r, (l1, w1, l2, w2) in enumerate(rows):
+            for c, (label, item) in enumerate(((l1, w1), (l2, w2))):
+                grid.addWidget(label if isinstance(label, QLabel) else QLabel(label), r, 2 * c)
+                if isinstance(item, QWidget):
+                    grid.addWidget(item, r, 2 * c + 1)
+                else:
+                    grid.addLayout(item, r, 2 * c + 1)
+        grid.addWidget(self.augment, len(rows), 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.continue_button, self.pause_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.state_changed.connect(self._on_controller_state_changed)
+        c.run_started.connect(self._on_controller_run_started)
+        c.batch_progress.connect(self._on_controller_batch_progress)
+        c.epoch_ended.connect(self._on_controller_epoch_ended)
+        c.run_finished.connect(self._on_controller_run_finished)
+        c.run_failed.connect(self._on_controller_run_failed)
+        c.devices_changed.connect(self._on_controller_devices_changed)
+        self.session.design_reset.connect(self.load_from_design)
+        self.session.design_events.connect(self._on_session_design_events)
+        self.start_button.clicked.connect(self.start)
+        self.continue_button.clicked.connect(self.continue_run)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(c.stop)
+        self.dataset.activated.connect(self._on_dataset_activated)
+        self.data_dir_button.clicked.connect(self._choose_data_dir)
+        self.optimizer.currentTextChanged.connect(self._update_optimizer_fields)
+        for box in (self.batch_size, self.epochs, self.patience, self.seed):
+            box.valueChanged.connect(self._edited)
+        for fbox in (self.lr, self.momentum, self.weight_decay):
+            fbox.valueChanged.connect(self._edited)
+        for combo in (self.dataset, self.optimizer, self.schedule, self.device):
+            combo.currentIndexChanged.connect(self._edited)
+        for check in (self.nesterov, self.augment):
+            check.toggled.connect(self._edited)
+        self.data_dir.textEdited.connect(self._edited)
+
+    def _edited(self, *_: Any) -> None:
+        if not self._loading:
+            self.settings_edited.emit()
+
+    # ----------------------------------------------------------------- settings
+
+    def values(self) -> dict[str, Any]:
+        """The form's values as ``TrainSettings`` fields (the rest come from the design)."""
+        optimizer = self.optimizer.currentText()
+        momentum = self.momentum.value()
+        return {
+            "dataset": self.dataset_name(),
+            "data_dir": self.data_dir.text().strip() or None,
+            "batch_size": self.batch_size.value(),
+            "epochs": self.epochs.value(),
+            "optimizer": optimizer,
+            "lr": self.lr.value(),
+            "momentum": momentum,
+            "nesterov": self.nesterov.isChecked() and optimizer == "sgd" and momentum > 0,
+            "weight_decay": self.weight_decay.value(),
+            "schedule": self.schedule.currentText(),
+            "early_stopping_patience": self.patience.value(),
+            "augment": self.augment.isChecked(),
+            "device": self.device.currentText(),
+            "seed": self.seed.value(),
+        }
+
+    def settings(self) -> TrainSettings:
+        """The settings a run would use; raises ``ValueError`` with a one-line message."""
+        from ...engine.trainer import TrainSettings
+
+        merged = dict(self.session.design.training or {})
+        merged.update(self.values())
+        return TrainSettings.from_dict(merged)
+
+    def load_from_design(self) -> None:
+        """Show the design's ``training`` section (defaults for what it lacks or gets wrong)."""
+        stored = self.session.design.training
+        values = dict(DEFAULTS)
+        if isinstance(stored, dict):
+            values.update({k: v for k, v in stored.items() if k in DEFAULTS})
+        self._loading = True
+        try:
+            self.set_dataset(_as(values["dataset"], str, DEFAULTS["dataset"]))
+            data_dir = values["data_dir"]
+            self.data_dir.setText(data_dir if isinstance(data_dir, str) else "")
+            self.batch_size.setValue(_as(values["batch_size"], int, DEFAULTS["batch_size"]))
+            self.epochs.setValue(_as(values["epochs"], int, DEFAULTS["epochs"]))
+            _set_combo(self.optimizer, values["optimizer"], DEFAULTS["optimizer"])
+            self.lr.setValue(_as(values["lr"], float, DEFAULTS["lr"]))
+            self.momentum.setValue(_as(values["momentum"], float, DEFAULTS["momentum"]))
+            self.nesterov.setChecked(values["nesterov"] is True)
+            self.weight_decay.setValue(_as(values["weight_decay"], float, 0.0))
+            _set_combo(self.schedule, values["schedule"], DEFAULTS["schedule"])
+            self.patience.setValue(_as(values["early_stopping_patience"], int, 0))
+            self.augment.setChecked(values["augment"] is True)
+            device = _as(values["device"], str, "auto").strip() or "auto"
+            if self.device.findText(device) < 0:
+                self.device.addItem(device)
+            self.device.setCurrentText(device)
+            self.seed.setValue(_as(values["seed"], int, 0))
+        finally:
+            self._loading = False
+        self._update_optimizer_fields()
+
+    def _on_session_design_events(self, events: list[DesignEvent]) -> None:
+        if any(e.kind in ("design_changed", "design_reset") for e in events):
+            self.load_from_design()
+
+    def dataset_name(self) -> str:
+        text = self.dataset.currentText()
+        return self._last_dataset if text == _FOLDER_ITEM else text
+
+    def set_dataset(self, name_or_path: str) -> None:
+        """Select a built-in dataset or an image folder (added to the list when new)."""
+        index = self.dataset.findText(name_or_path)
+        if index < 0:
+            index = self.dataset.count() - 1  # folders go just above "Image folder..."
+            self.dataset.insertItem(index, name_or_path)
+            self.dataset.setItemData(index, name_or_path, Qt.ItemDataRole.ToolTipRole)
+        self.dataset.setCurrentIndex(index)
+        self._last_dataset = name_or_path
+
+    def _on_dataset_activated(self, index: int) -> None:
+        if self.dataset.itemText(index) != _FOLDER_ITEM:
+            self._last_dataset = self.dataset.itemText(index)
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Image folder (one sub-folder per class)", self.data_dir.text()
+        )
+        self.set_dataset(folder if folder else self._last_dataset)
+
+    def _choose_data_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Data folder", self.data_dir.text() or self.controller.default_data_dir
+        )
+        if folder:
+            self.data_dir.setText(folder)
+            self._edited()
+
+    def _update_optimizer_fields(self, *_: Any) -> None:
+        sgd = self.optimizer.currentText() == "sgd"
+        for widget in (self._momentum_label, self.momentum, self.nesterov):
+            widget.setVisible(sgd)
+
+    def _on_controller_devices_changed(self, devices: list[str]) -> None:
+        current = self.device.currentText()
+        self._loading = True
+        try:
+            self.device.clear()
+            self.device.addItems(["auto", *[d for d in devices if d != "auto"]])
+            if self.device.findText(current) < 0:
+                self.device.addItem(current)
+            self.device.setCurrentText(current)
+        finally:
+            self._loading = False
+        if self.controller.default_data_dir:
+            self.data_dir.setToolTip(
+                f"Where downloaded datasets are kept (empty: {self.controller.default_data_dir})"
+            )
+
+    # ----------------------------------------------------------------- run buttons
+
+    def start(self) -> bool:
+        """Start a fresh run with the form's settings; False (and the reason shown) if not."""
+        return self._start(resume=False)
+
+    def continue_run(self) -> bool:
+        """Train the last model further with the form's settings."""
+        return self._start(resume=True)
+
+    def _start(self, *, resume: bool) -> bool:
+        if self.controller.is_running:
+            return False
+        try:
+            settings = self.settings()
+        except ValueError as exc:
+            self._show_status(str(exc), error=True)
+            return False
+        self._show_status("Preparing: building the model and loading the data...")
+        self.progress.setRange(0, 0)  # busy indicator until the first batch
+        self.progress.setFormat("Preparing...")
+        return self.controller.start(settings, resume=resume)
+
+    def toggle_pause(self) -> None:
+        if self.controller.state == "paused":
+            self.controller.resume()
+        else:
+            self.controller.pause()
+
+    def _on_controller_state_changed(self, state: str) -> None:
+        idle = state == "idle"
+        self.start_button.setEnabled(idle)
+        self.continue_button.setEnabled(self.controller.can_continue)
+        self.pause_button.setEnabled(state in ("preparing", "running", "paused"))
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.stop_button.setEnabled(state in ("preparing", "running", "paused"))
+        for widget in self._form_widgets():
+            widget.setEnabled(idle)
+        if state == "paused":
+            self.progress.setFormat(self.progress.format().split(" · paused")[0] + " · paused")
+        elif state == "stopping":
+            self._show_status("Stopping after the current batch...")
+
+    def _form_widgets(self) -> list[QWidget]:
+        return [
+            self.dataset,
+            self.data_dir,
+            self.data_dir_button,
+            self.batch_size,
+            self.epochs,
+            self.optimizer,
+            self.lr,
+            self.momentum,
+            self.nesterov,
+            self.weight_decay,
+            self.schedule,
+            self.patience,
+            self.augment,
+            self.device,
+            self.seed,
+        ]
+
+    # ----------------------------------------------------------------- progress
+
+    def _on_controller_run_started(self, event: RunStarted) -> None:
+        self._run_start_epoch = event.start_epoch
+        self._run_batches = max(1, event.batches_per_epoch)
+        self._run_epochs = event.epochs
+        total = max(1, (event.epochs - event.start_epoch) * self._run_batches)
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.progress.setFormat(f"Epoch {event.start_epoch + 1}/{event.epochs}")
+        self._show_status(
+            f"Training on {event.device}: {event.train_samples:,} training and "
+            f"{event.val_samples:,} validation images, {event.trainable_params:,} trainable "
+            "parameters"
+        )
+
+    def _on_controller_batch_progress(self, event: BatchEnded) -> None:
+        done = (event.epoch - 1 - self._run_start_epoch) * self._run_batches + event.batch
+        self.progress.setValue(min(self.progress.maximum(), done))
+        self.progress.setFormat(
+            f"Epoch {event.epoch}/{self._run_epochs} · batch {event.batch}/{event.batches} · "
+            f"{event.samples_per_s:,.0f} samples/s · {fmt_duration(event.eta_s)} left"
+        )
+
+    def _on_controller_epoch_ended(self, event: EpochEnded) -> None:
+        self._show_status(
+            f"Epoch {event.epoch}: train loss {event.train_loss:.4f}, acc {event.train_acc:.1%}; "
+            f"val loss {event.val_loss:.4f}, acc {event.val_acc:.1%}"
+            + ("  (best so far)" if event.improved else "")
+        )
+
+    def _on_controller_run_finished(self, event: RunFinished) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        what = {"completed": "Finished", "stopped": "Stopped", "early-stopped": "Early-stopped"}
+        head = what.get(event.reason, event.reason.capitalize())
+        self.progress.setFormat(f"{head} after {event.epochs_completed} epochs")
+        best = (
+            f"; best val acc {event.best_val_acc:.1%} at epoch {event.best_epoch}"
+            if event.best_epoch is not None and event.best_val_acc is not None
+            else ""
+        )
+        self._show_status(
+            f"{head} in {fmt_duration(event.seconds)}: val loss {event.val_loss:.4f}, "
+            f"val acc {event.val_acc:.1%}{best}",
+            ok=True,
+        )
+        self._on_controller_state_changed(self.controller.state)
+
+    def _on_controller_run_failed(self, message: str, hint: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("Not trained")
+        self._show_status(f"{message} — {hint}" if hint else message, error=True)
+        self._on_controller_state_changed(self.controller.state)
+
+    def _show_status(self, text: str, *, error: bool = False, ok: bool = False) -> None:
+        if error:
+            colour = error_colour(self.palette()).name()
+            self.status.setStyleSheet(f"color: {colour};")
+            text = f"⚠ {text}"
+        elif ok:
+            self.status.setStyleSheet(f"color: {ok_colour(self.palette()).name()};")
+        else:
+            self.status.setStyleSheet("")
+        self.status.setText(text)
+        self.status.setToolTip(text)
+
+
+def _as(value: Any, kind: type, default: Any) -> Any:
+    """``value`` if it is usable as ``kind`` (bools are not numbers here), else ``default``."""
+    if isinstance(value, bool) and kind is not bool:
+        return default
+    if kind is float and isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, kind):
+        return value
+    return default
+
+
+def _set_combo(combo: QComboBox, value: Any, default: str) -> None:
+    text = value.lower() if isinstance(value, str) else default
+    combo.setCurrentText(text if combo.findText(text) >= 0 else default)

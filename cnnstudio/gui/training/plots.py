@@ -1,0 +1,254 @@
+"""Live training curves: loss, accuracy and learning rate against epochs (pyqtgraph).
+
+`TrainingPlots` never redraws per signal: the controller's signals only append to buffers
+(the controller's ``history`` and a list of batch points) and mark them dirty; a GUI-thread
+QTimer at about 20 Hz copies the buffers into the curves, and runs only while a run is going on.
+Earlier runs of the design (``controller.runs``) are drawn dimmed under the current one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..theme import is_dark
+from .controller import TrainingController
+
+if TYPE_CHECKING:
+    from ...engine.trainer import BatchEnded, RunStarted
+
+__all__ = ["REFRESH_MS", "TrainingPlots"]
+
+REFRESH_MS = 50  # ~20 Hz
+
+# Colour-blind-safe pair (Okabe-Ito): training blue, validation orange.
+_TRAIN = "#0072B2"
+_VAL = "#E69F00"
+_LR = "#009E73"
+
+
+def _column(history: list[dict[str, Any]], key: str, scale: float = 1.0) -> np.ndarray:
+    return np.array([float(h.get(key, np.nan)) * scale for h in history], dtype=float)
+
+
+class TrainingPlots(QWidget):
+    """Loss and accuracy against epochs (stacked, with legends), the learning rate on the right."""
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._batch_x: list[float] = []
+        self._batch_y: list[float] = []
+        self._batches_per_epoch = 1
+        self._dirty = False
+        self.refreshes = 0  # how many redraws happened (tests, benchmark)
+
+        pal = self.palette()
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground(pal.color(QPalette.ColorRole.Base))
+        self.view.ci.setSpacing(2)
+        fg = pal.color(QPalette.ColorRole.Text)
+        self.loss_plot = self._plot(0, "loss", fg, legend_offset=(-8, 4))
+        self.acc_plot = self._plot(1, "accuracy %", fg, legend_offset=(-8, -4))
+        self.acc_plot.setLabel("bottom", "epoch", color=fg.name())
+        self.acc_plot.setXLink(self.loss_plot)
+        self.acc_plot.setYRange(0, 100, padding=0.02)
+        self.loss_plot.getAxis("bottom").setStyle(showValues=False)
+
+        faint = QColor(_TRAIN)
+        faint.setAlpha(90)
+        # The batch curve (running mean of the epoch) is drawn first, so the epoch points sit
+        # on top of it.
+        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(faint, width=1), name="batches")
+        self.train_loss = self._curve(self.loss_plot, _TRAIN, "train")
+        self.val_loss = self._curve(self.loss_plot, _VAL, "validation")
+        self.train_acc = self._curve(self.acc_plot, _TRAIN, "train")
+        self.val_acc = self._curve(self.acc_plot, _VAL, "validation")
+
+        # The learning rate on a secondary (right) axis of the accuracy plot: its own view box,
+        # x-linked, kept on top of the plot's view box (pyqtgraph's multiple-axes recipe).
+        self.lr_view = pg.ViewBox()
+        self.lr_view.setMouseEnabled(x=False, y=False)
+        self.acc_plot.showAxis("right")
+        right = self.acc_plot.getAxis("right")
+        right.setLabel("learning rate", color=_LR)
+        right.setPen(fg)
+        right.setTextPen(QColor(_LR))
+        right.enableAutoSIPrefix(False)
+        right.setWidth(54)
+        self.acc_plot.scene().addItem(self.lr_view)
+        right.linkToView(self.lr_view)
+        self.lr_view.setXLink(self.acc_plot)
+        self.acc_plot.vb.sigResized.connect(self._sync_lr_view)
+        self.lr_curve = pg.PlotDataItem(
+            pen=pg.mkPen(_LR, width=1.5, style=Qt.PenStyle.DashLine),
+            symbol="t",
+            symbolSize=5,
+            symbolBrush=_LR,
+            symbolPen=None,
+        )
+        self.lr_view.addItem(self.lr_curve)
+        self.acc_plot.legend.addItem(self.lr_curve, "learning rate")
+        # The loss plot gets an empty right axis of the same width so both x axes line up.
+        self.loss_plot.showAxis("right")
+        self.loss_plot.getAxis("right").setStyle(showValues=False)
+        self.loss_plot.getAxis("right").setWidth(54)
+        self.loss_plot.getAxis("right").setPen(fg)
+        self._old_curves: list[Any] = []
+
+        self.clear_button = QPushButton("Clear runs")
+        self.clear_button.setToolTip("Remove the dimmed curves of earlier runs")
+        self.clear_button.clicked.connect(controller.clear_runs)
+        self.runs_label = QLabel()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        bar.addWidget(self.runs_label, 1)
+        bar.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        controller.run_started.connect(self._on_controller_run_started)
+        controller.batch_progress.connect(self._on_controller_batch_progress)
+        controller.epoch_ended.connect(self._mark_dirty)
+        controller.run_finished.connect(self._on_controller_run_ended)
+        controller.run_failed.connect(self._on_controller_run_ended)
+        controller.runs_changed.connect(self._draw_old_runs)
+        self._draw_old_runs()
+        self.refresh()
+
+    def _plot(
+        self, row: int, title: str, fg: QColor, legend_offset: tuple[int, int]
+    ) -> pg.PlotItem:
+        plot = self.view.addPlot(row=row, col=0)
+        plot.setLabel("left", title, color=fg.name())
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(fg)
+            axis.setTextPen(fg)
+        plot.getAxis("left").setWidth(54)  # equal widths keep the x axes aligned
+        legend = plot.addLegend(offset=legend_offset, labelTextColor=fg, brush=self._legend_brush())
+        legend.setColumnCount(4)
+        return plot
+
+    def _sync_lr_view(self) -> None:
+        self.lr_view.setGeometry(self.acc_plot.vb.sceneBoundingRect())
+        self.lr_view.linkedViewChanged(self.acc_plot.vb, self.lr_view.XAxis)
+
+    def _legend_brush(self) -> QColor:
+        colour = QColor(self.palette().color(QPalette.ColorRole.Base))
+        colour.setAlpha(200)
+        return colour
+
+    @staticmethod
+    def _curve(plot: pg.PlotItem, colour: str, name: str) -> pg.PlotDataItem:
+        return plot.plot(
+            pen=pg.mkPen(colour, width=2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=colour,
+            symbolPen=None,
+            name=name,
+        )
+
+    # ----------------------------------------------------------------- buffers
+
+    def _on_controller_run_started(self, event: RunStarted) -> None:
+        self._batch_x.clear()
+        self._batch_y.clear()
+        self._batches_per_epoch = max(1, event.batches_per_epoch)
+        self._dirty = True
+        self._draw_old_runs()
+        self.timer.start()
+
+    def _on_controller_batch_progress(self, event: BatchEnded) -> None:
+        self._batch_x.append(event.epoch - 1 + event.batch / max(1, event.batches))
+        self._batch_y.append(event.loss)
+        self._dirty = True
+
+    def _mark_dirty(self, *_: Any) -> None:
+        self._dirty = True
+
+    def _on_controller_run_ended(self, *_: Any) -> None:
+        self.timer.stop()
+        self._dirty = True
+        self.refresh()
+
+    # ----------------------------------------------------------------- drawing
+
+    def refresh(self) -> None:
+        """Copy the buffers into the curves (only when something new arrived)."""
+        if not self._dirty and self.refreshes:
+            return
+        self._dirty = False
+        self.refreshes += 1
+        history = self.controller.history
+        x = _column(history, "epoch")
+        self.train_loss.setData(x, _column(history, "train_loss"))
+        self.val_loss.setData(x, _column(history, "val_loss"))
+        self.train_acc.setData(x, _column(history, "train_acc", 100.0))
+        self.val_acc.setData(x, _column(history, "val_acc", 100.0))
+        lr = _column(history, "lr")
+        self.lr_curve.setData(x, lr)
+        if len(lr) and np.isfinite(lr).all():
+            top = float(lr.max())
+            self.lr_view.setYRange(0.0, top * 1.1 if top > 0 else 1.0, padding=0)
+        self.batch_curve.setData(np.array(self._batch_x), np.array(self._batch_y))
+
+    def _draw_old_runs(self) -> None:
+        for plot, item in self._old_curves:
+            plot.removeItem(item)
+        self._old_curves.clear()
+        old = [r for r in self.controller.runs if not r.get("current")]
+        dim = QColor("#9e9e9e" if not is_dark(self.palette()) else "#6b6b6b")
+        dim.setAlpha(150)
+        for run in old:
+            history = run["history"]
+            x = _column(history, "epoch")
+            for plot, key, scale, style in (
+                (self.loss_plot, "train_loss", 1.0, None),
+                (self.loss_plot, "val_loss", 1.0, Qt.PenStyle.DashLine),
+                (self.acc_plot, "train_acc", 100.0, None),
+                (self.acc_plot, "val_acc", 100.0, Qt.PenStyle.DashLine),
+            ):
+                pen = pg.mkPen(dim, width=1)
+                if style is not None:
+                    pen.setStyle(style)
+                item = pg.PlotDataItem(x, _column(history, key, scale), pen=pen)
+                item.setZValue(-10)
+                plot.addItem(item)
+                self._old_curves.append((plot, item))
+        count = len(old)
+        self.runs_label.setText(
+            f"{count} earlier run{'s' if count != 1 else ''} dimmed (solid: train, dashed: "
+            "validation)"
+            if count
+            else ""
+        )
+        self.clear_button.setEnabled(count > 0)
+
+    def batch_points(self) -> int:
+        """How many batch-level loss points are buffered for the current run."""
+        return len(self._batch_x)
+
+    def dispose(self) -> None:
+        """Stop the timer and delete the pyqtgraph view now (before the QApplication goes)."""
+        import shiboken6
+
+        self.timer.stop()
+        if shiboken6.isValid(self.view):
+            self.view.clear()
+            shiboken6.delete(self.view)

@@ -1,0 +1,267 @@
+"""What a finished run got right and wrong: confusion matrix, per-class accuracy, mistakes.
+
+`TrainingResults` fills itself from the controller when a run ends: a confusion-matrix heat map
+(pyqtgraph ImageItem, colour = share of the true class, text = count, class names on the axes),
+a bar chart of per-class validation accuracy, and a grid of up to 32 misclassified validation
+images (denormalized by the worker) labelled with the predicted and the true class.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPalette, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .controller import TrainingController
+
+if TYPE_CHECKING:
+    from ...engine.trainer import RunFinished
+
+__all__ = ["TrainingResults", "array_to_qimage"]
+
+_MAX_CELL_TEXT_CLASSES = 20  # beyond this the counts would not fit in the cells
+_THUMB_PX = 56
+_GRID_COLUMNS = 8
+
+
+def array_to_qimage(image: np.ndarray) -> QImage:
+    """An H x W x C (C = 1 or 3) float image in [0, 1] as a QImage (copied)."""
+    data = np.ascontiguousarray(np.clip(image, 0.0, 1.0) * 255.0 + 0.5, dtype=np.float32)
+    pixels = np.ascontiguousarray(data.astype(np.uint8))
+    h, w = pixels.shape[:2]
+    if pixels.ndim == 2 or pixels.shape[2] == 1:
+        gray = np.ascontiguousarray(pixels.reshape(h, w))
+        return QImage(gray.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    rgb = np.ascontiguousarray(pixels[:, :, :3])
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def _short(name: str, limit: int = 10) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+class TrainingResults(QWidget):
+    """Confusion matrix, per-class accuracy and misclassified samples of the last run."""
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        pal = self.palette()
+        self._fg = pal.color(QPalette.ColorRole.Text)
+        self._base = pal.color(QPalette.ColorRole.Base)
+        self._accent = pal.color(QPalette.ColorRole.Highlight)
+
+        self.confusion_plot = self._plot_widget("true class", "predicted class")
+        self.confusion_plot.getPlotItem().setTitle("Confusion matrix", color=self._fg.name())
+        self.confusion_plot.getPlotItem().invertY(True)
+        self.confusion_plot.setAspectLocked(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.confusion_plot.addItem(self.image)
+        self.cell_texts: list[pg.TextItem] = []
+
+        self.accuracy_plot = self._plot_widget("accuracy (%)", "class")
+        self.accuracy_plot.getPlotItem().setTitle("Per-class accuracy", color=self._fg.name())
+        self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.bars: pg.BarGraphItem | None = None
+
+        self.mistakes_title = QLabel("Misclassified validation images")
+        self.mistakes = QWidget()
+        self.mistakes_grid = QGridLayout(self.mistakes)
+        self.mistakes_grid.setSpacing(4)
+        self.mistakes_grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._cells: list[QWidget] = []
+        self._laid_columns = 0
+        self.scroll = scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.mistakes)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 4, 4, 4)
+        right_layout.addWidget(self.mistakes_title)
+        right_layout.addWidget(scroll, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.confusion_plot)
+        self.splitter.addWidget(self.accuracy_plot)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([400, 300, 400])
+        self.empty_label = QLabel("The confusion matrix and the mistakes appear when a run ends.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.splitter, 1)
+        self.splitter.hide()
+
+        controller.run_finished.connect(self.show_result)
+        if controller.last_finished is not None:
+            self.show_result(controller.last_finished)
+
+    def _plot_widget(self, left: str, bottom: str) -> pg.PlotWidget:
+        widget = pg.PlotWidget(background=self._base)
+        plot = widget.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setLabel("left", left, color=self._fg.name())
+        plot.setLabel("bottom", bottom, color=self._fg.name())
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(self._fg)
+            axis.setTextPen(self._fg)
+        widget.setMinimumSize(180, 160)
+        return widget
+
+    # ----------------------------------------------------------------- filling
+
+    def show_result(self, event: RunFinished) -> None:
+        """Draw the matrices and the mistakes of a finished run."""
+        names = [str(n) for n in event.class_names]
+        self._show_confusion(np.asarray(event.confusion), names)
+        self._show_accuracy(event.per_class_accuracy, names)
+        self._show_mistakes(names)
+        self.empty_label.hide()
+        self.splitter.show()
+
+    def _show_confusion(self, confusion: np.ndarray, names: list[str]) -> None:
+        k = confusion.shape[0]
+        totals = confusion.sum(axis=1, keepdims=True).astype(float)
+        share = np.divide(confusion, totals, out=np.zeros(confusion.shape), where=totals > 0)
+        low = QColor(self._base)
+        cmap = pg.ColorMap([0.0, 1.0], [low, self._accent])
+        self.image.setImage(share, levels=(0.0, 1.0))
+        self.image.setColorMap(cmap)
+        self.image.setRect(-0.5, -0.5, k, k)
+        plot = self.confusion_plot.getPlotItem()
+        for item in self.cell_texts:
+            plot.removeItem(item)
+        self.cell_texts.clear()
+        if k <= _MAX_CELL_TEXT_CLASSES:
+            font = QFont()
+            font.setPointSizeF(max(6.0, 10.0 - k / 4))
+            for i in range(k):
+                for j in range(k):
+                    count = int(confusion[i, j])
+                    if count == 0 and i != j:
+                        continue
+                    dark_cell = share[i, j] > 0.55
+                    colour = "#ffffff" if dark_cell else self._fg.name()
+                    text = pg.TextItem(str(count), color=colour, anchor=(0.5, 0.5))
+                    text.setFont(font)
+                    text.setPos(j, i)
+                    plot.addItem(text)
+                    self.cell_texts.append(text)
+        ticks = [[(i, _short(n)) for i, n in enumerate(names)]] if k <= 30 else None
+        plot.getAxis("bottom").setTicks(ticks)
+        plot.getAxis("left").setTicks(ticks)
+        plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.04)
+
+    def _show_accuracy(self, per_class: tuple[float, ...], names: list[str]) -> None:
+        plot = self.accuracy_plot.getPlotItem()
+        if self.bars is not None:
+            plot.removeItem(self.bars)
+        values = np.array([0.0 if math.isnan(v) else v * 100.0 for v in per_class])
+        x = np.arange(len(values))
+        brush = QColor(self._accent)
+        self.bars = pg.BarGraphItem(x=x, height=values, width=0.7, brush=brush, pen=None)
+        plot.addItem(self.bars)
+        k = len(names)
+        plot.getAxis("bottom").setTicks(
+            [[(i, _short(n)) for i, n in enumerate(names)]] if k <= 30 else None
+        )
+        plot.setXRange(-0.6, k - 0.4, padding=0)
+        plot.setYRange(0, 100, padding=0.02)
+
+    def _show_mistakes(self, names: list[str]) -> None:
+        for cell in self._cells:
+            self.mistakes_grid.removeWidget(cell)
+            cell.deleteLater()
+        self._cells.clear()
+        images = self.controller.misclassified_images
+        labels = self.controller.misclassified_labels
+        total = (
+            len(self.controller.last_finished.misclassified) if self.controller.last_finished else 0
+        )
+        if images is None or not len(images):
+            self.mistakes_title.setText("No misclassified validation images")
+            return
+        shown = len(images)
+        more = " (first ones)" if total > shown else ""
+        self.mistakes_title.setText(
+            f"{shown} misclassified validation images{more}: predicted (true)"
+        )
+        small = QFont()
+        small.setPointSizeF(max(6.5, small.pointSizeF() - 1.5))
+        for image, (pred, true) in zip(images, labels, strict=False):
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(0)
+            picture = QLabel()
+            pixmap = QPixmap.fromImage(array_to_qimage(image)).scaled(
+                _THUMB_PX,
+                _THUMB_PX,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,  # crisp pixels for tiny images
+            )
+            picture.setPixmap(pixmap)
+            picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            pred_name = names[pred] if 0 <= pred < len(names) else str(pred)
+            true_name = names[true] if 0 <= true < len(names) else str(true)
+            caption = QLabel(f"{_short(pred_name, 8)} ({_short(true_name, 8)})")
+            caption.setFont(small)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cell.setToolTip(f"predicted {pred_name}, true class {true_name}")
+            cell_layout.addWidget(picture)
+            cell_layout.addWidget(caption)
+            self._cells.append(cell)
+        self._reflow(force=True)
+
+    def _columns(self) -> int:
+        width = self.scroll.viewport().width()
+        return max(1, min(_GRID_COLUMNS, (width - 4) // (_THUMB_PX + 12)))
+
+    def _reflow(self, *, force: bool = False) -> None:
+        """Lay the thumbnails out in as many columns as fit the visible width."""
+        columns = self._columns()
+        if columns == self._laid_columns and not force:
+            return
+        self._laid_columns = columns
+        for cell in self._cells:
+            self.mistakes_grid.removeWidget(cell)
+        for n, cell in enumerate(self._cells):
+            self.mistakes_grid.addWidget(cell, n // columns, n % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._cells:
+            self._reflow()
+
+    def mistake_count(self) -> int:
+        """How many misclassified images the grid shows."""
+        return len(self._cells)
+
+    def dispose(self) -> None:
+        """Delete the pyqtgraph views now (before the QApplication goes)."""
+        import shiboken6
+
+        for widget in (self.confusion_plot, self.accuracy_plot):
+            if shiboken6.isValid(widget):
+                widget.clear()
+                shiboken6.delete(widget)

@@ -27,8 +27,8 @@ def format_report(
     import PySide6
 
     lines = [
-        f"cnnstudio {__version__}, Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
-        f"{platform.platform()}",
+        f"cnnstudio {__version__}, Python {platform.python_version()}, "
+        f"PySide6 {PySide6.__version__}, {platform.platform()}",
     ]
     torch = sys.modules.get("torch")
     if torch is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import pickle
 import secrets
@@ -263,6 +264,34 @@ def _quiet_torchscript() -> Iterator[None]:
         yield
 
 
+# Loggers of the exporters; their debug chatter is silenced while an export runs.
+_EXPORTER_LOGGERS = ("torch", "onnx", "onnxscript", "onnx_ir")
+
+
+@contextlib.contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """Raise the exporters' loggers to CRITICAL for the duration (failures still raise).
+
+    The dynamo-based exporters log thousands of debug records; with an application (or
+    pytest) handler on the root logger, formatting them costs more than the export itself.
+    """
+    manager = logging.Logger.manager
+    saved = []
+    for name, log in list(manager.loggerDict.items()):
+        if isinstance(log, logging.Logger) and name.split(".")[0] in _EXPORTER_LOGGERS:
+            saved.append((log, log.level))
+            log.setLevel(logging.CRITICAL)
+    roots = [logging.getLogger(name) for name in _EXPORTER_LOGGERS]
+    saved += [(log, log.level) for log in roots]
+    for log in roots:
+        log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for log, level in reversed(saved):
+            log.setLevel(level)
+
+
 def _save_torchscript(model: torch.nn.Module, path: str) -> None:
     import torch
 
@@ -271,7 +300,8 @@ def _save_torchscript(model: torch.nn.Module, path: str) -> None:
             scripted = torch.jit.script(model)
         except Exception as exc:
             raise ExportError(f"TorchScript export failed: {_first_line(exc)}") from None
-        torch.jit.save(scripted, path)
+        with open(path, "wb") as fh:
+            torch.jit.save(scripted, fh)
 
 
 def _example(analysis: Analysis) -> torch.Tensor:
@@ -288,7 +318,8 @@ def _export_program(model: torch.nn.Module, analysis: Analysis) -> Any:
 
     batch = torch.export.Dim("batch", min=1)
     try:
-        return torch.export.export(model, (_example(analysis),), dynamic_shapes=({0: batch},))
+        with _quiet_logs():
+            return torch.export.export(model, (_example(analysis),), dynamic_shapes=({0: batch},))
     except Exception as exc:
         raise ExportError(f"torch.export failed: {_first_line(exc)}") from None
 
@@ -296,7 +327,9 @@ def _export_program(model: torch.nn.Module, analysis: Analysis) -> Any:
 def _save_program(program: Any, path: str) -> None:
     import torch
 
-    torch.export.save(program, path)
+    # A file object: given a path, torch.export.save logs a warning unless it ends in .pt2.
+    with open(path, "wb") as fh, _quiet_logs():
+        torch.export.save(program, fh)
 
 
 def _require_onnx() -> None:
@@ -320,6 +353,7 @@ def _onnx_bytes(model: torch.nn.Module, analysis: Analysis) -> bytes:
             contextlib.redirect_stdout(chatter),
             contextlib.redirect_stderr(chatter),
             warnings.catch_warnings(),
+            _quiet_logs(),
         ):
             warnings.simplefilter("ignore")
             program = torch.onnx.export(

@@ -62,8 +62,9 @@ _FLAG_FIELDS = {
     "num_threads": "num_threads",
 }
 _BAR_INTERVAL_S = 0.2
-# Test hook: when set to a folder, every rank saves its final state_dict there as rank<N>.pt, so
-# a test can prove that all replicas of a distributed run end with identical weights.
+# Test hook: when set to a folder, every rank saves its final state_dict there as rank<N>.pt and
+# its history as rank<N>.json, so a test can prove that all replicas of a distributed run end
+# with identical weights and report identical metrics.
 _DUMP_WEIGHTS_ENV = "CNNSTUDIO_DEBUG_DUMP_WEIGHTS"
 
 
@@ -322,7 +323,7 @@ def _train(
                 print(_epoch_line(event, settings.epochs), file=out, flush=True)
             elif isinstance(event, RunFinished):
                 bar.clear()
-                _dump_weights(trainer.model, env)
+                _dump_weights(trainer, env)
                 best = (
                     f", best val loss {event.best_val_loss:.4f} (epoch {event.best_epoch})"
                     if event.best_epoch is not None
@@ -349,13 +350,17 @@ def _train(
     return 0
 
 
-def _dump_weights(model: Any, env: DistEnv) -> None:
+def _dump_weights(trainer: Trainer, env: DistEnv) -> None:
     folder = os.environ.get(_DUMP_WEIGHTS_ENV)
     if folder:
+        import json
+
         import torch
 
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        torch.save(model.state_dict(), Path(folder) / f"rank{env.rank}.pt")
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        torch.save(trainer.model.state_dict(), path / f"rank{env.rank}.pt")
+        (path / f"rank{env.rank}.json").write_text(json.dumps(trainer.history), encoding="utf-8")
 
 
 class _NullStream:

@@ -123,7 +123,11 @@ def fit_images(x: torch.Tensor) -> torch.Tensor:
         x = x[:, :3]
     if tuple(x.shape[-2:]) != (height, width):
         x = F.interpolate(
-            x, size=(height, width), mode="bilinear", align_corners=False, antialias=True
+            x,
+            size=(height, width),
+            mode="bilinear",
+            align_corners=False,
+            antialias=True,
         ).clamp(0.0, 1.0)
     if x.shape[1] == channels:
         return x
@@ -134,7 +138,7 @@ def fit_images(x: torch.Tensor) -> torch.Tensor:
 
 
 def prepare_data(data: str, download: bool, seed: int) -> list[torch.Tensor]:
-    """[train_x, train_y, val_x, val_y], images normalized with the training mean/std."""
+    """[train_x, train_y, val_x, val_y]; images normalized by the training stats."""
     images, labels = load_images(data, download)
     n = len(labels)
     chunk = 4096  # fitting in chunks keeps the peak memory near the final tensor's size
@@ -169,21 +173,28 @@ def make_optimizer(params: list[nn.Parameter], lr: float) -> torch.optim.Optimiz
     """The optimizer chosen in OPTIMIZER."""
     if OPTIMIZER == "sgd":
         return torch.optim.SGD(
-            params, lr=lr, momentum=MOMENTUM, nesterov=NESTEROV, weight_decay=WEIGHT_DECAY
+            params,
+            lr=lr,
+            momentum=MOMENTUM,
+            nesterov=NESTEROV,
+            weight_decay=WEIGHT_DECAY,
         )
     if OPTIMIZER == "adam":
         return torch.optim.Adam(params, lr=lr, weight_decay=WEIGHT_DECAY)
     if OPTIMIZER == "adamw":
         return torch.optim.AdamW(params, lr=lr, weight_decay=WEIGHT_DECAY)
     return torch.optim.RMSprop(
-        params, lr=lr, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY
+        params,
+        lr=lr,
+        momentum=MOMENTUM,
+        weight_decay=WEIGHT_DECAY,
     )
 
 
 def make_scheduler(
     optimizer: torch.optim.Optimizer, epochs: int, batches: int, lr: float
 ) -> torch.optim.lr_scheduler.LRScheduler:
-    """The learning-rate schedule chosen in SCHEDULE ("none" keeps the rate constant)."""
+    """The learning-rate schedule chosen in SCHEDULE ("none": a constant rate)."""
     sched = torch.optim.lr_scheduler
     if SCHEDULE == "step":
         return sched.StepLR(optimizer, step_size=STEP_SIZE, gamma=GAMMA)
@@ -204,7 +215,7 @@ def make_scheduler(
 
 
 def setup(device_name: str) -> tuple[int, int, int, torch.device]:
-    """Rank, world size, local rank and device; joins the process group under torchrun."""
+    """Rank, world size, local rank, device; joins the process group (torchrun)."""
     rank = int(os.environ.get("RANK", "0"))
     world = int(os.environ.get("WORLD_SIZE", "1"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
@@ -250,7 +261,7 @@ def average_buffers(model: nn.Module, world: int) -> None:
 def evaluate(
     model: nn.Module, x: torch.Tensor, y: torch.Tensor, rank: int, world: int, amp: bool
 ) -> tuple[float, float]:
-    """Validation loss and accuracy; each process takes one block, the sums are shared."""
+    """Validation loss and accuracy; each process takes one block of the set."""
     model.eval()
     block = math.ceil(len(y) / world)
     first, last = min(len(y), rank * block), min(len(y), (rank + 1) * block)
@@ -267,21 +278,23 @@ def evaluate(
 
 
 def wrap(model: nn.Module, device: torch.device, world: int) -> nn.Module:
-    """DistributedDataParallel around the model under torchrun (buffers synced per epoch)."""
+    """DistributedDataParallel around the model under torchrun."""
     if world == 1:
         return model
     params = inspect.signature(DistributedDataParallel).parameters
-    name = "forward_sync_buffers" if "forward_sync_buffers" in params else "broadcast_buffers"
+    renamed = "forward_sync_buffers" in params  # newer torch's name for the switch
+    option = {"forward_sync_buffers" if renamed else "broadcast_buffers": False}
     device_ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=device_ids, **{name: False})
+    return DistributedDataParallel(model, device_ids=device_ids, **option)
 
 
 def write_metrics(path: Path, history: list[dict[str, float]]) -> None:
-    """metrics.csv with one row per epoch (rewritten whole, so a resumed run keeps one file)."""
+    """metrics.csv, one row per epoch (rewritten whole: one file per resumed run)."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(history[0]))
         writer.writeheader()
-        writer.writerows(history)
+        for row in history:
+            writer.writerow({k: f"{v:.6g}" for k, v in row.items()})
 
 
 def train(args: argparse.Namespace) -> None:
@@ -322,12 +335,14 @@ def train(args: argparse.Namespace) -> None:
     scaler = torch.amp.GradScaler("cuda", enabled=amp)
     best, since_best = math.inf, 0
     for h in history:  # early-stopping state of a resumed run
-        best, since_best = (h["val_loss"], 0) if h["val_loss"] < best else (best, since_best + 1)
+        since_best = 0 if h["val_loss"] < best else since_best + 1
+        best = min(best, h["val_loss"])
     if main:
+        size = sum(p.numel() for p in params)
         print(
-            f"{MODEL.__name__}: {sum(p.numel() for p in params):,} trainable parameters; "
-            f"{n} training and {len(val_y)} validation images; {world} process(es) on "
-            f"{device}, batch {batch_size} per process"
+            f"{MODEL.__name__}: {size:,} trainable parameters; {n} training and "
+            f"{len(val_y)} validation images; {world} process(es) on {device}, "
+            f"batch {batch_size} per process"
         )
 
     for epoch in range(len(history) + 1, args.epochs + 1):
@@ -353,15 +368,15 @@ def train(args: argparse.Namespace) -> None:
             scaler.update()
             if SCHEDULE == "onecycle":
                 scheduler.step()
-            correct = (out.detach().flatten(1).argmax(1) == y).sum()
-            sums += torch.stack([loss.detach().double() * len(y), correct.double()])
+            sums[0] += loss.detach().double() * len(y)
+            sums[1] += (out.detach().flatten(1).argmax(1) == y).sum()
             sums[2] += len(y)
         average_buffers(model, world)
         loss_sum, correct_sum, seen = all_reduce_sum(sums).tolist()
         lr = optimizer.param_groups[0]["lr"]
         val_loss, val_acc = evaluate(model, val_x, val_y, rank, world, amp)
         if not math.isfinite(val_loss + loss_sum):
-            raise SystemExit(f"the loss became NaN in epoch {epoch}: lower the learning rate")
+            raise SystemExit(f"the loss became NaN in epoch {epoch}: lower the lr")
         if SCHEDULE == "plateau":
             scheduler.step(val_loss)
         elif SCHEDULE != "onecycle":
@@ -407,10 +422,13 @@ def train(args: argparse.Namespace) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=DATA, help="dataset location (default: %(default)s)")
+    parser.add_argument("--data", default=DATA, help="dataset (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="total epochs")
     parser.add_argument(
-        "--batch-size", type=int, default=BATCH_SIZE, help="batch size per process"
+        "--batch-size",
+        type=int,
+        default=BATCH_SIZE,
+        help="batch size per process",
     )
     parser.add_argument("--lr", type=float, default=LR, help="learning rate")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed")
@@ -596,7 +614,9 @@ def generate_train_script(
         for line in code.source.splitlines()
         if line not in ("import torch", "from torch import nn")
     ]
+    # Dropping the imports leaves extra blank lines above the class: two are the style.
     model_source = "\n".join(model_lines).strip("\n") + "\n"
+    model_source = re.sub(r"\n{4,}", "\n\n\n", model_source)
     if class_name in _reserved_names():
         # A design named like one of the script's own globals (e.g. "SEED") must not shadow it.
         new_name = class_name + "Model"

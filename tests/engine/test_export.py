@@ -112,7 +112,7 @@ def export_all(designs: dict[str, Design], folder: Path) -> dict[str, Any]:
             path = folder / f"{name}_{fmt.replace('+', '_')}{EXPORT_FORMATS[real].suffix}"
             weights = model.state_dict() if fmt == "python+weights" else None
             written = export_design(design, real, path, weights=weights)
-            assert written == ([path, path.with_suffix(".pt")] if weights else [path])
+            assert written == ([path, path.with_suffix(".pt")] if weights is not None else [path])
             manifest.append(
                 {
                     "key": key,
@@ -121,7 +121,7 @@ def export_all(designs: dict[str, Design], folder: Path) -> dict[str, Any]:
                     "inputs": str(inputs_path),
                     "module": f"exported_{name}_{real}",
                     "class": class_name_for(design.name),
-                    "weights": str(path.with_suffix(".pt")) if weights else None,
+                    "weights": str(path.with_suffix(".pt")) if weights is not None else None,
                 }
             )
             expected[key] = {"outputs": outputs, "state": state, "format": real}

@@ -150,6 +150,17 @@ def _scales(h: int, w: int, count: int) -> tuple[int, int]:
     return sy, s
 
 
+def _grid_columns(n: int, h: int, w: int, aspect: float) -> int:
+    """The column count that makes ``n`` tiles of ``h x w`` largest in a box ``aspect`` wide."""
+    best, best_size = 1, -1.0
+    for cols in range(1, max(1, n) + 1):
+        rows = math.ceil(n / cols)
+        size = min(aspect / (cols * w), 1.0 / (rows * h))
+        if size > best_size * (1 + 1e-9):
+            best, best_size = cols, size
+    return best
+
+
 def assemble_tiles(
     tiles: np.ndarray, lut: np.ndarray | None, scale_y: int = 1, scale_x: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -210,7 +221,7 @@ def build_mosaic(
     span = hi - lo
     safe = np.where(span > 0, span, 1.0).astype(np.float32)
     norm = np.where((span > 0)[:, None, None], (a - lo[:, None, None]) / safe[:, None, None], 0.0)
-    cols = max(1, min(n, math.ceil(math.sqrt(n * aspect * h / max(w, 1)))))
+    cols = _grid_columns(n, h, w, aspect)
     rows = max(1, math.ceil(n / cols))
     grid = np.full((rows * cols, h, w), np.nan, dtype=np.float32)
     grid[:n] = norm
@@ -246,9 +257,11 @@ class _ImageItem(pg.ImageItem):
             self.hovered.emit(pos.x(), pos.y())
 
 
-def _graphics_widget(parent: QWidget | None = None) -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
+def _graphics_widget(
+    parent: QWidget | None = None, background: QColor | None = None
+) -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
     view = pg.GraphicsLayoutWidget(parent)
-    view.setBackground(view.palette().color(QPalette.ColorRole.Base))
+    view.setBackground(background or view.palette().color(QPalette.ColorRole.Base))
     view.ci.setContentsMargins(2, 2, 2, 2)
     # Drops go to the dock (image files become the sample), not to the graphics scene.
     view.setAcceptDrops(False)
@@ -266,9 +279,9 @@ class MosaicView(QWidget):
     tile_clicked = Signal(int)
     tile_hovered = Signal(int)  # -1 when none
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, background: QColor | None = None) -> None:
         super().__init__(parent)
-        self.graphics, self.box = _graphics_widget(self)
+        self.graphics, self.box = _graphics_widget(self, background)
         self.image = _ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
         self.mosaic: Mosaic | None = None
@@ -288,20 +301,22 @@ class MosaicView(QWidget):
         h, w = mosaic.rgba.shape[:2]
         self.image.setRect(0, 0, w, h)
         texts = list(labels) if labels is not None else [str(t.index) for t in mosaic.tiles]
-        if sum(1 for t in texts if t) > _MAX_LABELS:
-            texts = []
-        while len(self._labels) < len(texts):
+        shown = [(tile, text) for tile, text in zip(mosaic.tiles, texts, strict=False) if text]
+        if len(shown) > _MAX_LABELS:
+            shown = []
+        # A pool of text items, reused: creating hundreds per click would cost more than the
+        # whole mosaic.
+        while len(self._labels) < len(shown):
             item = pg.TextItem(color=(255, 255, 255), fill=pg.mkBrush(0, 0, 0, 150), anchor=(0, 0))
             item.setFont(self._font)
             self.box.addItem(item, ignoreBounds=True)
             self._labels.append(item)
         for i, item in enumerate(self._labels):
-            text = texts[i] if i < len(texts) else ""
-            if text:
-                tile = mosaic.tiles[i]
+            if i < len(shown):
+                tile, text = shown[i]
                 item.setText(text)
                 item.setPos(tile.left, tile.top)
-            item.setVisible(bool(text))
+            item.setVisible(i < len(shown))
         self.box.autoRange(padding=0.01)
 
     def _on_image_clicked(self, x: float, y: float) -> None:
@@ -379,6 +394,8 @@ class FeatureMapView(QWidget):
         self.selected_channel = 0
 
         self.input_title = QLabel("Input")
+        self.input_title.setWordWrap(True)
+        self.input_title.setFixedWidth(150)
         self.input_graphics, input_box = _graphics_widget(self)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         input_box.addItem(self.input_image)
@@ -488,7 +505,9 @@ class FeatureMapView(QWidget):
             self.show_all.hide()
             return
         limit = None if self.show_all.isChecked() else DEFAULT_MAX_CHANNELS
-        mosaic = build_mosaic(self.activation, max_channels=limit)
+        # Grid shape follows the space the dock gives it (wide and low at the bottom).
+        aspect = self.stack.width() / max(1, self.stack.height())
+        mosaic = build_mosaic(self.activation, max_channels=limit, aspect=max(1.0, aspect))
         if mosaic.total > mosaic.shown:
             head += f"  ·  first {mosaic.shown} of {mosaic.total} channels"
         self.title.setText(head)

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from .feature_maps import (
@@ -95,7 +96,8 @@ class FilterView(QWidget):
         self.show_all = QCheckBox("Show all")
         self.show_all.setToolTip("Show every filter and input channel (slower to draw)")
         self.show_all.toggled.connect(self._on_show_all)
-        self.mosaic_view = MosaicView(self)
+        # A dark ground: the white middle of the weight colours would hide the gaps on white.
+        self.mosaic_view = MosaicView(self, QColor(70, 70, 70))
         self.mosaic_view.tile_hovered.connect(self._on_hovered)
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -151,7 +153,13 @@ class FilterView(QWidget):
         self.show_all.setVisible(
             out_ch > DEFAULT_MAX_CHANNELS or (not rgb and in_ch > MAX_INPUT_CHANNELS)
         )
-        labels = None if rgb else [str(t.index) if t.top == 0 else "" for t in mosaic.tiles]
+        # Filter numbers over the first row only, thinned out so that they do not hide it.
+        step = 1 if mosaic.cols <= 16 else 4 if mosaic.cols <= 32 else 8
+        labels = (
+            None
+            if rgb
+            else [str(t.index) if t.top == 0 and t.index % step == 0 else "" for t in mosaic.tiles]
+        )
         self.mosaic_view.set_mosaic(mosaic, labels)
         self.stack.setCurrentWidget(self.mosaic_view)
 

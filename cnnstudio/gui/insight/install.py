@@ -372,7 +372,6 @@ class LayerStatsView(QWidget):
         self.table.setAcceptDrops(False)
         self.table.viewport().setAcceptDrops(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellClicked.connect(self._on_cell_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -542,6 +541,7 @@ class InsightController(QObject):
         self._code_cache: tuple[int, str | None] = (-1, None)
         self._stats_key: tuple[Any, ...] | None = None
         self._current: Activations | None = None
+        self._drawn: Activations | None = None
         self._closed = False
         self._remove_probe: Callable[[], None] | None = None
         self._design_timer = QTimer(self)
@@ -784,8 +784,11 @@ class InsightController(QObject):
         if acts is None:
             return
         p = self.panel
-        p.feature_maps.set_input(acts.sample.image, "Input (as the network sees it)")
-        self._render_prediction(acts)
+        if acts is not self._drawn:
+            # Input and prediction depend on the sample and the weights, not on the block.
+            self._drawn = acts
+            p.feature_maps.set_input(acts.sample.image, "Input (as the network sees it)")
+            self._render_prediction(acts)
         lid = self._selected
         if lid is None:
             p.feature_maps.show_message(
@@ -820,6 +823,8 @@ class InsightController(QObject):
     def _render_filters(self, acts: Activations) -> None:
         lid = self._selected
         view = self.panel.filters
+        if self.panel.tabs.currentWidget() is not view:
+            return  # drawn when its tab is opened (a hidden kernel grid is wasted work)
         if lid is None or not self._is_conv(lid):
             name = f"{lid} is a {self._layer_type(lid) or 'block'}: " if lid else ""
             view.show_message(f"{name}click a Conv block to see its learned kernels.")

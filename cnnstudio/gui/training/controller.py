@@ -41,6 +41,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ...core.commands import SetMeta
@@ -67,7 +68,7 @@ _orphans: list[QObject] = []
 
 def _join(thread: QThread, worker: TrainingWorker, timeout_s: float = 5.0) -> bool:
     """Stop the worker's run, end the thread's event loop and wait for it."""
-    if not thread.isRunning():
+    if not shiboken6.isValid(thread) or not thread.isRunning():
         return True
     token = worker.token
     if token is not None:

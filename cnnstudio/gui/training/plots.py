@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -45,6 +45,7 @@ class TrainingPlots(QWidget):
         self._batch_x: list[float] = []
         self._batch_y: list[float] = []
         self._batches_per_epoch = 1
+        self._batch_epoch = 0
         self._dirty = False
         self.refreshes = 0  # how many redraws happened (tests, benchmark)
 
@@ -57,6 +58,9 @@ class TrainingPlots(QWidget):
         self.acc_plot = self._plot(1, "accuracy %", fg, legend_offset=(-8, -4))
         self.acc_plot.setLabel("bottom", "epoch", color=fg.name())
         self.acc_plot.setXLink(self.loss_plot)
+        for row in (0, 1):
+            self.view.ci.layout.setRowStretchFactor(row, 1)
+            self.view.ci.layout.setRowPreferredHeight(row, 100)
         self.acc_plot.setYRange(0, 100, padding=0.02)
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
 
@@ -64,7 +68,9 @@ class TrainingPlots(QWidget):
         faint.setAlpha(90)
         # The batch curve (running mean of the epoch) is drawn first, so the epoch points sit
         # on top of it.
-        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(faint, width=1), name="batches")
+        self.batch_curve = self.loss_plot.plot(
+            pen=pg.mkPen(faint, width=1), name="batches", connect="finite"
+        )
         self.train_loss = self._curve(self.loss_plot, _TRAIN, "train")
         self.val_loss = self._curve(self.loss_plot, _VAL, "validation")
         self.train_acc = self._curve(self.acc_plot, _TRAIN, "train")
@@ -169,12 +175,18 @@ class TrainingPlots(QWidget):
     def _on_controller_run_started(self, event: RunStarted) -> None:
         self._batch_x.clear()
         self._batch_y.clear()
+        self._batch_epoch = 0
         self._batches_per_epoch = max(1, event.batches_per_epoch)
         self._dirty = True
         self._draw_old_runs()
         self.timer.start()
 
     def _on_controller_batch_progress(self, event: BatchEnded) -> None:
+        if self._batch_epoch and event.epoch != self._batch_epoch:
+            # The batch loss is a running mean per epoch: break the line between epochs.
+            self._batch_x.append(float("nan"))
+            self._batch_y.append(float("nan"))
+        self._batch_epoch = event.epoch
         self._batch_x.append(event.epoch - 1 + event.batch / max(1, event.batches))
         self._batch_y.append(event.loss)
         self._dirty = True
@@ -239,6 +251,9 @@ class TrainingPlots(QWidget):
             else ""
         )
         self.clear_button.setEnabled(count > 0)
+
+    def sizeHint(self) -> QSize:
+        return QSize(700, 340)
 
     def batch_points(self) -> int:
         """How many batch-level loss points are buffered for the current run."""

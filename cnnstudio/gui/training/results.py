@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["TrainingResults", "array_to_qimage"]
 
 _MAX_CELL_TEXT_CLASSES = 20  # beyond this the counts would not fit in the cells
-_THUMB_PX = 56
+_THUMB_PX = 48
 _GRID_COLUMNS = 8
 
 
@@ -63,20 +63,24 @@ class TrainingResults(QWidget):
         self._base = pal.color(QPalette.ColorRole.Base)
         self._accent = pal.color(QPalette.ColorRole.Highlight)
 
-        self.confusion_plot = self._plot_widget("true class", "predicted class")
-        self.confusion_plot.getPlotItem().setTitle("Confusion matrix", color=self._fg.name())
-        self.confusion_plot.getPlotItem().invertY(True)
-        self.confusion_plot.setAspectLocked(True)
+        # Both charts in one graphics view: its layout shrinks them together in a narrow dock.
+        self.charts = pg.GraphicsLayoutWidget()
+        self.charts.setBackground(self._base)
+        self.charts.setMinimumSize(240, 180)
+        self.confusion_plot = self._plot(0, "true class", "predicted class")
+        self.confusion_plot.setTitle("Confusion matrix", color=self._fg.name(), size="10pt")
+        self.confusion_plot.invertY(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.confusion_plot.addItem(self.image)
         self.cell_texts: list[pg.TextItem] = []
 
-        self.accuracy_plot = self._plot_widget("accuracy (%)", "class")
-        self.accuracy_plot.getPlotItem().setTitle("Per-class accuracy", color=self._fg.name())
+        self.accuracy_plot = self._plot(1, "accuracy %", "class")
+        self.accuracy_plot.setTitle("Per-class accuracy", color=self._fg.name(), size="10pt")
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.bars: pg.BarGraphItem | None = None
 
         self.mistakes_title = QLabel("Misclassified validation images")
+        self.mistakes_title.setWordWrap(True)
         self.mistakes = QWidget()
         self.mistakes_grid = QGridLayout(self.mistakes)
         self.mistakes_grid.setSpacing(4)
@@ -93,29 +97,27 @@ class TrainingResults(QWidget):
         right_layout.addWidget(self.mistakes_title)
         right_layout.addWidget(scroll, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.confusion_plot)
-        self.splitter.addWidget(self.accuracy_plot)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([400, 300, 400])
+        # Stretch factors, not a splitter: the three parts share the tab's width sensibly.
+        self.content = QWidget()
+        row = QHBoxLayout(self.content)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.charts, 3)
+        row.addWidget(right, 2)
         self.empty_label = QLabel("The confusion matrix and the mistakes appear when a run ends.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.splitter, 1)
-        self.splitter.hide()
+        layout.addWidget(self.content, 1)
+        self.content.hide()
 
         controller.run_finished.connect(self.show_result)
         if controller.last_finished is not None:
             self.show_result(controller.last_finished)
 
-    def _plot_widget(self, left: str, bottom: str) -> pg.PlotWidget:
-        widget = pg.PlotWidget(background=self._base)
-        plot = widget.getPlotItem()
+    def _plot(self, col: int, left: str, bottom: str) -> pg.PlotItem:
+        plot = self.charts.addPlot(row=0, col=col)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
@@ -125,8 +127,10 @@ class TrainingResults(QWidget):
             axis = plot.getAxis(name)
             axis.setPen(self._fg)
             axis.setTextPen(self._fg)
-        widget.setMinimumSize(180, 160)
-        return widget
+        return plot
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 340)
 
     # ----------------------------------------------------------------- filling
 
@@ -137,7 +141,7 @@ class TrainingResults(QWidget):
         self._show_accuracy(event.per_class_accuracy, names)
         self._show_mistakes(names)
         self.empty_label.hide()
-        self.splitter.show()
+        self.content.show()
 
     def _show_confusion(self, confusion: np.ndarray, names: list[str]) -> None:
         k = confusion.shape[0]
@@ -148,7 +152,7 @@ class TrainingResults(QWidget):
         self.image.setImage(share, levels=(0.0, 1.0))
         self.image.setColorMap(cmap)
         self.image.setRect(-0.5, -0.5, k, k)
-        plot = self.confusion_plot.getPlotItem()
+        plot = self.confusion_plot
         for item in self.cell_texts:
             plot.removeItem(item)
         self.cell_texts.clear()
@@ -173,7 +177,7 @@ class TrainingResults(QWidget):
         plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.04)
 
     def _show_accuracy(self, per_class: tuple[float, ...], names: list[str]) -> None:
-        plot = self.accuracy_plot.getPlotItem()
+        plot = self.accuracy_plot
         if self.bars is not None:
             plot.removeItem(self.bars)
         values = np.array([0.0 if math.isnan(v) else v * 100.0 for v in per_class])
@@ -261,7 +265,6 @@ class TrainingResults(QWidget):
         """Delete the pyqtgraph views now (before the QApplication goes)."""
         import shiboken6
 
-        for widget in (self.confusion_plot, self.accuracy_plot):
-            if shiboken6.isValid(widget):
-                widget.clear()
-                shiboken6.delete(widget)
+        if shiboken6.isValid(self.charts):
+            self.charts.clear()
+            shiboken6.delete(self.charts)

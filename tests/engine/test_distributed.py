@@ -107,7 +107,7 @@ def test_shards_match_distributed_sampler(n: int, world: int) -> None:
     assert set(torch.cat(shards).tolist()) == set(range(n))
 
 
-def test_device_choice_under_torchrun() -> None:
+def test_device_choice_per_process() -> None:
     two = DistEnv(rank=1, world_size=2, local_rank=1, local_world_size=2)
     assert ddp.device_for(two, "cpu") == torch.device("cpu")
     with pytest.raises(DistributedError, match="cuda:LOCAL_RANK"):

@@ -15,7 +15,7 @@ import torch
 from PySide6.QtCore import QElapsedTimer, QTimer
 from pytestqt.qtbot import QtBot
 
-from cnnstudio.core.commands import SetParam
+from cnnstudio.core.commands import SetMeta, SetParam
 from cnnstudio.core.fileio import design_to_dict, dumps_design, loads_design
 from cnnstudio.core.templates import adapt, get_template
 from cnnstudio.engine.checkpoint import load_checkpoint
@@ -28,6 +28,13 @@ from cnnstudio.gui.training.panel import OPTIMIZERS as PANEL_OPTIMIZERS
 from cnnstudio.gui.training.panel import SCHEDULES as PANEL_SCHEDULES
 
 RUN_TIMEOUT_MS = 30_000
+
+
+def layers_of(session: DesignSession) -> dict:
+    """The design without its training section (which a run may update)."""
+    doc = design_to_dict(session.design)
+    doc.pop("training", None)
+    return doc
 
 
 def small_session(training: dict | None = None) -> DesignSession:
@@ -84,14 +91,17 @@ def test_run_from_the_panel_fills_history_plots_and_results(
     assert list(x) == [1.0, 2.0] and y[1] < y[0]
     assert len(view.plots.val_acc.getData()[0]) == 2
     assert view.plots.batch_points() >= 2
-    # Results: the confusion matrix holds every validation image; mistakes have thumbnails.
+    # Results (drawn when their tab shows): the confusion matrix counts every validation image.
+    assert view.results.image.image is None
+    view.tabs.setCurrentWidget(view.results)
     image = view.results.image.image
     assert image is not None and image.shape == (10, 10)
     assert int(finished.confusion.sum()) == len(controller.bundle.val_y)
     assert view.results.mistake_count() == min(32, len(finished.misclassified))
     assert controller.misclassified_images is not None
     assert controller.misclassified_images.shape[1:] == (16, 16, 1)
-    assert 0.0 <= controller.misclassified_images.min() <= controller.misclassified_images.max() <= 1
+    images = controller.misclassified_images
+    assert 0.0 <= images.min() <= images.max() <= 1
     # Buttons follow the state; the settings went into the design as one undo step.
     assert panel.start_button.isEnabled() and panel.continue_button.isEnabled()
     assert not panel.stop_button.isEnabled() and not panel.pause_button.isEnabled()
@@ -175,13 +185,11 @@ def test_pause_and_resume(qtbot: QtBot, view: TrainingView) -> None:
     assert len(controller.history) == 3
 
 
-def test_design_errors_and_wrong_class_count_do_not_start(
-    qtbot: QtBot, view: TrainingView
-) -> None:
+def test_design_errors_and_wrong_class_count_do_not_start(qtbot: QtBot, view: TrainingView) -> None:
     controller, panel = view.controller, view.panel
     session = controller.session
     session.push(SetParam("fc3", "out_features", 12))
-    before = dumps_design(session.design)
+    before = layers_of(session)
     with qtbot.waitSignal(controller.run_failed, timeout=RUN_TIMEOUT_MS) as blocker:
         panel.start()
     message = "fc3 gives 12 outputs but digits has 10 classes: set fc3's out_features to 10"
@@ -189,7 +197,7 @@ def test_design_errors_and_wrong_class_count_do_not_start(
     assert message in panel.status.text()
     assert controller.state == "idle" and controller.model is None
     assert controller.last_error.startswith(message)
-    assert dumps_design(session.design) == before  # training never edits the design
+    assert layers_of(session) == before  # training never edits the layers
     assert panel.start_button.isEnabled()
 
     session.push(SetParam("conv1", "kernel_size", 40))
@@ -219,13 +227,13 @@ def test_faults_end_the_run_with_a_message(
         return model
 
     monkeypatch.setattr(builder, "build_model", nan_model)
-    before = dumps_design(controller.session.design)
+    before = layers_of(controller.session)
     with qtbot.waitSignal(controller.run_failed, timeout=RUN_TIMEOUT_MS) as blocker:
         controller.start(settings)
     assert "NaN" in blocker.args[0] and blocker.args[1] == "lower the learning rate"
     assert "lower the learning rate" in view.panel.status.text()
     assert controller.state == "idle"
-    assert dumps_design(controller.session.design) == before
+    assert layers_of(controller.session) == before
 
 
 def test_settings_round_trip_through_the_design(qtbot: QtBot) -> None:
@@ -268,14 +276,7 @@ def test_settings_round_trip_through_the_design(qtbot: QtBot) -> None:
     assert panel.batch_size.value() == 1
     panel.optimizer.setCurrentText("adam")
     assert panel.momentum.isHidden()
-    session.history.push(
-        __import__("cnnstudio.core.commands", fromlist=["SetMeta"]).SetMeta(
-            {"training": {"lr": "fast", "epochs": -3, "optimizer": "lion"}}
-        )
-    )
-    session.undo()
-    session.redo()
-    panel.load_from_design()
+    session.push(SetMeta({"training": {"lr": "fast", "epochs": -3, "optimizer": "lion"}}))
     assert panel.lr.value() == DEFAULTS["lr"] and panel.optimizer.currentText() == "adam"
     assert panel.epochs.value() == 1  # clamped by the spin box range
     panel.set_dataset("/data/flowers")
@@ -296,11 +297,14 @@ def test_probes_fire_once_per_epoch_in_eval_mode(qtbot: QtBot, view: TrainingVie
 
     remove = controller.add_probe(probe, results.append)
     during: list = []
-    controller.batch_progress.connect(
-        lambda _: controller.run_off_gui(lambda: controller.model.training, during.append)
-        if not during
-        else None
-    )
+    asked: list = []
+
+    def ask(_: object) -> None:
+        if not asked:
+            asked.append(True)
+            controller.run_off_gui(lambda: controller.model.training, during.append)
+
+    controller.batch_progress.connect(ask)
     with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT_MS):
         controller.start(long_settings(controller, epochs=3))
     qtbot.waitUntil(lambda: len(results) == 3, timeout=2000)
@@ -357,7 +361,7 @@ def test_gui_stays_responsive_during_a_run(qtbot: QtBot, view: TrainingView) -> 
     timer.stop()
     assert len(gaps) > 20
     # The benchmark holds the strict numbers; a loaded CI machine gets slack here.
-    assert max(gaps) < 150, f"the GUI thread stalled {max(gaps):.0f} ms"
+    assert max(gaps) < 250, f"the GUI thread stalled {max(gaps):.0f} ms"
     assert view.plots.refreshes >= 2
 
 

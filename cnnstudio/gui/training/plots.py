@@ -14,7 +14,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..theme import is_dark
 from .controller import TrainingController
@@ -46,6 +53,10 @@ class TrainingPlots(QWidget):
         self._batch_y: list[float] = []
         self._batches_per_epoch = 1
         self._batch_epoch = 0
+        self._run_epochs = 0
+        self._x_max = -1.0
+        self._loss_top = 0.0
+        self._lr_top = 0.0
         self._dirty = False
         self.refreshes = 0  # how many redraws happened (tests, benchmark)
 
@@ -63,6 +74,8 @@ class TrainingPlots(QWidget):
             self.view.ci.layout.setRowPreferredHeight(row, 100)
         self.acc_plot.setYRange(0, 100, padding=0.02)
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
+        self.loss_plot.disableAutoRange()
+        self.acc_plot.disableAutoRange()
 
         faint = QColor(_TRAIN)
         faint.setAlpha(90)
@@ -105,6 +118,13 @@ class TrainingPlots(QWidget):
         self.loss_plot.getAxis("right").setStyle(showValues=False)
         self.loss_plot.getAxis("right").setWidth(54)
         self.loss_plot.getAxis("right").setPen(fg)
+        self.lr_view.disableAutoRange()
+        # Axes, labels and legends are painted from a pixmap cache unless they change, so a
+        # refresh does not re-render their text (by far the costliest part of a repaint).
+        for plot in (self.loss_plot, self.acc_plot):
+            for name in ("left", "bottom", "right"):
+                plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._old_curves: list[Any] = []
 
         self.clear_button = QPushButton("Clear runs")
@@ -177,6 +197,8 @@ class TrainingPlots(QWidget):
         self._batch_y.clear()
         self._batch_epoch = 0
         self._batches_per_epoch = max(1, event.batches_per_epoch)
+        self._run_epochs = event.epochs
+        self._loss_top = 0.0
         self._dirty = True
         self._draw_old_runs()
         self.timer.start()
@@ -215,10 +237,34 @@ class TrainingPlots(QWidget):
         self.val_acc.setData(x, _column(history, "val_acc", 100.0))
         lr = _column(history, "lr")
         self.lr_curve.setData(x, lr)
-        if len(lr) and np.isfinite(lr).all():
-            top = float(lr.max())
-            self.lr_view.setYRange(0.0, top * 1.1 if top > 0 else 1.0, padding=0)
-        self.batch_curve.setData(np.array(self._batch_x), np.array(self._batch_y))
+        batch_y = np.array(self._batch_y, dtype=float)
+        self.batch_curve.setData(np.array(self._batch_x, dtype=float), batch_y)
+        self._fit_ranges(x, lr, batch_y)
+
+    def _fit_ranges(self, x: np.ndarray, lr: np.ndarray, batch_y: np.ndarray) -> None:
+        """Grow the axis ranges only when the data leaves them.
+
+        Auto-ranging on every refresh would re-layout and re-render the axes 20 times a second;
+        with fixed ranges the cached axes are reused and a refresh only repaints the curves.
+        """
+        old = [r["history"] for r in self.controller.runs if not r.get("current")]
+        last_epoch = max([self._run_epochs, *(len(h) for h in old), *(x.tolist() or [0])])
+        if last_epoch != self._x_max:
+            self._x_max = last_epoch
+            self.loss_plot.setXRange(0, max(1, last_epoch), padding=0.02)
+        losses = [batch_y, _column(self.controller.history, "train_loss")]
+        losses.append(_column(self.controller.history, "val_loss"))
+        losses += [_column(h, key) for h in old for key in ("train_loss", "val_loss")]
+        finite = np.concatenate([v[np.isfinite(v)] for v in losses]) if losses else np.array([])
+        top = float(finite.max()) if finite.size else 1.0
+        if top > self._loss_top or top < self._loss_top * 0.25:
+            self._loss_top = top * 1.1 if top > 0 else 1.0
+            self.loss_plot.setYRange(0, self._loss_top, padding=0)
+        good = lr[np.isfinite(lr)]
+        lr_top = float(good.max()) if good.size else 0.0
+        if lr_top > 0 and not (0.5 * self._lr_top < lr_top * 1.1 <= self._lr_top):
+            self._lr_top = lr_top * 1.1
+            self.lr_view.setYRange(0.0, self._lr_top, padding=0)
 
     def _draw_old_runs(self) -> None:
         for plot, item in self._old_curves:

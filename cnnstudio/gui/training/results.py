@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPalette, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QImage, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -112,6 +112,7 @@ class TrainingResults(QWidget):
         layout.addWidget(self.content, 1)
         self.content.hide()
 
+        self._pending: RunFinished | None = None
         controller.run_finished.connect(self.show_result)
         if controller.last_finished is not None:
             self.show_result(controller.last_finished)
@@ -135,7 +136,19 @@ class TrainingResults(QWidget):
     # ----------------------------------------------------------------- filling
 
     def show_result(self, event: RunFinished) -> None:
-        """Draw the matrices and the mistakes of a finished run."""
+        """Draw the matrices and the mistakes of a finished run (when this tab is visible)."""
+        self._pending = event
+        if self.isVisible():
+            self._render(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._pending is not None:
+            self._render(self._pending)
+
+    def _render(self, event: RunFinished) -> None:
+        # Drawing ~100 text items and 32 thumbnails takes a while: done only when visible.
+        self._pending = None
         names = [str(n) for n in event.class_names]
         self._show_confusion(np.asarray(event.confusion), names)
         self._show_accuracy(event.per_class_accuracy, names)

@@ -1,0 +1,89 @@
+"""Training installed in the real main window: Train menu, dock, F5, warm-up and closing."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget
+from pytestqt.qtbot import QtBot
+
+from cnnstudio.core.templates import adapt, get_template
+from cnnstudio.gui.main_window import MainWindow
+from cnnstudio.gui.session import DesignSession
+from cnnstudio.gui.settings import AppSettings
+from cnnstudio.gui.training import TrainingController, install_training
+from cnnstudio.gui.training import install as install_module
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    monkeypatch.setattr(install_module, "WARM_UP_DELAY_MS", 10)
+    design = adapt(get_template("lenet5"), (1, 16, 16))
+    design.training = {"epochs": 1, "batch_size": 64}
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(DesignSession(design), AppSettings(store))
+    w.persist_layout = False
+    # Training stores its settings in the design; never ask about saving in a test.
+    w._ask_save_changes = lambda: "discard"
+    qtbot.addWidget(w)
+    return w
+
+
+def _menu(window: MainWindow, title: str):
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == title:
+            return action.menu()
+    return None
+
+
+def test_install_adds_menu_dock_and_trains_with_f5(qtbot: QtBot, window: MainWindow) -> None:
+    controller = install_training(window)
+    assert isinstance(controller, TrainingController)
+    menu = _menu(window, "Train")
+    assert menu is not None
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert texts[:4] == ["Start Training", "Continue Training", "Pause", "Stop"]
+    start = menu.actions()[0]
+    assert start.shortcut() == QKeySequence("F5")
+    save = next(a for a in menu.actions() if a.text().startswith("Save C"))
+    assert not save.isEnabled()  # nothing trained yet
+
+    dock = controller.dock
+    assert isinstance(dock, QDockWidget) and dock.windowTitle() == "Training"
+    bottom = [d for d in window.findChildren(QDockWidget) if d.windowTitle() == "Summary"]
+    assert dock in window.tabifiedDockWidgets(bottom[0])
+
+    window.show()
+    qtbot.waitExposed(window)
+    # The warm-up imports torch on the worker thread after the window shows.
+    qtbot.waitUntil(lambda: bool(controller.devices), timeout=30_000)
+    assert "torch" in sys.modules
+    with qtbot.waitSignal(controller.run_finished, timeout=30_000):
+        start.trigger()
+        assert not start.isEnabled()
+    assert start.isEnabled() and save.isEnabled()
+    assert "val acc" in window.statusBar().currentMessage()
+    assert len(controller.history) == 1
+
+
+def test_closing_the_window_during_a_run_stops_the_thread(qtbot: QtBot, window: MainWindow) -> None:
+    controller = install_training(window)
+    window.show()
+    qtbot.waitExposed(window)
+    settings = controller.view.panel.settings()
+    settings.epochs = 500
+    batches: list = []
+    controller.batch_progress.connect(batches.append)
+    controller.start(settings)
+    qtbot.waitUntil(lambda: bool(batches), timeout=30_000)
+    window.close()
+    qtbot.waitUntil(lambda: controller._closed, timeout=5000)
+    assert not controller._thread.isRunning()
+    assert controller.state == "idle"

@@ -578,3 +578,24 @@ def test_fit_all_before_show_fits_once_shown(design_session: DesignSession, qtbo
 def test_the_canvas_does_not_import_torch() -> None:
     code = "import sys, cnnstudio.gui.canvas; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_activation_statistics_caption_blocks_and_clear_on_edit(canvas: CanvasView) -> None:
+    from cnnstudio.engine.activations import ActivationStats
+
+    graph = canvas.graph
+    graph.set_activation_stats(
+        {
+            "conv1": ActivationStats(0.17, 0.28, None, (6, 28, 28), 64),
+            "relu1": ActivationStats(0.05, 0.1, 0.75, (6, 28, 28), 64),
+        }
+    )
+    assert graph.blocks["conv1"].stats_text == "μ 0.17  σ 0.28"
+    assert not graph.blocks["conv1"].stats_alarm
+    assert graph.blocks["relu1"].stats_text == "μ 0.05  σ 0.1 · 75% dead"
+    assert graph.blocks["relu1"].stats_alarm  # most of its units never fire
+    assert graph.blocks["pool1"].stats_text == ""
+    canvas.session.push(MoveLayers({"pool1": (300.0, 300.0)}))
+    assert graph.blocks["conv1"].stats_text  # moving changes nothing about the model
+    canvas.session.push(SetParam("conv1", "out_channels", 8))
+    assert graph.blocks["conv1"].stats_text == "" and graph.blocks["relu1"].stats_text == ""

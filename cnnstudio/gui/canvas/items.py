@@ -35,6 +35,7 @@ EDGE_Z = 0.0
 PORT_Z = 11.0
 ARROW_LENGTH = 9.0
 ARROW_WIDTH = 8.0
+STATS_HEIGHT = 14.0
 _PAD = 8.0  # inner margin of the block texts
 DETAIL_LOD = 0.4  # below this zoom a block shows only its header, in a large font
 OVERVIEW_LOD = 0.15  # below this, not even that
@@ -150,6 +151,9 @@ class BlockItem(QGraphicsItem):
         self.output_port = PortItem(self, "out")
         self.output_port.setPos(BLOCK_WIDTH / 2, BLOCK_HEIGHT)
         self._texts: tuple[str, str, str, str] = ("", "", "", "")
+        # Activation statistics of the last epoch, drawn as a caption under the block.
+        self.stats_text = ""
+        self.stats_alarm = False
         self._overview = ""
         # What the scene last derived `state` from (see GraphScene.refresh_states).
         self.facts: tuple[Any, tuple[Any, ...]] | None = None
@@ -193,6 +197,13 @@ class BlockItem(QGraphicsItem):
         )
         if state.slots != old_slots:
             self._rebuild_ports(state.slots)
+
+    def set_stats(self, text: str, alarm: bool = False) -> None:
+        """Show (or with ``""`` clear) the activation caption, red when ``alarm``."""
+        if (text, alarm) != (self.stats_text, self.stats_alarm):
+            self.prepareGeometryChange()
+            self.stats_text, self.stats_alarm = text, alarm
+            self.update()
 
     def _rebuild_ports(self, slots: int) -> None:
         scene = self.scene()
@@ -242,7 +253,8 @@ class BlockItem(QGraphicsItem):
         return self.mark_rect().adjusted(-3, -3, 3, 3).contains(self.mapFromScene(scene_pos))
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-4, -4, BLOCK_WIDTH + 8, BLOCK_HEIGHT + 8)
+        extra = STATS_HEIGHT if self.stats_text else 0.0
+        return QRectF(-4, -4, BLOCK_WIDTH + 8, BLOCK_HEIGHT + 8 + extra)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -330,6 +342,15 @@ class BlockItem(QGraphicsItem):
             self._paint_mark(painter, theme)
         if state.frozen:
             self._paint_lock(painter, theme)
+        if self.stats_text:
+            # Right of the output port, so the edge leaving the block never crosses it.
+            painter.setPen(theme.error if self.stats_alarm else theme.subtext)
+            painter.setFont(_Fonts.small)
+            painter.drawText(
+                QRectF(BLOCK_WIDTH / 2 + 10, BLOCK_HEIGHT + 2, BLOCK_WIDTH / 2 - 10, STATS_HEIGHT),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                self.stats_text,
+            )
 
     def _paint_mark(self, painter: QPainter, theme: Theme) -> None:
         r = self.mark_rect()

@@ -8,7 +8,8 @@ state differs from the cached one; `design_reset` rebuilds everything. Counters 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -243,8 +244,31 @@ class GraphScene(QGraphicsScene):
     def _on_session_design_reset(self) -> None:
         self.rebuild()
 
+    def set_activation_stats(self, stats: Mapping[str, Any]) -> None:
+        """Caption each block with its activations' mean and spread, and dead ReLU units.
+
+        ``stats`` maps layer ids to objects with ``mean``, ``std`` and ``dead_fraction`` (the
+        insight dock's `ActivationStats`); a caption turns red when half or more of a ReLU's
+        units are dead or the activations have collapsed to a constant.
+        """
+        for lid, item in self.blocks.items():
+            value = stats.get(lid)
+            if value is None:
+                item.set_stats("")
+                continue
+            text = f"μ {value.mean:.2g}  σ {value.std:.2g}"
+            alarm = value.std == 0
+            if value.dead_fraction is not None:
+                text += f" · {value.dead_fraction:.0%} dead"
+                alarm = alarm or value.dead_fraction >= 0.5
+            item.set_stats(text, alarm)
+
     def _on_session_design_events(self, events: list[DesignEvent]) -> None:
         before = dict(self.stats)
+        if any(_changes_model(event) for event in events):
+            # The captions describe the model as it was; an edit makes them stale.
+            for item in self.blocks.values():
+                item.set_stats("")
         if any(event.kind == "design_reset" for event in events):
             self.rebuild()
             return
@@ -413,3 +437,10 @@ def block_state(
         slots,
         multi,
     )
+
+
+def _changes_model(event: DesignEvent) -> bool:
+    """Whether an edit changes the network (moving a block or renaming its label does not)."""
+    if event.kind == "layer_moved":
+        return False
+    return not (event.kind == "layer_changed" and event.detail == "label")

@@ -54,6 +54,9 @@ class TrainingPlots(QWidget):
         self._batches_per_epoch = 1
         self._batch_epoch = 0
         self._run_epochs = 0
+        self._drawn_epochs = -1
+        self._drawn_history: list[dict[str, Any]] | None = None
+        self._drawn_batches = -1
         self._x_max = -1.0
         self._loss_top = 0.0
         self._lr_top = 0.0
@@ -231,14 +234,20 @@ class TrainingPlots(QWidget):
         self.refreshes += 1
         history = self.controller.history
         x = _column(history, "epoch")
-        self.train_loss.setData(x, _column(history, "train_loss"))
-        self.val_loss.setData(x, _column(history, "val_loss"))
-        self.train_acc.setData(x, _column(history, "train_acc", 100.0))
-        self.val_acc.setData(x, _column(history, "val_acc", 100.0))
         lr = _column(history, "lr")
-        self.lr_curve.setData(x, lr)
+        # Between epochs only the batch curve changes: leave the epoch curves alone (setData
+        # on a curve costs about 2 ms and makes its plot repaint).
+        if len(history) != self._drawn_epochs or history is not self._drawn_history:
+            self._drawn_epochs, self._drawn_history = len(history), history
+            self.train_loss.setData(x, _column(history, "train_loss"))
+            self.val_loss.setData(x, _column(history, "val_loss"))
+            self.train_acc.setData(x, _column(history, "train_acc", 100.0))
+            self.val_acc.setData(x, _column(history, "val_acc", 100.0))
+            self.lr_curve.setData(x, lr)
         batch_y = np.array(self._batch_y, dtype=float)
-        self.batch_curve.setData(np.array(self._batch_x, dtype=float), batch_y)
+        if len(batch_y) != self._drawn_batches:
+            self._drawn_batches = len(batch_y)
+            self.batch_curve.setData(np.array(self._batch_x, dtype=float), batch_y)
         self._fit_ranges(x, lr, batch_y)
 
     def _fit_ranges(self, x: np.ndarray, lr: np.ndarray, batch_y: np.ndarray) -> None:

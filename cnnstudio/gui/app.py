@@ -114,6 +114,7 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
     if path:
         session.path = Path(path)
     window = MainWindow(session)
+    window.install_tools()
     if path:
         window.settings.add_recent_file(path)
     code = 0
@@ -123,7 +124,7 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
             window.resize(*SCREENSHOT_SIZE)
             window.show()
             _settle(app)
-            window.canvas.fit_all()
+            window.canvas.show_start()
             _settle(app, 0.05)
             target = Path(screenshot)
             if target.parent and not target.parent.exists():
@@ -185,7 +186,7 @@ def _run_interactive(app: object, window: object, path: str | None) -> int:
         offer_recovery(store, window.session, ask)
     if not window.isVisible():
         window.show()
-    window.canvas.fit_all()
+    window.canvas.show_start()
     # Move everything built so far out of the collector's view: a full collection then scans
     # only what the session creates, instead of stalling the GUI for 100+ ms over Qt and torch.
     gc.collect()

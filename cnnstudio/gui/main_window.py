@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QToolBar,
     QWidget,
 )
@@ -114,6 +116,25 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._on_session_selection_changed(self.session.selection)
 
+    # -- tools built on torch (training, insight, export) ------------------------------------
+    def install_tools(self) -> None:
+        """Add the Training and Feature maps docks, the Train menu and File > Export.
+
+        Kept out of ``__init__`` so the designer alone stays light for tools and tests; the
+        app calls it before the window is shown (so the saved dock layout covers the docks).
+        torch itself is still imported only when a run, a feature map or an export needs it.
+        """
+        from .insight.install import install_insight
+        from .training.install import install_training
+
+        self.training = install_training(self)
+        self.insight = install_insight(self, self.training)
+        self.insight.stats_changed.connect(self.canvas.graph.set_activation_stats)
+        for dock in self.findChildren(QDockWidget):
+            if dock.objectName() == "FeatureMapsDock" and dock.widget() is not None:
+                dock.setWidget(_scrolling(dock.widget()))
+        self.summary_dock.raise_()
+
     # -- extension points -------------------------------------------------------------------
     def add_dock(
         self,
@@ -131,8 +152,11 @@ class MainWindow(QMainWindow):
         return dock
 
     def add_bottom_dock(self, widget: QWidget, title: str) -> QDockWidget:
-        """A new tab beside Summary in the bottom dock area (Training, Feature maps, Log)."""
-        dock = self.add_dock(widget, title, Qt.DockWidgetArea.BottomDockWidgetArea)
+        """A new tab beside Summary in the bottom dock area (Training, Feature maps, Log).
+
+        The widget scrolls inside its tab, so a tall form never squeezes the canvas.
+        """
+        dock = self.add_dock(_scrolling(widget), title, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.summary_dock, dock)
         self.summary_dock.raise_()
         return dock
@@ -557,4 +581,17 @@ class MainWindow(QMainWindow):
         if self.persist_layout:
             self.settings.save_window(self.saveGeometry(), self.saveState())
             self.settings.sync()
+        insight = getattr(self, "insight", None)
+        if insight is not None:
+            insight.shutdown()
         event.accept()
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that lets it grow with the dock."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setObjectName(f"{widget.objectName() or 'dock'}_scroll")
+    return area

@@ -72,6 +72,7 @@ EMPTY_HINT = "Drag a block from the palette, or open a template (File > Template
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.25
+READABLE_ZOOM = 0.7  # the opening view never starts smaller than this (texts stay legible)
 PASTE_OFFSET = 40.0
 
 # Id prefixes of new blocks, as the templates name them (conv1, pool1, fc1...).
@@ -128,7 +129,7 @@ class CanvasView(QGraphicsView):
         self._space = False
         self._paste_count = 0
         self._was_empty = not self.graph.blocks
-        self._fit_on_show = False
+        self._fit_on_show: bool | str = False
         self.graph.set_theme(theme_for(self.palette()))
         session.design_events.connect(self._on_session_design_events)
         session.design_reset.connect(self._on_session_design_reset)
@@ -151,6 +152,20 @@ class CanvasView(QGraphicsView):
         if self.zoom() > 1.0:
             self._set_zoom(1.0)
             self.centerOn(rect.center())
+
+    def show_start(self) -> None:
+        """The opening view: the whole design when it fits at a readable size, otherwise the
+        top of it (where the data enters) at `READABLE_ZOOM`, centred horizontally."""
+        if not self.isVisible():
+            self._fit_on_show = "start"
+            return
+        self.fit_all()
+        if not self.graph.blocks or self.zoom() >= READABLE_ZOOM:
+            return
+        rect = self.graph.itemsBoundingRect().marginsAdded(QMarginsF(30, 30, 30, 30))
+        self._set_zoom(READABLE_ZOOM)
+        half_height = self.viewport().height() / READABLE_ZOOM / 2
+        self.centerOn(rect.center().x(), rect.top() + half_height)
 
     def zoom(self) -> float:
         """The current magnification (1.0 = 100 %)."""
@@ -760,7 +775,8 @@ class CanvasView(QGraphicsView):
         super().showEvent(event)
         self.graph.set_theme(theme_for(self.palette()))
         if self._fit_on_show:
+            fit = self.show_start if self._fit_on_show == "start" else self.fit_all
             self._fit_on_show = False
-            self.fit_all()
+            fit()
             # The enclosing layout may settle the final size only after this event.
-            QTimer.singleShot(0, self.fit_all)
+            QTimer.singleShot(0, fit)

@@ -12,6 +12,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -86,11 +87,12 @@ class _WindowWatcher(QObject):
                 QTimer.singleShot(WARM_UP_DELAY_MS, self.controller.warm_up)
             elif event.type() == QEvent.Type.Close:
                 # The window's own closeEvent may still refuse (unsaved changes): decide after.
-                QTimer.singleShot(0, self._after_close)
+                # The watcher is the timer's context, so a window deleted meanwhile cancels it.
+                QTimer.singleShot(0, self, self._after_close)
         return False
 
     def _after_close(self) -> None:
-        if not self.window.isVisible():
+        if shiboken6.isValid(self.window) and not self.window.isVisible():
             self.controller.shutdown()
 
 

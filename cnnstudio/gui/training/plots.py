@@ -102,7 +102,7 @@ class TrainingPlots(QWidget):
         right.setPen(fg)
         right.setTextPen(QColor(_LR))
         right.enableAutoSIPrefix(False)
-        right.setWidth(54)
+        right.setWidth(66)
         self.acc_plot.scene().addItem(self.lr_view)
         right.linkToView(self.lr_view)
         self.lr_view.setXLink(self.acc_plot)
@@ -119,7 +119,7 @@ class TrainingPlots(QWidget):
         # The loss plot gets an empty right axis of the same width so both x axes line up.
         self.loss_plot.showAxis("right")
         self.loss_plot.getAxis("right").setStyle(showValues=False)
-        self.loss_plot.getAxis("right").setWidth(54)
+        self.loss_plot.getAxis("right").setWidth(66)
         self.loss_plot.getAxis("right").setPen(fg)
         self.lr_view.disableAutoRange()
         # Axes, labels and legends are painted from a pixmap cache unless they change, so a

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import SPECS, LayerSpec, Receptive, Shape, normalize_params
-from .design import ID_PATTERN, RESERVED_IDS, Design
+from .design import ID_PATTERN, Design, id_problem
 from .diagnostics import Diagnostic, Fix, LayerProblem, RenameEdit
 from .formatting import fmt_shape
 
@@ -186,7 +186,7 @@ def analyze(design: Design) -> Analysis:
         infos[lid] = info
         errors = info.errors
         if lid not in _GOOD_IDS:
-            if not ID_PATTERN.match(lid) or lid in RESERVED_IDS:
+            if id_problem(lid):
                 errors.append(_bad_id(design, lid))
             elif len(_GOOD_IDS) < 100_000:
                 _GOOD_IDS.add(lid)
@@ -227,7 +227,7 @@ def analyze(design: Design) -> Analysis:
             and shapes is not None
         ):
             # Same type, params and inputs as last time: the facts are the same.
-            params, out, n_params, macs, rf = memo[4]
+            params, out, n_params, macs, rf, notes = memo[4]
         else:
             params, problems = normalize_params(spec, layer.params)
             for problem in problems:
@@ -257,13 +257,16 @@ def analyze(design: Design) -> Analysis:
             else:
                 n_params = macs = 0
             rf = spec.receptive(params, in_rfs, out)
+            notes = spec.advice(params, shapes)
             layer.memo = (
                 spec,
                 _snapshot(layer.params),
                 shapes,
                 in_rfs,
-                (params, out, n_params, macs, rf),
+                (params, out, n_params, macs, rf, notes),
             )
+        for code, text in notes:
+            errors.append(Diagnostic(code, f"{lid}: {text}", lid, severity="warning"))
         info.output_shape = out
         info.input_shapes = shapes
         info.resolved_params = params
@@ -348,15 +351,11 @@ def _input_shapes(
 
 
 def _bad_id(design: Design, lid: str) -> Diagnostic:
-    if ID_PATTERN.match(lid):
-        why = "is a reserved name in exported PyTorch code"
-        candidate = lid + "_"
-    else:
-        why = "must start with a letter or _ and hold only letters, digits and _"
-        candidate = "".join(c if c.isalnum() or c == "_" else "_" for c in lid)
-        if not ID_PATTERN.match(candidate):
-            candidate = "layer_" + candidate
-    while candidate in design or candidate in RESERVED_IDS:
+    why = id_problem(lid) or ""
+    candidate = "".join(c if c.isalnum() or c == "_" else "_" for c in lid).lstrip("_") or "layer"
+    if not ID_PATTERN.match(candidate):
+        candidate = "layer_" + candidate
+    while candidate in design or id_problem(candidate):
         candidate += "_"
     fix = Fix(f"Rename {lid} to {candidate}", (RenameEdit(lid, candidate),))
     return Diagnostic("bad-id", f"{lid}: the id {why}", lid, fix)

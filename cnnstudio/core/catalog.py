@@ -75,6 +75,10 @@ class LayerSpec:
         """The numbers worked out the way a textbook does, one line each."""
         return []
 
+    def advice(self, p: dict[str, Any], shapes: list[Shape]) -> list[tuple[str, str]]:
+        """Warnings ``(code, message)`` about valid but questionable settings."""
+        return []
+
     # -- presentation -----------------------------------------------------------------------
     def shorthand(self, p: dict[str, Any]) -> str:
         """The canvas header: the type and key parameters, e.g. ``Conv 6@5x5 s1 p2``."""
@@ -357,6 +361,20 @@ class ConvSpec(LayerSpec):
                 )
             return (out_c, *shape[1:])
         return (out_c, *_sliding_window(self, lid, shape[1:], k, s, pad, d))
+
+    def advice(self, p: dict[str, Any], shapes: list[Shape]) -> list[tuple[str, str]]:
+        if p["padding"] != "same":
+            return []
+        k, _, _, d = self._geometry(p, shapes[0])
+        if any(di * (ki - 1) % 2 for ki, di in zip(k, d, strict=True)):
+            return [
+                (
+                    "uneven-same-padding",
+                    f'padding "same" with the even kernel {_fmt_axes(k)} pads one side more than '
+                    "the other (PyTorch warns); an odd kernel keeps the feature map centred",
+                )
+            ]
+        return []
 
     def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
         k = self._geometry(p, out)[0]

@@ -28,7 +28,31 @@ RESERVED_IDS = frozenset(keyword.kwlist) | {
     "register_forward_pre_hook", "register_full_backward_hook", "register_module",
     "register_parameter", "requires_grad_", "set_extra_state", "share_memory", "state_dict",
     "to", "to_empty", "train", "training", "type", "xpu", "zero_grad",
+    # nn.Module's private attributes: assigning a submodule to one of these breaks the module.
+    "_apply", "_backward_hooks", "_backward_pre_hooks", "_buffers", "_call_impl",
+    "_compiled_call_impl", "_forward_hooks", "_forward_hooks_always_called",
+    "_forward_hooks_with_kwargs", "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs",
+    "_get_backward_hooks", "_get_backward_pre_hooks", "_get_name", "_is_full_backward_hook",
+    "_load_from_state_dict", "_load_state_dict_post_hooks", "_load_state_dict_pre_hooks",
+    "_maybe_warn_non_full_backward_hook", "_modules", "_named_members",
+    "_non_persistent_buffers_set", "_parameters", "_register_load_state_dict_pre_hook",
+    "_register_state_dict_hook", "_replicate_for_data_parallel", "_save_to_state_dict",
+    "_slow_forward", "_state_dict_hooks", "_state_dict_pre_hooks", "_version",
+    "_wrapped_call_impl",
 }  # fmt: skip
+
+
+def id_problem(layer_id: str) -> str | None:
+    """Why ``layer_id`` cannot name a layer (it becomes an attribute in exported code), or None."""
+    if not ID_PATTERN.match(layer_id):
+        return "must start with a letter or _ and hold only letters, digits and _"
+    if layer_id in RESERVED_IDS:
+        return "is a reserved name in exported PyTorch code"
+    if layer_id.startswith("__"):
+        # Python mangles ``self.__x`` inside a class body, so the attribute would get another name.
+        return "must not start with two underscores (Python would rename the attribute)"
+    return None
+
 
 EventKind = Literal[
     "layer_added",
@@ -88,8 +112,8 @@ def unique_id(prefix: str, taken: Container[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9_]", "_", prefix).lower() or "layer"
     if not ID_PATTERN.match(base):
         base = "l_" + base
-    if base in RESERVED_IDS:
-        base += "_"
+    if id_problem(base):
+        base = "l_" + base.lstrip("_") if base.startswith("__") else base + "_"
     if base[-1].isdigit() and base not in taken:
         return base
     base = base.rstrip("0123456789") or base

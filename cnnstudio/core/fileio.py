@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -208,6 +209,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, backup: bool = Fa
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        if hasattr(os, "fchmod"):
+            # mkstemp makes owner-only files; a saved design keeps the usual permissions.
+            os.fchmod(fd, _file_mode(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -229,6 +233,16 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, backup: bool = Fa
         _unlink_quietly(tmp)
         raise
     _fsync_dir(folder)
+
+
+def _file_mode(path: Path) -> int:
+    """The mode of the file being replaced, or what a new file gets under the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _unlink_quietly(path: str) -> None:

@@ -191,12 +191,19 @@ def load_weights(path: str | os.PathLike[str]) -> dict[str, torch.Tensor]:
 
     source = Path(path)
     try:
-        raw = torch.load(source, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            # torch.load notices a TorchScript archive with a warning before refusing it.
+            warnings.filterwarnings("ignore", ".*TorchScript archive", UserWarning)
+            raw = torch.load(source, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise ExportError(f"weights file {source} does not exist") from None
     except IsADirectoryError:
         raise ExportError(f"weights file {source} is a folder") from None
     except (OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+        if "TorchScript" in str(exc):
+            raise ExportError(
+                f"{source} is a TorchScript model, not a checkpoint or a state_dict"
+            ) from None
         raise ExportError(
             f"{source} is not a checkpoint or a state_dict: {_first_line(exc)}"
         ) from None

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..core.catalog import SPECS, LayerSpec
 from ..core.commands import MISSING, RenameLayer, SetFrozen, SetLabel, SetParam, fix_command
-from ..core.design import ID_PATTERN, RESERVED_IDS, Design, DesignEvent
+from ..core.design import Design, DesignEvent, id_problem
 from ..core.diagnostics import Diagnostic
 from ..core.params import ParamSpec
 from .session import DesignSession
@@ -98,18 +98,15 @@ def parse_value(ps: ParamSpec, text: str) -> tuple[Any, str | None]:
     return (None, problem) if problem else (value, None)
 
 
-def id_problem(design: Design, old: str, new: str) -> str | None:
-    """Why ``old`` cannot be renamed to ``new``, or None when it can."""
+def rename_problem(design: Design, old: str, new: str) -> str | None:
+    """Why ``old`` cannot be renamed to ``new``, or None when it can (the core's id rules)."""
     if new == old:
         return None
     if not new:
         return "the id cannot be empty"
-    if not ID_PATTERN.match(new):
-        return (
-            f"{new!r} is not a valid id: use letters, digits and _, and do not start with a digit"
-        )
-    if new in RESERVED_IDS:
-        return f"{new!r} is a reserved name in Python or PyTorch; choose another id"
+    problem = id_problem(new)
+    if problem:
+        return f"{new!r}: the id {problem}"
     if new in design:
         return f"another layer is already called {new!r}"
     return None
@@ -492,7 +489,7 @@ class InspectorPanel(QWidget):
     def _on_id_edited(self, text: str) -> None:
         if self._current() is None:
             return
-        reason = id_problem(self.session.design, self.layer_id, text.strip())
+        reason = rename_problem(self.session.design, self.layer_id, text.strip())
         self.id_reason.setText(reason or "")
         self.id_reason.setVisible(bool(reason))
 
@@ -500,7 +497,7 @@ class InspectorPanel(QWidget):
         if self._current() is None:
             return
         new = self.id_edit.text().strip()
-        reason = id_problem(self.session.design, self.layer_id, new)
+        reason = rename_problem(self.session.design, self.layer_id, new)
         if reason is not None:
             self.id_reason.setText(reason)  # refused: the layer keeps its id
             self.id_reason.show()

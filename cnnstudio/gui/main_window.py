@@ -124,11 +124,13 @@ class MainWindow(QMainWindow):
         app calls it before the window is shown (so the saved dock layout covers the docks).
         torch itself is still imported only when a run, a feature map or an export needs it.
         """
+        from .export_menu import install_export
         from .insight.install import install_insight
         from .training.install import install_training
 
         self.training = install_training(self)
         self.insight = install_insight(self, self.training)
+        self.export_menu = install_export(self, self.training)
         self.insight.stats_changed.connect(self.canvas.graph.set_activation_stats)
         for dock in self.findChildren(QDockWidget):
             if dock.objectName() == "FeatureMapsDock" and dock.widget() is not None:

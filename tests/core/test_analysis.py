@@ -236,3 +236,27 @@ def test_memo_never_goes_stale_on_in_place_edits() -> None:
     assert analyze(d).layers["l1"].output_shape == (2, 4, 4)
     d["input"].params["shape"][1] = 10
     assert analyze(d).layers["l1"].output_shape == (2, 6, 4)
+
+
+def test_even_kernel_same_padding_is_a_warning_not_an_error() -> None:
+    a = analyze(
+        chain([1, 8, 8], ("Conv", {"out_channels": 2, "kernel_size": 4, "padding": "same"}))
+    )
+    assert a.valid
+    assert [d.code for d in a.warnings] == ["uneven-same-padding"]
+    assert a.layers["l1"].output_shape == (2, 8, 8)
+    again = analyze(
+        chain([1, 8, 8], ("Conv", {"out_channels": 2, "kernel_size": 3, "padding": "same"}))
+    )
+    assert not again.warnings
+
+
+def test_ids_that_would_break_exported_code() -> None:
+    for bad in ("__hidden", "_modules", "forward", "class", "9lives", "a-b"):
+        design = chain([4], "ReLU")
+        design.rename("l1", bad)
+        a = analyze(design)
+        (err,) = a.errors
+        assert err.code == "bad-id" and err.fix is not None
+        History(design).push(fix_command(design, err.fix))
+        assert analyze(design).valid, bad

@@ -172,3 +172,16 @@ def test_mutated_files_only_raise_design_error(tmp_path: Path) -> None:
         except DesignError as exc:
             assert str(exc).count("\n") == 0
     assert os.path.exists(path)
+
+
+def test_saved_files_get_normal_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "perm.cnn.json"
+    old = os.umask(0o022)
+    try:
+        save_design(get_template("lenet5"), path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o600)
+    save_design(get_template("lenet5"), path)
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -60,7 +60,11 @@ def long_ids() -> Design:
     c = "a_third_long_id_for_relu_branch"
     return Design(
         [
-            Layer("the_input_image_with_a_long_name_for_wrapping", "Input", params={"shape": [3, 8, 8]}),
+            Layer(
+                "the_input_image_with_a_long_name_for_wrapping",
+                "Input",
+                params={"shape": [3, 8, 8]},
+            ),
             Layer(
                 a,
                 "Conv",

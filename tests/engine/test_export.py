@@ -392,11 +392,17 @@ def test_weights_that_do_not_fit_name_the_key(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "does not exist"), (b"garbage", "is not a checkpoint or a state_dict")],
+    [
+        (None, "does not exist"),
+        (b"garbage", "is not a checkpoint or a state_dict"),
+        ("torchscript", "is a TorchScript model, not a checkpoint or a state_dict"),
+    ],
 )
-def test_unreadable_weights(tmp_path: Path, content: bytes | None, message: str) -> None:
+def test_unreadable_weights(tmp_path: Path, content: bytes | str | None, message: str) -> None:
     weights = tmp_path / "w.pt"
-    if content is not None:
+    if content == "torchscript":
+        export_design(get_template("lenet5"), "torchscript", weights)
+    elif isinstance(content, bytes):
         weights.write_bytes(content)
     with pytest.raises(ExportError, match=message):
         export_design(get_template("lenet5"), "python", tmp_path / "n.py", weights=weights)

@@ -14,7 +14,7 @@ from cnnstudio.core.catalog import SPECS
 from cnnstudio.core.commands import MISSING, SetParam
 from cnnstudio.core.fileio import dumps_design
 from cnnstudio.core.templates import get_template
-from cnnstudio.gui.inspector import EMPTY_TEXT, InspectorPanel, id_problem, parse_value
+from cnnstudio.gui.inspector import EMPTY_TEXT, InspectorPanel, parse_value, rename_problem
 from cnnstudio.gui.session import DesignSession
 
 
@@ -161,7 +161,7 @@ def test_rename_refuses_bad_and_duplicate_ids(inspector, session, qtbot):
     before = dumps_design(session.design)
     for bad, words in (
         ("conv2", "already called"),
-        ("1st", "not a valid id"),
+        ("1st", "must start with a letter"),
         ("class", "reserved"),
     ):
         _type_into(qtbot, inspector.id_edit, bad)
@@ -203,7 +203,7 @@ def test_errors_show_under_the_explanation_with_a_fix_button(inspector, session)
     assert [b.text() for b in inspector.fix_buttons] == ['Fix: Set conv2\'s padding to "same"']
     inspector.fix_buttons[0].click()
     assert session.design["conv2"].params["padding"] == "same"
-    assert not session.analysis.layers["conv2"].errors
+    assert not [d for d in session.analysis.layers["conv2"].errors if d.severity == "error"]
     assert "->" in inspector.explanation.text()  # the shape is known again
     assert inspector.fix_buttons == []
 
@@ -255,11 +255,13 @@ def test_parse_value_refuses_with_a_reason(kind_type, name, text):
     assert reason and name in reason
 
 
-def test_id_problem(session):
+def test_rename_problem(session):
     design = session.design
-    assert id_problem(design, "conv1", "conv1") is None
-    assert id_problem(design, "conv1", "stem") is None
-    assert "empty" in (id_problem(design, "conv1", "") or "")
-    assert "already" in (id_problem(design, "conv1", "fc1") or "")
-    assert "reserved" in (id_problem(design, "conv1", "forward") or "")
-    assert "valid" in (id_problem(design, "conv1", "a-b") or "")
+    assert rename_problem(design, "conv1", "conv1") is None
+    assert rename_problem(design, "conv1", "stem") is None
+    assert "empty" in (rename_problem(design, "conv1", "") or "")
+    assert "already" in (rename_problem(design, "conv1", "fc1") or "")
+    assert "reserved" in (rename_problem(design, "conv1", "forward") or "")
+    assert "letters, digits" in (rename_problem(design, "conv1", "a-b") or "")
+    assert "two underscores" in (rename_problem(design, "conv1", "__x") or "")
+    assert "reserved" in (rename_problem(design, "conv1", "_modules") or "")

@@ -190,6 +190,11 @@ class TrainingController(QObject):
             self.state_changed.emit(state)
 
     @property
+    def run_design(self) -> Design | None:
+        """The design snapshot the current weights (``model``) were trained for."""
+        return self._run_design
+
+    @property
     def can_continue(self) -> bool:
         """Whether the last run can be trained further (``start(settings, resume=True)``)."""
         return self.state == "idle" and self.model is not None and bool(self.history)

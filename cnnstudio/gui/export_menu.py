@@ -1,0 +1,197 @@
+"""File > Export: the design as Python code, TorchScript, torch.export, ONNX or a training script.
+
+The same exporters as ``cnnstudio export`` (`cnnstudio.engine.export`). An export runs on a
+pool thread (torch import, tracing and ONNX conversion take seconds) while a busy indicator
+shows; the result or the one-line reason comes back to the GUI thread. When the last training
+run belongs to the design as it is now, its weights are exported; otherwise the seeded
+initialization is, and the message says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressDialog
+
+from ..core.design import Design
+from ..core.errors import CnnStudioError
+
+TRAIN_SCRIPT = "train-script"
+
+# name -> (menu title, suffix); the engine's EXPORT_FORMATS has the same names and suffixes, but
+# importing it here would load torch at start-up.
+MENU_FORMATS: dict[str, tuple[str, str]] = {
+    "python": ("Python code (.py)...", ".py"),
+    "torchscript": ("TorchScript (.pt)...", ".pt"),
+    "exported-program": ("torch.export program (.pt2)...", ".pt2"),
+    "onnx": ("ONNX (.onnx)...", ".onnx"),
+    TRAIN_SCRIPT: ("Training script (train.py)...", ".py"),
+}
+
+
+class _Signals(QObject):
+    finished = Signal(object)  # list[Path]
+    failed = Signal(str)
+
+
+class _ExportTask(QRunnable):
+    def __init__(self, job: Callable[[], list[Path]], signals: _Signals) -> None:
+        super().__init__()
+        self.job, self.signals = job, signals
+
+    def run(self) -> None:
+        try:
+            written = self.job()
+        except CnnStudioError as exc:
+            self.signals.failed.emit(str(exc))
+        except OSError as exc:
+            self.signals.failed.emit(f"{exc.filename or ''}: {exc.strerror or exc}".strip(": "))
+        else:
+            self.signals.finished.emit(written)
+
+
+def export_job(
+    design: Design, fmt: str, path: Path, weights: dict[str, Any] | None
+) -> Callable[[], list[Path]]:
+    """What the pool thread runs: the engine's export (or the training-script writer)."""
+
+    def job() -> list[Path]:
+        if fmt == TRAIN_SCRIPT:
+            from ..engine.train_script import write_train_script
+
+            return [Path(write_train_script(design, design.training, path))]
+        from ..engine.export import export_design
+
+        return export_design(design, fmt, path, weights=weights)
+
+    return job
+
+
+class ExportMenu(QObject):
+    """The File > Export submenu of a `MainWindow` and the exports it starts."""
+
+    done = Signal(list)  # paths written
+    failed = Signal(str)
+
+    def __init__(self, window: QMainWindow, training: Any | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.training = training
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._progress: QProgressDialog | None = None
+        self._signals = _Signals(self)
+        self._signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        menu = QMenu("&Export", window.file_menu)  # type: ignore[attr-defined]
+        menu.setObjectName("export_menu")
+        before = window.quit_action  # type: ignore[attr-defined]
+        window.file_menu.insertMenu(before, menu)  # type: ignore[attr-defined]
+        window.file_menu.insertSeparator(before)  # type: ignore[attr-defined]
+        self.menu = menu
+        self.actions = {}
+        for fmt, (title, _) in MENU_FORMATS.items():
+            action = menu.addAction(title)
+            action.triggered.connect(lambda _checked=False, f=fmt: self.export(f))
+            self.actions[fmt] = action
+        # Tests (and scripts) replace these instead of driving modal dialogs.
+        self.ask_path: Callable[[str, str], str | None] = self._ask_path
+        self.show_message: Callable[[str, str, bool], None] = self._show_message
+
+    # -- the gesture --------------------------------------------------------------------------
+    def export(self, fmt: str) -> bool:
+        """Ask where, then export in the background; False when refused or cancelled."""
+        session = self.window.session  # type: ignore[attr-defined]
+        analysis = session.analysis
+        if not analysis.valid:
+            errors = [d.message for d in analysis.errors] or ["the design has no output layer"]
+            listed = "\n".join(errors[:8]) + ("\n..." if len(errors) > 8 else "")
+            self.show_message("Export", f"Fix the design before exporting:\n{listed}", True)
+            return False
+        path = self.ask_path(fmt, self._suggestion(fmt))
+        if not path:
+            return False
+        design = session.design.clone()
+        weights, source = self._trained_weights(design)
+        self._source = source
+        self._start(export_job(design, fmt, Path(path), weights))
+        return True
+
+    def _start(self, job: Callable[[], list[Path]]) -> None:
+        progress = QProgressDialog("Exporting...", "", 0, 0, self.window)
+        progress.setCancelButton(None)
+        progress.setWindowTitle("Export")
+        progress.setMinimumDuration(400)  # quick exports finish before it would appear
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress = progress
+        self.pool.start(_ExportTask(job, self._signals))
+
+    def _trained_weights(self, design: Design) -> tuple[dict[str, Any] | None, str]:
+        """The last run's weights when they belong to this very design, else None (seeded)."""
+        training = self.training
+        model = getattr(training, "model", None)
+        run_design = getattr(training, "run_design", None)
+        if model is None or run_design is None or getattr(training, "is_running", False):
+            return None, "initial weights (seed 0)"
+        from ..engine.codegen import generate_code
+
+        try:
+            same = generate_code(run_design).source == generate_code(design).source
+        except CnnStudioError:
+            same = False
+        if not same:
+            return None, "initial weights (seed 0): the design changed since training"
+        state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+        return state, "the trained weights"
+
+    # -- results ------------------------------------------------------------------------------
+    def _close_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
+
+    def _on_finished(self, written: list[Path]) -> None:
+        self._close_progress()
+        names = ", ".join(str(p) for p in written)
+        self.window.statusBar().showMessage(f"Exported {names} with {self._source}", 8000)
+        self.done.emit(list(written))
+
+    def _on_failed(self, message: str) -> None:
+        self._close_progress()
+        self.show_message("Export failed", message, True)
+        self.failed.emit(message)
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def _suggestion(self, fmt: str) -> str:
+        session = self.window.session  # type: ignore[attr-defined]
+        suffix = MENU_FORMATS[fmt][1]
+        if fmt == TRAIN_SCRIPT:
+            name = "train.py"
+        elif session.path is not None:
+            name = session.path.name.removesuffix(".cnn.json").removesuffix(".json") + suffix
+        else:
+            name = (session.design.name or "model").replace(" ", "_") + suffix
+        folder = session.path.parent if session.path is not None else Path.home()
+        return str(folder / name)
+
+    def _ask_path(self, fmt: str, suggestion: str) -> str | None:
+        title, suffix = MENU_FORMATS[fmt]
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, f"Export {title.rstrip('.')}", suggestion, f"*{suffix};;All files (*)"
+        )
+        return chosen or None
+
+    def _show_message(self, title: str, text: str, error: bool) -> None:
+        if error:
+            QMessageBox.warning(self.window, title, text)
+        else:
+            QMessageBox.information(self.window, title, text)
+
+
+def install_export(window: QMainWindow, training: Any | None = None) -> ExportMenu:
+    """Add File > Export to ``window``; ``training`` supplies trained weights when it has them."""
+    return ExportMenu(window, training)

@@ -1,0 +1,95 @@
+"""File > Export in the app: every format from the menu, trained weights, refusals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+import torch
+
+from cnnstudio.core.commands import SetParam
+from cnnstudio.core.templates import adapt, get_template
+from cnnstudio.engine.builder import build_model
+from cnnstudio.gui.export_menu import MENU_FORMATS, install_export
+from cnnstudio.gui.main_window import MainWindow
+from cnnstudio.gui.session import DesignSession
+
+
+class _FakeTraining:
+    """Stands in for the training controller: a trained model and the design it belongs to."""
+
+    is_running = False
+
+    def __init__(self, design) -> None:
+        self.run_design = design.clone()
+        self.model = build_model(design, seed=7)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    design = adapt(get_template("lenet5"), (1, 16, 16), 10)
+    win = MainWindow(DesignSession(design))
+    win.persist_layout = False
+    win._ask_save_changes = lambda: "discard"  # edited designs close without a modal question
+    qtbot.addWidget(win)
+    return win
+
+
+def _export(qtbot, menu, fmt: str, path: Path) -> list[Path]:
+    menu.ask_path = lambda _fmt, _suggestion: str(path)
+    with qtbot.waitSignal(menu.done, timeout=60_000) as blocker:
+        menu.actions[fmt].trigger()
+    return blocker.args[0]
+
+
+def test_menu_lists_every_format_before_quit(window) -> None:
+    menu = install_export(window)
+    titles = [a.text() for a in menu.menu.actions()]
+    assert titles == [title for title, _ in MENU_FORMATS.values()]
+    file_actions = window.file_menu.actions()
+    export_index = next(i for i, a in enumerate(file_actions) if a.menu() is menu.menu)
+    assert export_index < file_actions.index(window.quit_action)
+
+
+def test_export_python_uses_trained_weights_when_they_match(qtbot, window, tmp_path: Path) -> None:
+    training = _FakeTraining(window.session.design)
+    menu = install_export(window, training)
+    written = _export(qtbot, menu, "python", tmp_path / "net.py")
+    assert written == [tmp_path / "net.py", tmp_path / "net.pt"]
+    state = torch.load(tmp_path / "net.pt", weights_only=True)
+    assert torch.equal(state["conv1.weight"], training.model.state_dict()["conv1.weight"])
+    assert "trained weights" in window.statusBar().currentMessage()
+
+
+def test_edited_design_exports_seeded_weights(qtbot, window, tmp_path: Path) -> None:
+    menu = install_export(window, _FakeTraining(window.session.design))
+    window.session.push(SetParam("fc1", "out_features", 64))
+    _export(qtbot, menu, "exported-program", tmp_path / "net.pt2")
+    assert (tmp_path / "net.pt2").stat().st_size > 0
+    assert "design changed since training" in window.statusBar().currentMessage()
+
+
+def test_training_script_and_onnx_from_the_menu(qtbot, window, tmp_path: Path) -> None:
+    menu = install_export(window)
+    script = _export(qtbot, menu, "train-script", tmp_path / "train.py")
+    assert "torchrun" in script[0].read_text(encoding="utf-8")
+    _export(qtbot, menu, "onnx", tmp_path / "net.onnx")
+    assert (tmp_path / "net.onnx").stat().st_size > 0
+
+
+def test_invalid_design_and_unwritable_path_are_explained(qtbot, window, tmp_path: Path) -> None:
+    menu = install_export(window)
+    messages: list[tuple[str, str]] = []
+    menu.show_message = lambda title, text, error: messages.append((title, text))
+    window.session.push(SetParam("conv1", "kernel_size", 40))
+    assert not menu.export("python")
+    assert "conv1: kernel 40 is larger than the padded input 16x16" in messages[-1][1]
+    window.session.undo()
+    menu.ask_path = lambda _fmt, _s: str(tmp_path / "missing" / "net.py")
+    with qtbot.waitSignal(menu.failed, timeout=30_000):
+        assert menu.export("python")
+    assert messages[-1][0] == "Export failed"
+    assert not (tmp_path / "missing").exists()

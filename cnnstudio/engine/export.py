@@ -22,12 +22,14 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.analysis import Analysis, analyze
 from ..core.design import Design
 from ..core.errors import CnnStudioError, DesignInvalidError
+from ..core.fileio import atomic_write
 from ..core.formatting import fmt_shape
 from .builder import build_model
 from .codegen import generate_code
@@ -95,6 +97,13 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             '(needs pip install "cnnstudio[onnx]")',
             ".onnx",
         ),
+        ExportFormat(
+            "train-script",
+            "training script",
+            "a standalone train.py (torch and torchvision only) with the model, data, optimizer "
+            "and schedule chosen in the app; runs with python and with torchrun",
+            ".py",
+        ),
     )
 }
 """Every export format by name, in menu order."""
@@ -133,6 +142,22 @@ def export_design(
         raise ExportError(f"{out}: the Python export needs another suffix than .pt (try .py)")
     if fmt == "onnx":
         _require_onnx()  # before the slow part, so a missing extra fails at once
+    if fmt == "train-script":
+        # The script trains from scratch with the design's own training settings.
+        from .train_script import write_train_script
+
+        try:
+            written = [Path(write_train_script(design, design.training, out))]
+            if (design.training or {}).get("dataset", "digits") == "digits":
+                # The script reads the digits beside itself: put them there.
+                data = out.with_name("digits.npz")
+                if not data.exists():
+                    source = resources.files("cnnstudio.resources") / "digits.npz"
+                    atomic_write(data, source.read_bytes())
+                    written.append(data)
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot be written ({_os_reason(exc)})") from None
+        return written
 
     with _Staging() as staging:
         staging.reserve(out)

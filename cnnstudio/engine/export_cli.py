@@ -1,4 +1,4 @@
-"""The ``cnnstudio export`` command: a design file as Python, TorchScript, torch.export or ONNX.
+"""The ``cnnstudio export`` command: a design as Python, TorchScript, torch.export, ONNX or train.py.
 
 ``cnnstudio/cli.py`` registers the sub-command with `add_export_arguments` and calls
 `run_export`. The command line imports this module to build its parser, so torch is imported
@@ -94,6 +94,7 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     title = EXPORT_FORMATS[args.format].title
     print(f"wrote {written[0]} ({title})", file=sys.stderr)
+    extra_kind = "data for the script" if args.format == "train-script" else "weights"
     for extra in written[1:]:
-        print(f"wrote {extra} (weights)", file=sys.stderr)
+        print(f"wrote {extra} ({extra_kind})", file=sys.stderr)
     return EXIT_OK

@@ -59,10 +59,6 @@ def export_job(
     """What the pool thread runs: the engine's export (or the training-script writer)."""
 
     def job() -> list[Path]:
-        if fmt == TRAIN_SCRIPT:
-            from ..engine.train_script import write_train_script
-
-            return [Path(write_train_script(design, design.training, path))]
         from ..engine.export import export_design
 
         return export_design(design, fmt, path, weights=weights)

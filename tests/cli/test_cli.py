@@ -125,3 +125,16 @@ def test_unwritable_output_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["new", "-o", str(tmp_path / "no" / "dir" / "x.cnn.json")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("cnnstudio: error: ") and "cannot be written" in err
+
+
+def test_export_train_script_brings_its_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design_path = tmp_path / "net.cnn.json"
+    save_design(get_template("lenet5"), design_path)
+    out = tmp_path / "job" / "train.py"
+    out.parent.mkdir()
+    assert main(["export", str(design_path), "--format", "train-script", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["digits.npz", "train.py"]
+    compile(out.read_text(encoding="utf-8"), str(out), "exec")
+    assert "wrote" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The ``cnnstudio export`` command: a design as Python, TorchScript, torch.export, ONNX or train.py.
+"""The ``cnnstudio export`` command: Python, TorchScript, torch.export, ONNX or a train.py.
 
 ``cnnstudio/cli.py`` registers the sub-command with `add_export_arguments` and calls
 `run_export`. The command line imports this module to build its parser, so torch is imported

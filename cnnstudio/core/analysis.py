@@ -352,7 +352,9 @@ def _input_shapes(
 
 def _bad_id(design: Design, lid: str) -> Diagnostic:
     why = id_problem(lid) or ""
-    candidate = "".join(c if c.isalnum() or c == "_" else "_" for c in lid).lstrip("_") or "layer"
+    # ASCII only: str.isalnum() accepts letters such as "é" that ids may not hold.
+    candidate = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in lid)
+    candidate = candidate.lstrip("_") or "layer"
     if not ID_PATTERN.match(candidate):
         candidate = "layer_" + candidate
     while candidate in design or id_problem(candidate):

@@ -252,7 +252,7 @@ def test_even_kernel_same_padding_is_a_warning_not_an_error() -> None:
 
 
 def test_ids_that_would_break_exported_code() -> None:
-    for bad in ("__hidden", "_modules", "forward", "class", "9lives", "a-b"):
+    for bad in ("__hidden", "_modules", "forward", "class", "9lives", "a-b", "é", "卷积1"):
         design = chain([4], "ReLU")
         design.rename("l1", bad)
         a = analyze(design)

@@ -15,3 +15,32 @@ settings.register_profile(
     "deep", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+    """Delete every leftover widget while the QApplication still exists.
+
+    Widgets (pyqtgraph plots above all) that survive into interpreter shutdown are destroyed
+    after the QApplication, in arbitrary order, which crashes the process after a green run.
+    """
+    import gc
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    from cnnstudio.gui.app import release_clipboard
+
+    release_clipboard()  # see its docstring: a PySide6 exit crash otherwise
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+        gc.collect()

@@ -83,6 +83,26 @@ def _settle(app: object, seconds: float = 0.15) -> None:
         time.sleep(0.01)
 
 
+def release_clipboard() -> None:
+    """Hand the clipboard's content over to Qt before the application goes.
+
+    Mime data created in Python (the canvas copies blocks as its own type plus JSON text) is
+    owned by Qt once on the clipboard, and Qt frees it in its exit handlers, after Python has
+    finalized: the process then dies with a segmentation fault. Replacing it with a plain-text
+    copy made in C++ keeps what the user copied and frees the Python-made object now.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    clipboard = QApplication.clipboard()
+    text = clipboard.text()
+    if text:
+        clipboard.setText(text)
+    else:
+        clipboard.clear()
+
+
 def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
     """Open the designer on ``path`` (default: the LeNet-5 template); returns the exit code.
 
@@ -139,6 +159,7 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
         # Qt widgets (and any pyqtgraph plots inside docks) must go before the QApplication
         # does, or the interpreter may crash at exit.
         window.session.history.mark_clean()
+        release_clipboard()
         window.close()
         window.deleteLater()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)

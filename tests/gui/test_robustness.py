@@ -110,3 +110,29 @@ def test_unhandled_exceptions_show_a_dialog_and_the_app_continues(qtbot) -> None
     assert "Traceback" in shown[0][1] and "cnnstudio 0.1.0" in shown[0][1]
     assert shown[1][0] == "KeyError: 'missing'"
     assert QApplication.instance() is not None
+
+
+def test_copied_blocks_do_not_crash_the_exit(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        """
+        import os
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtWidgets import QApplication
+        from cnnstudio.gui.app import release_clipboard
+        from cnnstudio.gui.canvas import CanvasView
+        from cnnstudio.gui.session import DesignSession
+        app = QApplication([])
+        view = CanvasView(DesignSession())
+        view.show()
+        view.select_all()
+        assert view.copy_selected()
+        release_clipboard()
+        assert '"conv1"' in QApplication.clipboard().text()
+        view.close()
+        del view
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr

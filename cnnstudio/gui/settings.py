@@ -1,4 +1,4 @@
-"""Persistent user preferences: recent files, window geometry and dock layout, theme.
+"""Persistent user preferences: recent files, window layout, theme, data folder.
 
 A thin wrapper over `QSettings` (organisation and application "cnnstudio"). The main window
 takes an `AppSettings` so tests can hand it one backed by a temporary INI file instead of the
@@ -64,6 +64,15 @@ class AppSettings:
         if theme not in THEMES:
             raise ValueError(f"unknown theme {theme!r} (known: {', '.join(THEMES)})")
         self.store.setValue("theme", theme)
+
+    # -- data folder ------------------------------------------------------------------------
+    def data_dir(self) -> str | None:
+        """The folder the user chose for downloaded datasets (None: the built-in default)."""
+        value = self.store.value("data_dir", "")
+        return str(value) if value else None
+
+    def set_data_dir(self, folder: str | None) -> None:
+        self.store.setValue("data_dir", folder or "")
 
     def sync(self) -> None:
         """Write pending changes to disk now."""

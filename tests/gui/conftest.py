@@ -6,7 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -44,3 +45,20 @@ def canvas(
 ) -> CanvasView:
     """A shown canvas on the LeNet-5 session."""
     return make_canvas(design_session)
+
+
+@pytest.fixture(autouse=True)
+def _destroy_leftovers_between_tests(qapp: object) -> Iterator[None]:
+    """After each test, destroy what it left behind before the next one starts.
+
+    Otherwise a window of one test can be garbage-collected in the middle of a later test's
+    event loop, while events are still posted to it, and Qt aborts on a half-destroyed widget.
+    """
+    yield
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(2):
+        gc.collect()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()

@@ -313,3 +313,11 @@ def test_about_names_the_version(window, monkeypatch):
 def test_paths_are_given_back_as_paths(window, tmp_path):
     assert window.save_as(tmp_path / "x.cnn.json")
     assert isinstance(window.session.path, Path)
+
+
+def test_data_folder_preference_persists(settings):
+    assert settings.data_dir() is None
+    settings.set_data_dir("/data/sets")
+    settings.sync()
+    again = AppSettings(QSettings(settings.store.fileName(), QSettings.Format.IniFormat))
+    assert again.data_dir() == "/data/sets"

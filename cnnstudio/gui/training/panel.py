@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.design import DesignEvent
+from ..settings import AppSettings
 from ..theme import error_colour, ok_colour
 from .controller import TrainingController
 
@@ -293,7 +294,7 @@ class TrainingPanel(QWidget):
         momentum = self.momentum.value()
         return {
             "dataset": self.dataset_name(),
-            "data_dir": self.data_dir.text().strip() or None,
+            "data_dir": self.data_dir.text().strip() or AppSettings().data_dir(),
             "batch_size": self.batch_size.value(),
             "epochs": self.epochs.value(),
             "optimizer": optimizer,
@@ -327,6 +328,7 @@ class TrainingPanel(QWidget):
             self.set_dataset(_as(values["dataset"], str, DEFAULTS["dataset"]))
             data_dir = values["data_dir"]
             self.data_dir.setText(data_dir if isinstance(data_dir, str) else "")
+            self.data_dir.setPlaceholderText(AppSettings().data_dir() or "default")
             self.batch_size.setValue(_as(values["batch_size"], int, DEFAULTS["batch_size"]))
             self.epochs.setValue(_as(values["epochs"], int, DEFAULTS["epochs"]))
             _set_combo(self.optimizer, values["optimizer"], DEFAULTS["optimizer"])
@@ -379,6 +381,7 @@ class TrainingPanel(QWidget):
         )
         if folder:
             self.data_dir.setText(folder)
+            AppSettings().set_data_dir(folder)  # the preferred folder for the next designs too
             self._edited()
 
     def _update_optimizer_fields(self, *_: Any) -> None:

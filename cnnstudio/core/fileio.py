@@ -232,7 +232,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, backup: bool = Fa
     except BaseException:
         _unlink_quietly(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def _file_mode(path: Path) -> int:
@@ -250,7 +250,8 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

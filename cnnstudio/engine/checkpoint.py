@@ -21,6 +21,8 @@ from typing import Any
 
 import torch
 
+from ..core.fileio import fsync_dir
+
 __all__ = [
     "CHECKPOINT_FORMAT",
     "Checkpoint",
@@ -133,26 +135,12 @@ def save_checkpoint(
             os.fsync(fh.fileno())
         os.replace(tmp_name, target)
         tmp_name = None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except (OSError, RuntimeError, pickle.PicklingError) as exc:
         raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
     finally:
         if tmp_name is not None:
             Path(tmp_name).unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; directories cannot be opened so on Windows.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def unwrap_state_dict(state: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.analysis import Analysis, analyze
 from ..core.design import Design
 from ..core.errors import CnnStudioError, DesignInvalidError
-from ..core.fileio import atomic_write
+from ..core.fileio import atomic_write, fsync_dir
 from ..core.formatting import fmt_shape
 from .builder import build_model
 from .codegen import generate_code
@@ -465,7 +465,7 @@ class _Staging:
             for target in done:
                 del self._pending[target]
         for folder in {p.parent for p in done}:
-            _fsync_dir(folder)
+            fsync_dir(folder)
         return done
 
 
@@ -474,20 +474,6 @@ def _write_bytes(path: str, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the renames durable on POSIX; a folder cannot be opened so on Windows.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _os_reason(exc: BaseException) -> str:

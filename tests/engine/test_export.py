@@ -44,7 +44,8 @@ from cnnstudio.engine.export_cli import add_export_arguments, default_output, ru
 from .strategies import examples, valid_designs
 from .test_builder import small_template
 
-FORMATS = list(EXPORT_FORMATS)
+# The model formats; "train-script" writes a training program, tested in test_train_script.py.
+FORMATS = [name for name in EXPORT_FORMATS if name != "train-script"]
 
 # Loads every export listed in a manifest and saves its outputs; imports only torch/onnxruntime.
 RUNNER = r"""
@@ -433,5 +434,6 @@ def test_api_refuses_invalid_designs_and_unknown_formats(tmp_path: Path) -> None
 
 def test_formats_describe_themselves() -> None:
     assert FORMATS == ["python", "torchscript", "exported-program", "onnx"]
-    assert [f.suffix for f in EXPORT_FORMATS.values()] == [".py", ".pt", ".pt2", ".onnx"]
+    assert list(EXPORT_FORMATS)[-1] == "train-script"
+    assert [f.suffix for f in EXPORT_FORMATS.values()] == [".py", ".pt", ".pt2", ".onnx", ".py"]
     assert all(f.title and f.description for f in EXPORT_FORMATS.values())

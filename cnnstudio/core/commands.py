@@ -8,6 +8,7 @@ and redo stacks, merges consecutive edits of one parameter into one step, and tr
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,16 +20,18 @@ MISSING: Any = _MISSING
 """Pass as a value to `SetParam` to remove the parameter (back to its default)."""
 
 
-class Command:
+class Command(ABC):
     """Base class: ``label`` names the step in the Edit menu ("Undo Set kernel_size")."""
 
     label: str
 
+    @abstractmethod
     def do(self, design: Design) -> None:
-        raise NotImplementedError  # every concrete command overrides do and undo
+        """Apply the edit."""
 
+    @abstractmethod
     def undo(self, design: Design) -> None:
-        raise NotImplementedError
+        """Revert exactly what `do` changed."""
 
     def merge(self, other: Command) -> bool:
         """Absorb ``other`` (done right after this one) into this step; False when unrelated."""

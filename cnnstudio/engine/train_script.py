@@ -570,11 +570,11 @@ def _settings_block(
 def _reserved_names() -> set[str]:
     text = _BODY + "".join(_LOADERS.values()) + "".join(_LOSSES.values())
     names = set(re.findall(r"^def (\w+)", text, flags=re.M))
-    names.update(re.findall(r"^([A-Z_]+) = ", _settings_placeholder(), flags=re.M))
+    names.update(re.findall(r"^([A-Z_]+) = ", _sample_settings_block(), flags=re.M))
     return names | {"MODEL", "np", "torch", "dist", "F", "nn", "Image", "ImageFolder"}
 
 
-def _settings_placeholder() -> str:
+def _sample_settings_block() -> str:
     return _settings_block("digits", "", (1, 8, 8), TrainSettings())
 
 

@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -31,29 +32,16 @@ TICK_MS = 10
 
 
 def plain_loop(epochs: int) -> float:
-    """The textbook loop on the template's module; returns training samples/s."""
-    import torch
-    from torch import nn
-    from torch.utils.data import DataLoader, TensorDataset
+    """The textbook loop (shared with bench_training) on the template's module; samples/s."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_training import textbook_loop
 
     from cnnstudio.core.templates import get_template
     from cnnstudio.engine.builder import build_model
     from cnnstudio.engine.datasets import load_dataset
 
     data = load_dataset("digits", (1, 32, 32))
-    model = build_model(get_template("lenet5"), seed=0)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-    loader = DataLoader(TensorDataset(data.train_x, data.train_y), batch_size=64, shuffle=True)
-    loss_fn = nn.CrossEntropyLoss()
-    model.train()
-    start = time.perf_counter()
-    for _ in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            optimizer.step()
-    return epochs * len(data.train_y) / (time.perf_counter() - start)
+    return textbook_loop(build_model(get_template("lenet5"), seed=0), data, epochs)
 
 
 def app_run(epochs: int) -> dict[str, float]:

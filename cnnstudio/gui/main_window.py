@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..core.design import Design, DesignEvent, Layer
+from ..core.design import Design, Layer
 from ..core.errors import DesignError
 from ..core.fileio import SUFFIX
 from ..core.formatting import fmt_int
@@ -68,8 +68,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.session = session if session is not None else DesignSession()
         self.settings = settings if settings is not None else AppSettings()
-        self._selection: list[str] = list(self.session.selection)
-        self._previous_selection: list[str] = []
         self._restored = False
         self.persist_layout = True
         """False: neither restore nor save the window geometry and dock layout (screenshots)."""
@@ -108,7 +106,6 @@ class MainWindow(QMainWindow):
         self.session.document_changed.connect(self._update_title)
         self.session.analysis_changed.connect(self._update_status)
         self.session.selection_changed.connect(self._on_session_selection_changed)
-        self.session.design_events.connect(self._on_session_design_events)
 
         self.resize(1400, 900)
         self._update_edit_actions()
@@ -359,18 +356,9 @@ class MainWindow(QMainWindow):
         self.validity_button.setFixedWidth(self.validity_button.sizeHint().width())
 
     def _on_session_selection_changed(self, ids: list[str]) -> None:
-        self._previous_selection, self._selection = self._selection, list(ids)
         # Delete stays enabled: with no block selected it removes the selected connections.
         self.cut_action.setEnabled(bool(ids))
         self.copy_action.setEnabled(bool(ids))
-
-    def _on_session_design_events(self, events: list[DesignEvent]) -> None:
-        # The session drops a renamed layer from the selection (its old id is gone); keep the
-        # block selected under its new id so the inspector stays on it through undo/redo.
-        renames = {e.detail: e.layer for e in events if e.kind == "layer_renamed" and e.detail}
-        if renames and not self.session.selection:
-            followed = [renames.get(lid, lid) for lid in self._previous_selection]
-            self.session.select([lid for lid in followed if lid in self.session.design])
 
     # -- document actions -------------------------------------------------------------------
     def new_file(self) -> bool:

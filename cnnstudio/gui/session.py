@@ -60,10 +60,13 @@ class DesignSession(QObject):
     def _flush(self) -> None:
         events, self._pending[:] = list(self._pending), []
         self.analysis = analyze(self.design)
-        gone = [lid for lid in self.selection if lid not in self.design]
-        if gone:
-            self.selection = [lid for lid in self.selection if lid in self.design]
-            self.selection_changed.emit(list(self.selection))
+        # A renamed block stays selected under its new id; deleted ones leave the selection.
+        renames = {e.detail: e.layer for e in events if e.kind == "layer_renamed" and e.detail}
+        selection = [renames.get(lid, lid) for lid in self.selection]
+        selection = [lid for lid in selection if lid in self.design]
+        if selection != self.selection:
+            self.selection = selection
+            self.selection_changed.emit(list(selection))
         self.design_events.emit(events)
         self.analysis_changed.emit()
 

@@ -1,6 +1,7 @@
 """File > Export: the design as Python code, TorchScript, torch.export, ONNX or a training script.
 
-The same exporters as ``cnnstudio export`` (`cnnstudio.engine.export`). An export runs on a
+The same exporters and format list as ``cnnstudio export`` (`cnnstudio.engine.export`, which
+imports torch only when an export runs). An export runs on a
 pool thread (torch import, tracing and ONNX conversion take seconds) while a busy indicator
 shows; the result or the one-line reason comes back to the GUI thread. When the last training
 run belongs to the design as it is now, its weights are exported; otherwise the seeded
@@ -18,18 +19,14 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 
 from ..core.design import Design
 from ..core.errors import CnnStudioError
+from ..engine.export import EXPORT_FORMATS, ExportFormat
 
 TRAIN_SCRIPT = "train-script"
 
-# name -> (menu title, suffix); the engine's EXPORT_FORMATS has the same names and suffixes, but
-# importing it here would load torch at start-up.
-MENU_FORMATS: dict[str, tuple[str, str]] = {
-    "python": ("Python code (.py)...", ".py"),
-    "torchscript": ("TorchScript (.pt)...", ".pt"),
-    "exported-program": ("torch.export program (.pt2)...", ".pt2"),
-    "onnx": ("ONNX (.onnx)...", ".onnx"),
-    TRAIN_SCRIPT: ("Training script (train.py)...", ".py"),
-}
+
+def menu_title(fmt: ExportFormat) -> str:
+    """``Python code (.py)...``: the engine's title, capitalised, with the file suffix."""
+    return f"{fmt.title[:1].upper()}{fmt.title[1:]} ({fmt.suffix})..."
 
 
 class _Signals(QObject):
@@ -89,10 +86,11 @@ class ExportMenu(QObject):
         window.file_menu.insertSeparator(before)  # type: ignore[attr-defined]
         self.menu = menu
         self.actions = {}
-        for fmt, (title, _) in MENU_FORMATS.items():
-            action = menu.addAction(title)
-            action.triggered.connect(lambda _checked=False, f=fmt: self.export(f))
-            self.actions[fmt] = action
+        for name, fmt in EXPORT_FORMATS.items():
+            action = menu.addAction(menu_title(fmt))
+            action.setToolTip(fmt.description)
+            action.triggered.connect(lambda _checked=False, f=name: self.export(f))
+            self.actions[name] = action
         # Tests (and scripts) replace these instead of driving modal dialogs.
         self.ask_path: Callable[[str, str], str | None] = self._ask_path
         self.show_message: Callable[[str, str, bool], None] = self._show_message
@@ -164,7 +162,7 @@ class ExportMenu(QObject):
     # -- dialogs ------------------------------------------------------------------------------
     def _suggestion(self, fmt: str) -> str:
         session = self.window.session  # type: ignore[attr-defined]
-        suffix = MENU_FORMATS[fmt][1]
+        suffix = EXPORT_FORMATS[fmt].suffix
         if fmt == TRAIN_SCRIPT:
             name = "train.py"
         elif session.path is not None:
@@ -175,9 +173,9 @@ class ExportMenu(QObject):
         return str(folder / name)
 
     def _ask_path(self, fmt: str, suggestion: str) -> str | None:
-        title, suffix = MENU_FORMATS[fmt]
+        spec = EXPORT_FORMATS[fmt]
         chosen, _ = QFileDialog.getSaveFileName(
-            self.window, f"Export {title.rstrip('.')}", suggestion, f"*{suffix};;All files (*)"
+            self.window, f"Export {spec.title}", suggestion, f"*{spec.suffix};;All files (*)"
         )
         return chosen or None
 

@@ -13,7 +13,8 @@ import torch
 from cnnstudio.core.commands import SetParam
 from cnnstudio.core.templates import adapt, get_template
 from cnnstudio.engine.builder import build_model
-from cnnstudio.gui.export_menu import MENU_FORMATS, install_export
+from cnnstudio.engine.export import EXPORT_FORMATS
+from cnnstudio.gui.export_menu import install_export, menu_title
 from cnnstudio.gui.main_window import MainWindow
 from cnnstudio.gui.session import DesignSession
 
@@ -48,7 +49,8 @@ def _export(qtbot, menu, fmt: str, path: Path) -> list[Path]:
 def test_menu_lists_every_format_before_quit(window) -> None:
     menu = install_export(window)
     titles = [a.text() for a in menu.menu.actions()]
-    assert titles == [title for title, _ in MENU_FORMATS.values()]
+    assert titles == [menu_title(fmt) for fmt in EXPORT_FORMATS.values()]
+    assert titles[0] == "Python code (.py)..."
     file_actions = window.file_menu.actions()
     export_index = next(i for i, a in enumerate(file_actions) if a.menu() is menu.menu)
     assert export_index < file_actions.index(window.quit_action)

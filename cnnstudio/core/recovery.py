@@ -74,8 +74,10 @@ class RecoveryStore:
     def write_text(self, text: str, name: str, source: str | os.PathLike[str] | None) -> None:
         """Autosave already serialised design text (lets the caller serialise on its thread)."""
         meta = {"source": str(source) if source else None, "saved_at": time.time(), "name": name}
-        atomic_write(self.recovery_path, text.encode("utf-8"))
+        # The design file is what makes an orphan, so it is replaced last: a kill between the
+        # two writes leaves either nothing to offer yet, or the design with its own metadata.
         atomic_write(self.meta_path, json.dumps(meta).encode("utf-8"))
+        atomic_write(self.recovery_path, text.encode("utf-8"))
 
     def clear(self) -> None:
         """Forget the autosave (after a successful save or a clean exit)."""
@@ -125,11 +127,22 @@ class RecoveryStore:
             path.unlink(missing_ok=True)
 
     def _remove_stale_temps(self) -> None:
+        """Delete what dead instances left besides a design: temp files, lone meta and locks."""
         for tmp in self.folder.glob(".*.tmp"):
             owner = tmp.name[1:].split(".", 1)[0]
             if owner.isdigit() and _is_locked(self.folder, int(owner)):
                 continue
             tmp.unlink(missing_ok=True)
+        for path in [*self.folder.glob("*.meta.json"), *self.folder.glob("*.lock")]:
+            owner = path.name.split(".", 1)[0]
+            if (
+                not owner.isdigit()
+                or int(owner) == self.pid
+                or (self.folder / f"{owner}.cnn.json").exists()
+                or _is_locked(self.folder, int(owner))
+            ):
+                continue
+            path.unlink(missing_ok=True)
 
 
 def remove_stale_temps(design_path: str | os.PathLike[str]) -> int:

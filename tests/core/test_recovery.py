@@ -74,6 +74,41 @@ def test_clean_release_leaves_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_orphan_always_carries_its_own_source_and_name(tmp_path: Path, monkeypatch) -> None:
+    """The meta file is written first: whenever a design file is there, so is its meta."""
+    import cnnstudio.core.recovery as recovery
+
+    writes: list[str] = []
+    real_write = recovery.atomic_write
+
+    def record(path: Path, data: bytes) -> None:
+        writes.append(Path(path).name)
+        real_write(path, data)
+
+    monkeypatch.setattr(recovery, "atomic_write", record)
+    store = RecoveryStore(tmp_path)
+    store.acquire()
+    store.write(get_template("lenet5"), "/work/net.cnn.json")
+    pid = os.getpid()
+    assert writes == [f"{pid}.meta.json", f"{pid}.cnn.json"]
+    store.release()
+
+
+def test_leftovers_of_dead_instances_without_a_design_are_removed(tmp_path: Path) -> None:
+    # A kill between the meta and the first design write, and a clean instance killed before
+    # any change: neither has anything to restore, and neither may pile up in the folder.
+    (tmp_path / "999998.meta.json").write_text('{"source": null}', encoding="utf-8")
+    (tmp_path / "999997.lock").write_text("999997", encoding="utf-8")
+    save_design(get_template("lenet5"), tmp_path / "999996.cnn.json", backup=False)
+    (tmp_path / "999996.lock").write_text("999996", encoding="utf-8")
+    store = RecoveryStore(tmp_path)
+    store.acquire()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["999996.cnn.json", "999996.lock", f"{os.getpid()}.lock"])
+    assert [e.path.name for e in store.orphans()] == ["999996.cnn.json"]
+    store.release()
+
+
 WRITER = textwrap.dedent(
     """
     import sys

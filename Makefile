@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format clean setup
+.PHONY: run test bench lint format clean setup app
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+
+# The one-folder desktop app in dist/cnnstudio/, then a smoke test of every command on it.
+app: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[package]"
+	$(VENV)/bin/pyinstaller packaging/cnnstudio.spec --noconfirm
+	$(PY) packaging/smoke_test.py dist/cnnstudio/cnnstudio
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import os
 import sys
 import types
 from typing import TYPE_CHECKING
@@ -29,7 +30,14 @@ def load_generated(code: GeneratedCode) -> type[torch.nn.Module]:
     filename = f"<cnnstudio:{module_name}>"
     module = types.ModuleType(module_name)
     module.__file__ = filename
-    linecache.cache[filename] = (len(code.source), None, code.source.splitlines(True), filename)
+    entry = (len(code.source), None, code.source.splitlines(True), filename)
+    linecache.cache[filename] = entry
+    frozen_root = getattr(sys, "_MEIPASS", None) if getattr(sys, "frozen", False) else None
+    if frozen_root:
+        # In a PyInstaller app, its inspect hook takes every relative filename for one of the
+        # bundled modules and looks for it under the bundle folder: register the source there
+        # too, or torch.jit.script finds no source for the model.
+        linecache.cache[os.path.join(os.path.normpath(frozen_root), filename)] = entry
     # Registered in sys.modules so that inspect (used by torch.jit.script) finds the source.
     sys.modules[module_name] = module
     exec(compile(code.source, filename, "exec"), module.__dict__)

@@ -188,3 +188,33 @@ def test_random_designs_build_and_match_the_analysis(design: Design) -> None:
     out = model(torch.randn(3, *shape))
     if any(p.requires_grad for p in model.parameters()):
         out.float().pow(2).mean().backward()
+
+
+def test_scripting_works_inside_a_pyinstaller_bundle(tmp_path, monkeypatch) -> None:
+    """PyInstaller's inspect hook maps relative filenames (ours: ``<cnnstudio:...>``) into the
+    bundle folder; the built app found no source there and could not export TorchScript."""
+    import os
+    import sys
+
+    bundle = os.path.normpath(str(tmp_path))
+    original = inspect.getsourcefile
+
+    def bundled_getsourcefile(obj):  # what pyi_rth_inspect does to relative names
+        filename = os.path.normpath(inspect.getfile(obj))
+        if not os.path.isabs(filename):
+            return os.path.join(bundle, filename)
+        return original(obj)
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.setattr(inspect, "getsourcefile", bundled_getsourcefile)
+    import warnings
+
+    from cnnstudio.engine.export import export_design
+
+    (path,) = export_design(get_template("lenet5"), "torchscript", tmp_path / "net.pt")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # torch.jit.load is deprecated upstream
+        scripted = torch.jit.load(str(path))
+    x = torch.randn(2, 1, 32, 32)
+    assert torch.equal(scripted(x), build_model(get_template("lenet5"))(x))

@@ -7,8 +7,10 @@ one CPU thread for both (``torch.set_num_threads(1)`` / ``num_threads=1``):
 2. the app: a shown main window (offscreen) with the training dock installed, the run started
    through the controller, the worker thread training and the live plots refreshing at 20 Hz;
    training samples/s from the epochs' training time. Goal: ratio app / plain >= 0.9;
-3. during the app run, a 10 ms QTimer on the GUI thread measures how late each tick comes:
-   the 99th percentile of the interval (goal < 16 ms) and the longest stall (goal < 50 ms).
+3. from the call that the Train button makes to the end of the run (dataset loading and
+   model building on the worker included), a 10 ms QTimer on the GUI thread measures how late
+   each tick comes: the 99th percentile of the interval (goal < 16 ms) and the longest stall
+   (goal < 50 ms).
 
 Run ``QT_QPA_PLATFORM=offscreen python bench/bench_training_gui.py``.
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 EPOCHS_PLAIN = 3
-EPOCHS_APP = 6
+EPOCHS_APP = 15  # the template's usual run: about 5 s, some 500 probe ticks
 TICK_MS = 10
 
 
@@ -84,7 +86,6 @@ def app_run(epochs: int) -> dict[str, float]:
 
     def on_started(event: object) -> None:
         samples.append(int(event.train_samples))  # type: ignore[attr-defined]
-        clock.start()
 
     def tick() -> None:
         if clock.isValid():
@@ -103,6 +104,7 @@ def app_run(epochs: int) -> dict[str, float]:
         dataset="digits", epochs=epochs, batch_size=64, lr=0.001, num_threads=1, device="cpu"
     )
     wall = time.perf_counter()
+    clock.start()  # the probe covers everything from the click on Train to the end of the run
     controller.start(settings)
     loop.exec()
     wall = time.perf_counter() - wall

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..theme import is_dark
 from .controller import TrainingController
+from .curves import EpochCurve
 
 if TYPE_CHECKING:
     from ...engine.trainer import BatchEnded, RunStarted
@@ -84,9 +85,9 @@ class TrainingPlots(QWidget):
         faint.setAlpha(90)
         # The batch curve (running mean of the epoch) is drawn first, so the epoch points sit
         # on top of it.
-        self.batch_curve = self.loss_plot.plot(
-            pen=pg.mkPen(faint, width=1), name="batches", connect="finite"
-        )
+        self.batch_curve = pg.PlotCurveItem(pen=pg.mkPen(faint, width=1), connect="finite")
+        self.loss_plot.addItem(self.batch_curve)
+        self.loss_plot.legend.addItem(self.batch_curve, "batches")
         self.train_loss = self._curve(self.loss_plot, _TRAIN, "train")
         self.val_loss = self._curve(self.loss_plot, _VAL, "validation")
         self.train_acc = self._curve(self.acc_plot, _TRAIN, "train")
@@ -107,12 +108,8 @@ class TrainingPlots(QWidget):
         right.linkToView(self.lr_view)
         self.lr_view.setXLink(self.acc_plot)
         self.acc_plot.vb.sigResized.connect(self._sync_lr_view)
-        self.lr_curve = pg.PlotDataItem(
-            pen=pg.mkPen(_LR, width=1.5, style=Qt.PenStyle.DashLine),
-            symbol="t",
-            symbolSize=5,
-            symbolBrush=_LR,
-            symbolPen=None,
+        self.lr_curve = EpochCurve(
+            _LR, width=1.5, marker_size=5, square=True, style=Qt.PenStyle.DashLine
         )
         self.lr_view.addItem(self.lr_curve)
         self.acc_plot.legend.addItem(self.lr_curve, "learning rate")
@@ -183,15 +180,11 @@ class TrainingPlots(QWidget):
         return colour
 
     @staticmethod
-    def _curve(plot: pg.PlotItem, colour: str, name: str) -> pg.PlotDataItem:
-        return plot.plot(
-            pen=pg.mkPen(colour, width=2),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=colour,
-            symbolPen=None,
-            name=name,
-        )
+    def _curve(plot: pg.PlotItem, colour: str, name: str) -> EpochCurve:
+        curve = EpochCurve(colour)
+        plot.addItem(curve)
+        plot.legend.addItem(curve, name)
+        return curve
 
     # ----------------------------------------------------------------- buffers
 
@@ -235,8 +228,8 @@ class TrainingPlots(QWidget):
         history = self.controller.history
         x = _column(history, "epoch")
         lr = _column(history, "lr")
-        # Between epochs only the batch curve changes: leave the epoch curves alone (setData
-        # on a curve costs about 2 ms and makes its plot repaint).
+        # Between epochs only the batch curve changes: leave the epoch curves alone (each
+        # setData makes its plot repaint).
         if len(history) != self._drawn_epochs or history is not self._drawn_history:
             self._drawn_epochs, self._drawn_history = len(history), history
             self.train_loss.setData(x, _column(history, "train_loss"))
@@ -294,7 +287,7 @@ class TrainingPlots(QWidget):
                 pen = pg.mkPen(dim, width=1)
                 if style is not None:
                     pen.setStyle(style)
-                item = pg.PlotDataItem(x, _column(history, key, scale), pen=pen)
+                item = pg.PlotCurveItem(x, _column(history, key, scale), pen=pen, connect="finite")
                 item.setZValue(-10)
                 plot.addItem(item)
                 self._old_curves.append((plot, item))

@@ -22,6 +22,7 @@ identical weights. Dropout and augmentation draw from per-rank streams.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import threading
@@ -471,8 +472,9 @@ class Trainer:
 
     def _autocast(self) -> Any:
         assert self.device is not None
-        enabled = self.settings.amp and self.device.type == "cuda"
-        return torch.autocast(device_type=self.device.type, dtype=torch.float16, enabled=enabled)
+        if not (self.settings.amp and self.device.type == "cuda"):
+            return contextlib.nullcontext()  # a disabled torch.autocast still costs ~7 us a batch
+        return torch.autocast(device_type=self.device.type, dtype=torch.float16)
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float, float, torch.Tensor]:

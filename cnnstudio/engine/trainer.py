@@ -29,7 +29,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -575,29 +575,34 @@ class Trainer:
         """Train, yielding events; ends with exactly one RunFinished or RunFailed."""
         old_threads = torch.get_num_threads()
         position: list[int] = [0, 0]  # (epoch, batch) reached, for fault messages
+        failure: RunFailed | None = None
+        out_of_memory = False
         try:
             yield from self._run(position)
         except _NonFiniteLoss as exc:
-            yield RunFailed(str(exc), "lower the learning rate", exc.epoch, exc.batch)
+            failure = RunFailed(str(exc), "lower the learning rate", exc.epoch, exc.batch)
         except torch.cuda.OutOfMemoryError:
-            torch.cuda.empty_cache()
-            epoch, batch = position
-            yield RunFailed(
-                "the GPU ran out of memory",
-                "use a smaller batch size",
-                epoch or None,
-                batch or None,
-            )
+            out_of_memory = True
+            failure = RunFailed("the GPU ran out of memory", "use a smaller batch size")
         except (DatasetError, ValueError) as exc:
-            epoch, batch = position
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            yield RunFailed(msg, "", epoch or None, batch or None)
+            failure = RunFailed(msg, "")
         except Exception as exc:  # the generator never raises for run-time faults
-            epoch, batch = position
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            yield RunFailed(f"{type(exc).__name__}: {msg}", "", epoch or None, batch or None)
+            failure = RunFailed(f"{type(exc).__name__}: {msg}", "")
         finally:
             torch.set_num_threads(old_threads)
+        # Out of the except blocks: the exception and its traceback, whose frames hold the
+        # batch's activations, are gone now, so the GPU memory can really be handed back, and
+        # it stays free while the caller handles the event.
+        if failure is None:
+            return
+        if out_of_memory and torch.cuda.is_initialized():
+            torch.cuda.empty_cache()
+        if failure.epoch is None:
+            epoch, batch = position
+            failure = replace(failure, epoch=epoch or None, batch=batch or None)
+        yield failure
 
     def _run(self, position: list[int]) -> Iterator[TrainEvent]:
         s = self.settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 
 import numpy as np
@@ -346,3 +347,45 @@ def test_num_threads_restored(digits: DatasetBundle) -> None:
     before = torch.get_num_threads()
     run_all(Trainer(tiny_model(), digits, settings(epochs=1, num_threads=1)))
     assert torch.get_num_threads() == before
+
+
+class _OutOfMemory(nn.Module):
+    """Runs out of "GPU memory" at its fourth batch, holding a large activation as it does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(64, 10)
+        self.calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        activation = torch.ones(1 << 20)  # what a real OOM leaves in the failing frame
+        if self.calls > 3:
+            _held.append(weakref.ref(activation))
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return self.fc(x.flatten(1))
+
+
+_held: list[weakref.ref[torch.Tensor]] = []
+
+
+def test_out_of_memory_stops_with_a_hint_and_lets_the_memory_go(
+    digits: DatasetBundle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emptied: list[bool] = []
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)
+    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: emptied.append(_held[-1]() is None))
+    model = _OutOfMemory()
+    trainer = Trainer(model, digits, settings(device="cpu"))
+    events = trainer.run()
+    last = None
+    for event in events:
+        last = event
+        if isinstance(event, RunFailed):
+            # While the caller holds the failure event, the failing batch's tensors are freed.
+            assert _held[-1]() is None
+    assert isinstance(last, RunFailed)
+    assert last.message == "the GPU ran out of memory"
+    assert last.hint == "use a smaller batch size"
+    assert last.epoch == 1 and last.batch is not None  # where it happened
+    assert emptied == [True]  # the cache was emptied after the tensors were released

@@ -37,6 +37,20 @@ class GeneratedCode:
     input_shape: tuple[int, ...]
 
 
+def network_source(design: Design) -> str | None:
+    """The generated module of ``design`` whatever the design is called, or None if invalid.
+
+    Two designs with equal network sources build modules with the same state_dict, so weights
+    trained for one fit the other (the name only becomes the class name and docstring).
+    """
+    unnamed = design.clone()
+    unnamed.name = ""
+    try:
+        return generate_code(unnamed, main_block=False).source
+    except DesignInvalidError:
+        return None
+
+
 def class_name_for(name: str) -> str:
     """A class name from a design name: ``LeNet-5`` -> ``LeNet5``, ``my net`` -> ``MyNet``."""
     words = re.findall(r"[A-Za-z0-9]+", name)

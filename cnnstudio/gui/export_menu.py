@@ -127,16 +127,9 @@ class ExportMenu(QObject):
         """The last run's weights when they belong to this very design, else None (seeded)."""
         training = self.training
         model = getattr(training, "model", None)
-        run_design = getattr(training, "run_design", None)
-        if model is None or run_design is None or getattr(training, "is_running", False):
+        if model is None or training is None or training.is_running:
             return None, "initial weights (seed 0)"
-        from ..engine.codegen import generate_code
-
-        try:
-            same = generate_code(run_design).source == generate_code(design).source
-        except CnnStudioError:
-            same = False
-        if not same:
+        if not training.weights_fit(design):
             return None, "initial weights (seed 0): the design changed since training"
         state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         return state, "the trained weights"

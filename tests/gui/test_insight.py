@@ -18,6 +18,7 @@ from cnnstudio.core.commands import SetParam
 from cnnstudio.core.templates import get_template
 from cnnstudio.engine.activations import capture_activations, evaluation
 from cnnstudio.engine.builder import build_model
+from cnnstudio.engine.codegen import network_source
 from cnnstudio.engine.datasets import load_dataset
 from cnnstudio.gui.insight import (
     InsightController,
@@ -44,6 +45,7 @@ class FakeTrainingController(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.model: torch.nn.Module | None = None
+        self.run_design: Any = None
         self.bundle: Any = None
         self.is_running = False
         self.probes: list[tuple[Callable[[Any], Any], Callable[[Any], None]]] = []
@@ -60,9 +62,15 @@ class FakeTrainingController(QObject):
     def run_off_gui(self, fn: Callable[[], Any], receiver: Callable[[Any], None]) -> None:
         self.runner.run_off_gui(fn, receiver)
 
-    def start_run(self, model: torch.nn.Module, bundle: Any) -> None:
+    def start_run(self, model: torch.nn.Module, bundle: Any, design: Any = None) -> None:
         self.model, self.bundle, self.is_running = model, bundle, True
+        self.run_design = design
         self.run_started.emit(object())
+
+    def weights_fit(self, design: Any, analysis: Any = None) -> bool:
+        if self.model is None or self.run_design is None:
+            return False
+        return network_source(design) == network_source(self.run_design)
 
     def end_epoch(self, epoch: int) -> None:
         """What the worker does at an epoch end: probes in eval mode, results to the GUI."""
@@ -217,7 +225,7 @@ def test_refresh_once_per_epoch(qtbot: Any, dock: InsightController, fake: Any) 
     stats: list[dict[str, Any]] = []
     dock.refreshed.connect(lambda: refreshes.append(None))
     dock.stats_changed.connect(stats.append)
-    fake.start_run(model, bundle)
+    fake.start_run(model, bundle, dock.session.design.clone())
     view = dock.panel.feature_maps
     for epoch in range(1, 4):
         with torch.no_grad():

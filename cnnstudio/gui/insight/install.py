@@ -99,6 +99,8 @@ class TrainingControllerLike(Protocol):
 
     def run_off_gui(self, fn: Callable[[], Any], receiver: Callable[[Any], None]) -> None: ...
 
+    def weights_fit(self, design: Design, analysis: Any = None) -> bool: ...
+
 
 # --------------------------------------------------------------------------- plain data
 
@@ -537,8 +539,9 @@ class InsightController(QObject):
         self._probe_conv: str | None = None
         self._weights_version = 0
         self._epochs = 0
-        self._run_code: str | None = None
-        self._code_cache: tuple[int, str | None] = (-1, None)
+        # (analysis, its code): the analysis object itself, not its id, which a later one
+        # could reuse once this one is freed.
+        self._code_cache: tuple[Any, str | None] = (None, None)
         self._stats_key: tuple[Any, ...] | None = None
         self._current: Activations | None = None
         self._drawn: Activations | None = None
@@ -618,7 +621,7 @@ class InsightController(QObject):
     # -- sources -------------------------------------------------------------------------------
     def _current_code(self) -> str | None:
         analysis = self.session.analysis
-        if self._code_cache[0] == id(analysis):
+        if self._code_cache[0] is analysis:
             return self._code_cache[1]
         code: str | None = None
         if analysis.valid:
@@ -628,16 +631,17 @@ class InsightController(QObject):
                 code = generate_code(self.session.design, analysis, main_block=False).source
             except CnnStudioError:
                 code = None
-        self._code_cache = (id(analysis), code)
+        self._code_cache = (analysis, code)
         return code
 
     def _model_source(self) -> _ModelSource | None:
         ctrl = self.controller
         model = getattr(ctrl, "model", None) if ctrl is not None else None
         code = self._current_code()
-        if model is not None and (
-            getattr(ctrl, "is_running", False) or self._run_code is None or self._run_code == code
-        ):
+        fit = model is not None and (
+            ctrl.is_running or ctrl.weights_fit(self.session.design, self.session.analysis)
+        )
+        if fit:
             when = f"after epoch {self._epochs}" if self._epochs else "of the last run"
             return _ModelSource(
                 ("run", id(model), self._weights_version), model, None, f"trained weights {when}"
@@ -958,7 +962,6 @@ class InsightController(QObject):
         self.refreshed.emit()
 
     def _on_run_started(self, _event: object = None) -> None:
-        self._run_code = self._current_code()
         self._weights_version += 1
         self._epochs = 0
         self._refresh()
@@ -974,7 +977,6 @@ class InsightController(QObject):
         self._refresh()
 
     def _on_session_design_reset(self) -> None:
-        self._run_code = None if getattr(self.controller, "model", None) is None else "<reset>"
         self._design_timer.start()
 
     def _on_index_changed(self, value: int) -> None:

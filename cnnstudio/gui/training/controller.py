@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from ...core.analysis import Analysis
 from ...core.commands import SetMeta
 from ...core.design import Design
 from ..session import DesignSession
@@ -124,6 +125,9 @@ class TrainingController(QObject):
         self.default_data_dir = ""
         self.settings: TrainSettings | None = None  # of the last or current run
         self._run_design: Design | None = None  # the snapshot the current weights belong to
+        self._run_source: tuple[Design | None, str | None] = (None, None)  # its module's code
+        # (analysis, run design, answer) of the last weights_fit call that passed an analysis
+        self._fit_memo: tuple[Analysis | None, Design | None, bool] = (None, None, False)
         self._job_design: Design | None = None
         self._optimizer_state: dict[str, Any] | None = None
         self._probes: list[Probe] = []
@@ -193,6 +197,32 @@ class TrainingController(QObject):
     def run_design(self) -> Design | None:
         """The design snapshot the current weights (``model``) were trained for."""
         return self._run_design
+
+    def weights_fit(self, design: Design, analysis: Analysis | None = None) -> bool:
+        """Whether ``model`` holds weights for ``design`` as it is now.
+
+        They fit when the design generates the same module as the run's snapshot: moving
+        blocks, changing labels or the design's name keeps them; a changed parameter,
+        connection or layer id (the attribute names of the module) does not. The export menu
+        and the feature-map viewer both ask this, so they never disagree about which weights
+        they show. Pass the design's current ``analysis`` (a new object after every edit) to
+        have the answer remembered until the design or the run changes.
+        """
+        run_design = self._run_design
+        if self.model is None or run_design is None:
+            return False
+        memo = self._fit_memo
+        if analysis is not None and memo[0] is analysis and memo[1] is run_design:
+            return memo[2]
+        from ...engine.codegen import network_source
+
+        if self._run_source[0] is not run_design:
+            self._run_source = (run_design, network_source(run_design))
+        run_source = self._run_source[1]
+        fit = run_source is not None and network_source(design) == run_source
+        if analysis is not None:
+            self._fit_memo = (analysis, run_design, fit)
+        return fit
 
     @property
     def can_continue(self) -> bool:

@@ -392,3 +392,16 @@ def test_shutdown_during_a_run_joins_the_thread(qtbot: QtBot, view: TrainingView
     assert not controller._thread.isRunning()
     assert controller.state == "idle"
     assert not controller.start(long_settings(controller))  # closed for good
+
+
+def test_legends_wrap_to_fit_a_narrow_plot(qtbot: QtBot, view: TrainingView) -> None:
+    plots = view.plots
+    view.splitter.setSizes([900, 300])  # a narrow curves tab
+    qtbot.waitUntil(lambda: plots.acc_plot.vb.width() < 300, timeout=5000)
+    for plot in (plots.loss_plot, plots.acc_plot):
+        qtbot.waitUntil(lambda plot=plot: plot.legend.width() <= plot.vb.width(), timeout=5000)
+        assert plot.legend.columnCount < len(plot.legend.items)
+    view.splitter.setSizes([300, 1200])  # wide again: one row
+    qtbot.waitUntil(
+        lambda: plots.acc_plot.legend.columnCount == len(plots.acc_plot.legend.items), timeout=5000
+    )

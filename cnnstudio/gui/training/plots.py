@@ -108,6 +108,8 @@ class TrainingPlots(QWidget):
         right.linkToView(self.lr_view)
         self.lr_view.setXLink(self.acc_plot)
         self.acc_plot.vb.sigResized.connect(self._sync_lr_view)
+        for plot in (self.loss_plot, self.acc_plot):
+            plot.vb.sigResized.connect(lambda _vb, plot=plot: self._fit_legend(plot))
         self.lr_curve = EpochCurve(
             _LR, width=1.5, marker_size=5, square=True, style=Qt.PenStyle.DashLine
         )
@@ -173,6 +175,16 @@ class TrainingPlots(QWidget):
     def _sync_lr_view(self) -> None:
         self.lr_view.setGeometry(self.acc_plot.vb.sceneBoundingRect())
         self.lr_view.linkedViewChanged(self.acc_plot.vb, self.lr_view.XAxis)
+
+    @staticmethod
+    def _fit_legend(plot: pg.PlotItem) -> None:
+        """As many legend entries per row as fit across the plot: a narrow dock wraps them."""
+        legend = plot.legend
+        available = plot.vb.width() - 12
+        for columns in range(max(1, len(legend.items)), 0, -1):
+            legend.setColumnCount(columns)
+            if legend.width() <= available:
+                break
 
     def _legend_brush(self) -> QColor:
         colour = QColor(self.palette().color(QPalette.ColorRole.Base))

@@ -52,7 +52,7 @@ class AppBench:
     """A shown main window with the training dock; `run` trains once and measures it."""
 
     def __init__(self) -> None:
-        from PySide6.QtCore import QEventLoop, QSettings
+        from PySide6.QtCore import QEventLoop, QSettings, Qt
         from PySide6.QtWidgets import QApplication
 
         from cnnstudio.core.templates import get_template
@@ -71,6 +71,8 @@ class AppBench:
         self.window.show()
         assert self.controller.dock is not None
         self.controller.dock.raise_()  # the curves are on screen while training
+        # At a height a user would give it (the default leaves the canvas most of the window).
+        self.window.resizeDocks([self.controller.dock], [430], Qt.Orientation.Vertical)
         loop = QEventLoop()
         self.controller.devices_changed.connect(loop.quit)
         self.controller.warm_up()

@@ -199,6 +199,10 @@ class TrainingPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Two lines are reserved, so that the panel keeps its height as messages change: a
+        # height change can toggle the dock's scroll bar and resize the live plots mid-run.
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing() + 2)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self._build_layout()
         self._connect()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -128,11 +129,15 @@ class TrainingPlots(QWidget):
                 plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._old_curves: list[Any] = []
+        self._old_key: tuple[Any, ...] | None = None  # which runs _old_curves show
 
         self.clear_button = QPushButton("Clear runs")
         self.clear_button.setToolTip("Remove the dimmed curves of earlier runs")
         self.clear_button.clicked.connect(controller.clear_runs)
         self.runs_label = QLabel()
+        # Its text changes as runs accumulate; it must never widen the dock (which would
+        # resize, and so re-render, the plots at the start of a run).
+        self.runs_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
         bar.addWidget(self.runs_label, 1)
@@ -206,7 +211,8 @@ class TrainingPlots(QWidget):
         self._batch_epoch = 0
         self._batches_per_epoch = max(1, event.batches_per_epoch)
         self._run_epochs = event.epochs
-        self._loss_top = 0.0
+        # The loss axis keeps its range (it still grows or shrinks with the data): rescaling it
+        # now would re-render the axes and grids of the loss plot right at the click on Train.
         self._dirty = True
         self._draw_old_runs()
         self.timer.start()
@@ -281,11 +287,16 @@ class TrainingPlots(QWidget):
             self.lr_view.setYRange(0.0, self._lr_top, padding=0)
 
     def _draw_old_runs(self) -> None:
+        old = [r for r in self.controller.runs if not r.get("current")]
+        dark = is_dark(self.palette())
+        key = (dark, *((id(r["history"]), len(r["history"])) for r in old))
+        if key == self._old_key:
+            return  # the same runs as drawn (a run start asks twice); no remove and re-add
+        self._old_key = key
         for plot, item in self._old_curves:
             plot.removeItem(item)
         self._old_curves.clear()
-        old = [r for r in self.controller.runs if not r.get("current")]
-        dim = QColor("#9e9e9e" if not is_dark(self.palette()) else "#6b6b6b")
+        dim = QColor("#9e9e9e" if not dark else "#6b6b6b")
         dim.setAlpha(150)
         for run in old:
             history = run["history"]

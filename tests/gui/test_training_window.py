@@ -87,3 +87,25 @@ def test_closing_the_window_during_a_run_stops_the_thread(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: controller._closed, timeout=5000)
     assert not controller._thread.isRunning()
     assert controller.state == "idle"
+
+
+def test_changing_texts_never_resize_the_plots(qtbot: QtBot, window: MainWindow) -> None:
+    """A resize mid-run re-renders every axis of the live plots: a visible stall at Start."""
+    from PySide6.QtCore import Qt
+
+    controller = install_training(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    controller.dock.raise_()
+    window.resizeDocks([controller.dock], [330], Qt.Orientation.Vertical)
+    view = controller.view
+    qtbot.wait(50)
+    size = view.plots.view.size()
+    view.plots.runs_label.setText("12 earlier runs dimmed (solid: train, dashed: validation) " * 3)
+    view.panel.status.setText(
+        "Finished in 0:02: val loss 0.1419, val acc 96.1%; best val acc 96.4% at epoch 5 " * 2
+    )
+    qtbot.wait(50)
+    assert view.plots.view.size() == size
+    window.close()

@@ -18,6 +18,7 @@ torch is imported lazily inside these slots, never at module import, so the GUI 
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import threading
 from collections import deque
@@ -169,17 +170,29 @@ class TrainingWorker(QObject):
         """Pay torch's first-use costs here, not on the GUI thread or in the first run."""
         if self._warm:
             return
-        import torch
+        # Importing torch creates some 10^5 long-lived objects. With the collector on, each
+        # full collection during the import scans all of them so far, holding the GIL for up
+        # to 250 ms at a time (a frozen window). Off during the import, and what it built
+        # frozen afterwards (as the app froze its start-up), no collection scans them again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            import torch
 
-        from ...engine.datasets import default_data_dir
-        from ...engine.trainer import Trainer  # noqa: F401  (imports the trainer's modules)
+            from ...engine.datasets import default_data_dir
+            from ...engine.trainer import Trainer  # noqa: F401  (imports the trainer's modules)
 
-        torch.set_num_threads(training_threads(None))
-        layer = torch.nn.Linear(4, 2)
-        optimizer = torch.optim.Adam(layer.parameters(), lr=1e-3)
-        loss = torch.nn.functional.cross_entropy(layer(torch.zeros(2, 4)), torch.zeros(2).long())
-        loss.backward()
-        optimizer.step()
+            torch.set_num_threads(training_threads(None))
+            layer = torch.nn.Linear(4, 2)
+            optimizer = torch.optim.Adam(layer.parameters(), lr=1e-3)
+            x, y = torch.zeros(2, 4), torch.zeros(2).long()
+            loss = torch.nn.functional.cross_entropy(layer(x), y)
+            loss.backward()
+            optimizer.step()
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
         devices = ["cpu"]
         if torch.cuda.is_available():
             devices += [f"cuda:{i}" for i in range(torch.cuda.device_count())]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -221,21 +221,31 @@ def test_huge_learning_rate_fails(digits: DatasetBundle) -> None:
     assert events[-1].hint == "lower the learning rate"
 
 
-class _Boom(nn.Module):
-    def __init__(self) -> None:
+class _FailsLater(nn.Module):
+    """Raises ``error()`` at its fourth forward call, holding a large activation as it does
+    (what a real out-of-memory leaves in the failing frame); ``held`` tells whether it was freed.
+    The exception is made fresh: one kept here would keep its traceback, and so the frame."""
+
+    def __init__(self, error: Callable[[], Exception]) -> None:
         super().__init__()
         self.fc = nn.Linear(64, 10)
         self.calls = 0
+        self.error = error
+        self.held: list[weakref.ref[torch.Tensor]] = []
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self.calls += 1
+        activation = torch.ones(1 << 20)
         if self.calls > 3:
-            raise RuntimeError("boom\nsecond line")
+            self.held.append(weakref.ref(activation))
+            raise self.error()
         return self.fc(x.flatten(1))
 
 
 def test_other_exceptions_become_run_failed(digits: DatasetBundle) -> None:
-    events = run_all(Trainer(_Boom(), digits, settings()))
+    events = run_all(
+        Trainer(_FailsLater(lambda: RuntimeError("boom\nsecond line")), digits, settings())
+    )
     assert isinstance(events[-1], RunFailed)
     assert events[-1].message == "RuntimeError: boom"
     assert events[-1].epoch == 1
@@ -349,33 +359,13 @@ def test_num_threads_restored(digits: DatasetBundle) -> None:
     assert torch.get_num_threads() == before
 
 
-class _OutOfMemory(nn.Module):
-    """Runs out of "GPU memory" at its fourth batch, holding a large activation as it does."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fc = nn.Linear(64, 10)
-        self.calls = 0
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self.calls += 1
-        activation = torch.ones(1 << 20)  # what a real OOM leaves in the failing frame
-        if self.calls > 3:
-            _held.append(weakref.ref(activation))
-            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return self.fc(x.flatten(1))
-
-
-_held: list[weakref.ref[torch.Tensor]] = []
-
-
 def test_out_of_memory_stops_with_a_hint_and_lets_the_memory_go(
     digits: DatasetBundle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    model = _FailsLater(lambda: torch.cuda.OutOfMemoryError("CUDA out of memory (2 GiB)"))
     emptied: list[bool] = []
     monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)
-    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: emptied.append(_held[-1]() is None))
-    model = _OutOfMemory()
+    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: emptied.append(model.held[-1]() is None))
     trainer = Trainer(model, digits, settings(device="cpu"))
     events = trainer.run()
     last = None
@@ -383,7 +373,7 @@ def test_out_of_memory_stops_with_a_hint_and_lets_the_memory_go(
         last = event
         if isinstance(event, RunFailed):
             # While the caller holds the failure event, the failing batch's tensors are freed.
-            assert _held[-1]() is None
+            assert model.held[-1]() is None
     assert isinstance(last, RunFailed)
     assert last.message == "the GPU ran out of memory"
     assert last.hint == "use a smaller batch size"

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -34,13 +35,28 @@ def main(argv: list[str]) -> int:
         env["XDG_CACHE_HOME"] = str(work / "cache")
 
         def step(
-            title: str, args: list[str], *, code: int = 0, makes: list[str] = (), says: str = ""
+            title: str,
+            args: list[str],
+            *,
+            code: int = 0,
+            makes: Sequence[str] = (),
+            says: str = "",
         ) -> None:
             nonlocal failures
             start = time.perf_counter()
-            proc = subprocess.run(
-                [str(exe), *args], cwd=work, env=env, capture_output=True, text=True, timeout=600
-            )
+            try:
+                proc = subprocess.run(
+                    [str(exe), *args],
+                    cwd=work,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+            except subprocess.TimeoutExpired:
+                failures += 1
+                print(f"FAIL {title:<38} did not finish in 600 s")
+                return
             seconds = time.perf_counter() - start
             problems = []
             if proc.returncode != code:

@@ -40,32 +40,59 @@ class RecoveryEntry:
 
 
 class RecoveryStore:
-    """The recovery folder of one running instance."""
+    """The recovery folder of one running instance.
+
+    Its files are ``<key>.cnn.json`` (the autosave), ``<key>.meta.json`` (where it came from)
+    and ``<key>.lock``. The key is the process id, or the pid and a number when files of a
+    dead instance with the same pid (a pid reused after a reboot) are still waiting there.
+    """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         self.pid = os.getpid()
+        self.key = str(self.pid)
         self._lock_file: IO[str] | None = None
 
     @property
     def recovery_path(self) -> Path:
-        return self.folder / f"{self.pid}.cnn.json"
+        return self.folder / f"{self.key}.cnn.json"
 
     @property
     def meta_path(self) -> Path:
-        return self.folder / f"{self.pid}.meta.json"
+        return self.folder / f"{self.key}.meta.json"
 
     def acquire(self) -> None:
         """Create the folder and take this instance's lock (held until `release` or death)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        lock_path = self.folder / f"{self.pid}.lock"
-        handle = open(lock_path, "w", encoding="utf-8")  # noqa: SIM115 - held for the process life
-        if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.key = self._free_key()
+        lock_path = self.folder / f"{self.key}.lock"
+        while True:
+            handle = open(lock_path, "a", encoding="utf-8")  # noqa: SIM115 - held for life
+            if fcntl is None:  # pragma: no cover - Windows
+                break
+            # Blocking: another instance may hold it for a moment to see whether we live.
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                same = os.fstat(handle.fileno()).st_ino == os.stat(lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            # Another start-up's cleanup removed the file between our open and lock, taking it
+            # for a dead instance's: lock a fresh one, or we would look dead to everyone.
+            handle.close()
+        handle.truncate(0)
         handle.write(str(self.pid))
         handle.flush()
         self._lock_file = handle
-        self._remove_stale_temps()
+        self._remove_leftovers()
+
+    def _free_key(self) -> str:
+        """The pid, unless a dead instance with the same pid left an autosave under it."""
+        key, number = str(self.pid), 1
+        while (self.folder / f"{key}.cnn.json").exists():
+            key, number = f"{self.pid}-{number}", number + 1
+        return key
 
     def write(self, design: Design, source: str | os.PathLike[str] | None) -> None:
         """Autosave ``design`` (atomically). ``source`` is the file it was opened from, if any."""
@@ -74,8 +101,9 @@ class RecoveryStore:
     def write_text(self, text: str, name: str, source: str | os.PathLike[str] | None) -> None:
         """Autosave already serialised design text (lets the caller serialise on its thread)."""
         meta = {"source": str(source) if source else None, "saved_at": time.time(), "name": name}
-        # The design file is what makes an orphan, so it is replaced last: a kill between the
-        # two writes leaves either nothing to offer yet, or the design with its own metadata.
+        # The design file is what makes an orphan, so it is written last: a kill between the
+        # two writes leaves no orphan at the first autosave, and later on at worst the previous
+        # design beside the newer meta (same source; name and time one autosave ahead).
         atomic_write(self.meta_path, json.dumps(meta).encode("utf-8"))
         atomic_write(self.recovery_path, text.encode("utf-8"))
 
@@ -88,9 +116,10 @@ class RecoveryStore:
         """Clean exit: remove the autosave and the lock."""
         self.clear()
         if self._lock_file is not None:
+            # Unlinked while still locked, so nobody can find it unlocked and misjudge it.
+            (self.folder / f"{self.key}.lock").unlink(missing_ok=True)
             self._lock_file.close()
             self._lock_file = None
-        (self.folder / f"{self.pid}.lock").unlink(missing_ok=True)
 
     def orphans(self) -> list[RecoveryEntry]:
         """Recovery files left by instances that are no longer running, newest first."""
@@ -98,14 +127,10 @@ class RecoveryStore:
             return []
         found = []
         for path in self.folder.glob("*.cnn.json"):
-            pid_text = path.name.split(".", 1)[0]
-            if (
-                not pid_text.isdigit()
-                or int(pid_text) == self.pid
-                or _is_locked(self.folder, int(pid_text))
-            ):
+            key = path.name[: -len(".cnn.json")]
+            if key == self.key or _is_locked(self.folder, key):
                 continue
-            meta = _read_meta(self.folder / f"{pid_text}.meta.json")
+            meta = _read_meta(self.folder / f"{key}.meta.json")
             found.append(
                 RecoveryEntry(
                     path,
@@ -118,31 +143,27 @@ class RecoveryStore:
 
     def discard(self, entry: RecoveryEntry) -> None:
         """Delete an orphan (restored or declined) together with its meta and lock files."""
-        pid_text = entry.path.name.split(".", 1)[0]
-        for path in (
-            entry.path,
-            self.folder / f"{pid_text}.meta.json",
-            self.folder / f"{pid_text}.lock",
-        ):
-            path.unlink(missing_ok=True)
+        key = entry.path.name[: -len(".cnn.json")]
+        entry.path.unlink(missing_ok=True)
+        (self.folder / f"{key}.meta.json").unlink(missing_ok=True)
+        _remove_if_unlocked(self.folder / f"{key}.lock")
 
-    def _remove_stale_temps(self) -> None:
+    def _remove_leftovers(self) -> None:
         """Delete what dead instances left besides a design: temp files, lone meta and locks."""
         for tmp in self.folder.glob(".*.tmp"):
-            owner = tmp.name[1:].split(".", 1)[0]
-            if owner.isdigit() and _is_locked(self.folder, int(owner)):
+            owner = tmp.name[1:].split(".", 1)[0]  # ".<key>.cnn.json.<random>.tmp"
+            if owner != self.key and not _is_locked(self.folder, owner):
+                tmp.unlink(missing_ok=True)
+        for path in self.folder.glob("*.meta.json"):
+            owner = path.name[: -len(".meta.json")]
+            if owner == self.key or (self.folder / f"{owner}.cnn.json").exists():
                 continue
-            tmp.unlink(missing_ok=True)
-        for path in [*self.folder.glob("*.meta.json"), *self.folder.glob("*.lock")]:
-            owner = path.name.split(".", 1)[0]
-            if (
-                not owner.isdigit()
-                or int(owner) == self.pid
-                or (self.folder / f"{owner}.cnn.json").exists()
-                or _is_locked(self.folder, int(owner))
-            ):
-                continue
-            path.unlink(missing_ok=True)
+            if not _is_locked(self.folder, owner):
+                path.unlink(missing_ok=True)
+        for path in self.folder.glob("*.lock"):
+            owner = path.name[: -len(".lock")]
+            if owner != self.key and not (self.folder / f"{owner}.cnn.json").exists():
+                _remove_if_unlocked(path)
 
 
 def remove_stale_temps(design_path: str | os.PathLike[str]) -> int:
@@ -167,15 +188,16 @@ def _read_meta(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _is_locked(folder: Path, pid: int) -> bool:
-    """True while the instance with ``pid`` is alive (it holds the lock on its lock file)."""
-    lock_path = folder / f"{pid}.lock"
+def _is_locked(folder: Path, key: str) -> bool:
+    """True while the instance with ``key`` is alive (it holds the lock on its lock file)."""
+    lock_path = folder / f"{key}.lock"
     if not lock_path.exists():
         return False
     if fcntl is None:  # pragma: no cover - Windows: fall back to asking whether the pid exists
+        pid = key.split("-", 1)[0]
         try:
-            os.kill(pid, 0)
-        except OSError:
+            os.kill(int(pid), 0)
+        except (OSError, ValueError):
             return False
         return True
     try:
@@ -188,6 +210,26 @@ def _is_locked(folder: Path, pid: int) -> bool:
             return False
     except OSError:
         return False
+
+
+def _remove_if_unlocked(lock_path: Path) -> None:
+    """Delete a dead instance's lock file, holding its lock while doing it.
+
+    A live instance that has just opened the file but not yet locked it then finds the file
+    gone once it has the lock, and locks a fresh one (see `RecoveryStore.acquire`).
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        lock_path.unlink(missing_ok=True)
+        return
+    try:
+        with open(lock_path, encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # alive
+            lock_path.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 __all__ = ["DesignError", "RecoveryEntry", "RecoveryStore", "remove_stale_temps"]

@@ -38,13 +38,17 @@ class GeneratedCode:
 
 
 def network_source(design: Design) -> str | None:
-    """The generated module of ``design`` whatever the design is called, or None if invalid.
+    """The generated module of ``design`` whatever it is called and whichever layers are frozen,
+    or None if it is invalid.
 
     Two designs with equal network sources build modules with the same state_dict, so weights
-    trained for one fit the other (the name only becomes the class name and docstring).
+    trained for one fit the other (the name only becomes the class name and docstring, and
+    freezing only switches ``requires_grad`` off).
     """
     unnamed = design.clone()
     unnamed.name = ""
+    for layer in unnamed:
+        layer.frozen = False
     try:
         return generate_code(unnamed, main_block=False).source
     except DesignInvalidError:

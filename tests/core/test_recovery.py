@@ -141,3 +141,55 @@ def test_killing_a_writer_at_random_points_never_leaves_a_broken_file(tmp_path: 
         load_design(target)
     remove_stale_temps(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.cnn.json", "net.cnn.json.bak"]
+
+
+def test_a_reused_pid_never_overwrites_the_dead_instances_autosave(tmp_path: Path) -> None:
+    # After a reboot the new instance can get the pid of the one that crashed before it.
+    pid = os.getpid()
+    dead = get_template("lenet5")
+    dead.name = "work of the crashed instance"
+    save_design(dead, tmp_path / f"{pid}.cnn.json", backup=False)
+    store = RecoveryStore(tmp_path)
+    store.acquire()
+    assert store.key == f"{pid}-1"
+    store.write(get_template("simple-cnn"), None)
+    (entry,) = store.orphans()
+    assert entry.path.name == f"{pid}.cnn.json" and entry.load().name == dead.name
+    store.release()
+
+
+def test_a_live_instance_keeps_its_lock_through_another_ones_cleanup(tmp_path: Path) -> None:
+    alive = RecoveryStore(tmp_path)
+    alive.acquire()  # no autosave yet: its lock file stands alone, like a dead one's
+    other = RecoveryStore(tmp_path)
+    other.pid, other.key = 999_999, "999999"
+    other.acquire()
+    assert (tmp_path / f"{alive.key}.lock").exists()
+    other.release()
+    alive.release()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lock_file_removed_before_it_was_locked_is_made_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Another start-up's cleanup may delete our lock file between our open and our flock."""
+    import cnnstudio.core.recovery as recovery
+
+    real_flock = recovery.fcntl.flock
+    removed: list[str] = []
+
+    def flock(fd: int, operation: int) -> None:
+        if not removed and operation == recovery.fcntl.LOCK_EX:
+            path = tmp_path / f"{os.getpid()}.lock"
+            path.unlink()  # what the other instance's cleanup does at this moment
+            removed.append(path.name)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(recovery.fcntl, "flock", flock)
+    store = RecoveryStore(tmp_path)
+    store.acquire()
+    monkeypatch.setattr(recovery.fcntl, "flock", real_flock)
+    assert removed and (tmp_path / removed[0]).exists()
+    assert recovery._is_locked(tmp_path, store.key)  # seen alive through the new file
+    store.release()

@@ -120,16 +120,20 @@ def test_killed_app_offers_its_unsaved_work_at_the_next_start(tmp_path: Path) ->
     with subprocess.Popen(
         [*command, "edit", str(design_file)], env=env, stdout=subprocess.PIPE, text=True
     ) as first:
-        ids = _line(first, "edited")
-        assert isinstance(ids, list) and "conv1" not in ids
-        deadline = time.monotonic() + 2.5  # the promise: on disk within 2 s of the change
-        while not list(recovery.glob("*.cnn.json")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        autosaves = list(recovery.glob("*.cnn.json"))
-        assert len(autosaves) == 1, "no autosave within 2 s of the edit"
-        assert "conv1" not in load_design(autosaves[0]).layers
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        try:
+            ids = _line(first, "edited")
+            assert isinstance(ids, list) and "conv1" not in ids
+            # The 2 s promise itself is timed in test_robustness; here a loaded machine may
+            # start the process slowly, so the wait is longer.
+            deadline = time.monotonic() + 5
+            while not list(recovery.glob("*.cnn.json")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            autosaves = list(recovery.glob("*.cnn.json"))
+            assert len(autosaves) == 1, "no autosave after the edit"
+            assert "conv1" not in load_design(autosaves[0]).layers
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(10)
     assert first.returncode == -signal.SIGKILL
     assert design_file.read_bytes() == original  # the file itself was never touched
 

@@ -15,7 +15,7 @@ import torch
 from PySide6.QtCore import QElapsedTimer, QTimer
 from pytestqt.qtbot import QtBot
 
-from cnnstudio.core.commands import MoveLayers, SetMeta, SetParam
+from cnnstudio.core.commands import MoveLayers, SetFrozen, SetMeta, SetParam
 from cnnstudio.core.fileio import design_to_dict, dumps_design, loads_design
 from cnnstudio.core.templates import adapt, get_template
 from cnnstudio.engine.builder import build_model
@@ -111,16 +111,17 @@ def test_run_from_the_panel_fills_history_plots_and_results(
     assert "Finished" in panel.progress.format()
     assert len(controller.runs) == 1 and controller.runs[0]["current"]
 
-    # The weights fit the design until its network changes (not when blocks move or the
-    # design is renamed), and fit again when the change is undone.
+    # The weights fit the design until its network changes (not when blocks move, a layer is
+    # frozen or the design is renamed), and fit again when the change is undone.
     assert controller.weights_fit(session.design, session.analysis)
     session.push(MoveLayers({"conv1": (400.0, 40.0)}))
+    session.push(SetFrozen("conv1", True))
     session.push(SetMeta({"name": "renamed"}))
     assert controller.weights_fit(session.design, session.analysis)
     session.push(SetParam("conv1", "out_channels", 5))
     assert not controller.weights_fit(session.design, session.analysis)
     assert not controller.weights_fit(session.design)  # the same answer without the memo
-    for _ in range(3):
+    for _ in range(4):
         session.undo()
     assert controller.weights_fit(session.design, session.analysis)
 

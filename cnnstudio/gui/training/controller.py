@@ -126,8 +126,13 @@ class TrainingController(QObject):
         self.settings: TrainSettings | None = None  # of the last or current run
         self._run_design: Design | None = None  # the snapshot the current weights belong to
         self._run_source: tuple[Design | None, str | None] = (None, None)  # its module's code
-        # (analysis, run design, answer) of the last weights_fit call that passed an analysis
-        self._fit_memo: tuple[Analysis | None, Design | None, bool] = (None, None, False)
+        # (analysis, design, run design, answer) of the last weights_fit call given an analysis
+        self._fit_memo: tuple[Analysis | None, Design | None, Design | None, bool] = (
+            None,
+            None,
+            None,
+            False,
+        )
         self._job_design: Design | None = None
         self._optimizer_state: dict[str, Any] | None = None
         self._probes: list[Probe] = []
@@ -202,18 +207,23 @@ class TrainingController(QObject):
         """Whether ``model`` holds weights for ``design`` as it is now.
 
         They fit when the design generates the same module as the run's snapshot: moving
-        blocks, changing labels or the design's name keeps them; a changed parameter,
-        connection or layer id (the attribute names of the module) does not. The export menu
-        and the feature-map viewer both ask this, so they never disagree about which weights
-        they show. Pass the design's current ``analysis`` (a new object after every edit) to
-        have the answer remembered until the design or the run changes.
+        blocks, changing labels, freezing layers or renaming the design keeps them; a changed
+        parameter, connection or layer id (the attribute names of the module) does not. The
+        export menu and the feature-map viewer both ask this, so they never disagree about
+        which weights they show. Pass the session's current ``analysis`` of ``design`` (a new
+        object after every edit) to have the answer remembered until either or the run changes.
         """
         run_design = self._run_design
         if self.model is None or run_design is None:
             return False
         memo = self._fit_memo
-        if analysis is not None and memo[0] is analysis and memo[1] is run_design:
-            return memo[2]
+        if (
+            analysis is not None
+            and memo[0] is analysis
+            and memo[1] is design
+            and memo[2] is run_design
+        ):
+            return memo[3]
         from ...engine.codegen import network_source
 
         if self._run_source[0] is not run_design:
@@ -221,7 +231,7 @@ class TrainingController(QObject):
         run_source = self._run_source[1]
         fit = run_source is not None and network_source(design) == run_source
         if analysis is not None:
-            self._fit_memo = (analysis, run_design, fit)
+            self._fit_memo = (analysis, design, run_design, fit)
         return fit
 
     @property

@@ -321,6 +321,7 @@ class TrainingPlots(QWidget):
             if count
             else ""
         )
+        self.runs_label.setToolTip(self.runs_label.text())  # the label may be cut off
         self.clear_button.setEnabled(count > 0)
 
     def sizeHint(self) -> QSize:

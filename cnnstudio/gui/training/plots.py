@@ -129,7 +129,7 @@ class TrainingPlots(QWidget):
                 plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._old_curves: list[Any] = []
-        self._old_key: tuple[Any, ...] | None = None  # which runs _old_curves show
+        self._old_drawn: tuple[Any, ...] | None = None  # which runs _old_curves show
 
         self.clear_button = QPushButton("Clear runs")
         self.clear_button.setToolTip("Remove the dimmed curves of earlier runs")
@@ -289,10 +289,11 @@ class TrainingPlots(QWidget):
     def _draw_old_runs(self) -> None:
         old = [r for r in self.controller.runs if not r.get("current")]
         dark = is_dark(self.palette())
-        key = (dark, *((id(r["history"]), len(r["history"])) for r in old))
-        if key == self._old_key:
+        # The histories themselves, not their ids: held here, no later list can take an id.
+        drawn = (dark, *((r["history"], len(r["history"])) for r in old))
+        if drawn == self._old_drawn:
             return  # the same runs as drawn (a run start asks twice); no remove and re-add
-        self._old_key = key
+        self._old_drawn = drawn
         for plot, item in self._old_curves:
             plot.removeItem(item)
         self._old_curves.clear()

@@ -109,3 +109,32 @@ def test_changing_texts_never_resize_the_plots(qtbot: QtBot, window: MainWindow)
     qtbot.wait(50)
     assert view.plots.view.size() == size
     window.close()
+
+
+def test_plots_follow_the_theme(qtbot: QtBot, window: MainWindow) -> None:
+    """View > Theme: the curves and results switch colours with the rest of the window."""
+    from PySide6.QtGui import QPalette
+
+    controller = install_training(window)
+    window.show()
+    qtbot.waitExposed(window)
+    plots, results = controller.view.plots, controller.view.results
+    try:
+        for theme in ("dark", "light"):
+            window.set_theme(theme)
+            qtbot.waitUntil(lambda: plots.palette() == window.palette(), timeout=2000)
+            qtbot.wait(20)  # widgets get their PaletteChange through the event loop
+            palette = plots.palette()
+            base = palette.color(QPalette.ColorRole.Base)
+            text = palette.color(QPalette.ColorRole.Text)
+            assert plots.view.backgroundBrush().color() == base
+            assert results.charts.backgroundBrush().color() == base
+            axis = plots.loss_plot.getAxis("left")
+            assert axis.textPen().color() == text and axis.pen().color() == text
+            label = plots.loss_plot.legend.items[0][1]
+            assert label.opts["color"] == text.name()
+            # The learning-rate axis keeps the colour of its series.
+            assert plots.acc_plot.getAxis("right").textPen().color().name() == "#009e73"
+    finally:
+        window.set_theme("system")
+    window.close()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.formatting import fmt_shape
+from ..plot_palette import keep_background
 
 __all__ = [
     "DEFAULT_MAX_CHANNELS",
@@ -262,6 +263,8 @@ def _graphics_widget(
 ) -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
     view = pg.GraphicsLayoutWidget(parent)
     view.setBackground(background or view.palette().color(QPalette.ColorRole.Base))
+    if background is not None:
+        keep_background(view)
     view.ci.setContentsMargins(2, 2, 2, 2)
     # Drops go to the dock (image files become the sample), not to the graphics scene.
     view.setAcceptDrops(False)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import CnnStudioError
 from ...core.formatting import fmt_shape
+from ..plot_palette import restyle_plots
 from ..session import DesignSession
 from ..theme import error_colour, warning_colour
 from .feature_maps import FeatureMapView
@@ -422,6 +423,12 @@ class InsightPanel(QWidget):
     """The dock's contents: the sample bar above the four tabs; image files can be dropped."""
 
     image_dropped = Signal(str)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # View > Theme: the plots and image views follow the new palette.
+        if event.type() == QEvent.Type.PaletteChange:
+            restyle_plots(self)
+        super().changeEvent(event)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..plot_palette import legend_brush, restyle_plots
 from ..theme import is_dark
 from .controller import TrainingController
 from .curves import EpochCurve
@@ -82,11 +83,9 @@ class TrainingPlots(QWidget):
         self.loss_plot.disableAutoRange()
         self.acc_plot.disableAutoRange()
 
-        faint = QColor(_TRAIN)
-        faint.setAlpha(90)
         # The batch curve (running mean of the epoch) is drawn first, so the epoch points sit
-        # on top of it.
-        self.batch_curve = pg.PlotCurveItem(pen=pg.mkPen(faint, width=1), connect="finite")
+        # on top of it; its faint pen comes with the palette.
+        self.batch_curve = pg.PlotCurveItem(connect="finite")
         self.loss_plot.addItem(self.batch_curve)
         self.loss_plot.legend.addItem(self.batch_curve, "batches")
         self.train_loss = self._curve(self.loss_plot, _TRAIN, "train")
@@ -157,7 +156,7 @@ class TrainingPlots(QWidget):
         controller.run_finished.connect(self._on_controller_run_ended)
         controller.run_failed.connect(self._on_controller_run_ended)
         controller.runs_changed.connect(self._draw_old_runs)
-        self._draw_old_runs()
+        self._apply_palette()  # also draws the earlier runs
         self.refresh()
 
     def _plot(
@@ -173,9 +172,29 @@ class TrainingPlots(QWidget):
             axis.setPen(fg)
             axis.setTextPen(fg)
         plot.getAxis("left").setWidth(54)  # equal widths keep the x axes aligned
-        legend = plot.addLegend(offset=legend_offset, labelTextColor=fg, brush=self._legend_brush())
+        legend = plot.addLegend(
+            offset=legend_offset, labelTextColor=fg, brush=legend_brush(self.palette())
+        )
         legend.setColumnCount(4)
         return plot
+
+    def _apply_palette(self) -> None:
+        """Background, axes, labels and legends in the palette's colours (light or dark)."""
+        pal = self.palette()
+        # The learning-rate axis keeps its series colour.
+        restyle_plots(self.view, keep=[self.acc_plot.getAxis("right")], palette=pal)
+        self.acc_plot.getAxis("right").setPen(pal.color(QPalette.ColorRole.Text))
+        faint = QColor(_TRAIN)
+        faint.setAlpha(150 if is_dark(pal) else 90)  # the batch line, under the epoch points
+        self.batch_curve.setPen(pg.mkPen(faint, width=1))
+        self._old_drawn = None  # the dimmed colour of earlier runs depends on the theme too
+        self._draw_old_runs()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # View > Theme replaces the application palette; pyqtgraph items keep their colours.
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        super().changeEvent(event)
 
     def _sync_lr_view(self) -> None:
         self.lr_view.setGeometry(self.acc_plot.vb.sceneBoundingRect())
@@ -190,11 +209,6 @@ class TrainingPlots(QWidget):
             legend.setColumnCount(columns)
             if legend.width() <= available:
                 break
-
-    def _legend_brush(self) -> QColor:
-        colour = QColor(self.palette().color(QPalette.ColorRole.Base))
-        colour.setAlpha(200)
-        return colour
 
     @staticmethod
     def _curve(plot: pg.PlotItem, colour: str, name: str) -> EpochCurve:

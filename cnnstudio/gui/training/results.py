@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..plot_palette import restyle_plots
 from .controller import TrainingController
 
 if TYPE_CHECKING:
@@ -58,10 +59,7 @@ class TrainingResults(QWidget):
     def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        pal = self.palette()
-        self._fg = pal.color(QPalette.ColorRole.Text)
-        self._base = pal.color(QPalette.ColorRole.Base)
-        self._accent = pal.color(QPalette.ColorRole.Highlight)
+        self._take_palette_colours()
 
         # Both charts in one graphics view: its layout shrinks them together in a narrow dock.
         self.charts = pg.GraphicsLayoutWidget()
@@ -113,6 +111,7 @@ class TrainingResults(QWidget):
         self.content.hide()
 
         self._pending: RunFinished | None = None
+        self._shown: RunFinished | None = None
         controller.run_finished.connect(self.show_result)
         if controller.last_finished is not None:
             self.show_result(controller.last_finished)
@@ -133,6 +132,21 @@ class TrainingResults(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(800, 340)
 
+    def _take_palette_colours(self) -> None:
+        pal = self.palette()
+        self._fg = pal.color(QPalette.ColorRole.Text)
+        self._base = pal.color(QPalette.ColorRole.Base)
+        self._accent = pal.color(QPalette.ColorRole.Highlight)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # View > Theme: the charts and the heat map's colours follow the new palette.
+        if event.type() == QEvent.Type.PaletteChange:
+            self._take_palette_colours()
+            restyle_plots(self.charts, palette=self.palette())
+            if self._shown is not None and self._pending is None:
+                self.show_result(self._shown)
+        super().changeEvent(event)
+
     # ----------------------------------------------------------------- filling
 
     def show_result(self, event: RunFinished) -> None:
@@ -149,6 +163,7 @@ class TrainingResults(QWidget):
     def _render(self, event: RunFinished) -> None:
         # Drawing ~100 text items and 32 thumbnails takes a while: done only when visible.
         self._pending = None
+        self._shown = event
         names = [str(n) for n in event.class_names]
         self._show_confusion(np.asarray(event.confusion), names)
         self._show_accuracy(event.per_class_accuracy, names)

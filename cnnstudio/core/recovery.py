@@ -88,9 +88,10 @@ class RecoveryStore:
         self._remove_leftovers()
 
     def _free_key(self) -> str:
-        """The pid, unless a dead instance with the same pid left an autosave under it."""
+        """The pid, unless a dead instance with the same pid left an autosave under it, or
+        another store of this very process holds it (the blocking lock would wait forever)."""
         key, number = str(self.pid), 1
-        while (self.folder / f"{key}.cnn.json").exists():
+        while (self.folder / f"{key}.cnn.json").exists() or _is_locked(self.folder, key):
             key, number = f"{self.pid}-{number}", number + 1
         return key
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -193,3 +194,21 @@ def test_a_lock_file_removed_before_it_was_locked_is_made_again(
     assert removed and (tmp_path / removed[0]).exists()
     assert recovery._is_locked(tmp_path, store.key)  # seen alive through the new file
     store.release()
+
+
+def test_two_stores_of_one_process_do_not_wait_for_each_other(tmp_path: Path) -> None:
+    first = RecoveryStore(tmp_path)
+    first.acquire()
+    second = RecoveryStore(tmp_path)
+    # In a thread, so that a regression (waiting forever on the first store's lock) fails the
+    # test instead of hanging the suite.
+    acquiring = threading.Thread(target=second.acquire, daemon=True)
+    acquiring.start()
+    acquiring.join(10)
+    assert not acquiring.is_alive(), "the second store waits for the first one's lock"
+    assert second.key != first.key
+    second.write(get_template("lenet5"), None)
+    assert first.orphans() == []  # the second is alive
+    second.release()
+    first.release()
+    assert list(tmp_path.iterdir()) == []

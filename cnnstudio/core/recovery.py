@@ -1,13 +1,16 @@
 """Crash recovery: each running instance autosaves to its own recovery file, guarded by a lock.
 
-The lock is an OS file lock (``flock``) on ``<pid>.lock``: the kernel releases it when the process
-ends in any way, kill -9 included. At start-up, recovery files whose lock nobody holds belong to
-an instance that died without closing cleanly, and the app offers to restore them; files of a
-second instance that is still running are locked and left alone.
+The lock is an OS file lock (``flock``) on ``<key>.lock`` (the key is the pid, see
+`RecoveryStore`): the kernel releases it when the process ends in any way, kill -9 included. At
+start-up, recovery files whose lock nobody holds belong to an instance that died without closing
+cleanly, and the app offers to restore them; files of a second instance that is still running
+are locked and left alone. Without ``fcntl`` (Windows) a lock file that cannot be deleted is the
+sign of life: Windows refuses to delete a file another process holds open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -62,25 +65,20 @@ class RecoveryStore:
         return self.folder / f"{self.key}.meta.json"
 
     def acquire(self) -> None:
-        """Create the folder and take this instance's lock (held until `release` or death)."""
+        """Create the folder and take this instance's lock (held until `release` or death).
+
+        Raises ``OSError`` when the folder cannot be written or no lock can be taken.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.key = self._free_key()
-        lock_path = self.folder / f"{self.key}.lock"
-        while True:
-            handle = open(lock_path, "a", encoding="utf-8")  # noqa: SIM115 - held for life
-            if fcntl is None:  # pragma: no cover - Windows
+        for _ in range(100):
+            self.key = self._free_key()
+            handle = _take_lock(self.folder / f"{self.key}.lock")
+            if handle is not None:
                 break
-            # Blocking: another instance may hold it for a moment to see whether we live.
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                same = os.fstat(handle.fileno()).st_ino == os.stat(lock_path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                break
-            # Another start-up's cleanup removed the file between our open and lock, taking it
-            # for a dead instance's: lock a fresh one, or we would look dead to everyone.
-            handle.close()
+            # Another live instance has this key (one from another pid namespace, such as a
+            # sandbox sharing the folder, or one that took it just now): try the next key.
+        else:
+            raise OSError(f"{self.folder}: no recovery lock could be taken")
         handle.truncate(0)
         handle.write(str(self.pid))
         handle.flush()
@@ -116,11 +114,18 @@ class RecoveryStore:
     def release(self) -> None:
         """Clean exit: remove the autosave and the lock."""
         self.clear()
-        if self._lock_file is not None:
+        if self._lock_file is None:
+            return
+        lock_path = self.folder / f"{self.key}.lock"
+        if fcntl is not None:
             # Unlinked while still locked, so nobody can find it unlocked and misjudge it.
-            (self.folder / f"{self.key}.lock").unlink(missing_ok=True)
+            lock_path.unlink(missing_ok=True)
             self._lock_file.close()
-            self._lock_file = None
+        else:  # pragma: no cover - Windows cannot delete a file that is still open
+            self._lock_file.close()
+            with contextlib.suppress(OSError):
+                lock_path.unlink(missing_ok=True)
+        self._lock_file = None
 
     def orphans(self) -> list[RecoveryEntry]:
         """Recovery files left by instances that are no longer running, newest first."""
@@ -132,12 +137,15 @@ class RecoveryStore:
             if key == self.key or _is_locked(self.folder, key):
                 continue
             meta = _read_meta(self.folder / f"{key}.meta.json")
+            saved_at = meta.get("saved_at")
+            if not isinstance(saved_at, (int, float)):
+                try:
+                    saved_at = path.stat().st_mtime
+                except OSError:
+                    continue  # another instance restored or discarded it just now
             found.append(
                 RecoveryEntry(
-                    path,
-                    meta.get("source"),
-                    float(meta.get("saved_at", path.stat().st_mtime)),
-                    str(meta.get("name", "Untitled")),
+                    path, meta.get("source"), float(saved_at), str(meta.get("name", "Untitled"))
                 )
             )
         return sorted(found, key=lambda e: e.saved_at, reverse=True)
@@ -189,22 +197,52 @@ def _read_meta(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _take_lock(lock_path: Path) -> IO[str] | None:
+    """Open and lock ``lock_path`` (made if missing); None while a live instance holds it."""
+    deadline = time.monotonic() + 0.5
+    while True:
+        handle = open(lock_path, "a", encoding="utf-8")  # noqa: SIM115 - held for life
+        if fcntl is None:  # pragma: no cover - Windows: the open file itself is the lock
+            return handle
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            if time.monotonic() > deadline:
+                return None  # held for real
+            time.sleep(0.01)  # another instance may hold it a moment to see whether it lives
+            continue
+        try:
+            same = os.fstat(handle.fileno()).st_ino == os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return handle
+        # Another start-up's cleanup removed the file between our open and lock, taking it
+        # for a dead instance's: lock a fresh one, or we would look dead to everyone.
+        handle.close()
+
+
 def _is_locked(folder: Path, key: str) -> bool:
     """True while the instance with ``key`` is alive (it holds the lock on its lock file)."""
     lock_path = folder / f"{key}.lock"
     if not lock_path.exists():
         return False
-    if fcntl is None:  # pragma: no cover - Windows: fall back to asking whether the pid exists
-        pid = key.split("-", 1)[0]
+    if fcntl is None:  # pragma: no cover - Windows
+        # A running instance keeps its lock file open, and Windows refuses to delete an open
+        # file; a dead instance's lock file is garbage, so deleting it is no loss.
         try:
-            os.kill(int(pid), 0)
-        except (OSError, ValueError):
+            lock_path.unlink()
+        except PermissionError:
+            return True
+        except OSError:
             return False
-        return True
+        return False
     try:
         with open(lock_path, encoding="utf-8") as handle:
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # Shared: two instances asking at once must not take each other for owners.
+                fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
             except OSError:
                 return True
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
@@ -217,10 +255,11 @@ def _remove_if_unlocked(lock_path: Path) -> None:
     """Delete a dead instance's lock file, holding its lock while doing it.
 
     A live instance that has just opened the file but not yet locked it then finds the file
-    gone once it has the lock, and locks a fresh one (see `RecoveryStore.acquire`).
+    gone once it has the lock, and locks a fresh one (see `_take_lock`).
     """
-    if fcntl is None:  # pragma: no cover - Windows
-        lock_path.unlink(missing_ok=True)
+    if fcntl is None:  # pragma: no cover - Windows: an open (live) lock file cannot be deleted
+        with contextlib.suppress(OSError):
+            lock_path.unlink(missing_ok=True)
         return
     try:
         with open(lock_path, encoding="utf-8") as handle:

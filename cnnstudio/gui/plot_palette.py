@@ -55,9 +55,7 @@ def restyle_plots(
                 if id(item) in kept:
                     continue
                 item.setPen(fg)
-                item.setTextPen(fg)
-                if item.labelText:
-                    item.setLabel(item.labelText, units=item.labelUnits, color=fg.name())
+                item.setTextPen(fg)  # the tick text and the axis title
             elif isinstance(item, pg.LegendItem):
                 item.setBrush(legend_brush(palette))
                 item.setLabelTextColor(fg)

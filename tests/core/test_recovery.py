@@ -181,7 +181,7 @@ def test_a_lock_file_removed_before_it_was_locked_is_made_again(
     removed: list[str] = []
 
     def flock(fd: int, operation: int) -> None:
-        if not removed and operation == recovery.fcntl.LOCK_EX:
+        if not removed and operation & recovery.fcntl.LOCK_EX:
             path = tmp_path / f"{os.getpid()}.lock"
             path.unlink()  # what the other instance's cleanup does at this moment
             removed.append(path.name)
@@ -212,3 +212,46 @@ def test_two_stores_of_one_process_do_not_wait_for_each_other(tmp_path: Path) ->
     second.release()
     first.release()
     assert list(tmp_path.iterdir()) == []
+
+
+HOLDER = textwrap.dedent(
+    """
+    import fcntl, sys, time
+    handle = open(sys.argv[1], "a")
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    print("locked", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_a_key_held_by_another_live_process_is_skipped_at_once(tmp_path: Path) -> None:
+    """Two sandboxes sharing the folder can both be pid N: the second takes another key."""
+    taken = tmp_path / f"{os.getpid()}.lock"
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(taken)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+            store = RecoveryStore(tmp_path)
+            start = time.monotonic()
+            store.acquire()
+            assert time.monotonic() - start < 5
+            assert store.key == f"{os.getpid()}-1" and taken.exists()
+            store.release()
+        finally:
+            holder.kill()
+            holder.wait(10)
+
+
+def test_a_moment_of_someone_checking_our_lock_does_not_stop_us(tmp_path: Path) -> None:
+    import fcntl
+
+    path = tmp_path / f"{os.getpid()}.lock"
+    probe = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by the timer
+    fcntl.flock(probe.fileno(), fcntl.LOCK_SH)  # what another instance's liveness check holds
+    threading.Timer(0.1, probe.close).start()
+    store = RecoveryStore(tmp_path)
+    store.acquire()
+    assert store.key == str(os.getpid())
+    store.release()

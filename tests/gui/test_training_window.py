@@ -134,7 +134,10 @@ def test_plots_follow_the_theme(qtbot: QtBot, window: MainWindow) -> None:
             label = plots.loss_plot.legend.items[0][1]
             assert label.opts["color"] == text.name()
             # The learning-rate axis keeps the colour of its series.
-            assert plots.acc_plot.getAxis("right").textPen().color().name() == "#009e73"
+            lr_axis = plots.acc_plot.getAxis("right")
+            assert lr_axis.textPen().color().name() == "#009e73"
+            assert lr_axis.labelStyle["color"] == "#009e73"
+            assert axis.labelStyle["color"] == text.name()
     finally:
         window.set_theme("system")
     window.close()

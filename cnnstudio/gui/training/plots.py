@@ -183,7 +183,9 @@ class TrainingPlots(QWidget):
         pal = self.palette()
         # The learning-rate axis keeps its series colour.
         restyle_plots(self.view, keep=[self.acc_plot.getAxis("right")], palette=pal)
-        self.acc_plot.getAxis("right").setPen(pal.color(QPalette.ColorRole.Text))
+        lr_axis = self.acc_plot.getAxis("right")
+        lr_axis.setPen(pal.color(QPalette.ColorRole.Text))
+        lr_axis.setTextPen(QColor(_LR))  # after setPen, which recolours the title as well
         faint = QColor(_TRAIN)
         faint.setAlpha(150 if is_dark(pal) else 90)  # the batch line, under the epoch points
         self.batch_curve.setPen(pg.mkPen(faint, width=1))

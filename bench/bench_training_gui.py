@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,11 @@ class AppBench:
         from cnnstudio.gui.training import install_training
 
         self.app = QApplication.instance() or QApplication([])
-        store = QSettings(os.devnull, QSettings.Format.IniFormat)
+        # A settings file of its own. Never os.devnull: QSettings saves by writing a temporary
+        # file and renaming it over the target, which as root replaces the /dev/null device.
+        self._settings_dir = tempfile.TemporaryDirectory(prefix="cnnstudio-bench-")
+        ini = str(Path(self._settings_dir.name) / "settings.ini")
+        store = QSettings(ini, QSettings.Format.IniFormat)
         self.window = MainWindow(DesignSession(get_template("lenet5")), AppSettings(store))
         self.window.persist_layout = False
         self.window._ask_save_changes = lambda: "discard"  # type: ignore[method-assign]
@@ -171,6 +176,7 @@ class AppBench:
         self.window.close()
         self.window.deleteLater()
         self.app.processEvents()
+        self._settings_dir.cleanup()
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["keep_background", "legend_brush", "restyle_plots"]
+__all__ = ["keep_background", "restyle_plots"]
 
 _FIXED_BACKGROUND = "cnnstudioFixedBackground"
 
@@ -26,7 +26,7 @@ def keep_background(view: pg.GraphicsView) -> None:
     view.setProperty(_FIXED_BACKGROUND, True)
 
 
-def legend_brush(palette: QPalette) -> QColor:
+def _legend_brush(palette: QPalette) -> QColor:
     """The base colour, slightly see-through: legends stay readable over the curves."""
     colour = QColor(palette.color(QPalette.ColorRole.Base))
     colour.setAlpha(200)
@@ -57,7 +57,7 @@ def restyle_plots(
                 item.setPen(fg)
                 item.setTextPen(fg)  # the tick text and the axis title
             elif isinstance(item, pg.LegendItem):
-                item.setBrush(legend_brush(palette))
+                item.setBrush(_legend_brush(palette))
                 item.setLabelTextColor(fg)
             elif isinstance(item, pg.LabelItem) and item.text:
                 # Titles and legend labels; setText merges the colour into the item's options.

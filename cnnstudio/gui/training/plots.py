@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..plot_palette import legend_brush, restyle_plots
+from ..plot_palette import restyle_plots
 from ..theme import is_dark
 from .controller import TrainingController
 from .curves import EpochCurve
@@ -66,14 +66,13 @@ class TrainingPlots(QWidget):
         self._dirty = False
         self.refreshes = 0  # how many redraws happened (tests, benchmark)
 
-        pal = self.palette()
+        # Colours (background, axes, labels, legends) come from `_apply_palette`, called at
+        # the end of construction and again whenever the theme changes.
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground(pal.color(QPalette.ColorRole.Base))
         self.view.ci.setSpacing(2)
-        fg = pal.color(QPalette.ColorRole.Text)
-        self.loss_plot = self._plot(0, "loss", fg, legend_offset=(-8, 4))
-        self.acc_plot = self._plot(1, "accuracy %", fg, legend_offset=(-8, -4))
-        self.acc_plot.setLabel("bottom", "epoch", color=fg.name())
+        self.loss_plot = self._plot(0, "loss", legend_offset=(-8, 4))
+        self.acc_plot = self._plot(1, "accuracy %", legend_offset=(-8, -4))
+        self.acc_plot.setLabel("bottom", "epoch")
         self.acc_plot.setXLink(self.loss_plot)
         for row in (0, 1):
             self.view.ci.layout.setRowStretchFactor(row, 1)
@@ -99,9 +98,7 @@ class TrainingPlots(QWidget):
         self.lr_view.setMouseEnabled(x=False, y=False)
         self.acc_plot.showAxis("right")
         right = self.acc_plot.getAxis("right")
-        right.setLabel("learning rate", color=_LR)
-        right.setPen(fg)
-        right.setTextPen(QColor(_LR))
+        right.setLabel("learning rate")
         right.enableAutoSIPrefix(False)
         right.setWidth(66)
         self.acc_plot.scene().addItem(self.lr_view)
@@ -119,7 +116,6 @@ class TrainingPlots(QWidget):
         self.loss_plot.showAxis("right")
         self.loss_plot.getAxis("right").setStyle(showValues=False)
         self.loss_plot.getAxis("right").setWidth(66)
-        self.loss_plot.getAxis("right").setPen(fg)
         self.lr_view.disableAutoRange()
         # Axes, labels and legends are painted from a pixmap cache unless they change, so a
         # refresh does not re-render their text (by far the costliest part of a repaint).
@@ -159,31 +155,22 @@ class TrainingPlots(QWidget):
         self._apply_palette()  # also draws the earlier runs
         self.refresh()
 
-    def _plot(
-        self, row: int, title: str, fg: QColor, legend_offset: tuple[int, int]
-    ) -> pg.PlotItem:
+    def _plot(self, row: int, title: str, legend_offset: tuple[int, int]) -> pg.PlotItem:
         plot = self.view.addPlot(row=row, col=0)
-        plot.setLabel("left", title, color=fg.name())
+        plot.setLabel("left", title)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(fg)
-            axis.setTextPen(fg)
         plot.getAxis("left").setWidth(54)  # equal widths keep the x axes aligned
-        legend = plot.addLegend(
-            offset=legend_offset, labelTextColor=fg, brush=legend_brush(self.palette())
-        )
+        legend = plot.addLegend(offset=legend_offset)
         legend.setColumnCount(4)
         return plot
 
     def _apply_palette(self) -> None:
         """Background, axes, labels and legends in the palette's colours (light or dark)."""
         pal = self.palette()
-        # The learning-rate axis keeps its series colour.
-        restyle_plots(self.view, keep=[self.acc_plot.getAxis("right")], palette=pal)
         lr_axis = self.acc_plot.getAxis("right")
+        restyle_plots(self.view, keep=[lr_axis], palette=pal)
         lr_axis.setPen(pal.color(QPalette.ColorRole.Text))
         lr_axis.setTextPen(QColor(_LR))  # after setPen, which recolours the title as well
         faint = QColor(_TRAIN)

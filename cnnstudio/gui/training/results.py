@@ -63,19 +63,19 @@ class TrainingResults(QWidget):
 
         # Both charts in one graphics view: its layout shrinks them together in a narrow dock.
         self.charts = pg.GraphicsLayoutWidget()
-        self.charts.setBackground(self._base)
         self.charts.setMinimumSize(240, 180)
         self.confusion_plot = self._plot(0, "true class", "predicted class")
-        self.confusion_plot.setTitle("Confusion matrix", color=self._fg.name(), size="10pt")
+        self.confusion_plot.setTitle("Confusion matrix", size="10pt")
         self.confusion_plot.invertY(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.confusion_plot.addItem(self.image)
         self.cell_texts: list[pg.TextItem] = []
 
         self.accuracy_plot = self._plot(1, "accuracy %", "class")
-        self.accuracy_plot.setTitle("Per-class accuracy", color=self._fg.name(), size="10pt")
+        self.accuracy_plot.setTitle("Per-class accuracy", size="10pt")
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.bars: pg.BarGraphItem | None = None
+        restyle_plots(self.charts, palette=self.palette())  # and again on a theme change
 
         self.mistakes_title = QLabel("Misclassified validation images")
         self.mistakes_title.setWordWrap(True)
@@ -121,12 +121,8 @@ class TrainingResults(QWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
-        plot.setLabel("left", left, color=self._fg.name())
-        plot.setLabel("bottom", bottom, color=self._fg.name())
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(self._fg)
-            axis.setTextPen(self._fg)
+        plot.setLabel("left", left)
+        plot.setLabel("bottom", bottom)
         return plot
 
     def sizeHint(self) -> QSize:

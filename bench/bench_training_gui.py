@@ -50,11 +50,36 @@ def plain_loop(epochs: int) -> float:
     return textbook_loop(build_model(get_template("lenet5"), seed=0), data, epochs)
 
 
+class TickProbe:
+    """A TICK_MS QTimer on the GUI thread that records how long each interval really took."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.intervals: list[float] = []
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.intervals.append(self._clock.nsecsElapsed() / 1e6)
+        self._clock.restart()
+
+    def start(self) -> None:
+        self._timer.start()
+        self._clock.start()
+
+    def stop(self) -> list[float]:
+        self._timer.stop()
+        return self.intervals
+
+
 class AppBench:
     """A shown main window with the training dock; `run` trains once and measures it."""
 
     def __init__(self) -> None:
-        from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
+        from PySide6.QtCore import QEventLoop, QSettings, Qt
         from PySide6.QtWidgets import QApplication
 
         from cnnstudio.core.templates import get_template
@@ -85,25 +110,15 @@ class AppBench:
         # The warm-up (torch imported on the worker thread), probed like a run.
         loop = QEventLoop()
         self.controller.devices_changed.connect(loop.quit)
-        clock = QElapsedTimer()
-        self.warm_up_intervals: list[float] = []
-
-        def tick() -> None:
-            self.warm_up_intervals.append(clock.nsecsElapsed() / 1e6)
-            clock.restart()
-
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(tick)
-        timer.start()
-        clock.start()
+        probe = TickProbe()
+        probe.start()
         self.controller.warm_up()
         loop.exec()
-        timer.stop()
+        self.warm_up_intervals = probe.stop()
 
     def run(self, epochs: int) -> dict[str, Any]:
         """One run from the click on Train to its end: training samples/s and probe intervals."""
-        from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+        from PySide6.QtCore import QEventLoop
 
         from cnnstudio.engine.trainer import EpochEnded, RunFinished, TrainSettings
 
@@ -113,8 +128,6 @@ class AppBench:
         samples: list[int] = []
         finished: list[RunFinished] = []
         failed: list[str] = []
-        intervals: list[float] = []
-        clock = QElapsedTimer()
 
         def on_epoch(event: EpochEnded) -> None:
             train_s.append(event.train_seconds)
@@ -130,11 +143,6 @@ class AppBench:
             failed.append(f"{message} {hint}")
             loop.quit()
 
-        def tick() -> None:
-            if clock.isValid():
-                intervals.append(clock.nsecsElapsed() / 1e6)
-                clock.restart()
-
         connections = [
             (controller.epoch_ended, on_epoch),
             (controller.run_started, on_started),
@@ -143,18 +151,15 @@ class AppBench:
         ]
         for signal, slot in connections:
             signal.connect(slot)
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(tick)
-        timer.start()
         settings = TrainSettings(
             dataset="digits", epochs=epochs, batch_size=64, lr=0.001, num_threads=1, device="cpu"
         )
         refreshes = controller.view.plots.refreshes if controller.view is not None else 0
-        clock.start()  # the probe covers everything from the click on Train to the end of the run
+        probe = TickProbe()
+        probe.start()  # it covers everything from the click on Train to the end of the run
         controller.start(settings)
         loop.exec()
-        timer.stop()
+        intervals = probe.stop()
         for signal, slot in connections:
             signal.disconnect(slot)
         if failed:

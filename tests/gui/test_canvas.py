@@ -116,15 +116,20 @@ def test_empty_design_shows_the_hint(
     assert len(view.graph.blocks) == 13
 
 
-def test_opened_design_without_positions_is_laid_out_and_not_modified(
-    make_canvas: MakeCanvas,
-) -> None:
+def unplaced_lenet(make_canvas: MakeCanvas) -> tuple[DesignSession, CanvasView]:
+    """LeNet-5 with no block positions (as a hand-written file has), opened on a canvas."""
     design = get_template("lenet5")
     for layer in design:
         layer.pos = None
     session = DesignSession(design)
-    view = make_canvas(session)
-    ys = [view.graph.blocks[lid].pos().y() for lid in design.layers]
+    return session, make_canvas(session)
+
+
+def test_opened_design_without_positions_is_laid_out_and_not_modified(
+    make_canvas: MakeCanvas,
+) -> None:
+    session, view = unplaced_lenet(make_canvas)
+    ys = [view.graph.blocks[lid].pos().y() for lid in session.design.layers]
     assert ys == sorted(ys) and len(set(ys)) == len(ys)
     assert not session.is_modified and not session.history.can_undo
 
@@ -539,11 +544,7 @@ def test_a_palette_drag_highlights_the_edge_it_would_split(canvas: CanvasView) -
 def test_undoing_the_first_move_of_a_laid_out_block_puts_it_back(
     make_canvas: MakeCanvas, qtbot: QtBot
 ) -> None:
-    design = get_template("lenet5")
-    for layer in design:
-        layer.pos = None
-    session = DesignSession(design)
-    view = make_canvas(session)
+    session, view = unplaced_lenet(make_canvas)
     block = view.graph.blocks["pool1"]
     laid_out = block.pos()
     grab = centre(block) + QPointF(-40, 0)

@@ -5,21 +5,20 @@ a newer ``version``, a layer without ``id``/``type``) with a `DesignError` whose
 message names the file. Everything else loads, and the analysis reports it.
 
 Saving is stable (same design, same bytes: fixed key order, one layer per line, so designs
-diff well in git) and atomic (temporary file, fsync, replace), keeping the previous version
-as ``<file>.bak``.
+diff well in git) and atomic (temporary file, fsync, replace; see `atomic_file`), keeping the
+previous version as ``<file>.bak``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .atomic_file import atomic_write
+from .atomic_file import fsync_dir as fsync_dir  # re-exported: older callers import it here
 from .catalog import SPECS
 from .design import Design, Layer
 from .errors import DesignError
@@ -200,73 +199,17 @@ def dumps_design(design: Design) -> str:
     return "\n".join(lines) + "\n"
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, backup: bool = False) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never half.
+def save_design(design: Design, path: str | os.PathLike[str], *, backup: bool = True) -> bytes:
+    """Save atomically in the canonical form; raises `DesignError` when the path is unwritable.
 
-    With ``backup``, the previous content is kept as ``<path>.bak`` (itself replaced atomically).
+    A symlink is saved through (its target gets the content), and a path that is not a
+    regular file (a device, a pipe, a folder) is refused and left as it is (see
+    `atomic_write`). Returns the bytes written, so a caller can tell its own save on disk
+    from another writer's.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    data = dumps_design(design).encode("utf-8")
     try:
-        if hasattr(os, "fchmod"):
-            # mkstemp makes owner-only files; a saved design keeps the usual permissions.
-            os.fchmod(fd, _file_mode(path))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if backup and path.is_file():
-            bak = path.with_name(path.name + ".bak")
-            fd2, tmp_bak = tempfile.mkstemp(prefix=f".{bak.name}.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd2, "wb") as fh:
-                    fh.write(path.read_bytes())
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp_bak, bak)
-            except BaseException:
-                _unlink_quietly(tmp_bak)
-                raise
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    fsync_dir(folder)
-
-
-def _file_mode(path: Path) -> int:
-    """The mode of the file being replaced, or what a new file gets under the umask."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def _unlink_quietly(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def save_design(design: Design, path: str | os.PathLike[str], *, backup: bool = True) -> None:
-    """Save atomically in the canonical form; raises `DesignError` when the path is unwritable."""
-    try:
-        atomic_write(path, dumps_design(design).encode("utf-8"), backup=backup)
+        atomic_write(path, data, backup=backup)
     except OSError as exc:
         raise DesignError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    return data

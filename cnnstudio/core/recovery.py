@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .atomic_file import atomic_write
 from .design import Design
 from .errors import DesignError
-from .fileio import atomic_write, dumps_design, loads_design
+from .fileio import dumps_design, loads_design
 
 try:  # POSIX
     import fcntl

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 
 import torch
 
-from ..core.fileio import fsync_dir
+from ..core.atomic_file import AtomicFile, NotRegularFileError
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -125,22 +124,17 @@ def save_checkpoint(
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
 
-    tmp_name: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(payload, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
-        fsync_dir(target.parent)
+        # Through a symlink to its target; a device or a pipe is refused, never replaced.
+        with AtomicFile(target) as staged:
+            with staged.open() as fh:
+                torch.save(payload, fh)
+            staged.commit()
+    except NotRegularFileError as exc:
+        raise CheckpointError(f"cannot save checkpoint {target}: {exc.strerror}") from None
     except (OSError, RuntimeError, pickle.PicklingError) as exc:
         raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
 
 
 def unwrap_state_dict(state: Mapping[str, Any]) -> dict[str, Any]:

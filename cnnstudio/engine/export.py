@@ -17,7 +17,6 @@ import io
 import logging
 import os
 import pickle
-import secrets
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -27,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.analysis import Analysis, analyze
+from ..core.atomic_file import AtomicFile, atomic_write
 from ..core.design import Design
 from ..core.errors import CnnStudioError, DesignInvalidError
-from ..core.fileio import atomic_write, fsync_dir
 from ..core.formatting import fmt_shape
 from .builder import build_model
 from .codegen import generate_code
@@ -408,45 +407,41 @@ def _onnx_bytes(model: torch.nn.Module, analysis: Analysis) -> bytes:
 
 # -- atomic writes ------------------------------------------------------------------------------
 class _Staging:
-    """Files written to temporaries in their target folders, renamed into place together.
+    """Files written to temporaries beside their targets, renamed into place together.
 
     `reserve` creates the temporaries before the slow work starts, so an unwritable target
-    fails at once; leaving the ``with`` block without `commit` removes them.
+    (or one that is not a regular file, such as ``/dev/null``) fails at once; leaving the
+    ``with`` block without `commit` removes them. Each target goes through `AtomicFile`: a
+    symlink is written through to its target.
     """
 
     def __init__(self) -> None:
-        self._pending: dict[Path, str] = {}
+        self._pending: dict[Path, AtomicFile] = {}
 
     def __enter__(self) -> _Staging:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for tmp in self._pending.values():
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        for staged in self._pending.values():
+            staged.discard()
         self._pending.clear()
 
     def reserve(self, target: Path) -> None:
-        """Create the temporary file of ``target`` (mode 0666 less the umask, like open())."""
-        for _ in range(100):
-            tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
-            os.close(fd)
-            self._pending[target] = str(tmp)
-            return
-        raise ExportError(f"{target}: cannot be written (no free temporary name)")
+        """Create the temporary file of ``target`` (it gets the old file's mode, or 0666 less
+        the umask for a new one, like open())."""
+        try:
+            self._pending[target] = AtomicFile(target)
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
 
     def write(self, target: Path, writer: Callable[[str], None]) -> None:
         """Run ``writer`` on the temporary path of ``target``."""
         if target not in self._pending:
             self.reserve(target)
+        staged = self._pending[target]
         try:
-            writer(self._pending[target])
+            writer(staged.temp_path)
+            staged.sync()
         except ExportError:
             raise
         except (OSError, RuntimeError) as exc:
@@ -456,16 +451,14 @@ class _Staging:
         """Move every temporary onto its target; returns the targets."""
         done: list[Path] = []
         try:
-            for target, tmp in self._pending.items():
-                os.replace(tmp, target)
+            for target, staged in self._pending.items():
+                staged.commit()
                 done.append(target)
         except OSError as exc:
             raise ExportError(f"{target}: cannot be written ({_os_reason(exc)})") from None
         finally:
             for target in done:
                 del self._pending[target]
-        for folder in {p.parent for p in done}:
-            fsync_dir(folder)
         return done
 
 

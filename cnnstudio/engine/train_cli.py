@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import math
 import os
 import sys
@@ -24,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from cnnstudio.core.atomic_file import AtomicFile, atomic_write
 from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from cnnstudio.engine.datasets import BUILTIN_DATASETS, DatasetError, check_classes, load_dataset
@@ -359,8 +361,11 @@ def _dump_weights(trainer: Trainer, env: DistEnv) -> None:
 
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
-        torch.save(trainer.model.state_dict(), path / f"rank{env.rank}.pt")
-        (path / f"rank{env.rank}.json").write_text(json.dumps(trainer.history), encoding="utf-8")
+        with AtomicFile(path / f"rank{env.rank}.pt") as staged:
+            with staged.open() as fh:
+                torch.save(trainer.model.state_dict(), fh)
+            staged.commit()
+        atomic_write(path / f"rank{env.rank}.json", json.dumps(trainer.history).encode("utf-8"))
 
 
 class _NullStream:
@@ -392,13 +397,12 @@ class _RankPrefixed:
 
 def _write_metrics(path: Path, history: Sequence[Mapping[str, Any]]) -> None:
     """Rewrite metrics.csv from the whole history (small) so a resumed run keeps one file."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(HISTORY_KEYS)
-        for entry in history:
-            writer.writerow([_fmt_cell(entry.get(k)) for k in HISTORY_KEYS])
-    os.replace(tmp, path)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(HISTORY_KEYS)
+    for entry in history:
+        writer.writerow([_fmt_cell(entry.get(k)) for k in HISTORY_KEYS])
+    atomic_write(path, text.getvalue().encode("utf-8"))
 
 
 def _fmt_cell(value: Any) -> str:

@@ -24,9 +24,9 @@ from typing import Any
 
 from .. import __version__
 from ..core.analysis import analyze
+from ..core.atomic_file import atomic_write
 from ..core.design import Design
 from ..core.errors import DesignInvalidError
-from ..core.fileio import atomic_write
 from .codegen import generate_code
 from .datasets import BUILTIN_DATASETS, DatasetError, _image_shape
 from .trainer import TrainSettings

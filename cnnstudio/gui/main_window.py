@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.design import Design, Layer
+from ..core.disk_state import ExternalChangeError
 from ..core.errors import DesignError
 from ..core.fileio import SUFFIX
 from ..core.formatting import fmt_int
 from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
+from .file_guard import FileGuard
 from .inspector import InspectorPanel
 from .palette import PalettePanel
 from .session import DesignSession
@@ -99,6 +101,8 @@ class MainWindow(QMainWindow):
         self._create_menus()
         self._create_toolbar()
         self._create_status_bar()
+        # Another program (a second cnnstudio, an editor) changing the open file is noticed.
+        self.file_guard = FileGuard(self)
 
         self.palette_panel.block_requested.connect(self._on_palette_block_requested)
         self.summary.layer_activated.connect(lambda lid: self.canvas.center_on(lid))
@@ -414,9 +418,11 @@ class MainWindow(QMainWindow):
             target = target.with_name(target.name + SUFFIX)
         return self._save_to(target)
 
-    def _save_to(self, path: Path) -> bool:
+    def _save_to(self, path: Path, *, overwrite: bool = False) -> bool:
         try:
-            self.session.save(path)
+            self.session.save(path, overwrite=overwrite)
+        except ExternalChangeError as exc:
+            return self.file_guard.resolve_on_save(exc)  # asks: reload, overwrite, save as
         except (DesignError, OSError) as exc:
             self._show_error("Cannot save the file", str(exc))
             return False

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from ..core.analysis import Analysis, analyze
 from ..core.commands import Command, History
 from ..core.design import Design, DesignEvent
+from ..core.disk_state import DiskStamp, ExternalChangeError, same_file
 from ..core.fileio import load_design, save_design
 from ..core.templates import DEFAULT_TEMPLATE, get_template
 
@@ -35,7 +36,9 @@ class DesignSession(QObject):
         super().__init__(parent)
         self.design = design if design is not None else get_template(DEFAULT_TEMPLATE)
         self.history = History(self.design)
-        self.path: Path | None = None
+        self._path: Path | None = None
+        self.disk: DiskStamp | None = None
+        """The file as this session last saw it on disk (see `core.disk_state`)."""
         self.selection: list[str] = []
         self._pending: list[DesignEvent] = []
         self.design.subscribe(self._pending.append)
@@ -89,11 +92,35 @@ class DesignSession(QObject):
         base = self.path.name if self.path else self.design.name
         return f"{base}{' *' if self.is_modified else ''}"
 
-    def load(self, design: Design, path: Path | None = None) -> None:
-        """Replace the document (New, Open, a template); the history starts afresh."""
+    @property
+    def path(self) -> Path | None:
+        """The design's file; setting it also records how the file looks on disk now."""
+        return self._path
+
+    @path.setter
+    def path(self, value: Path | None) -> None:
+        self._path = value
+        self.disk = DiskStamp.read(value) if value is not None else None
+
+    def changed_on_disk(self) -> DiskStamp | None:
+        """The file's current stamp when another program changed it since we last saw it."""
+        if self._path is None or self.disk is None:
+            return None
+        current = DiskStamp.read(self._path)
+        return current if self.disk.changed_by_others(current) else None
+
+    def load(
+        self, design: Design, path: Path | None = None, *, disk: DiskStamp | None = None
+    ) -> None:
+        """Replace the document (New, Open, a template); the history starts afresh.
+
+        ``disk`` is the file's stamp taken before it was read (default: read now).
+        """
         self.design.replace_with(design)
         self._pending.clear()
         self.path = path
+        if disk is not None and path is not None:
+            self.disk = disk
         self.history.clear()
         self.selection = []
         self.analysis = analyze(self.design)
@@ -104,16 +131,27 @@ class DesignSession(QObject):
 
     def open(self, path: str | Path) -> None:
         """Open a design file; one that is not a design raises `DesignError`, design untouched."""
+        # Stamped before reading: a change made while reading is then noticed, never missed.
+        before = DiskStamp.read(path)
         design = load_design(path)
-        self.load(design, Path(path))
+        self.load(design, Path(path), disk=before)
 
-    def save(self, path: str | Path | None = None) -> Path:
-        """Save to ``path`` (or the current file) atomically; `DesignError` when unwritable."""
+    def save(self, path: str | Path | None = None, *, overwrite: bool = False) -> Path:
+        """Save to ``path`` (or the current file) atomically; `DesignError` when unwritable.
+
+        Raises `ExternalChangeError`, writing nothing, when the current file was changed on
+        disk by another program since it was opened or last saved here, unless ``overwrite``.
+        """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name given for an unsaved design")
-        save_design(self.design, target)
-        self.path = target
+        if not overwrite and self._path is not None and same_file(target, self._path):
+            current = self.changed_on_disk()
+            if current is not None:
+                raise ExternalChangeError(target, current)
+        data = save_design(self.design, target)
+        self._path = target
+        self.disk = DiskStamp.written(target, data)
         self.history.mark_clean()
         self.document_changed.emit()
         return target

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..core.atomic_file import atomic_write
 from ..core.design import Design
 from ..core.errors import DesignError
 from ..core.fileio import load_design
@@ -21,6 +22,20 @@ from ..core.templates import DEFAULT_TEMPLATE, get_template
 
 SCREENSHOT_SIZE = (1400, 900)
 ICON_PATH = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cnnstudio.svg"
+
+
+def _png_bytes(pixmap: object) -> bytes:
+    """``pixmap`` (a QPixmap) encoded as PNG; empty when Qt cannot encode it."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QPixmap
+
+    assert isinstance(pixmap, QPixmap)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = pixmap.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data()) if ok else b""
 
 
 def _error(message: str) -> None:
@@ -149,8 +164,16 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
             target = Path(screenshot)
             if target.parent and not target.parent.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-            if not window.grab().save(str(target), "PNG"):
-                _error(f"{target}: cannot write the screenshot")
+            png = _png_bytes(window.grab())
+            reason = None if png else "rendering failed"
+            if png:
+                try:
+                    # Like every other output: atomic, through a symlink, never over a device.
+                    atomic_write(target, png)
+                except OSError as exc:
+                    reason = exc.strerror or str(exc)
+            if reason is not None:
+                _error(f"{target}: cannot write the screenshot ({reason})")
                 code = 1
             session.history.mark_clean()  # nothing to ask: the screenshot edits nothing
         else:

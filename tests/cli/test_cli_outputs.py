@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,4 +95,25 @@ def test_a_checkpoint_is_never_written_over_a_pipe(tmp_path: Path) -> None:
             epoch=0,
         )
     assert "\n" not in str(info.value)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_the_gui_screenshot_refuses_a_named_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "shot.png"
+    os.mkfifo(fifo)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    result = subprocess.run(
+        [sys.executable, "-m", "cnnstudio", "gui", "--screenshot", str(fifo)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert errors == [
+        f"cnnstudio: error: {fifo}: cannot write the screenshot "
+        "(a named pipe, not a regular file: left as it is)"
+    ]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

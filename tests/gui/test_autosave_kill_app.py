@@ -11,7 +11,6 @@ restarted the 1.5 s timer and a kill after the edits found no recovery file at a
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,6 +22,8 @@ import pytest
 
 from cnnstudio.core.fileio import load_design, save_design
 from cnnstudio.core.templates import get_template
+
+from .test_crash_recovery_app import _environment
 
 EDITS = ["fc2", "relu4", "fc1", "relu3", "pool2"]
 """The blocks deleted, one a second, in this order (LeNet-5)."""
@@ -68,20 +69,6 @@ DRIVER = textwrap.dedent(
     sys.exit(main(["gui", design_file]))
     """
 )
-
-
-def _environment(tmp_path: Path) -> dict[str, str]:
-    """Offscreen, and every settings and data folder inside the test's own directory."""
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        HOME=str(tmp_path / "home"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        CNNSTUDIO_RECOVERY_DIR=str(tmp_path / "recovery"),
-    )
-    return env
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")

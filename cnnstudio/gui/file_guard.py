@@ -102,7 +102,11 @@ class FileGuard(QObject):
         self._timer.start()
 
     def _on_session_document_changed(self) -> None:
-        self._rearm()
+        # Emitted on every edit too: only a new path, or a file replaced by our own save (its
+        # watch is gone), needs the watcher touched.
+        path = self.session.path
+        if path is None or str(path) not in self.watcher.files():
+            self._rearm()
         if self.bar.isVisible() and self.session.changed_on_disk() is None:
             self.bar.hide()  # saved, reloaded, or another file now
 

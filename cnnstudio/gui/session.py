@@ -118,9 +118,10 @@ class DesignSession(QObject):
         """
         self.design.replace_with(design)
         self._pending.clear()
-        self.path = path
         if disk is not None and path is not None:
-            self.disk = disk
+            self._path, self.disk = path, disk
+        else:
+            self.path = path
         self.history.clear()
         self.selection = []
         self.analysis = analyze(self.design)

@@ -77,7 +77,12 @@ DRIVER = textwrap.dedent(
             "title": window.windowTitle(),
         }
         print("restored", json.dumps(state), flush=True)
-        QApplication.exit(0)
+        # exit() is ignored until the main loop runs, and on a loaded machine this can run
+        # inside the restore question's own loop, just before app.exec(): keep asking.
+        leave.start(100)
+
+    leave = QTimer()
+    leave.timeout.connect(lambda: QApplication.exit(0))
 
     QTimer.singleShot(0, delete_conv1 if mode == "edit" else answer_restore)
     sys.exit(main(["gui", design_file]))

@@ -123,11 +123,13 @@ class MainWindow(QMainWindow):
         """
         from .export_menu import install_export
         from .insight.install import install_insight
+        from .lab import install_lab
         from .training.install import install_training
 
         self.training = install_training(self)
         self.insight = install_insight(self, self.training)
         self.export_menu = install_export(self, self.training)
+        self.lab = install_lab(self)
         self.insight.stats_changed.connect(self.canvas.graph.set_activation_stats)
         for dock in self.findChildren(QDockWidget):
             if dock.objectName() == "FeatureMapsDock" and dock.widget() is not None:
@@ -574,6 +576,9 @@ class MainWindow(QMainWindow):
         insight = getattr(self, "insight", None)
         if insight is not None:
             insight.shutdown()
+        lab = getattr(self, "lab", None)
+        if lab is not None:
+            lab.close()
         event.accept()
 
 

@@ -126,12 +126,16 @@ class MainWindow(QMainWindow):
         torch itself is still imported only when a run, a feature map or an export needs it.
         """
         from .export_menu import install_export
+        from .figure_menu import install_figures
         from .insight.install import install_insight
+        from .lab import install_lab
         from .training.install import install_training
 
         self.training = install_training(self)
         self.insight = install_insight(self, self.training)
         self.export_menu = install_export(self, self.training)
+        self.figures = install_figures(self)
+        self.lab = install_lab(self)
         self.insight.stats_changed.connect(self.canvas.graph.set_activation_stats)
         for dock in self.findChildren(QDockWidget):
             if dock.objectName() == "FeatureMapsDock" and dock.widget() is not None:
@@ -580,6 +584,9 @@ class MainWindow(QMainWindow):
         insight = getattr(self, "insight", None)
         if insight is not None:
             insight.shutdown()
+        lab = getattr(self, "lab", None)
+        if lab is not None:
+            lab.close()
         event.accept()
 
 

@@ -202,6 +202,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         add_train_arguments(p)
         p.set_defaults(func=run_train)
 
+    p = sub.add_parser("check", help="sanity checks before training (init loss, overfit a batch)")
+    if command == "check":
+        from .engine.sanity_cli import add_check_arguments, run_check
+
+        add_check_arguments(p)
+        p.set_defaults(func=run_check)
+
+    p = sub.add_parser("lr-find", help="sweep the learning rate and suggest one")
+    if command == "lr-find":
+        from .engine.sanity_cli import add_lr_find_arguments, run_lr_find
+
+        add_lr_find_arguments(p)
+        p.set_defaults(func=run_lr_find)
+
     p = sub.add_parser("gui", help="open the designer window (the default command)")
     p.add_argument("file", nargs="?", help="design file to open (default: the LeNet-5 template)")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
@@ -238,4 +252,4 @@ def gui_main() -> int:
     return main(["gui", *sys.argv[1:]])
 
 
-_COMMANDS = ("summary", "templates", "new", "export", "train", "gui")
+_COMMANDS = ("summary", "templates", "new", "export", "train", "check", "lr-find", "gui")

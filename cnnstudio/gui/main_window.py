@@ -124,8 +124,10 @@ class MainWindow(QMainWindow):
         from .export_menu import install_export
         from .insight.install import install_insight
         from .training.install import install_training
+        from .training.sanity import install_sanity
 
         self.training = install_training(self)
+        self.sanity = install_sanity(self, self.training)
         self.insight = install_insight(self, self.training)
         self.export_menu = install_export(self, self.training)
         self.insight.stats_changed.connect(self.canvas.graph.set_activation_stats)

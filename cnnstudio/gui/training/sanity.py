@@ -1,4 +1,4 @@
-"""Train ▸ Check Design and Train ▸ Find Learning Rate: the checks before a long run, one click away.
+"""Train ▸ Check Design and Train ▸ Find Learning Rate: the checks before a long run.
 
 Both run on the training thread (`TrainingController.run_off_gui`) with the dataset and batch
 size of the Training panel, and show their result in a window of their own: the sanity report
@@ -220,7 +220,8 @@ class SanityTools:
             return
         self.last_sweep = result
         window.status.setText(
-            f"Suggested learning rate: {result.suggestion:.2e} ({result.optimizer}, fastai's valley)"
+            f"Suggested learning rate: {result.suggestion:.2e} "
+            f"({result.optimizer}, fastai's valley)"
         )
         window.lines.setText(
             f"steepest descent {result.steep:.2e} · lowest loss / 10 {result.minimum:.2e} · "

@@ -55,8 +55,10 @@ def summary_json(analysis: Analysis, design_layers: dict[str, Any]) -> dict[str,
     }
 
 
-def summary_table(analysis: Analysis) -> str:
-    """The textbook table: layer, type, output shape, parameters, MACs, then totals and errors."""
+def summary_table(analysis: Analysis, extra: Sequence[str] = ()) -> str:
+    """The textbook table: layer, type, output shape, parameters, MACs, then totals and errors.
+
+    ``extra`` lines (the memory estimate) follow the totals."""
     rows = [("layer", "type", "output", "params", "MACs")]
     for lid, info in analysis.layers.items():
         known = info.output_shape is not None
@@ -87,20 +89,71 @@ def summary_table(analysis: Analysis) -> str:
     )
     lines.append(f"total MACs: {fmt_int(analysis.total_macs)} ({fmt_compact(analysis.total_macs)})")
     lines.append(f"model size: {analysis.size_mb:.2f} MB (float32 parameters)")
+    lines.extend(extra)
     for diag in analysis.diagnostics:
         lines.append(f"{diag.severity}: {diag.message}")
     lines.append("valid" if analysis.valid else f"invalid: {len(analysis.errors)} error(s)")
     return "\n".join(lines)
 
 
+def _memory_for(args: argparse.Namespace, design: Any, analysis: Analysis) -> Any:
+    """One training step's memory with the batch size and optimizer asked for (else the
+    design's training settings, else 64 and sgd)."""
+    from .core.memory import estimate_memory
+
+    training = design.training if isinstance(design.training, dict) else {}
+    batch = args.batch_size or training.get("batch_size") or 64
+    optimizer = args.optimizer or training.get("optimizer") or "sgd"
+    momentum = training.get("momentum", 0.9)
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        batch = 64
+    if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
+        momentum = 0.9
+    return estimate_memory(
+        design, analysis, batch_size=batch, optimizer=str(optimizer), momentum=float(momentum)
+    )
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
+    from .core.memory import MemoryEstimateError, available_memory
+
     design = load_design(args.file)
     analysis = analyze(design)
+    try:
+        memory = _memory_for(args, design, analysis)
+    except MemoryEstimateError as exc:
+        raise CnnStudioError(str(exc)) from None
+    free = available_memory()
     if args.json:
-        print(json.dumps(summary_json(analysis, design.layers), indent=2))
+        document = summary_json(analysis, design.layers)
+        document["memory"] = {
+            **memory.to_dict(),
+            "available": free,
+            "fits": memory.fits(free) if free is not None else None,
+            "largest_batch": memory.largest_batch(free) if free is not None else None,
+        }
+        print(json.dumps(document, indent=2))
     else:
-        print(summary_table(analysis))
+        print(summary_table(analysis, memory_line(memory, free).splitlines()))
     return EXIT_OK if analysis.valid else EXIT_INVALID
+
+
+def memory_line(memory: Any, free: int | None) -> str:
+    """``training step (batch 64): 12.3 MB = weights 0.2 + gradients 0.2 + ...``, and the fit."""
+    from .core.formatting import fmt_bytes
+
+    text = (
+        f"training step (batch {memory.batch_size}): {fmt_bytes(memory.total)} = "
+        f"weights {fmt_bytes(memory.weights)} + gradients {fmt_bytes(memory.gradients)} + "
+        f"optimizer {fmt_bytes(memory.optimizer)} + activations {fmt_bytes(memory.activations)}"
+    )
+    if free is not None:
+        verdict = "fits" if memory.fits(free) else "does NOT fit"
+        text += (
+            f"\n{verdict} in the {fmt_bytes(free)} of memory free here; "
+            f"the largest batch that fits: {fmt_int(memory.largest_batch(free))}"
+        )
+    return text
 
 
 # -- templates / new ----------------------------------------------------------------------------
@@ -175,6 +228,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="per-layer table of shapes, parameters and MACs")
     p.add_argument("file", help=f"design file ({SUFFIX})")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--batch-size", type=_positive_int, metavar="N", help="batch size for the memory estimate"
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=("sgd", "adam", "adamw", "rmsprop"),
+        help="optimizer for the memory estimate (default: the design's, else sgd)",
+    )
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("templates", help="list the built-in templates")
@@ -208,6 +269,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
         add_figure_arguments(p)
         p.set_defaults(func=run_figure)
+
+    p = sub.add_parser("check", help="sanity checks before training (init loss, overfit a batch)")
+    if command == "check":
+        from .engine.sanity_cli import add_check_arguments, run_check
+
+        add_check_arguments(p)
+        p.set_defaults(func=run_check)
+
+    p = sub.add_parser("lr-find", help="sweep the learning rate and suggest one")
+    if command == "lr-find":
+        from .engine.sanity_cli import add_lr_find_arguments, run_lr_find
+
+        add_lr_find_arguments(p)
+        p.set_defaults(func=run_lr_find)
 
     p = sub.add_parser("gui", help="open the designer window (the default command)")
     p.add_argument("file", nargs="?", help="design file to open (default: the LeNet-5 template)")
@@ -245,4 +320,4 @@ def gui_main() -> int:
     return main(["gui", *sys.argv[1:]])
 
 
-_COMMANDS = ("summary", "templates", "new", "export", "train", "figure", "gui")
+_COMMANDS = ("summary", "templates", "new", "export", "train", "check", "lr-find", "figure", "gui")

@@ -1,0 +1,277 @@
+"""Train ▸ Check Design and Train ▸ Find Learning Rate: the checks before a long run.
+
+Both run on the training thread (`TrainingController.run_off_gui`) with the dataset and batch
+size of the Training panel, and show their result in a window of their own: the sanity report
+with a bar chart of the gradient flow per block, or the learning-rate sweep in pyqtgraph with the
+suggestion and the other usual markers. "Use this learning rate" writes the suggestion into the
+design's training settings as one undo step. Neither touches the design otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...core.commands import SetMeta
+from ..plot_palette import restyle_plots
+
+_OK, _FAIL = "✔", "✘"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class _ResultWindow(QDialog):
+    """A non-modal window with a title line, one label per finding and a chart."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(False)
+        self.resize(760, 520)
+        self.status = QLabel("Running…")
+        self.status.setWordWrap(True)
+        self.lines = QLabel()
+        self.lines.setWordWrap(True)
+        self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chart = pg.PlotWidget()
+        self.chart.setMenuEnabled(False)
+        self.chart.hideButtons()
+        self.chart.setMinimumHeight(220)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        self.buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.lines)
+        layout.addWidget(self.chart, 1)
+        layout.addLayout(self.buttons)
+        restyle_plots(self.chart, palette=self.palette())
+
+
+class SanityTools:
+    """The two Train menu actions and the windows they open."""
+
+    def __init__(self, window: Any, controller: Any, menu: Any) -> None:
+        self.window = window
+        self.controller = controller
+        self.check_window: _ResultWindow | None = None
+        self.lr_window: _ResultWindow | None = None
+        self.last_report: Any = None
+        self.last_sweep: Any = None
+        self.use_lr_button: QPushButton | None = None
+        self.check_action = QAction("Check &Design…", window)
+        self.check_action.setStatusTip(
+            "Loss at initialisation, overfit a tiny batch, gradient flow: before a long run"
+        )
+        self.check_action.triggered.connect(lambda _=False: self.run_check())
+        self.lr_action = QAction("Find &Learning Rate…", window)
+        self.lr_action.setStatusTip("Sweep the learning rate over a few batches and suggest one")
+        self.lr_action.triggered.connect(lambda _=False: self.run_lr_find())
+        menu.addSeparator()
+        menu.addAction(self.check_action)
+        menu.addAction(self.lr_action)
+        controller.state_changed.connect(self._on_state_changed)
+        self._on_state_changed(controller.state)
+
+    def _on_state_changed(self, state: str) -> None:
+        # Both run on the training thread: never while a run holds it.
+        idle = state == "idle"
+        self.check_action.setEnabled(idle)
+        self.lr_action.setEnabled(idle)
+
+    # -- shared ------------------------------------------------------------------------------
+    def _inputs(self) -> tuple[Any, tuple[int, ...], Any] | str:
+        """(design copy, input shape, training settings), or a message saying what is missing."""
+        session = self.window.session
+        analysis = session.analysis
+        if not analysis.valid:
+            first = analysis.errors[0].message if analysis.errors else "the design is not valid"
+            return f"Fix the design first: {first}"
+        shape = analysis.layers[analysis.input_id].output_shape if analysis.input_id else None
+        if shape is None or len(shape) != 3:
+            return "The checks need an image input (C x H x W)"
+        try:
+            settings = self.controller.view.panel.settings()
+        except ValueError as exc:
+            return f"Training settings: {exc}"
+        return session.design.clone(), tuple(shape), settings
+
+    def _open(self, current: _ResultWindow | None, title: str) -> _ResultWindow:
+        if current is not None:
+            current.close()
+            current.deleteLater()
+        result = _ResultWindow(title, self.window)
+        result.show()
+        return result
+
+    # -- Check Design ------------------------------------------------------------------------
+    def run_check(self) -> None:
+        self.check_window = self._open(self.check_window, "Check Design")
+        inputs = self._inputs()
+        if isinstance(inputs, str):
+            self.check_window.status.setText(inputs)
+            return
+        design, shape, settings = inputs
+        self.check_window.status.setText(
+            f"Checking {design.name or 'the design'} on {settings.dataset}…"
+        )
+        self.check_action.setEnabled(False)
+
+        def job() -> Any:
+            try:
+                from ...engine.datasets import load_dataset
+                from ...engine.sanity import check_design
+
+                bundle = load_dataset(
+                    settings.dataset, shape, data_dir=settings.data_dir, seed=settings.seed
+                )
+                return check_design(design, bundle, seed=settings.seed)
+            except Exception as exc:  # data and design problems are shown, never raised
+                return exc
+
+        self.controller.run_off_gui(job, self._on_check_done)
+
+    def _on_check_done(self, result: Any) -> None:
+        self._on_state_changed(self.controller.state)
+        window = self.check_window
+        if window is None:
+            return
+        if isinstance(result, BaseException):
+            window.status.setText(f"The check could not run: {_one_line(result)}")
+            return
+        self.last_report = result
+        window.status.setText("All checks passed" if result.passed else "Some checks failed")
+        lines = []
+        for line in result.lines():
+            ok = line.startswith("ok")
+            lines.append(f"{_OK if ok else _FAIL} {line[4:].strip()}")
+        window.lines.setText("\n".join(lines))
+        self._draw_gradient_flow(window.chart, result.gradient_flow)
+
+    def _draw_gradient_flow(self, chart: pg.PlotWidget, flow: dict[str, float]) -> None:
+        chart.clear()
+        plot = chart.getPlotItem()
+        plot.setTitle("Gradient flow at initialisation (mean |grad| per block, log scale)")
+        if not flow:
+            return
+        names = list(flow)
+        heights = np.log10(np.maximum(np.array([flow[n] for n in names]), 1e-30))
+        bottom = float(heights.min()) - 1
+        bars = pg.BarGraphItem(
+            x=np.arange(len(names)), height=heights - bottom, y0=bottom, width=0.7, brush="#4a90d9"
+        )
+        chart.addItem(bars)
+        plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        plot.setLabel("left", "log10 mean |grad|")
+
+    # -- Find Learning Rate ------------------------------------------------------------------
+    def run_lr_find(self) -> None:
+        self.lr_window = self._open(self.lr_window, "Find Learning Rate")
+        self.use_lr_button = None
+        inputs = self._inputs()
+        if isinstance(inputs, str):
+            self.lr_window.status.setText(inputs)
+            return
+        design, shape, settings = inputs
+        self.lr_window.status.setText(
+            f"Sweeping the learning rate for {settings.optimizer} on {settings.dataset}…"
+        )
+        self.lr_action.setEnabled(False)
+
+        def job() -> Any:
+            try:
+                from ...engine.builder import build_model
+                from ...engine.datasets import load_dataset
+                from ...engine.lr_finder import find_lr
+
+                bundle = load_dataset(
+                    settings.dataset, shape, data_dir=settings.data_dir, seed=settings.seed
+                )
+                return find_lr(
+                    build_model(design, seed=settings.seed),
+                    bundle,
+                    optimizer=settings.optimizer,
+                    batch_size=settings.batch_size,
+                    seed=settings.seed,
+                )
+            except Exception as exc:  # data and design problems are shown, never raised
+                return exc
+
+        self.controller.run_off_gui(job, self._on_lr_done)
+
+    def _on_lr_done(self, result: Any) -> None:
+        self._on_state_changed(self.controller.state)
+        window = self.lr_window
+        if window is None:
+            return
+        if isinstance(result, BaseException):
+            window.status.setText(f"The sweep could not run: {_one_line(result)}")
+            return
+        self.last_sweep = result
+        window.status.setText(
+            f"Suggested learning rate: {result.suggestion:.2e} "
+            f"({result.optimizer}, fastai's valley)"
+        )
+        window.lines.setText(
+            f"steepest descent {result.steep:.2e} · lowest loss / 10 {result.minimum:.2e} · "
+            f"{len(result.lrs)} batches"
+        )
+        plot = window.chart.getPlotItem()
+        window.chart.clear()
+        plot.setLogMode(x=True, y=False)
+        plot.setLabel("bottom", "learning rate")
+        plot.setLabel("left", "smoothed loss")
+        # Log mode: the curve takes the rates as they are, lines take view (log10) positions.
+        window.chart.plot(result.lrs, result.losses, pen=pg.mkPen("#4a90d9", width=2))
+        markers = (("valley", result.valley, "#2e7d32"), ("steep", result.steep, "#e08a00"))
+        for name, lr, colour in (*markers, ("min/10", result.minimum, "#8e44ad")):
+            line = pg.InfiniteLine(
+                math.log10(lr),
+                angle=90,
+                pen=pg.mkPen(colour, width=1.5),
+                label=name,
+                labelOpts={"position": 0.92 - 0.08 * len(plot.items), "color": colour},
+            )
+            plot.addItem(line)
+        # The divergence at the end would flatten the part that matters: clip it, as fastai does.
+        low, first = min(result.losses), result.losses[0]
+        plot.setYRange(low - 0.05 * abs(low), max(min(max(result.losses), 1.5 * first), low + 1e-3))
+        button = QPushButton(f"Use {result.suggestion:.2e}")
+        button.setObjectName("use_suggested_lr")
+        button.setToolTip("Put the suggestion into the training settings (one undo step)")
+        button.clicked.connect(lambda: self.use_learning_rate(result.suggestion))
+        window.buttons.insertWidget(0, button)
+        self.use_lr_button = button
+
+    def use_learning_rate(self, lr: float) -> None:
+        """Write ``lr`` into the design's training settings as one undoable step."""
+        session = self.window.session
+        training = dict(session.design.training or {})
+        training["lr"] = float(f"{lr:.3g}")
+        session.push(SetMeta({"training": training}, label="Use suggested learning rate"))
+
+
+def install_sanity(window: Any, controller: Any) -> SanityTools:
+    """Add Train ▸ Check Design… and Train ▸ Find Learning Rate… to ``window``'s Train menu."""
+    menu = next(
+        (
+            a.menu()
+            for a in window.menuBar().actions()
+            if a.menu() and a.text().replace("&", "") == "Train"
+        ),
+        None,
+    )
+    if menu is None:
+        raise RuntimeError("install_training must run first: the Train menu is missing")
+    return SanityTools(window, controller, menu)

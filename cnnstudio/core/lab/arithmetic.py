@@ -243,8 +243,27 @@ def _sliding(
     return _Sliding(array, padded, (kh, kw), (sh, sw), (ph, pw), (dh, dw), axes)
 
 
+class _Geometry:
+    """The window geometry of a worked result, for the lab to draw (from its `_Sliding`)."""
+
+    sliding: _Sliding
+
+    @property
+    def output_shape(self) -> tuple[int, int]:
+        return self.sliding.output_shape
+
+    def window(self, row: int, col: int) -> list[tuple[int, int]]:
+        return self.sliding.window(row, col)
+
+    def size_formulas(self) -> tuple[str, str]:
+        return self.sliding.size_formulas()
+
+    def dropped(self) -> list[tuple[int, int]]:
+        return self.sliding.dropped()
+
+
 @dataclass(frozen=True)
-class Convolution:
+class Convolution(_Geometry):
     """A worked convolution: `output` plus everything needed to explain any pixel of it."""
 
     sliding: _Sliding
@@ -288,20 +307,6 @@ class Convolution:
             text += f" ≈ {_round_half_away(value)}"
         return text
 
-    # The geometry, for the lab to draw.
-    @property
-    def output_shape(self) -> tuple[int, int]:
-        return self.sliding.output_shape
-
-    def window(self, row: int, col: int) -> list[tuple[int, int]]:
-        return self.sliding.window(row, col)
-
-    def size_formulas(self) -> tuple[str, str]:
-        return self.sliding.size_formulas()
-
-    def dropped(self) -> list[tuple[int, int]]:
-        return self.sliding.dropped()
-
 
 def convolve(
     image: ArrayLike,
@@ -344,7 +349,7 @@ def convolve(
 
 
 @dataclass(frozen=True)
-class Pooling:
+class Pooling(_Geometry):
     """A worked pooling: `output` (per channel) and, for any pixel, its window and chosen value."""
 
     sliding: _Sliding
@@ -375,19 +380,6 @@ class Pooling:
         if self.kind == "average":
             return f"({' + '.join(values)}) / {len(values)} = {result}"
         return f"{self.kind}({', '.join(values)}) = {result}"
-
-    @property
-    def output_shape(self) -> tuple[int, int]:
-        return self.sliding.output_shape
-
-    def window(self, row: int, col: int) -> list[tuple[int, int]]:
-        return self.sliding.window(row, col)
-
-    def size_formulas(self) -> tuple[str, str]:
-        return self.sliding.size_formulas()
-
-    def dropped(self) -> list[tuple[int, int]]:
-        return self.sliding.dropped()
 
 
 def pool(

@@ -10,6 +10,7 @@ design's training settings as one undo step. Neither touches the design otherwis
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -116,31 +117,45 @@ class SanityTools:
         return result
 
     # -- Check Design ------------------------------------------------------------------------
-    def run_check(self) -> None:
-        self.check_window = self._open(self.check_window, "Check Design")
+    def _start(
+        self, title: str, attribute: str, what: str, work: Callable[[Any, Any, Any], Any]
+    ) -> _ResultWindow:
+        """Open the result window ``attribute`` and run ``work(design, bundle, settings)`` on the
+        training thread with the Training panel's dataset; its result (or exception) goes to
+        ``_on_<attribute>_done``."""
+        window = self._open(getattr(self, attribute), title)
+        setattr(self, attribute, window)
         inputs = self._inputs()
         if isinstance(inputs, str):
-            self.check_window.status.setText(inputs)
-            return
+            window.status.setText(inputs)
+            return window
         design, shape, settings = inputs
-        self.check_window.status.setText(
-            f"Checking {design.name or 'the design'} on {settings.dataset}…"
-        )
+        window.status.setText(f"{what} {design.name or 'the design'} on {settings.dataset}…")
         self.check_action.setEnabled(False)
+        self.lr_action.setEnabled(False)
 
         def job() -> Any:
             try:
                 from ...engine.datasets import load_dataset
-                from ...engine.sanity import check_design
 
                 bundle = load_dataset(
                     settings.dataset, shape, data_dir=settings.data_dir, seed=settings.seed
                 )
-                return check_design(design, bundle, seed=settings.seed)
+                return work(design, bundle, settings)
             except Exception as exc:  # data and design problems are shown, never raised
                 return exc
 
-        self.controller.run_off_gui(job, self._on_check_done)
+        done = self._on_check_done if attribute == "check_window" else self._on_lr_done
+        self.controller.run_off_gui(job, done)
+        return window
+
+    def run_check(self) -> None:
+        def work(design: Any, bundle: Any, settings: Any) -> Any:
+            from ...engine.sanity import check_design
+
+            return check_design(design, bundle, seed=settings.seed)
+
+        self._start("Check Design", "check_window", "Checking", work)
 
     def _on_check_done(self, result: Any) -> None:
         self._on_state_changed(self.controller.state)
@@ -177,38 +192,21 @@ class SanityTools:
 
     # -- Find Learning Rate ------------------------------------------------------------------
     def run_lr_find(self) -> None:
-        self.lr_window = self._open(self.lr_window, "Find Learning Rate")
         self.use_lr_button = None
-        inputs = self._inputs()
-        if isinstance(inputs, str):
-            self.lr_window.status.setText(inputs)
-            return
-        design, shape, settings = inputs
-        self.lr_window.status.setText(
-            f"Sweeping the learning rate for {settings.optimizer} on {settings.dataset}…"
-        )
-        self.lr_action.setEnabled(False)
 
-        def job() -> Any:
-            try:
-                from ...engine.builder import build_model
-                from ...engine.datasets import load_dataset
-                from ...engine.lr_finder import find_lr
+        def work(design: Any, bundle: Any, settings: Any) -> Any:
+            from ...engine.builder import build_model
+            from ...engine.lr_finder import find_lr
 
-                bundle = load_dataset(
-                    settings.dataset, shape, data_dir=settings.data_dir, seed=settings.seed
-                )
-                return find_lr(
-                    build_model(design, seed=settings.seed),
-                    bundle,
-                    optimizer=settings.optimizer,
-                    batch_size=settings.batch_size,
-                    seed=settings.seed,
-                )
-            except Exception as exc:  # data and design problems are shown, never raised
-                return exc
+            return find_lr(
+                build_model(design, seed=settings.seed),
+                bundle,
+                optimizer=settings.optimizer,
+                batch_size=settings.batch_size,
+                seed=settings.seed,
+            )
 
-        self.controller.run_off_gui(job, self._on_lr_done)
+        self._start("Find Learning Rate", "lr_window", "Sweeping the learning rate for", work)
 
     def _on_lr_done(self, result: Any) -> None:
         self._on_state_changed(self.controller.state)

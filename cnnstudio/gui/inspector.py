@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from ..core.catalog import SPECS, LayerSpec
 from ..core.commands import MISSING, RenameLayer, SetFrozen, SetLabel, SetParam, fix_command
 from ..core.design import Design, DesignEvent, id_problem
-from ..core.diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic, Fix
 from ..core.params import ParamSpec
 from .session import DesignSession
 from .theme import error_colour, warning_colour
@@ -437,7 +437,7 @@ class InspectorPanel(QWidget):
         text = "\n".join(lines)
         if self.explanation.text() != text:
             self.explanation.setText(text)
-        key = tuple((d.code, d.message, d.severity, d.fix) for d in diagnostics)
+        key = tuple((d.code, d.message, d.severity, d.fixes) for d in diagnostics)
         if key != self._diagnostics_key:
             self._diagnostics_key = key
             self._show_diagnostics(diagnostics)
@@ -458,10 +458,10 @@ class InspectorPanel(QWidget):
             pal.setColor(QPalette.ColorRole.WindowText, colour)
             message.setPalette(pal)
             self.diagnostics_layout.addWidget(message)
-            if diag.fix is not None:
-                button = QPushButton(f"Fix: {diag.fix.label}", self.diagnostics_box)
+            for fix in diag.fixes:  # one button per choice, the first choice first
+                button = QPushButton(f"Fix: {fix.label}", self.diagnostics_box)
                 button.setToolTip("Apply this repair as one undoable step")
-                button.clicked.connect(lambda _=False, d=diag: self.apply_fix(d))
+                button.clicked.connect(lambda _=False, f=fix: self.apply_fix(f))
                 self.diagnostics_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
                 self.fix_buttons.append(button)
 
@@ -481,10 +481,9 @@ class InspectorPanel(QWidget):
             return
         self.session.push(SetParam(self.layer_id, name, value))
 
-    def apply_fix(self, diag: Diagnostic) -> None:
-        """Apply a diagnostic's suggested repair (one undo step)."""
-        if diag.fix is not None:
-            self.session.push(fix_command(self.session.design, diag.fix))
+    def apply_fix(self, fix: Fix) -> None:
+        """Apply one of a diagnostic's repairs (one undo step)."""
+        self.session.push(fix_command(self.session.design, fix))
 
     def _on_id_edited(self, text: str) -> None:
         if self._current() is None:

@@ -10,6 +10,7 @@ pushes a command of its own.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -459,11 +460,23 @@ class InspectorPanel(QWidget):
             message.setPalette(pal)
             self.diagnostics_layout.addWidget(message)
             for fix in diag.fixes:  # one button per choice, the first choice first
-                button = QPushButton(f"Fix: {fix.label}", self.diagnostics_box)
+                button = QPushButton(self._button_text(f"Fix: {fix.label}"), self.diagnostics_box)
                 button.setToolTip("Apply this repair as one undoable step")
                 button.clicked.connect(lambda _=False, f=fix: self.apply_fix(f))
                 self.diagnostics_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
                 self.fix_buttons.append(button)
+
+    def _button_text(self, text: str) -> str:
+        """``text`` broken into lines that fit the dock (a button does not wrap on its own).
+
+        A fix's label names the layer and the numbers ("Set conv1's kernel_size to 32 (the
+        largest that fits 32x32)"): on one line it would stick out of a 1366-px window's
+        inspector, and its end, which says why, would be cut.
+        """
+        metrics = self.fontMetrics()
+        room = max(self.width(), 240) - 48  # the dock's margins and the button's padding
+        columns = max(20, room // max(1, metrics.averageCharWidth()))
+        return "\n".join(textwrap.wrap(text, columns)) or text
 
     # -- form -> session --------------------------------------------------------------------
     def _current(self) -> str | None:

@@ -201,7 +201,7 @@ def test_errors_show_under_the_explanation_with_a_fix_button(inspector, session)
     ]
     assert any("conv2" in m and m.startswith("error:") for m in messages)
     # One button per choice, the likeliest intent first (issue 12 item 8).
-    assert [b.text() for b in inspector.fix_buttons] == [
+    assert [b.text().replace("\n", " ") for b in inspector.fix_buttons] == [
         "Fix: Set conv2's kernel_size to 14 (the largest that fits 14x14)",
         "Fix: Set conv2's padding to 8 (pads the input to 30x30)",
         'Fix: Set conv2\'s padding to "same" (keeps 14x14)',

@@ -194,8 +194,8 @@ def test_the_results_tab_fits_the_charts_and_the_mistakes(
     assert_reachable(window, results.mistakes_title, "the mistakes' title")
     assert results.charts.height() >= 220 and results.charts.width() >= 440
     # Every count fits its cell: the font follows the cell size, and is readable.
-    cell, font = results.cell_pixels(), results.cell_font_pixels()
-    assert cell >= 14 and font >= 7
+    (cell, cell_height), font = results.cell_size(), results.cell_font_pixels()
+    assert cell_height >= 14 and font >= 8
     widths = [
         QFontMetricsF(text.textItem.font()).horizontalAdvance(text.toPlainText())
         for text in results.cell_texts

@@ -70,7 +70,6 @@ class TrainingResults(QWidget):
         self.confusion_plot = self._plot(0, "true class", "predicted class")
         self.confusion_plot.setTitle("Confusion matrix", size="10pt")
         self.confusion_plot.invertY(True)
-        self.confusion_plot.setAspectLocked(True)  # square cells, whatever the tab's shape
         self.image = pg.ImageItem(axisOrder="row-major")
         self.confusion_plot.addItem(self.image)
         self.cell_texts: list[pg.TextItem] = []
@@ -215,16 +214,20 @@ class TrainingResults(QWidget):
         plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.04)
         self._fit_cell_texts()
 
-    def cell_pixels(self) -> float:
-        """The side of one confusion-matrix cell on screen, in pixels."""
+    def cell_size(self) -> tuple[float, float]:
+        """Width and height of one confusion-matrix cell on screen, in pixels.
+
+        The cells are not kept square: the tab is wide and short on a laptop, and square cells
+        would leave the matrix a small block in a wide empty plot with unreadable numbers.
+        """
         px, py = self.confusion_plot.vb.viewPixelSize()
-        return 1.0 / max(px, py) if px > 0 and py > 0 else 0.0
+        return (1.0 / px if px > 0 else 0.0, 1.0 / py if py > 0 else 0.0)
 
     def cell_font_pixels(self) -> int:
         """The pixel size of the counts that fits the cells (0: too small to be readable)."""
-        cell = self.cell_pixels()
+        width, height = self.cell_size()
         # Digits are about 0.6 em wide; keep a margin on each side and a cap for big cells.
-        size = min(cell * 0.6, cell * 0.85 / (0.62 * self._count_digits), _MAX_CELL_FONT_PX)
+        size = min(height * 0.6, width * 0.85 / (0.62 * self._count_digits), _MAX_CELL_FONT_PX)
         return int(size) if size >= _MIN_CELL_FONT_PX else 0
 
     def _fit_cell_texts(self, *_: object) -> None:

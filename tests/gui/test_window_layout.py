@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.commands import SetParam
 from cnnstudio.core.templates import DEFAULT_TEMPLATE, get_template
-from cnnstudio.gui.main_window import MainWindow
+from cnnstudio.gui.main_window import CANVAS_MIN_HEIGHT, CANVAS_MIN_WIDTH, MainWindow
 from cnnstudio.gui.session import DesignSession
 from cnnstudio.gui.settings import AppSettings
 from cnnstudio.gui.training import install as training_install
@@ -35,10 +35,10 @@ SIZES = [(1366, 768), (1920, 1080)]
 LEFT = Qt.MouseButton.LeftButton
 
 
-@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def window(
-    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MainWindow]:
+def open_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> MainWindow:
+    """The window as the app starts it (tools installed, first-run layout), shown at ``size``."""
     # No torch warm-up during a layout test (it would outlive the test's window).
     monkeypatch.setattr(training_install, "WARM_UP_DELAY_MS", 600_000)
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -47,11 +47,19 @@ def window(
     w._ask_save_changes = lambda: "discard"  # type: ignore[method-assign]
     w.install_tools()
     qtbot.addWidget(w)
-    w.resize(*request.param)
+    w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
     _settle(qtbot)
-    assert (w.width(), w.height()) == request.param
+    assert (w.width(), w.height()) == size
+    return w
+
+
+@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def window(
+    request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    w = open_window(qtbot, tmp_path, monkeypatch, request.param)
     yield w
     w.training.shutdown()
     w.close()
@@ -207,3 +215,23 @@ def test_the_results_tab_fits_the_charts_and_the_mistakes(
     assert results.mistakes.width() <= viewport.width()
     assert results.mistake_count() == 32
     _shot(window, tmp_path, "results")
+
+
+def test_the_canvas_keeps_its_room_in_a_small_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 800x600 the canvas was once left 60 px; no dock drag can squeeze it below its minimum."""
+    w = open_window(qtbot, tmp_path, monkeypatch, (800, 600))
+    try:
+        assert w.canvas.height() >= 0.4 * w.height()
+        w.training.dock.raise_()
+        assert_reachable(w, w.training.view.panel.start_button, "Start")
+        # What a user dragging the bottom docks' edge to the top asks for.
+        w.resizeDocks([w.training.dock], [2000], Qt.Orientation.Vertical)
+        _settle(qtbot)
+        assert w.canvas.height() >= CANVAS_MIN_HEIGHT
+        assert w.canvas.width() >= CANVAS_MIN_WIDTH
+        _shot(w, tmp_path, "small")
+    finally:
+        w.training.shutdown()
+        w.close()

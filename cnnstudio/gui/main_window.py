@@ -49,6 +49,9 @@ from .theme import apply_theme, error_colour, ok_colour
 
 APP_NAME = "cnnstudio"
 CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT = 240, 180
+#: The dock layout's version in the saved state: a layout saved by an older version (a bottom
+#: dock too short for the Training tab's controls) is not restored, the new defaults apply.
+LAYOUT_VERSION = 1
 FILE_FILTER = f"cnnstudio designs (*{SUFFIX});;JSON files (*.json);;All files (*)"
 
 
@@ -556,7 +559,7 @@ class MainWindow(QMainWindow):
                 geometry, state = self.settings.window_geometry(), self.settings.window_state()
             if geometry is not None:
                 self.restoreGeometry(geometry)
-            if state is None or not self.restoreState(state):
+            if state is None or not self.restoreState(state, LAYOUT_VERSION):
                 self._default_dock_sizes()
         super().showEvent(event)
 
@@ -595,7 +598,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.persist_layout:
-            self.settings.save_window(self.saveGeometry(), self.saveState())
+            self.settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))
             self.settings.sync()
         insight = getattr(self, "insight", None)
         if insight is not None:

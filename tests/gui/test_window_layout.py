@@ -26,7 +26,12 @@ from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.commands import SetParam
 from cnnstudio.core.templates import DEFAULT_TEMPLATE, get_template
-from cnnstudio.gui.main_window import CANVAS_MIN_HEIGHT, CANVAS_MIN_WIDTH, MainWindow
+from cnnstudio.gui.main_window import (
+    CANVAS_MIN_HEIGHT,
+    CANVAS_MIN_WIDTH,
+    LAYOUT_VERSION,
+    MainWindow,
+)
 from cnnstudio.gui.session import DesignSession
 from cnnstudio.gui.settings import AppSettings
 from cnnstudio.gui.training import install as training_install
@@ -235,3 +240,38 @@ def test_the_canvas_keeps_its_room_in_a_small_window(
     finally:
         w.training.shutdown()
         w.close()
+
+
+def test_a_layout_saved_by_an_older_version_gives_way_to_the_new_defaults(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Users of the cramped layout get the one that fits; a layout saved since is kept."""
+    w = open_window(qtbot, tmp_path, monkeypatch, (1366, 768))
+    w.resizeDocks([w.summary_dock], [130], Qt.Orientation.Vertical)  # the old first-run size
+    _settle(qtbot)
+    squeezed = w.summary_dock.height()
+    geometry, states = w.saveGeometry(), {"old": w.saveState(0), "new": w.saveState(LAYOUT_VERSION)}
+    w.training.shutdown()
+    w.close()
+    for which, state in states.items():
+        store = QSettings(str(tmp_path / f"{which}.ini"), QSettings.Format.IniFormat)
+        AppSettings(store).save_window(geometry, state)
+        again = MainWindow(DesignSession(get_template(DEFAULT_TEMPLATE)), AppSettings(store))
+        again.install_tools()
+        qtbot.addWidget(again)
+        again.show()
+        qtbot.waitExposed(again)
+        _settle(qtbot)
+        try:
+            if which == "old":
+                assert again.summary_dock.height() > squeezed + 100
+                again.training.dock.raise_()
+                _settle(qtbot)
+                assert_reachable(again, again.training.view.panel.start_button, "Start")
+            else:
+                assert abs(again.summary_dock.height() - squeezed) <= 2
+        finally:
+            again.session.history.mark_clean()
+            again.persist_layout = False
+            again.training.shutdown()
+            again.close()

@@ -179,6 +179,26 @@ def test_the_training_tab_shows_every_control_without_scrolling(
     _shot(window, tmp_path, "training")
 
 
+def test_the_feature_maps_tab_shows_its_sample_bar_and_views(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    insight = window.insight
+    assert insight.dock is not None
+    insight.dock.raise_()
+    _settle(qtbot)
+    panel = insight.panel
+    for widget, name in [
+        (panel.index, "the sample number"),
+        (panel.random_button, "Random"),
+        (panel.open_button, "Open image"),
+        (panel.tabs.tabBar(), "the feature-map tabs"),
+        (panel.tabs.currentWidget(), "the feature maps"),
+    ]:
+        assert_reachable(window, widget, name)
+    assert panel.tabs.currentWidget().height() >= 150
+    _shot(window, tmp_path, "feature-maps")
+
+
 def test_the_results_tab_fits_the_charts_and_the_mistakes(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

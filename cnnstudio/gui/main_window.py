@@ -564,7 +564,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def _default_dock_sizes(self) -> None:
-        """First-run proportions, designed for a 1366x768 laptop first (see docs/UX.md).
+        """First-run proportions, designed for a 1366x768 laptop first (as the UX guide asks).
 
         The side docks take a share of the width within bounds (the palette's names and the
         inspector's fields stay readable, the canvas keeps the rest). The bottom tabs get the

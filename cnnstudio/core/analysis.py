@@ -248,7 +248,13 @@ def analyze(design: Design) -> Analysis:
                 out = spec.infer(lid, params, shapes, inputs)
             except LayerProblem as problem:
                 errors.append(
-                    Diagnostic(problem.code, f"{lid}: {problem.message}", lid, problem.fix)
+                    Diagnostic(
+                        problem.code,
+                        f"{lid}: {problem.message}",
+                        lid,
+                        problem.fix,
+                        alternatives=problem.alternatives,
+                    )
                 )
                 continue
             if spec.has_weights:

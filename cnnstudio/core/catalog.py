@@ -185,18 +185,73 @@ def _sliding_window(
             kernel = (
                 _fmt_axes(k) if all(x == 1 for x in d) else f"{_fmt_axes(k)} (dilated to {eff})"
             )
-            fix = None
-            if spec.type == "Conv" and all(x == 1 for x in s):
-                fix = Fix(
-                    f'Set {lid}\'s padding to "same"', (SetParamEdit(lid, "padding", "same"),)
-                )
+            fixes = _kernel_fixes(spec, lid, sizes, k, s, pad, d)
             raise LayerProblem(
                 "kernel-too-large",
                 f"kernel {kernel} is larger than the padded input {padded}",
-                fix,
+                fixes[0] if fixes else None,
+                fixes[1:],
             )
         out.append((n + 2 * pi - eff) // si + 1)
     return tuple(out)
+
+
+def _kernel_fixes(
+    spec: LayerSpec,
+    lid: str,
+    sizes: Sequence[int],
+    k: tuple[int, ...],
+    s: tuple[int, ...],
+    pad: tuple[int, ...],
+    d: tuple[int, ...],
+) -> tuple[Fix, ...]:
+    """The repairs of a kernel that does not fit its padded input, the likeliest intent first.
+
+    A student who typed 30 for a 28x28 image rarely wants the image padded to keep its size:
+    the kernel that fits comes first, then the least padding that lets this kernel fit, then
+    (for a stride-1 Conv) padding "same", which keeps the input size. Both first repairs keep
+    a pooling window's padding within torch's limit of half the kernel: the new kernel spans
+    the padded input (so at least 2p + 1), and ceil((k - n) / 2) <= k // 2 for any n >= 1.
+    """
+    fixes: list[Fix] = []
+    padded = [n + 2 * q for n, q in zip(sizes, pad, strict=True)]
+    # The largest kernel whose dilated extent d*(k-1)+1 fits: k = (n + 2p - 1) // d + 1.
+    kernel = tuple(min(ki, (m - 1) // di + 1) for ki, m, di in zip(k, padded, d, strict=True))
+    fixes.append(
+        Fix(
+            f"Set {lid}'s kernel_size to {_fmt_axes(kernel)} "
+            f"(the largest that fits {fmt_size(padded)})",
+            (SetParamEdit(lid, "kernel_size", _param_value(kernel)),),
+        )
+    )
+    extent = [di * (ki - 1) + 1 for ki, di in zip(k, d, strict=True)]
+    padding = tuple(max(q, -(-(e - n) // 2)) for q, e, n in zip(pad, extent, sizes, strict=True))
+    grown = fmt_size([n + 2 * q for n, q in zip(sizes, padding, strict=True)])
+    fixes.append(
+        Fix(
+            f"Set {lid}'s padding to {_fmt_axes(padding)} (pads the input to {grown})",
+            (SetParamEdit(lid, "padding", _param_value(padding)),),
+        )
+    )
+    if (
+        spec.type == "Conv"
+        and any(x != 1 for x in d)
+        and all(ki <= m for ki, m in zip(k, padded, strict=True))
+    ):
+        fixes.append(Fix(f"Set {lid}'s dilation to 1", (SetParamEdit(lid, "dilation", 1),)))
+    if spec.type == "Conv" and all(x == 1 for x in s):
+        fixes.append(
+            Fix(
+                f'Set {lid}\'s padding to "same" (keeps {fmt_size(sizes)})',
+                (SetParamEdit(lid, "padding", "same"),),
+            )
+        )
+    return tuple(fixes)
+
+
+def _param_value(values: Sequence[int]) -> int | list[int]:
+    """One int when every axis agrees (as a user types it), else one value per axis."""
+    return values[0] if len(set(values)) == 1 else list(values)
 
 
 @functools.lru_cache(maxsize=4096)

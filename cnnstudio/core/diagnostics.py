@@ -1,7 +1,10 @@
 """Diagnostics (errors and warnings) of the analysis, and the one-click fixes they may carry.
 
 A fix is plain data: a list of edits that `cnnstudio.core.commands.fix_command` turns into one
-undoable command, so the canvas applies it exactly like any other edit.
+undoable command, so the canvas applies it exactly like any other edit. A problem may have
+several reasonable repairs (a kernel too large for its input: a smaller kernel, more padding,
+padding "same"); ``fix`` is the first choice and ``alternatives`` the others, in the order the
+canvas and the inspector offer them (``fixes`` is all of them).
 """
 
 from __future__ import annotations
@@ -58,13 +61,35 @@ class Diagnostic:
     layer: str | None = None
     fix: Fix | None = None
     severity: Literal["error", "warning"] = "error"
+    alternatives: tuple[Fix, ...] = ()
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every offered repair, the first choice first (empty when there is none)."""
+        return _fixes(self.fix, self.alternatives)
 
 
 class LayerProblem(Exception):
     """Raised by a layer spec when its inputs or parameters break a rule."""
 
-    def __init__(self, code: str, message: str, fix: Fix | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        fix: Fix | None = None,
+        alternatives: tuple[Fix, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.fix = fix
+        self.alternatives = alternatives
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every offered repair, the first choice first."""
+        return _fixes(self.fix, self.alternatives)
+
+
+def _fixes(first: Fix | None, others: tuple[Fix, ...]) -> tuple[Fix, ...]:
+    return others if first is None else (first, *others)

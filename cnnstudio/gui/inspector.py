@@ -10,6 +10,7 @@ pushes a command of its own.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from ..core.catalog import SPECS, LayerSpec
 from ..core.commands import MISSING, RenameLayer, SetFrozen, SetLabel, SetParam, fix_command
 from ..core.design import Design, DesignEvent, id_problem
-from ..core.diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic, Fix
 from ..core.params import ParamSpec
 from .session import DesignSession
 from .theme import error_colour, warning_colour
@@ -437,7 +438,7 @@ class InspectorPanel(QWidget):
         text = "\n".join(lines)
         if self.explanation.text() != text:
             self.explanation.setText(text)
-        key = tuple((d.code, d.message, d.severity, d.fix) for d in diagnostics)
+        key = tuple((d.code, d.message, d.severity, d.fixes) for d in diagnostics)
         if key != self._diagnostics_key:
             self._diagnostics_key = key
             self._show_diagnostics(diagnostics)
@@ -458,12 +459,24 @@ class InspectorPanel(QWidget):
             pal.setColor(QPalette.ColorRole.WindowText, colour)
             message.setPalette(pal)
             self.diagnostics_layout.addWidget(message)
-            if diag.fix is not None:
-                button = QPushButton(f"Fix: {diag.fix.label}", self.diagnostics_box)
+            for fix in diag.fixes:  # one button per choice, the first choice first
+                button = QPushButton(self._button_text(f"Fix: {fix.label}"), self.diagnostics_box)
                 button.setToolTip("Apply this repair as one undoable step")
-                button.clicked.connect(lambda _=False, d=diag: self.apply_fix(d))
+                button.clicked.connect(lambda _=False, f=fix: self.apply_fix(f))
                 self.diagnostics_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
                 self.fix_buttons.append(button)
+
+    def _button_text(self, text: str) -> str:
+        """``text`` broken into lines that fit the dock (a button does not wrap on its own).
+
+        A fix's label names the layer and the numbers ("Set conv1's kernel_size to 32 (the
+        largest that fits 32x32)"): on one line it would stick out of a 1366-px window's
+        inspector, and its end, which says why, would be cut.
+        """
+        metrics = self.fontMetrics()
+        room = max(self.width(), 240) - 48  # the dock's margins and the button's padding
+        columns = max(20, room // max(1, metrics.averageCharWidth()))
+        return "\n".join(textwrap.wrap(text, columns)) or text
 
     # -- form -> session --------------------------------------------------------------------
     def _current(self) -> str | None:
@@ -481,10 +494,9 @@ class InspectorPanel(QWidget):
             return
         self.session.push(SetParam(self.layer_id, name, value))
 
-    def apply_fix(self, diag: Diagnostic) -> None:
-        """Apply a diagnostic's suggested repair (one undo step)."""
-        if diag.fix is not None:
-            self.session.push(fix_command(self.session.design, diag.fix))
+    def apply_fix(self, fix: Fix) -> None:
+        """Apply one of a diagnostic's repairs (one undo step)."""
+        self.session.push(fix_command(self.session.design, fix))
 
     def _on_id_edited(self, text: str) -> None:
         if self._current() is None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QTabBar,
     QToolBar,
     QWidget,
 )
@@ -49,6 +50,10 @@ from .summary import SummaryPanel
 from .theme import apply_theme, error_colour, ok_colour
 
 APP_NAME = "cnnstudio"
+CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT = 240, 180
+#: The dock layout's version in the saved state: a layout saved by an older version (a bottom
+#: dock too short for the Training tab's controls) is not restored, the new defaults apply.
+LAYOUT_VERSION = 1
 FILE_FILTER = f"cnnstudio designs (*{SUFFIX});;JSON files (*.json);;All files (*)"
 
 
@@ -75,6 +80,9 @@ class MainWindow(QMainWindow):
         """False: neither restore nor save the window geometry and dock layout (screenshots)."""
 
         self.canvas = CanvasView(self.session, self)
+        # However the docks are dragged or a saved layout restored on a smaller screen, the
+        # canvas keeps room for a few blocks (an 800x600 window once left it 60 px).
+        self.canvas.setMinimumSize(CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT)
         self.setCentralWidget(self.canvas)
 
         self.palette_panel = PalettePanel(self)
@@ -563,25 +571,46 @@ class MainWindow(QMainWindow):
                 geometry, state = self.settings.window_geometry(), self.settings.window_state()
             if geometry is not None:
                 self.restoreGeometry(geometry)
-            if state is None or not self.restoreState(state):
+            if state is None or not self.restoreState(state, LAYOUT_VERSION):
                 self._default_dock_sizes()
         super().showEvent(event)
 
     def _default_dock_sizes(self) -> None:
-        """First-run proportions: most of the window for the canvas, a short summary below."""
+        """First-run proportions, designed for a 1366x768 laptop first (as the UX guide asks).
+
+        The side docks take a share of the width within bounds (the palette's names and the
+        inspector's fields stay readable, the canvas keeps the rest). The bottom tabs get the
+        height their tallest panel needs to show every control without a scroll bar (the
+        Training tab: its buttons, progress and whole form) and at least about a third of the
+        window, but never so much that the canvas drops below about 40 % of it.
+        """
+        width, height = self.width(), self.height()
+        palette = _clamp(width * 0.12, 150, 220)
+        inspector = _clamp(width * 0.2, 260, 360)
         self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [180, 320], Qt.Orientation.Horizontal
+            [self.palette_dock, self.inspector_dock],
+            [palette, inspector],
+            Qt.Orientation.Horizontal,
         )
-        self.resizeDocks(
-            [self.summary_dock], [max(150, self.height() // 5)], Qt.Orientation.Vertical
-        )
+        bottom = [
+            dock
+            for dock in self.findChildren(QDockWidget)
+            if self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+            and not dock.isFloating()
+        ]
+        needed = max((_content_height(dock) for dock in bottom), default=0)
+        # The size given to resizeDocks covers the whole tab group, its tab bar included.
+        tabs = self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        needed += max((bar.sizeHint().height() for bar in tabs), default=0)
+        target = min(max(needed, round(height * 0.36)), round(height * 0.45))
+        self.resizeDocks([self.summary_dock], [target], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._confirm_discard():
             event.ignore()
             return
         if self.persist_layout:
-            self.settings.save_window(self.saveGeometry(), self.saveState())
+            self.settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))
             self.settings.sync()
         insight = getattr(self, "insight", None)
         if insight is not None:
@@ -590,6 +619,20 @@ class MainWindow(QMainWindow):
         if lab is not None:
             lab.close()
         event.accept()
+
+
+def _clamp(value: float, low: int, high: int) -> int:
+    return int(min(high, max(low, value)))
+
+
+def _content_height(dock: QDockWidget) -> int:
+    """The height ``dock`` needs to show its panel without scrolling (its title bar included)."""
+    widget = dock.widget()
+    if widget is None:
+        return 0
+    inner = widget.widget() if isinstance(widget, QScrollArea) else widget
+    chrome = dock.minimumSizeHint().height() - widget.minimumSizeHint().height()
+    return (inner.minimumSizeHint().height() if inner is not None else 0) + max(0, chrome)
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:

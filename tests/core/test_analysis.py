@@ -77,15 +77,51 @@ def test_pool_stride_default_and_padding_rule() -> None:
     assert err.fix is not None
 
 
-def test_kernel_too_large_names_numbers_and_offers_same_padding() -> None:
-    d = chain([1, 4, 4], ("Conv", {"out_channels": 2, "kernel_size": 5}))
-    a = analyze(d)
-    (err,) = a.errors
+def test_kernel_too_large_offers_a_kernel_that_fits_first_then_padding() -> None:
+    """Issue 12 item 8: not only padding "same", which a student rarely means."""
+    d = chain([1, 28, 28], ("Conv", {"out_channels": 2, "kernel_size": 30}))
+    (err,) = analyze(d).errors
     assert err.code == "kernel-too-large"
-    assert err.message == "l1: kernel 5 is larger than the padded input 4x4"
-    History(d).push(fix_command(d, err.fix))
-    assert d["l1"].params["padding"] == "same"
-    assert analyze(d).valid
+    assert err.message == "l1: kernel 30 is larger than the padded input 28x28"
+    assert [f.label for f in err.fixes] == [
+        "Set l1's kernel_size to 28 (the largest that fits 28x28)",
+        "Set l1's padding to 1 (pads the input to 30x30)",
+        'Set l1\'s padding to "same" (keeps 28x28)',
+    ]
+    assert err.fix is err.fixes[0]
+    outputs = []
+    for fix in err.fixes:  # each choice alone repairs the design, as one undo step
+        work = d.clone()
+        history = History(work)
+        history.push(fix_command(work, fix))
+        result = analyze(work)
+        assert result.valid, fix.label
+        outputs.append(result.layers["l1"].output_shape)
+        history.undo()
+        assert work.layers["l1"].params == d.layers["l1"].params
+    assert outputs == [(2, 1, 1), (2, 1, 1), (2, 28, 28)]
+
+
+def test_kernel_too_large_fixes_per_axis_dilation_and_pooling() -> None:
+    d = chain([1, 8, 12], ("Conv", {"out_channels": 2, "kernel_size": [3, 9], "dilation": 2}))
+    (err,) = analyze(d).errors
+    kernel, padding, dilation, same = err.fixes
+    assert kernel.edits[0].value == [3, 6]  # 2*(6-1)+1 = 11 <= 12; height already fits
+    assert padding.edits[0].value == [0, 3]  # 12 + 2*3 = 18 >= 2*(9-1)+1 = 17
+    assert dilation.edits[0].value == 1 and same.edits[0].value == "same"
+    for fix in err.fixes:
+        work = d.clone()
+        History(work).push(fix_command(work, fix))
+        assert analyze(work).valid, fix.label
+    # Pooling has no "same"; both repairs respect its padding limit (half the kernel).
+    for n, kernel, pad in ((4, 6, 0), (1, 9, 3), (1, 10, 4), (2, 9, 0)):
+        d = chain([1, n, n], ("MaxPool", {"kernel_size": kernel, "padding": pad}))
+        (err,) = analyze(d).errors
+        assert [f.edits[0].name for f in err.fixes] == ["kernel_size", "padding"]
+        for fix in err.fixes:
+            work = d.clone()
+            History(work).push(fix_command(work, fix))
+            assert analyze(work).valid, fix.label
 
 
 def test_same_padding_needs_stride_one() -> None:

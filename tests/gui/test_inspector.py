@@ -200,12 +200,22 @@ def test_errors_show_under_the_explanation_with_a_fix_button(inspector, session)
         for i in range(inspector.diagnostics_layout.count())
     ]
     assert any("conv2" in m and m.startswith("error:") for m in messages)
-    assert [b.text() for b in inspector.fix_buttons] == ['Fix: Set conv2\'s padding to "same"']
-    inspector.fix_buttons[0].click()
+    # One button per choice, the likeliest intent first (issue 12 item 8).
+    assert [b.text().replace("\n", " ") for b in inspector.fix_buttons] == [
+        "Fix: Set conv2's kernel_size to 14 (the largest that fits 14x14)",
+        "Fix: Set conv2's padding to 8 (pads the input to 30x30)",
+        'Fix: Set conv2\'s padding to "same" (keeps 14x14)',
+    ]
+    inspector.fix_buttons[2].click()
     assert session.design["conv2"].params["padding"] == "same"
     assert not [d for d in session.analysis.layers["conv2"].errors if d.severity == "error"]
     assert "->" in inspector.explanation.text()  # the shape is known again
     assert inspector.fix_buttons == []
+    session.undo()  # one undo step brings the error and its choices back
+    assert len(inspector.fix_buttons) == 3
+    inspector.fix_buttons[0].click()
+    assert session.design["conv2"].params["kernel_size"] == 14
+    assert session.analysis.layers["conv2"].output_shape == (16, 1, 1)
 
 
 def test_a_fix_button_repairs_the_layer(inspector, session):

@@ -65,9 +65,12 @@ def test_install_adds_menu_dock_and_trains_with_f5(qtbot: QtBot, window: MainWin
     # The warm-up imports torch on the worker thread after the window shows.
     qtbot.waitUntil(lambda: bool(controller.devices), timeout=30_000)
     assert "torch" in sys.modules
+    controller.view.tabs.setCurrentWidget(controller.view.results)
     with qtbot.waitSignal(controller.run_finished, timeout=30_000):
         start.trigger()
         assert not start.isEnabled()
+        # F5 brings the Run tab forward: its Stop button and live curves.
+        assert controller.view.tabs.currentWidget() is controller.view.splitter
     assert start.isEnabled() and save.isEnabled()
     assert "val acc" in window.statusBar().currentMessage()
     assert len(controller.history) == 1

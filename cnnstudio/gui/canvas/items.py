@@ -56,6 +56,12 @@ class BlockState:
     frozen: bool = False
     slots: int = 1  # input port slots drawn on top (0 for Input)
     multi: bool = False  # merge layers: one slot per input plus a free one
+    alternatives: tuple[Fix, ...] = ()  # other repairs than ``fix``, offered in a menu
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every repair the mark offers, the first choice first."""
+        return self.alternatives if self.fix is None else (self.fix, *self.alternatives)
 
 
 class _Fonts:
@@ -238,7 +244,7 @@ class BlockItem(QGraphicsItem):
         return self.mapToScene(QPointF(BLOCK_WIDTH / 2, BLOCK_HEIGHT))
 
     def mark_rect(self) -> QRectF:
-        """Local rectangle of the warning mark (clicking it applies the fix)."""
+        """Local rectangle of the warning mark (clicking it offers the fixes)."""
         return QRectF(BLOCK_WIDTH - MARK_SIZE - 6, 5, MARK_SIZE, MARK_SIZE)
 
     def lock_rect(self) -> QRectF:
@@ -392,8 +398,12 @@ class BlockItem(QGraphicsItem):
                 scene.theme.error if state.severity == "error" else scene.theme.warning
             ).name()
             lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
-            if state.fix is not None:
-                lines.append(f"Click the mark to fix: {_html(state.fix.label)}")
+            fixes = state.fixes
+            if len(fixes) == 1:
+                lines.append(f"Click the mark to fix: {_html(fixes[0].label)}")
+            elif fixes:
+                choices = "".join(f"<br>&nbsp;• {_html(f.label)}" for f in fixes)
+                lines.append(f"Click the mark to choose a fix:{choices}")
         explain = scene.explain(self.layer_id)
         if explain:
             lines.append("<hr>" + "<br>".join(_html(text) for text in explain))

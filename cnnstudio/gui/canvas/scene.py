@@ -408,9 +408,21 @@ def block_state(
     severity = problem.severity if problem is not None else None
     message = problem.message if problem is not None else ""
     fix = problem.fix if problem is not None else None
+    alternatives = problem.alternatives if problem is not None else ()
     if spec is None:
         return BlockState(
-            layer.type, subtitle, "?", "", "", severity, message, fix, layer.frozen, 1, False
+            layer.type,
+            subtitle,
+            "?",
+            "",
+            "",
+            severity,
+            message,
+            fix,
+            layer.frozen,
+            1,
+            False,
+            alternatives,
         )
     if info is not None and info.resolved_params is not None:
         params = info.resolved_params
@@ -436,6 +448,7 @@ def block_state(
         layer.frozen,
         slots,
         multi,
+        alternatives,
     )
 
 

@@ -128,6 +128,8 @@ class CanvasView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self._paste_count = 0
+        self.fix_menu = QMenu(self)  # the choices a click on a block's warning mark offers
+        self.fix_menu.setObjectName("fix_menu")
         self._was_empty = not self.graph.blocks
         self._fit_on_show: bool | str = False
         self.graph.set_theme(theme_for(self.palette()))
@@ -310,15 +312,36 @@ class CanvasView(QGraphicsView):
         """Select every block."""
         self.session.select(list(self.session.design.layers))
 
-    def apply_fix(self, layer_id: str) -> bool:
-        """Apply the suggested fix of a block's problem; False when it has none."""
+    def apply_fix(self, layer_id: str, choice: int = 0) -> bool:
+        """Apply one of the fixes of a block's problem (the first choice by default).
+
+        False when the block has no such fix. One undo step, like any edit.
+        """
         item = self.graph.blocks.get(layer_id)
-        if item is None or item.state.fix is None:
+        fixes = item.state.fixes if item is not None else ()
+        if not 0 <= choice < len(fixes):
             return False
-        fix = item.state.fix
+        fix = fixes[choice]
         self.session.push(fix_command(self.session.design, fix))
         self.status_message.emit(f"Fixed: {fix.label}")
         return True
+
+    def _offer_fixes(self, block: BlockItem) -> None:
+        """The mark was clicked: one fix is applied at once, several are offered in a menu."""
+        fixes = block.state.fixes
+        if len(fixes) == 1:
+            self.apply_fix(block.layer_id)
+            return
+        menu = self.fix_menu
+        menu.clear()
+        lid = block.layer_id
+        menu.addSection(f"Fix {lid}")
+        for n, fix in enumerate(fixes):
+            action = menu.addAction(fix.label)
+            action.triggered.connect(lambda _=False, i=n: self.apply_fix(lid, i))
+        corner = block.mapToScene(block.mark_rect().bottomLeft())
+        # popup, not exec: the canvas keeps its event loop (and a test can click an entry).
+        menu.popup(self.viewport().mapToGlobal(self.mapFromScene(corner)))
 
     def canvas_stats(self) -> dict[str, Any]:
         """Counts for the status bar, benchmarks and tests."""
@@ -460,8 +483,8 @@ class CanvasView(QGraphicsView):
                 event.accept()
                 return
             block = self.graph.block_at(scene_pos)
-            if block is not None and block.mark_hit(scene_pos) and block.state.fix is not None:
-                self.apply_fix(block.layer_id)
+            if block is not None and block.mark_hit(scene_pos) and block.state.fixes:
+                self._offer_fixes(block)
                 event.accept()
                 return
         super().mousePressEvent(event)
@@ -596,9 +619,11 @@ class CanvasView(QGraphicsView):
             if not block.isSelected():
                 self.session.select([block.layer_id])
             lid = block.layer_id
-            if block.state.fix is not None:
-                fix_label = block.state.fix.label
-                menu.addAction(fix_label, lambda: self.apply_fix(lid))
+            for n, fix in enumerate(block.state.fixes):
+                action = menu.addAction(fix.label)
+                action.triggered.connect(lambda _=False, i=n: self.apply_fix(lid, i))
+            if block.state.fixes:
+                menu.addSeparator()
             frozen = self.session.design[lid].frozen
             menu.addAction(
                 "Unfreeze" if frozen else "Freeze",

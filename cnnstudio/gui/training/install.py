@@ -41,7 +41,13 @@ WARM_UP_DELAY_MS = 1500
 
 
 class TrainingView(QWidget):
-    """The Training dock's content: the settings panel beside tabs with curves and results."""
+    """The Training dock's content: two tabs, Run (settings and buttons beside the live curves)
+    and Results (confusion matrix, per-class accuracy, mistakes).
+
+    The results get the dock's whole width: beside the settings form, a 1366-px window left
+    them some 400 px, too little for a readable 10x10 matrix next to the bar chart and the
+    misclassified images.
+    """
 
     def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,20 +55,26 @@ class TrainingView(QWidget):
         self.panel = TrainingPanel(controller)
         self.plots = TrainingPlots(controller)
         self.results = TrainingResults(controller)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.plots, "Curves")
-        self.tabs.addTab(self.results, "Results")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.panel)
-        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.plots)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([430, 900])
+        self.splitter.setSizes([self.panel.sizeHint().width(), 900])
         self.splitter.setChildrenCollapsible(False)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.splitter, "Run")
+        self.tabs.addTab(self.results, "Results")
+        self.tabs.setTabToolTip(0, "Settings, Start / Stop and the live loss and accuracy curves")
+        self.tabs.setTabToolTip(1, "What the last run got right and wrong")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.tabs)
+
+    def show_run(self) -> None:
+        """Bring the Run tab (buttons, progress, curves) forward, as Start does."""
+        self.tabs.setCurrentIndex(0)
 
     def dispose(self) -> None:
         """Delete the pyqtgraph views now (for application exit)."""
@@ -160,6 +172,7 @@ def install_training(window: Any) -> TrainingController:
     def show_dock() -> None:
         dock.show()
         dock.raise_()
+        view.show_run()
 
     def start() -> None:
         show_dock()

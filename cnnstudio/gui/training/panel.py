@@ -225,13 +225,18 @@ class TrainingPanel(QWidget):
         momentum.addWidget(self.momentum, 1)
         momentum.addWidget(self.nesterov)
         self._momentum_label = QLabel("Momentum")
+        # Augment shares the device's cell, as Nesterov shares momentum's: one row less, and
+        # no wider than the dataset list already makes that column.
+        device = QHBoxLayout()
+        device.addWidget(self.device, 1)
+        device.addWidget(self.augment)
         rows: list[tuple[str | QLabel, Any, str | QLabel, Any]] = [
             ("Dataset", self.dataset, "Data folder", folder),
             ("Batch size", self.batch_size, "Epochs", self.epochs),
             ("Optimizer", self.optimizer, "Learning rate", self.lr),
             ("Weight decay", self.weight_decay, self._momentum_label, momentum),
             ("Schedule", self.schedule, "Early stop", self.patience),
-            ("Device", self.device, "Seed", self.seed),
+            ("Device", device, "Seed", self.seed),
         ]
         for r, (l1, w1, l2, w2) in enumerate(rows):
             for c, (label, item) in enumerate(((l1, w1), (l2, w2))):
@@ -240,7 +245,6 @@ class TrainingPanel(QWidget):
                     grid.addWidget(item, r, 2 * c + 1)
                 else:
                     grid.addLayout(item, r, 2 * c + 1)
-        grid.addWidget(self.augment, len(rows), 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
@@ -250,12 +254,15 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
 
+        # The run controls come first, above the form: on a short screen they are what must
+        # stay in view (a 1366x768 laptop gives the Training dock about 280 px).
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(grid)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addLayout(grid)
         layout.addStretch(1)
 
     def _connect(self) -> None:

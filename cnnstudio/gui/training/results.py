@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["TrainingResults", "array_to_qimage"]
 
 _MAX_CELL_TEXT_CLASSES = 20  # beyond this the counts would not fit in the cells
+_MIN_CELL_FONT_PX = 7  # smaller counts are unreadable: then the colours alone tell
+_MAX_CELL_FONT_PX = 14
 _THUMB_PX = 48
 _GRID_COLUMNS = 8
 
@@ -70,6 +73,10 @@ class TrainingResults(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.confusion_plot.addItem(self.image)
         self.cell_texts: list[pg.TextItem] = []
+        self._count_digits = 1
+        # The counts are text of a fixed pixel size over cells that scale with the view: the
+        # font follows the cell size, so that numbers never spill into their neighbours.
+        self.confusion_plot.vb.sigResized.connect(self._fit_cell_texts)
 
         self.accuracy_plot = self._plot(1, "accuracy %", "class")
         self.accuracy_plot.setTitle("Per-class accuracy", size="10pt")
@@ -78,7 +85,12 @@ class TrainingResults(QWidget):
         restyle_plots(self.charts, palette=self.palette())  # and again on a theme change
 
         self.mistakes_title = QLabel("Misclassified validation images")
-        self.mistakes_title.setWordWrap(True)
+        # Two lines of its own, never word-wrapped: a wrapping label has a height-for-width,
+        # which makes the whole tab ask the dock's scroll area for its preferred height, and
+        # the charts were then cut at the bottom instead of fitted to the dock.
+        self.mistakes_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.mistakes_title.setFixedHeight(2 * self.mistakes_title.fontMetrics().lineSpacing() + 2)
+        self.mistakes_title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.mistakes = QWidget()
         self.mistakes_grid = QGridLayout(self.mistakes)
         self.mistakes_grid.setSpacing(4)
@@ -89,6 +101,9 @@ class TrainingResults(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.mistakes)
+        # Reflow when the visible width changes, which the tab's own resize does not always
+        # tell: the viewport is resized after it, by the scroll area's layout.
+        scroll.viewport().installEventFilter(self)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(4, 4, 4, 4)
@@ -181,8 +196,7 @@ class TrainingResults(QWidget):
             plot.removeItem(item)
         self.cell_texts.clear()
         if k <= _MAX_CELL_TEXT_CLASSES:
-            font = QFont()
-            font.setPointSizeF(max(6.0, 10.0 - k / 4))
+            self._count_digits = len(str(int(confusion.max()))) if confusion.size else 1
             for i in range(k):
                 for j in range(k):
                     count = int(confusion[i, j])
@@ -191,7 +205,6 @@ class TrainingResults(QWidget):
                     dark_cell = share[i, j] > 0.55
                     colour = "#ffffff" if dark_cell else self._fg.name()
                     text = pg.TextItem(str(count), color=colour, anchor=(0.5, 0.5))
-                    text.setFont(font)
                     text.setPos(j, i)
                     plot.addItem(text)
                     self.cell_texts.append(text)
@@ -199,6 +212,35 @@ class TrainingResults(QWidget):
         plot.getAxis("bottom").setTicks(ticks)
         plot.getAxis("left").setTicks(ticks)
         plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.04)
+        self._fit_cell_texts()
+
+    def cell_size(self) -> tuple[float, float]:
+        """Width and height of one confusion-matrix cell on screen, in pixels.
+
+        The cells are not kept square: the tab is wide and short on a laptop, and square cells
+        would leave the matrix a small block in a wide empty plot with unreadable numbers.
+        """
+        px, py = self.confusion_plot.vb.viewPixelSize()
+        return (1.0 / px if px > 0 else 0.0, 1.0 / py if py > 0 else 0.0)
+
+    def cell_font_pixels(self) -> int:
+        """The pixel size of the counts that fits the cells (0: too small to be readable)."""
+        width, height = self.cell_size()
+        # Digits are about 0.6 em wide; keep a margin on each side and a cap for big cells.
+        size = min(height * 0.6, width * 0.85 / (0.62 * self._count_digits), _MAX_CELL_FONT_PX)
+        return int(size) if size >= _MIN_CELL_FONT_PX else 0
+
+    def _fit_cell_texts(self, *_: object) -> None:
+        if not self.cell_texts:
+            return
+        size = self.cell_font_pixels()
+        font = QFont()
+        if size:
+            font.setPixelSize(size)
+        for text in self.cell_texts:
+            text.setVisible(bool(size))
+            if size:
+                text.setFont(font)
 
     def _show_accuracy(self, per_class: tuple[float, ...], names: list[str]) -> None:
         plot = self.accuracy_plot
@@ -232,7 +274,7 @@ class TrainingResults(QWidget):
         shown = len(images)
         more = " (first ones)" if total > shown else ""
         self.mistakes_title.setText(
-            f"{shown} misclassified validation images{more}: predicted (true)"
+            f"{shown} misclassified validation images{more}\ncaptions: predicted (true)"
         )
         small = QFont()
         small.setPointSizeF(max(6.5, small.pointSizeF() - 1.5))
@@ -263,7 +305,12 @@ class TrainingResults(QWidget):
 
     def _columns(self) -> int:
         width = self.scroll.viewport().width()
-        return max(1, min(_GRID_COLUMNS, (width - 4) // (_THUMB_PX + 12)))
+        # Captions (class names) can be wider than the thumbnails: the widest cell decides.
+        cell = max([_THUMB_PX + 8, *(c.sizeHint().width() for c in self._cells)])
+        spacing = self.mistakes_grid.spacing()
+        margins = self.mistakes_grid.contentsMargins()
+        room = width - margins.left() - margins.right() + spacing
+        return max(1, min(_GRID_COLUMNS, room // (cell + spacing)))
 
     def _reflow(self, *, force: bool = False) -> None:
         """Lay the thumbnails out in as many columns as fit the visible width."""
@@ -280,6 +327,11 @@ class TrainingResults(QWidget):
         super().resizeEvent(event)
         if self._cells:
             self._reflow()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self._cells:
+            self._reflow()
+        return False
 
     def mistake_count(self) -> int:
         """How many misclassified images the grid shows."""

@@ -19,6 +19,7 @@ from .catalog import SPECS, LayerSpec, Receptive, Shape, normalize_params
 from .design import ID_PATTERN, Design, id_problem
 from .diagnostics import Diagnostic, Fix, LayerProblem, RenameEdit
 from .formatting import fmt_shape
+from .limits import check_sizes
 
 BYTES_PER_VALUE = 4  # float32
 
@@ -289,7 +290,7 @@ def analyze(design: Design) -> Analysis:
     # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused.
     if output_id is not None and (len(sinks) > 1 or sinks[0] != output_id):
         _warn_unused(design, output_id, infos)
-    return Analysis(
+    analysis = Analysis(
         infos,
         input_ids[0] if input_ids else None,
         output_id,
@@ -299,6 +300,8 @@ def analyze(design: Design) -> Analysis:
         total_macs,
         act_bytes,
     )
+    check_sizes(design, analysis)
+    return analysis
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .formatting import one_line
+
 
 @dataclass(frozen=True, slots=True)
 class SetParamEdit:
@@ -58,6 +60,11 @@ class Diagnostic:
     layer: str | None = None
     fix: Fix | None = None
     severity: Literal["error", "warning"] = "error"
+
+    def __post_init__(self) -> None:
+        # Messages quote ids and values from the file: a newline in one must not split the line.
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", one_line(self.message))
 
 
 class LayerProblem(Exception):

@@ -287,8 +287,9 @@ def analyze(design: Design) -> Analysis:
     consumed = {src for lay in layers.values() for src in lay.inputs}
     sinks = [lid for lid in infos if lid not in consumed]
     output_id = _find_output(design, infos, sinks, design_errors)
-    # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused.
-    if output_id is not None and (len(sinks) > 1 or sinks[0] != output_id):
+    # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused
+    # (a cycle can leave no sink at all, and then the output was named explicitly).
+    if output_id is not None and (len(sinks) != 1 or sinks[0] != output_id):
         _warn_unused(design, output_id, infos)
     analysis = Analysis(
         infos,

@@ -107,17 +107,26 @@ def _refuse_constant(name: str) -> Any:
     raise _NonFiniteConstant(name)
 
 
-def _non_finite_path(doc: Any) -> str | None:
-    """Where the first non-finite float of a parsed document sits (``layers[2].params.p``).
+# Integers longer than this many bits (about 4200 digits) cannot be written back as JSON:
+# Python refuses to print integers of more than 4300 digits.
+_MAX_INT_BITS = 14_000
 
-    Iterative, so a document nested as deeply as the parser allows cannot overflow the stack.
-    Such floats come from ``1e999`` in a file or from a dict given to `design_from_dict`.
+
+def _bad_number_path(doc: Any) -> str | None:
+    """Where the first number JSON cannot hold sits in a parsed document (``layers[2].params.p``).
+
+    That is a non-finite float (from ``1e999`` in a file, or a dict given to
+    `design_from_dict`) or an integer too long to print. Iterative, so a document nested as
+    deeply as the parser allows cannot overflow the stack.
     """
     stack: list[tuple[Any, str]] = [(doc, "")]
     while stack:
         value, where = stack.pop()
         if type(value) is float:
             if not math.isfinite(value):
+                return where or "the document"
+        elif type(value) is int:
+            if value.bit_length() > _MAX_INT_BITS:
                 return where or "the document"
         elif isinstance(value, dict):
             stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in value.items())
@@ -144,11 +153,11 @@ def design_from_dict(doc: Any, origin: str = "design") -> Design:
             f"{origin}: written by a newer cnnstudio (format version {version}; this one reads "
             f"up to {VERSION}): update cnnstudio to open it"
         )
-    bad_number = _non_finite_path(doc)
+    bad_number = _bad_number_path(doc)
     if bad_number is not None:
         raise DesignError(
-            f"{origin}: not a valid design ({one_line(bad_number[:80])} is not a finite number; "
-            "JSON numbers are finite)"
+            f"{origin}: not a valid design ({one_line(bad_number[:80])} is not a number JSON "
+            "can hold: infinite, NaN or an integer of thousands of digits)"
         )
     while version < VERSION:
         doc = MIGRATIONS[version](doc)

@@ -4,7 +4,7 @@ Loading refuses only what is not a design at all (not JSON, wrong ``format``, no
 a newer ``version``, a layer without ``id``/``type``) with a `DesignError` whose one-line
 message names the file. Everything else loads, and the analysis reports it. Strict JSON is
 required: ``NaN``/``Infinity`` (which Python's parser accepts but JSON has not), a number too
-large for a float (``1e999``) and integers of more than 4300 digits are refused, and so is a
+large for a float (``1e999``) and integers of thousands of digits are refused, and so is a
 file larger than `MAX_DESIGN_BYTES` (only that much is ever read, so ``/dev/zero`` is safe).
 
 Saving is stable (same design, same bytes: fixed key order, one layer per line, so designs
@@ -145,13 +145,11 @@ def design_from_dict(doc: Any, origin: str = "design") -> Design:
         raise DesignError(f'{origin}: not a cnnstudio design ({what}, expected "{FORMAT}")')
     version = doc.get("version")
     if type(version) is not int or version < 1:
-        raise DesignError(
-            f'{origin}: "version" must be a positive integer, got {_brief(version)}'
-        )
+        raise DesignError(f'{origin}: "version" must be a positive integer, got {_brief(version)}')
     if version > VERSION:
         raise DesignError(
-            f"{origin}: written by a newer cnnstudio (format version {version}; this one reads "
-            f"up to {VERSION}): update cnnstudio to open it"
+            f"{origin}: written by a newer cnnstudio (format version {_brief(version)}; this one "
+            f"reads up to {VERSION}): update cnnstudio to open it"
         )
     bad_number = _bad_number_path(doc)
     if bad_number is not None:

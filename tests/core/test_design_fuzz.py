@@ -247,7 +247,7 @@ def test_cycles_and_re_ids(text: str) -> None:
 @given(
     template,
     st.sampled_from(["inf", "-inf", "nan", "big", "huge"]),
-    st.sampled_from(["pos", "param", "training", "name"]),
+    st.sampled_from(["pos", "param", "training", "name", "version", "format"]),
 )
 def test_python_api_dicts(name: str, kind: str, where: str) -> None:
     """`load_design(dict)` takes values no JSON text can hold: non-finite floats, 10**5000."""
@@ -265,10 +265,12 @@ def test_python_api_dicts(name: str, kind: str, where: str) -> None:
         doc["layers"][1].setdefault("params", {})["out_channels"] = value
     elif where == "training":
         doc["training"] = {"lr": value}
+    elif where in ("version", "format"):
+        doc[where] = value
     else:
         doc["name"] = value
     message = check_loaded(lambda: design_from_dict(doc))
-    if kind in ("inf", "-inf", "nan") or where in ("pos", "name"):
+    if kind in ("inf", "-inf", "nan") or where in ("pos", "name", "version", "format"):
         assert message is not None
 
 

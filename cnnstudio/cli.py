@@ -1,30 +1,42 @@
 """The ``cnnstudio`` command line: summary, templates, new, export, train, figure and gui.
 
-User errors print one line ``cnnstudio: error: ...`` on stderr and exit 2 (not a design) or 1
-(a design with errors, a data problem); never a traceback. Heavy modules (torch, Qt) are
-imported only by the subcommands that need them.
+User errors print one line ``cnnstudio: error: ...`` on stderr and exit 2 (not a design, or a
+usage error such as ``--epochs abc``) or 1 (a design with errors, a data problem); never a
+traceback. Heavy modules (torch, Qt) are imported only by the subcommands that need them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .core.analysis import Analysis, analyze
 from .core.errors import CnnStudioError, DesignError
 from .core.fileio import SUFFIX, load_design, save_design
-from .core.formatting import fmt_compact, fmt_int, fmt_shape
+from .core.formatting import fmt_compact, fmt_int, fmt_shape, one_line
 from .core.templates import TEMPLATES, TemplateError, adapt, get_template
 
 EXIT_OK, EXIT_INVALID, EXIT_NOT_A_DESIGN = 0, 1, 2
+EXIT_USAGE = 2  # argparse's convention, shared with "not a design": the command cannot run
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell tool killed by SIGPIPE reports (``summary | head``)
 
 
 def _error(message: str) -> None:
-    print(f"cnnstudio: error: {message}", file=sys.stderr)
+    print(f"cnnstudio: error: {one_line(message)}", file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line like every other error (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        _error(f"{self.prog}: {message} (see {self.prog} --help)")
+        sys.exit(EXIT_USAGE)
 
 
 # -- summary ----------------------------------------------------------------------------------
@@ -64,8 +76,8 @@ def summary_table(analysis: Analysis, extra: Sequence[str] = ()) -> str:
         known = info.output_shape is not None
         rows.append(
             (
-                lid,
-                info.type,
+                one_line(lid),
+                one_line(info.type),
                 fmt_shape(info.output_shape),
                 fmt_int(info.params) if known else "?",
                 fmt_int(info.macs) if known else "?",
@@ -218,7 +230,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser. ``command`` names the subcommand about to run: only that one's
     engine module (which imports torch) is loaded to add its arguments."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cnnstudio",
         description="Design, validate, train and export convolutional neural networks.",
     )
@@ -304,6 +316,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # The reader went away (``summary FILE | head``): stop quietly, like a shell tool. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain either.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except DesignError as exc:
         _error(str(exc))
         return EXIT_NOT_A_DESIGN

@@ -19,6 +19,7 @@ from .catalog import SPECS, LayerSpec, Receptive, Shape, normalize_params
 from .design import ID_PATTERN, Design, id_problem
 from .diagnostics import Diagnostic, Fix, LayerProblem, RenameEdit
 from .formatting import fmt_shape
+from .limits import check_sizes
 
 BYTES_PER_VALUE = 4  # float32
 
@@ -292,10 +293,11 @@ def analyze(design: Design) -> Analysis:
     consumed = {src for lay in layers.values() for src in lay.inputs}
     sinks = [lid for lid in infos if lid not in consumed]
     output_id = _find_output(design, infos, sinks, design_errors)
-    # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused.
-    if output_id is not None and (len(sinks) > 1 or sinks[0] != output_id):
+    # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused
+    # (a cycle can leave no sink at all, and then the output was named explicitly).
+    if output_id is not None and (len(sinks) != 1 or sinks[0] != output_id):
         _warn_unused(design, output_id, infos)
-    return Analysis(
+    analysis = Analysis(
         infos,
         input_ids[0] if input_ids else None,
         output_id,
@@ -305,6 +307,8 @@ def analyze(design: Design) -> Analysis:
         total_macs,
         act_bytes,
     )
+    check_sizes(design, analysis)
+    return analysis
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:

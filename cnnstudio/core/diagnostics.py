@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .formatting import one_line
+
 
 @dataclass(frozen=True, slots=True)
 class SetParamEdit:
@@ -67,6 +69,11 @@ class Diagnostic:
     def fixes(self) -> tuple[Fix, ...]:
         """Every offered repair, the first choice first (empty when there is none)."""
         return _fixes(self.fix, self.alternatives)
+
+    def __post_init__(self) -> None:
+        # Messages quote ids and values from the file: a newline in one must not split the line.
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", one_line(self.message))
 
 
 class LayerProblem(Exception):

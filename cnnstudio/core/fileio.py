@@ -2,7 +2,10 @@
 
 Loading refuses only what is not a design at all (not JSON, wrong ``format``, no ``layers``,
 a newer ``version``, a layer without ``id``/``type``) with a `DesignError` whose one-line
-message names the file. Everything else loads, and the analysis reports it.
+message names the file. Everything else loads, and the analysis reports it. Strict JSON is
+required: ``NaN``/``Infinity`` (which Python's parser accepts but JSON has not), a number too
+large for a float (``1e999``) and integers of thousands of digits are refused, and so is a
+file larger than `MAX_DESIGN_BYTES` (only that much is ever read, so ``/dev/zero`` is safe).
 
 Saving is stable (same design, same bytes: fixed key order, one layer per line, so designs
 diff well in git) and atomic (temporary file, fsync, replace; see `atomic_file`), keeping the
@@ -12,6 +15,7 @@ previous version as ``<file>.bak``.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +26,7 @@ from .atomic_file import fsync_dir as fsync_dir  # re-exported: older callers im
 from .catalog import SPECS
 from .design import Design, Layer
 from .errors import DesignError
+from .formatting import one_line
 
 FORMAT = "cnnstudio-design"
 VERSION = 1
@@ -32,6 +37,13 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _LAYER_KEYS = ("id", "type", "inputs", "params", "frozen", "label", "pos")
 
+# A design of thousands of layers is well under 1 MiB; anything past this is not a design, and
+# reading stops there, so a device (``/dev/zero``) or a huge file cannot exhaust the memory.
+MAX_DESIGN_BYTES = 64 * 1024 * 1024
+# Canvas coordinates beyond this are refused: Qt's scene index and the view's scroll bars work
+# in doubles and ints, and a block a billion pixels away cannot be reached anyway.
+MAX_POS = 1e9
+
 
 def load_design(source: str | os.PathLike[str] | dict[str, Any]) -> Design:
     """Load a design from a path, a JSON string of a path, or an already parsed dict."""
@@ -39,7 +51,13 @@ def load_design(source: str | os.PathLike[str] | dict[str, Any]) -> Design:
         return design_from_dict(source, "design")
     path = Path(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_DESIGN_BYTES + 1)
+        if len(data) > MAX_DESIGN_BYTES:
+            raise DesignError(
+                f"{path}: larger than {MAX_DESIGN_BYTES // (1024 * 1024)} MiB, not a design file"
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise DesignError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -54,14 +72,66 @@ def load_design(source: str | os.PathLike[str] | dict[str, Any]) -> Design:
 def loads_design(text: str, origin: str = "design") -> Design:
     """Parse a design from JSON text; ``origin`` names it in error messages."""
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise DesignError(
             f"{origin}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except _NonFiniteConstant as exc:
+        raise DesignError(
+            f"{origin}: not valid JSON ({exc.args[0]} is not a JSON number; "
+            "JSON has no NaN or Infinity)"
+        ) from None
     except RecursionError:
         raise DesignError(f"{origin}: not valid JSON (nested too deeply)") from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
+        raise DesignError(f"{origin}: not a valid design (a number has too many digits)") from None
     return design_from_dict(doc, origin)
+
+
+class _NonFiniteConstant(Exception):
+    """``NaN``, ``Infinity`` or ``-Infinity`` met by the JSON parser."""
+
+
+def _brief(value: Any) -> str:
+    """At most 40 characters of ``value`` as JSON (also for integers too long to print)."""
+    try:
+        return json.dumps(value)[:40]
+    except (ValueError, TypeError):
+        return f"a {type(value).__name__} too large to show"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonFiniteConstant(name)
+
+
+# Integers longer than this many bits (about 4200 digits) cannot be written back as JSON:
+# Python refuses to print integers of more than 4300 digits.
+_MAX_INT_BITS = 14_000
+
+
+def _bad_number_path(doc: Any) -> str | None:
+    """Where the first number JSON cannot hold sits in a parsed document (``layers[2].params.p``).
+
+    That is a non-finite float (from ``1e999`` in a file, or a dict given to
+    `design_from_dict`) or an integer too long to print. Iterative, so a document nested as
+    deeply as the parser allows cannot overflow the stack.
+    """
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, where = stack.pop()
+        if type(value) is float:
+            if not math.isfinite(value):
+                return where or "the document"
+        elif type(value) is int:
+            if value.bit_length() > _MAX_INT_BITS:
+                return where or "the document"
+        elif isinstance(value, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(value))
+    return None
 
 
 def design_from_dict(doc: Any, origin: str = "design") -> Design:
@@ -70,17 +140,21 @@ def design_from_dict(doc: Any, origin: str = "design") -> Design:
         raise DesignError(f"{origin}: not a cnnstudio design (the document is not a JSON object)")
     if doc.get("format") != FORMAT:
         found = doc.get("format")
-        what = 'no "format" key' if found is None else f'"format" is {json.dumps(found)[:40]}'
+        what = 'no "format" key' if found is None else f'"format" is {_brief(found)}'
         raise DesignError(f'{origin}: not a cnnstudio design ({what}, expected "{FORMAT}")')
     version = doc.get("version")
     if type(version) is not int or version < 1:
-        raise DesignError(
-            f'{origin}: "version" must be a positive integer, got {json.dumps(version)[:40]}'
-        )
+        raise DesignError(f'{origin}: "version" must be a positive integer, got {_brief(version)}')
     if version > VERSION:
         raise DesignError(
-            f"{origin}: written by a newer cnnstudio (format version {version}; this one reads "
-            f"up to {VERSION}): update cnnstudio to open it"
+            f"{origin}: written by a newer cnnstudio (format version {_brief(version)}; this one "
+            f"reads up to {VERSION}): update cnnstudio to open it"
+        )
+    bad_number = _bad_number_path(doc)
+    if bad_number is not None:
+        raise DesignError(
+            f"{origin}: not a valid design ({one_line(bad_number[:80])} is not a number JSON "
+            "can hold: infinite, NaN or an integer of thousands of digits)"
         )
     while version < VERSION:
         doc = MIGRATIONS[version](doc)
@@ -134,9 +208,14 @@ def _layer_from_dict(raw: Any, n: int, origin: str) -> Layer:
     pos = raw.get("pos")
     if pos is not None:
         ok = isinstance(pos, list) and len(pos) == 2
-        ok = ok and all(type(v) in (int, float) for v in pos)
+        ok = ok and all(type(v) in (int, float) and abs(v) <= MAX_POS for v in pos)
         if not ok:
-            raise DesignError(f'{where}: "pos" must be [x, y]')
+            # Refused rather than repaired: a canvas cannot place NaN, Infinity or 1e300, and
+            # silently moving the block would hide a broken file.
+            raise DesignError(
+                f'{where}: "pos" must be [x, y], two numbers between -{MAX_POS:.0e} and '
+                f"{MAX_POS:.0e}"
+            )
         pos = (float(pos[0]), float(pos[1]))
     return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos)
 

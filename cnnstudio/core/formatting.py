@@ -43,3 +43,14 @@ def fmt_bytes(n: int) -> str:
 def fmt_size(values: Sequence[int]) -> str:
     """A per-axis size as the textbook writes it: ``(5, 5)`` -> ``5x5``, ``(3,)`` -> ``3``."""
     return "x".join(str(v) for v in values)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (``\\n``), on one line.
+
+    Ids, file names and values come from users' files, so a message that quotes them must not
+    split into several lines on a terminal or in a log.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -34,6 +34,10 @@ class ParamSpec:
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable, in words, or ``None`` when it is."""
         kind = self.kind
+        if _too_large(value):
+            # torch stores every size and count as a 64-bit integer; past that nothing can be
+            # built, and such numbers overflow float arithmetic (and printing, past 4300 digits).
+            return f"{self.name} is too large: every integer must be at most {INT_MAX:,}"
         if kind == "int" or kind == "axis":
             if type(value) is not int:
                 return f"{self.name} must be an integer, got {_show(value)}"
@@ -81,6 +85,19 @@ class ParamSpec:
         if lo is not None:
             return f"{self.name} must be at least {_number(lo)}, got {got}"
         return f"{self.name} must be at most {_number(hi)}, got {got}"
+
+
+INT_MAX = 2**63 - 1
+"""The largest integer a parameter may hold (torch's int64)."""
+
+
+def _too_large(value: Any) -> bool:
+    """Whether ``value`` is an integer (or a list holding one) outside the int64 range."""
+    if type(value) is int:
+        return not -INT_MAX <= value <= INT_MAX
+    if type(value) is list:
+        return any(type(v) is int and not -INT_MAX <= v <= INT_MAX for v in value)
+    return False
 
 
 def _number(value: float | None) -> str:

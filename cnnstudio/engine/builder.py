@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from ..core.analysis import Analysis
 from ..core.design import Design
+from ..core.errors import CnnStudioError
+from ..core.limits import fmt_big_bytes
 from .codegen import GeneratedCode, generate_code
 
 if TYPE_CHECKING:
@@ -55,8 +57,28 @@ def build_model(
 
     code = generate_code(design, analysis)
     cls = load_generated(code)
-    if seed is None:
-        return cls()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return cls()
+    try:
+        if seed is None:
+            return cls()
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            return cls()
+    except (MemoryError, RuntimeError) as exc:
+        # The analysis refuses what no machine can build; a model that fits some machine but
+        # not this one fails here, where torch allocates the weights.
+        if isinstance(exc, RuntimeError) and "allocate" not in str(exc):
+            raise
+        raise ModelBuildError(
+            "not enough memory to build the model here: its parameters need "
+            f"{fmt_big_bytes(_param_bytes(design, analysis))} (float32)"
+        ) from None
+
+
+class ModelBuildError(CnnStudioError):
+    """The module of a valid design cannot be built on this machine (out of memory)."""
+
+
+def _param_bytes(design: Design, analysis: Analysis | None) -> int:
+    from ..core.analysis import analyze
+
+    return (analysis if analysis is not None else analyze(design)).size_bytes

@@ -9,9 +9,11 @@ once it is complete, so a crash or a full disk never leaves a half-written check
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,15 +128,55 @@ def save_checkpoint(
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Serialized in memory first: torch's zip writer, fed a file on a full disk, raises and
+        # then aborts the process (c10::Error) when it is destroyed; a plain write just raises.
+        buffer = io.BytesIO()
+        torch.save(payload, buffer)
         # Through a symlink to its target; a device or a pipe is refused, never replaced.
         with AtomicFile(target) as staged:
-            with staged.open() as fh:
-                torch.save(payload, fh)
+            staged.write(buffer.getvalue())
             staged.commit()
     except NotRegularFileError as exc:
         raise CheckpointError(f"cannot save checkpoint {target}: {exc.strerror}") from None
     except (OSError, RuntimeError, pickle.PicklingError) as exc:
-        raise CheckpointError(f"cannot save checkpoint {target}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise CheckpointError(f"cannot save checkpoint {target}: {reason}") from None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def torch_load_reason(exc: BaseException) -> str:
+    """Why ``torch.load`` failed, in one short sentence instead of PyTorch's paragraphs.
+
+    A ``weights_only`` refusal becomes "it holds a Python object (NAME) ...": its own text is
+    several sentences of advice on how to load the file unsafely, which is not ours to give.
+    """
+    text = _ANSI.sub("", str(exc)).strip()
+    if "Weights only load failed" in text or "WeightsUnpickler error" in text:
+        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", text)
+        what = f" ({found.group(1)})" if found else ""
+        return (
+            f"it holds a Python object{what} that is not plain data, refused because loading "
+            "it could run code"
+        )
+    first = text.splitlines()[0].strip() if text else type(exc).__name__
+    return first if len(first) <= 160 else first[:157] + "..."
+
+
+def _optimizer_problem(state: Any) -> str | None:
+    """What is wrong with an optimizer state_dict, in words, or None when it has torch's shape."""
+    if not isinstance(state, Mapping):
+        return f"it is a {type(state).__name__}, not a mapping"
+    groups = state.get("param_groups")
+    if not isinstance(groups, list) or not groups:
+        return "it has no list of param_groups"
+    for n, group in enumerate(groups, 1):
+        if not isinstance(group, Mapping) or not isinstance(group.get("params"), list):
+            return f"param group {n} has no list of params"
+    if not isinstance(state.get("state"), Mapping):
+        return "it has no per-parameter state"
+    return None
 
 
 def unwrap_state_dict(state: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,7 +207,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         pickle.UnpicklingError,
         zipfile.BadZipFile,
     ) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = torch_load_reason(exc)
         raise CheckpointError(f"checkpoint {source} is unreadable or corrupt: {reason}") from None
     if not isinstance(raw, dict) or raw.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{source} is not a cnnstudio checkpoint")
@@ -191,4 +233,11 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         raise CheckpointError(f"checkpoint {source} is incomplete: missing or bad {exc}") from None
     if not all(isinstance(v, torch.Tensor) for v in checkpoint.model_state.values()):
         raise CheckpointError(f"checkpoint {source} is incomplete: model_state holds non-tensors")
+    if checkpoint.optimizer_state is not None:
+        problem = _optimizer_problem(checkpoint.optimizer_state)
+        if problem:
+            raise CheckpointError(
+                f"checkpoint {source} has a damaged optimizer state: {problem} "
+                "(a checkpoint written by cnnstudio train has both)"
+            )
     return checkpoint

@@ -361,8 +361,17 @@ def _load_image_folder(path: Path, channels: int, hw: tuple[int, int]) -> tuple[
         try:
             with Image.open(file) as img:
                 images[i] = fit_images(_pil_to_tensor(img, channels), shape)[0]
-        except (OSError, UnidentifiedImageError) as exc:
-            raise DatasetError(f"cannot read image {file}: {exc}") from None
+        except Image.DecompressionBombError:
+            # PIL refuses images of more than 2 x MAX_IMAGE_PIXELS (about 179 megapixels) before
+            # decoding them, as a defence against decompression bombs: say so, name the file.
+            limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+            raise DatasetError(
+                f"cannot read image {file}: it has more than {limit:,} pixels, refused as a "
+                "possible decompression bomb: shrink it or remove it"
+            ) from None
+        except (OSError, UnidentifiedImageError, ValueError, SyntaxError, MemoryError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DatasetError(f"cannot read image {file}: {reason}") from None
     labels = torch.tensor(folder.targets, dtype=torch.int64)
     return images, labels, list(folder.classes), 1.0
 

@@ -15,15 +15,21 @@ small helpers below so that its own loop reads the same with one process or many
 
 With one process (no ``torchrun``, or ``WORLD_SIZE=1``) every helper is a cheap no-op, so the
 single-machine path stays exactly as it was.
+
+Every collective waits at most the process-group timeout (:func:`timeout_seconds`: ``train
+--dist-timeout``, else ``CNNSTUDIO_DIST_TIMEOUT``, else 10 minutes); a rank that stopped or hung
+then ends the run with :func:`describe_failure`'s one-line message instead of a silent wait.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import torch
 import torch.distributed as dist
@@ -36,6 +42,8 @@ __all__ = [
     "all_reduce_sum",
     "average_buffers",
     "barrier",
+    "current_timeout",
+    "describe_failure",
     "device_for",
     "is_initialized",
     "is_main",
@@ -44,7 +52,12 @@ __all__ = [
     "shard_indices",
     "shard_size",
     "teardown",
+    "timeout_seconds",
 ]
+
+TIMEOUT_ENV = "CNNSTUDIO_DIST_TIMEOUT"
+DEFAULT_TIMEOUT_S = 600.0
+"""Long enough for rank 0 to download a dataset while the others wait at the barrier."""
 
 
 class DistributedError(ValueError):
@@ -147,11 +160,62 @@ def is_initialized() -> bool:
     return dist.is_available() and dist.is_initialized()
 
 
-def setup(env: DistEnv, device_name: str = "auto") -> torch.device:
+def timeout_seconds(value: float | None = None, environ: Mapping[str, str] | None = None) -> float:
+    """The process-group timeout: ``value``, else ``CNNSTUDIO_DIST_TIMEOUT``, else 600 s."""
+    if value is None:
+        raw = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "").strip()
+        if not raw:
+            return DEFAULT_TIMEOUT_S
+        try:
+            value = float(raw)
+        except ValueError:
+            raise DistributedError(
+                f"{TIMEOUT_ENV} must be a number of seconds, not {raw!r}"
+            ) from None
+        where = TIMEOUT_ENV
+    else:
+        where = "--dist-timeout"
+    if not (math.isfinite(value) and 0 < value <= 7 * 24 * 3600):
+        raise DistributedError(f"{where} must be between 0 and 604800 seconds, not {value}")
+    return value
+
+
+# What gloo and NCCL say when a peer stopped answering or went away.
+_PEER_FAILURE = re.compile(
+    r"timed? ?out|timeout|connection (reset|closed|refused)|broken pipe|"
+    r"DistBackendError|DistNetworkError|DistStoreError",
+    re.IGNORECASE,
+)
+
+
+def describe_failure(exc: BaseException | str, env: DistEnv, timeout_s: float) -> str | None:
+    """One line for a collective that failed because another rank stopped, hung or died.
+
+    None when ``exc`` does not look like such a failure (then the caller reports it as is).
+    torch's own text is a multi-line C++ message with source paths; it says nothing a user can
+    act on beyond "another process did not answer".
+    """
+    text = str(exc)
+    if not env.distributed or not _PEER_FAILURE.search(text):
+        return None
+    others = (
+        f"rank {1 - env.rank}"
+        if env.world_size == 2
+        else f"one of the other {env.world_size - 1} ranks"
+    )
+    return (
+        f"{others} stopped answering (no reply within the {timeout_s:g} s process-group "
+        f"timeout; change it with --dist-timeout or {TIMEOUT_ENV}): it was stopped, hung or died"
+    )
+
+
+def setup(env: DistEnv, device_name: str = "auto", timeout_s: float | None = None) -> torch.device:
     """Join the process group of a torchrun launch and return this process's device.
 
     NCCL on CUDA, gloo on the CPU. With one process nothing is initialized and the device is the
-    plain single-machine choice. Call :func:`teardown` when done (also on errors).
+    plain single-machine choice. Call :func:`teardown` when done (also on errors). Every
+    collective fails after ``timeout_s`` (see :func:`timeout_seconds`) instead of waiting forever
+    for a rank that stopped.
     """
     device = device_for(env, device_name)
     if not env.distributed or is_initialized():
@@ -164,8 +228,23 @@ def setup(env: DistEnv, device_name: str = "auto") -> torch.device:
     else:
         backend = "gloo"
     # init_method env:// reads MASTER_ADDR / MASTER_PORT, which torchrun sets.
-    dist.init_process_group(backend=backend, rank=env.rank, world_size=env.world_size)
+    global _timeout_used
+    _timeout_used = timeout_seconds(timeout_s)
+    dist.init_process_group(
+        backend=backend,
+        rank=env.rank,
+        world_size=env.world_size,
+        timeout=timedelta(seconds=_timeout_used),
+    )
     return device
+
+
+_timeout_used: float | None = None
+
+
+def current_timeout() -> float:
+    """The timeout the process group was set up with (the configured one before `setup`)."""
+    return _timeout_used if _timeout_used is not None else timeout_seconds()
 
 
 def teardown() -> None:

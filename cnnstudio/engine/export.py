@@ -211,7 +211,7 @@ def load_weights(path: str | os.PathLike[str]) -> dict[str, torch.Tensor]:
     """
     import torch
 
-    from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint
+    from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint, torch_load_reason
 
     source = Path(path)
     try:
@@ -229,7 +229,7 @@ def load_weights(path: str | os.PathLike[str]) -> dict[str, torch.Tensor]:
                 f"{source} is a TorchScript model, not a checkpoint or a state_dict"
             ) from None
         raise ExportError(
-            f"{source} is not a checkpoint or a state_dict: {_first_line(exc)}"
+            f"{source} is not a checkpoint or a state_dict: {torch_load_reason(exc)}"
         ) from None
     except zipfile.BadZipFile as exc:
         raise ExportError(f"{source} is corrupt: {_first_line(exc)}") from None
@@ -282,7 +282,16 @@ def _shape(shape: Any) -> str:
 def _torch_save(obj: Any, path: str) -> None:
     import torch
 
-    torch.save(obj, path)
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    _write_bytes(path, buffer.getbuffer())
+
+
+# torch's archive writers (torch.save, torch.jit.save, torch.export.save) write through a C++
+# zip writer. When the disk fills up, the Python error arrives, but the half-written writer
+# throws again when it is destroyed later and the process aborts (c10::Error, exit 134). So
+# every archive is written into memory first and only the finished bytes go to the disk, by
+# `_write_bytes`, whose failure is a plain OSError.
 
 
 @contextlib.contextmanager
@@ -331,8 +340,9 @@ def _save_torchscript(model: torch.nn.Module, path: str) -> None:
             scripted = torch.jit.script(model)
         except Exception as exc:
             raise ExportError(f"TorchScript export failed: {_first_line(exc)}") from None
-        with open(path, "wb") as fh:
-            torch.jit.save(scripted, fh)
+        buffer = io.BytesIO()
+        torch.jit.save(scripted, buffer)
+    _write_bytes(path, buffer.getbuffer())
 
 
 def _example(analysis: Analysis) -> torch.Tensor:
@@ -359,8 +369,10 @@ def _save_program(program: Any, path: str) -> None:
     import torch
 
     # A file object: given a path, torch.export.save logs a warning unless it ends in .pt2.
-    with open(path, "wb") as fh, _quiet_logs():
-        torch.export.save(program, fh)
+    buffer = io.BytesIO()
+    with _quiet_logs():
+        torch.export.save(program, buffer)
+    _write_bytes(path, buffer.getbuffer())
 
 
 def _require_onnx() -> None:
@@ -462,7 +474,7 @@ class _Staging:
         return done
 
 
-def _write_bytes(path: str, data: bytes) -> None:
+def _write_bytes(path: str, data: bytes | memoryview) -> None:
     with open(path, "wb") as fh:
         fh.write(data)
         fh.flush()

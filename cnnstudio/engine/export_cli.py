@@ -15,6 +15,7 @@ from ..core.analysis import analyze
 from ..core.errors import CnnStudioError
 from ..core.fileio import SUFFIX, load_design
 from .export import EXPORT_FORMATS, ExportError, export_design
+from .ranges import MAX_SEED, int_between
 
 __all__ = ["add_export_arguments", "default_output", "run_export"]
 
@@ -50,9 +51,10 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=int_between(0, MAX_SEED),
         default=0,
-        help="seed of the initial weights when --weights is not given (default: %(default)s)",
+        help=f"seed of the initial weights when --weights is not given, 0 to {MAX_SEED} "
+        "(default: %(default)s)",
     )
 
 

@@ -30,6 +30,7 @@ from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from cnnstudio.engine.datasets import BUILTIN_DATASETS, DatasetError, check_classes, load_dataset
 from cnnstudio.engine.distributed import DistEnv, DistributedError
+from cnnstudio.engine.ranges import MAX_SEED, MAX_THREADS, int_between
 from cnnstudio.engine.trainer import (
     HISTORY_KEYS,
     OPTIMIZERS,
@@ -94,12 +95,44 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         help="random shifts, flips and rotations",
     )
     parser.add_argument("--device", metavar="NAME", help="auto, cpu, cuda, cuda:N or mps")
-    parser.add_argument("--num-threads", type=int, metavar="N", help="CPU threads")
-    parser.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+    parser.add_argument(
+        "--num-threads",
+        type=int_between(1, MAX_THREADS),
+        metavar="N",
+        help=f"CPU threads, 1 to {MAX_THREADS}",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int_between(0, MAX_SEED),
+        metavar="N",
+        help=f"random seed, 0 to {MAX_SEED} (default 0)",
+    )
     parser.add_argument("--data-dir", metavar="DIR", help="folder for downloaded datasets")
     parser.add_argument("--resume", metavar="CKPT", help="continue from a checkpoint (last.pt)")
-    parser.add_argument("--out", metavar="DIR", help="output folder (default: runs/<design name>)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder (default: runs/<the design file's name without .cnn.json>)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--dist-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="under torchrun: how long a process waits for the others before the run fails "
+        f"(default: ${ddp.TIMEOUT_ENV}, else {ddp.DEFAULT_TIMEOUT_S:g})",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text[:30]!r}") from None
+    try:
+        return ddp.timeout_seconds(value)
+    except DistributedError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _error(message: str, stream: TextIO) -> int:
@@ -145,7 +178,7 @@ def run_train(args: argparse.Namespace) -> int:
         settings = _settings_from(getattr(design, "training", None), args)
     except ValueError as exc:
         return _error(str(exc), design_err)
-    out_dir = Path(args.out) if args.out else Path("runs") / Path(args.file).stem
+    out_dir = Path(args.out) if args.out else default_out_dir(args.file)
 
     from cnnstudio.engine.builder import build_model
 
@@ -162,7 +195,24 @@ def run_train(args: argparse.Namespace) -> int:
         resume=args.resume,
         quiet=bool(getattr(args, "quiet", False)),
         dist=env,
+        dist_timeout=getattr(args, "dist_timeout", None),
     )
+
+
+def default_out_dir(design_file: str | os.PathLike[str]) -> Path:
+    """``runs/<name>`` for ``<name>.cnn.json`` (or ``<name>.json``), as ``--out``'s help says.
+
+    The file's name rather than the design's display name: two designs made from one template
+    share a name ("LeNet-5"), and their runs must not overwrite each other.
+    """
+    from cnnstudio.core.fileio import SUFFIX
+
+    name = Path(design_file).name
+    for suffix in (SUFFIX, ".json"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return Path("runs") / name
 
 
 def _num_outputs_from(output_shape: Sequence[int] | None) -> int | None:
@@ -186,6 +236,7 @@ def train_model(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     dist: DistEnv | None = None,
+    dist_timeout: float | None = None,
 ) -> int:
     """Train a built model with progress output and files in ``out_dir``; returns an exit code.
 
@@ -195,27 +246,41 @@ def train_model(
 
     ``dist`` (usually ``DistEnv.from_env()`` under torchrun) with more than one process joins the
     process group here and leaves it on return, also after an error; only rank 0 prints progress
-    and writes files.
+    and writes files. ``dist_timeout`` (seconds, see `ddp.timeout_seconds`) bounds every wait for
+    the other processes; a rank that stops answering ends the run with a one-line error.
     """
     env = dist if dist is not None else DistEnv()
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     if not env.is_main:
         out, quiet = cast(TextIO, _NullStream()), True
+    if env.distributed:
+        # Every rank's run-time errors carry its rank, rank 0's too (docs/distributed.md).
         err = cast(TextIO, _RankPrefixed(err, env.rank))
     joined = False
+    timeout_s = ddp.DEFAULT_TIMEOUT_S
     try:
+        if env.distributed:
+            timeout_s = ddp.timeout_seconds(dist_timeout)
         if env.distributed and not ddp.is_initialized():
-            ddp.setup(env, settings.device)
+            ddp.setup(env, settings.device, timeout_s)
             joined = True
-        return _train(
+        code = _train(
             model, input_shape, output_id, settings, Path(out_dir), design_dict, num_outputs,
             resume, stop, quiet, out, err, env,
         )  # fmt: skip
-    except (DistributedError, RuntimeError) as exc:  # joining the group failed
-        if not joined and env.distributed and not ddp.is_initialized():
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if code == _PEER_FAILED:
+            code = 1
+            joined = False  # the group is broken: leaving it would wait for the missing rank
+        return code
+    except (DistributedError, RuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not joined and env.distributed and not ddp.is_initialized():  # joining failed
             return _error(f"cannot start distributed training: {first}", err)
+        peer = ddp.describe_failure(f"{type(exc).__name__}: {exc}", env, timeout_s)
+        if peer is not None:  # e.g. the barrier around loading the data timed out
+            joined = False
+            return _error(peer, err)
         raise
     finally:
         if joined:
@@ -256,14 +321,14 @@ def _train(
     history: list[dict[str, Any]] = []
     optimizer_state = None
     if resume is not None:
+        from cnnstudio.engine.export import ExportError, apply_weights
+
         try:
             ckpt = load_checkpoint(resume)
-            model.load_state_dict(ckpt.model_state)
-        except CheckpointError as exc:
+            # Checked key by key first: torch's own message is several lines listing every key.
+            apply_weights(model, ckpt.model_state, f"the weights in checkpoint {resume}")
+        except (CheckpointError, ExportError) as exc:
             return _error(str(exc), err)
-        except RuntimeError as exc:  # state_dict keys/shapes of another design
-            first = str(exc).strip().splitlines()[0]
-            return _error(f"checkpoint {resume} does not fit this design: {first}", err)
         history, optimizer_state = ckpt.history, ckpt.optimizer_state
 
     if env.is_main:
@@ -318,10 +383,17 @@ def _train(
             elif isinstance(event, EpochEnded):
                 bar.clear()
                 if env.is_main:
-                    _write_metrics(out_path / "metrics.csv", trainer.history)
+                    # Checkpoints first: metrics.csv never lists an epoch that last.pt lacks,
+                    # also when the disk fills up in between.
                     save("last.pt", trainer.model.state_dict())
                     if event.improved:
                         save("best.pt", trainer.model.state_dict())
+                    try:
+                        _write_metrics(out_path / "metrics.csv", trainer.history)
+                    except OSError as exc:
+                        raise CheckpointError(
+                            f"cannot write {out_path / 'metrics.csv'}: {exc.strerror or exc}"
+                        ) from None
                 print(_epoch_line(event, settings.epochs), file=out, flush=True)
             elif isinstance(event, RunFinished):
                 bar.clear()
@@ -340,6 +412,10 @@ def _train(
                 )
             elif isinstance(event, RunFailed):
                 bar.clear()
+                peer = ddp.describe_failure(event.message, env, ddp.current_timeout())
+                if peer is not None:
+                    _error(peer, err)
+                    return _PEER_FAILED
                 hint = f": {event.hint}" if event.hint else ""
                 return _error(f"{event.message}{hint}", err)
     except CheckpointError as exc:
@@ -350,6 +426,10 @@ def _train(
         print("cnnstudio: interrupted; last.pt holds the last completed epoch", file=err)
         return 130
     return 0
+
+
+# _train's return value when another rank stopped answering: exit 1, and do not wait for it.
+_PEER_FAILED = -1
 
 
 def _dump_weights(trainer: Trainer, env: DistEnv) -> None:

@@ -40,6 +40,7 @@ from torch import nn
 from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.datasets import DatasetBundle, DatasetError, check_classes, make_augmenter
 from cnnstudio.engine.distributed import DistEnv
+from cnnstudio.engine.ranges import MAX_SEED, MAX_THREADS
 
 __all__ = [
     "OPTIMIZERS",
@@ -124,6 +125,8 @@ class TrainSettings:
         for name in ints:
             if getattr(self, name) < 1:
                 _fail(f"{name} must be at least 1, not {getattr(self, name)}")
+        if not 0 <= self.seed <= MAX_SEED:  # torch's and numpy's generators take 32 bits
+            _fail(f"seed must be between 0 and {MAX_SEED}, not {repr(self.seed)[:30]}")
         if self.early_stopping_patience < 0:
             _fail(f"early_stopping_patience must be 0 or more, not {self.early_stopping_patience}")
         for name in ("lr", "momentum", "weight_decay", "gamma", "val_fraction"):
@@ -161,9 +164,13 @@ class TrainSettings:
         if self.num_threads is not None and (
             isinstance(self.num_threads, bool)
             or not isinstance(self.num_threads, int)
-            or self.num_threads < 1
+            or not 1 <= self.num_threads <= MAX_THREADS
         ):
-            _fail(f"num_threads must be a whole number of at least 1, not {self.num_threads!r}")
+            # Far more threads than cores only costs memory: 10**6 made OpenMP abort the process.
+            _fail(
+                f"num_threads must be a whole number from 1 to {MAX_THREADS}, "
+                f"not {repr(self.num_threads)[:30]}"
+            )
         if self.data_dir is not None and not isinstance(self.data_dir, str):
             _fail(f"data_dir must be a folder path, not {self.data_dir!r}")
 

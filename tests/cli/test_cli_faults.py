@@ -73,8 +73,19 @@ def test_summary_of_dev_zero_stops_at_the_size_cap(tmp_path: Path) -> None:
 
 
 def test_summary_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
-    path = tmp_path / "r50.cnn.json"
-    path.write_text(dumps_design(get_template("resnet50")))
+    # A table longer than a pipe holds (64 KiB): the writer is still writing when the reader
+    # goes away, whatever the timing, so the broken pipe is certain.
+    layers = [{"id": "input", "type": "Input", "params": {"shape": [8]}}]
+    layers += [
+        {
+            "id": f"relu_{i:05d}",
+            "type": "ReLU",
+            "inputs": [layers[-1]["id"] if i == 0 else f"relu_{i - 1:05d}"],
+        }
+        for i in range(3000)
+    ]
+    path = tmp_path / "long.cnn.json"
+    path.write_text(json.dumps({"format": "cnnstudio-design", "version": 1, "layers": layers}))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
         [sys.executable, "-m", "cnnstudio", "summary", str(path)],

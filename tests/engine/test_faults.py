@@ -9,11 +9,12 @@ against aborted the interpreter (c10::Error, exit 134) after the error message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ from PIL import Image
 
 from cnnstudio.cli import main
 from cnnstudio.core.analysis import analyze
+from cnnstudio.core.atomic_file import AtomicFile
 from cnnstudio.core.fileio import load_design
 from cnnstudio.core.templates import TEMPLATES, get_template
-from cnnstudio.engine import checkpoint as checkpoint_module
 from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from cnnstudio.engine.datasets import DatasetError, load_dataset
@@ -59,6 +60,26 @@ def _onto_dev_full(fd: int) -> None:
     full = os.open("/dev/full", os.O_WRONLY)
     os.dup2(full, fd)
     os.close(full)
+
+
+def _full_disk_for_checkpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every staged write of a checkpoint lands on /dev/full (ENOSPC), as on a full disk."""
+    real_init = AtomicFile.__init__
+
+    def init(self: AtomicFile, path: Any, **kwargs: Any) -> None:
+        real_init(self, path, **kwargs)
+        if str(path).endswith(".pt"):
+            real_open = self.open
+
+            @contextlib.contextmanager
+            def full_open() -> Iterator[Any]:
+                with real_open() as fh:
+                    _onto_dev_full(fh.fileno())
+                    yield fh
+
+            self.open = full_open  # type: ignore[method-assign]
+
+    monkeypatch.setattr(AtomicFile, "__init__", init)
 
 
 # -- item 5: a full disk during export -----------------------------------------------------------
@@ -113,14 +134,8 @@ def test_full_disk_during_export_is_one_line_and_exit_1(tmp_path: Path) -> None:
 def test_full_disk_during_train_leaves_no_metrics_without_a_checkpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real_mkstemp = tempfile.mkstemp
 
-    def full_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        fd, name = real_mkstemp(*args, **kwargs)
-        _onto_dev_full(fd)
-        return fd, name
-
-    monkeypatch.setattr(checkpoint_module.tempfile, "mkstemp", full_mkstemp)
+    _full_disk_for_checkpoints(monkeypatch)
     run = tmp_path / "run"
     args = ["train", str(tiny_file(tmp_path)), "--epochs", "1", "--num-threads", "1"]
     assert main([*args, "--quiet", "--out", str(run)]) == 1
@@ -134,17 +149,11 @@ def test_full_disk_during_train_leaves_no_metrics_without_a_checkpoint(
 def test_checkpoint_writes_go_through_memory_and_fail_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_mkstemp = tempfile.mkstemp
-
-    def full_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        fd, name = real_mkstemp(*args, **kwargs)
-        _onto_dev_full(fd)
-        return fd, name
 
     target = tmp_path / "c.pt"
     save_checkpoint(target, **_checkpoint_fields())
     before = target.read_bytes()
-    monkeypatch.setattr(checkpoint_module.tempfile, "mkstemp", full_mkstemp)
+    _full_disk_for_checkpoints(monkeypatch)
     with pytest.raises(CheckpointError, match="No space left on device"):
         save_checkpoint(target, **_checkpoint_fields())
     assert target.read_bytes() == before  # the old checkpoint is untouched

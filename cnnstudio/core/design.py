@@ -87,9 +87,10 @@ class Layer:
     frozen: bool = False
     label: str | None = None
     pos: tuple[float, float] | None = None
-    # The analysis' memo of this layer's last result, checked by equality before reuse, so it
-    # is never stale even when params are changed in place. Not part of the file.
-    memo: Any = field(default=None, repr=False, compare=False)
+    # The analysis' memo of this layer's last result (an `analysis.LayerMemo`), checked by
+    # equality before reuse, so it is never stale even when params are changed in place.
+    # Not part of the file.
+    memo: object = field(default=None, repr=False, compare=False)
 
     def copy(self) -> Layer:
         """A deep copy (params may hold lists)."""

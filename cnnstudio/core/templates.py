@@ -174,6 +174,17 @@ def _resnet(name: str, blocks: Sequence[int], bottleneck: bool) -> Design:
     return n.design()
 
 
+def resnet_design(
+    blocks: Sequence[int], *, bottleneck: bool = True, name: str | None = None
+) -> Design:
+    """A torchvision-style ResNet with ``blocks[i]`` residual blocks in stage ``i + 1``.
+
+    The templates use it with torchvision's counts; the growth benchmark with many more.
+    """
+    kind = "bottleneck" if bottleneck else "basic"
+    return _resnet(name or f"ResNet ({kind} {'-'.join(map(str, blocks))})", blocks, bottleneck)
+
+
 def resnet18() -> Design:
     """ResNet-18 as in torchvision (3x224x224 -> 1000): 11,689,512 parameters."""
     return _resnet("ResNet-18", (2, 2, 2, 2), bottleneck=False)

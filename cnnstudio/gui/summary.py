@@ -1,9 +1,10 @@
 """The summary table (bottom dock): one row per layer with its shape, sizes, cost and status.
 
 `SummaryModel` turns the session's latest analysis into display rows and, after an edit, only
-announces the rows whose text changed (`dataChanged`); a full reset happens only when layers
-are added, removed, renamed or reordered. Clicking a row selects that block, and the table
-follows the selection made elsewhere.
+rebuilds the rows of the layers the analysis says changed and announces those whose text changed
+(`dataChanged`); a full reset happens only when layers are added, removed, renamed or
+reordered. Clicking a row selects that block, and the table follows the selection made
+elsewhere.
 """
 
 from __future__ import annotations
@@ -89,20 +90,35 @@ class SummaryModel(QAbstractTableModel):
         self.session = session
         self._ids: list[str] = []
         self._rows: list[Row] = []
+        self._row_of: dict[str, int] = {}
         self.refresh()
 
     # -- updating ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the rows up to date with ``session.analysis``, announcing only what changed."""
         analysis = self.session.analysis
+        last = len(COLUMNS) - 1
+        changed = analysis.changed
+        if changed is not None and len(self._ids) == len(analysis.layers):
+            # An incremental analysis: the layers are the same, only these rows can differ.
+            for lid in changed:
+                n = self._row_of.get(lid)
+                if n is None:
+                    break  # not the rows this analysis was derived from: rebuild them all
+                row = _row(analysis, lid)
+                if row != self._rows[n]:
+                    self._rows[n] = row
+                    self.dataChanged.emit(self.index(n, 0), self.index(n, last))
+            else:
+                return
         ids = list(analysis.layers)
         rows = [_row(analysis, lid) for lid in ids]
         if ids != self._ids:
             self.beginResetModel()
             self._ids, self._rows = ids, rows
+            self._row_of = {lid: n for n, lid in enumerate(ids)}
             self.endResetModel()
             return
-        last = len(COLUMNS) - 1
         start: int | None = None
         for n, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
             if old != new:
@@ -120,10 +136,7 @@ class SummaryModel(QAbstractTableModel):
 
     def row_of(self, layer_id: str) -> int:
         """The row of a layer, or -1."""
-        try:
-            return self._ids.index(layer_id)
-        except ValueError:
-            return -1
+        return self._row_of.get(layer_id, -1)
 
     def cell(self, row: int, column: int) -> str:
         """The text shown in a cell."""

@@ -56,6 +56,10 @@ class GraphScene(QGraphicsScene):
         # the first move of such a block puts it back where it was drawn.
         self._auto_pos: dict[str, tuple[float, float]] = {}
         self._syncing_selection = False
+        # Blocks named by a design-wide diagnostic at the last refresh (repainted when it goes).
+        self._flagged_extra: set[str] = set()
+        # Blocks that show activation statistics (cleared on the next edit of the model).
+        self._captioned: set[str] = set()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         session.design_events.connect(self._on_session_design_events)
         session.analysis_changed.connect(self._on_session_analysis_changed)
@@ -256,6 +260,7 @@ class GraphScene(QGraphicsScene):
             if value is None:
                 item.set_stats("")
                 continue
+            self._captioned.add(lid)
             text = f"μ {value.mean:.2g}  σ {value.std:.2g}"
             alarm = value.std == 0
             if value.dead_fraction is not None:
@@ -267,8 +272,10 @@ class GraphScene(QGraphicsScene):
         before = dict(self.stats)
         if any(_changes_model(event) for event in events):
             # The captions describe the model as it was; an edit makes them stale.
-            for item in self.blocks.values():
-                item.set_stats("")
+            for lid in self._captioned:
+                if lid in self.blocks:
+                    self.blocks[lid].set_stats("")
+            self._captioned.clear()
         if any(event.kind == "design_reset" for event in events):
             self.rebuild()
             return
@@ -322,7 +329,13 @@ class GraphScene(QGraphicsScene):
             self._auto_pos[new] = self._auto_pos.pop(old)
 
     def _on_session_analysis_changed(self) -> None:
-        repainted = self.refresh_states()
+        analysis = self.session.analysis
+        ids: set[str] | None = None
+        if analysis.changed is not None:
+            # Only the blocks whose facts may differ, and those a design-wide diagnostic names.
+            ids = set(analysis.changed) | set(self._design_diagnostics()) | self._flagged_extra
+        self._flagged_extra = set(self._design_diagnostics())
+        repainted = self.refresh_states(ids)
         self.last_update["blocks_repainted"] = repainted
 
     def _on_session_selection_changed(self, ids: list[str]) -> None:

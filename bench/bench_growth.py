@@ -91,10 +91,16 @@ def _window_figures(design, repeats: int = 40) -> dict[str, float]:  # noqa: ANN
 
 
 def main() -> int:
+    import gc
+
+    designs = [_design(size) for size in SIZES]
+    colds = []
+    for design in designs:  # all before any window, so no size pays for another's garbage
+        gc.collect()
+        colds.append(_cold_analysis_ms(design))
     rows = []
-    for size in SIZES:
-        design = _design(size)
-        cold = _cold_analysis_ms(design)
+    for design, cold in zip(designs, colds, strict=True):
+        gc.collect()
         figures = _window_figures(design)
         rows.append((len(design), figures["edit"], figures["open"], cold))
     print("growth with the design's size (ResNet-style, one local edit deep inside)")

@@ -259,11 +259,6 @@ class _Pass:
             text = f"{lid}: its inputs loop back to it (the graph must be acyclic)"
             errors.append(Diagnostic("cycle", text, lid))
             return info
-        if layer.type == "Input" and len(self.input_ids) > 1 and lid != self.input_ids[0]:
-            first = self.input_ids[0]
-            text = f"{lid}: a design has exactly one Input layer and {first} is the first"
-            errors.append(Diagnostic("extra-input", text, lid))
-            return info
         inputs = layer.inputs
         if len(inputs) == 1 and spec.max_inputs == 1 and inputs[0] in self.infos:
             # The common case, inlined: one input, already analysed.
@@ -273,13 +268,27 @@ class _Pass:
         else:
             shapes = _input_shapes(spec, lid, inputs, self.infos, self.layers, errors)
             in_rfs = [self.receptive.get(i) for i in inputs]
-        if shapes is None:
-            return info
         memo = layer.memo
-        if isinstance(memo, LayerMemo) and memo.fits(spec, layer.params, shapes, in_rfs):
+        extra_input = layer.type == "Input" and len(self.input_ids) > 1 and lid != self.input_ids[0]
+        if (
+            isinstance(memo, LayerMemo)
+            and shapes is not None
+            and not extra_input
+            and memo.fits(spec, layer.params, shapes, in_rfs)
+        ):
             facts = memo.facts
         else:
-            computed = _compute(spec, lid, layer.params, shapes, inputs, in_rfs, errors)
+            params, problems = normalize_params(spec, layer.params)
+            for problem in problems:
+                errors.append(Diagnostic("bad-param", f"{lid}: {problem}", lid))
+            if extra_input:
+                first = self.input_ids[0]
+                text = f"{lid}: a design has exactly one Input layer and {first} is the first"
+                errors.append(Diagnostic("extra-input", text, lid))
+                return info
+            if shapes is None or problems:
+                return info
+            computed = _compute(spec, lid, params, shapes, inputs, in_rfs, errors)
             if computed is None:
                 return info
             facts = computed
@@ -305,18 +314,14 @@ class _Pass:
 def _compute(
     spec: LayerSpec,
     lid: str,
-    raw: dict[str, Any],
+    params: dict[str, Any],
     shapes: list[Shape],
     inputs: list[str],
     in_rfs: list[Receptive | None],
     errors: list[Diagnostic],
 ) -> LayerFacts | None:
-    """The spec's arithmetic for one layer, or None (with its errors) when it cannot be done."""
-    params, problems = normalize_params(spec, raw)
-    for problem in problems:
-        errors.append(Diagnostic("bad-param", f"{lid}: {problem}", lid))
-    if problems:
-        return None
+    """The spec's arithmetic for one layer with valid, resolved ``params``, or None (with its
+    error) when the spec refuses the input shapes."""
     try:
         out = spec.infer(lid, params, shapes, inputs)
     except LayerProblem as problem:

@@ -113,8 +113,9 @@ class GraphScene(QGraphicsScene):
         return None
 
     def edges(self) -> list[EdgeItem]:
-        """Every edge item."""
-        return [edge for block in self.blocks.values() for edge in block.in_edges]
+        """Every edge item (into blocks and into folded groups)."""
+        items = [*self.blocks.values(), *self.group_items.values()]
+        return [edge for item in items for edge in item.in_edges]
 
     def selected_blocks(self) -> list[str]:
         """Ids of the selected blocks, in document order."""

@@ -1,4 +1,4 @@
-"""Groups: the `group` path on layers, format version 2, making and dissolving groups, shorthands."""
+"""Groups: the `group` path, format version 2, making and dissolving groups, shorthands."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from cnnstudio.gui.settings import AppSettings
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, tmp_path):  # noqa: ANN201 - returns a factory
+def make_window(qtbot: QtBot, tmp_path):
     settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
 
     def make(template: str) -> MainWindow:
@@ -98,7 +98,7 @@ def test_a_folded_group_shows_the_errors_inside_and_follows_edits(make_window) -
     layer3 = graph.group_items["layer3"]
     assert layer3.state.severity == "error"
     assert "layer3_2_conv2" in layer3.state.message
-    assert "? p" == layer3.state.params
+    assert layer3.state.params == "? p"
     assert graph.group_items["layer1"].state.severity is None
     window.undo_action.trigger()
     assert graph.group_items["layer3"].state.severity is None

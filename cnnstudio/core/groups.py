@@ -172,60 +172,112 @@ class GroupSummary:
         return self.path.rpartition(".")[2]
 
 
+class GroupIndex:
+    """The groups of one state of a design's structure, to summarize them again and again.
+
+    Members, the layers feeding each group and the layers leaving it are fixed until the
+    structure changes (build a new index then); the numbers come from each new analysis, and a
+    shorthand is recomputed only when the output shapes it is named from change, so refreshing
+    a folded block after an edit costs a pass over its members, not over its blocks' blocks.
+    """
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.members = group_members(design)
+        consumers: dict[str, list[str]] = {}
+        for layer in design:
+            for src in layer.inputs:
+                consumers.setdefault(src, []).append(layer.id)
+        self._sources: dict[str, tuple[str, ...]] = {}
+        self._exits: dict[str, tuple[str, ...]] = {}
+        self._inner: dict[str, set[str]] = {}
+        for path, ids in self.members.items():
+            inner = set(ids)
+            self._inner[path] = inner
+            sources: dict[str, None] = {}
+            exits = []
+            for lid in ids:
+                for src in design[lid].inputs:
+                    if src not in inner and src in design:
+                        sources.setdefault(src)
+                outside = consumers.get(lid, [])
+                if not outside or any(c not in inner for c in outside) or lid == design.output:
+                    exits.append(lid)
+            self._sources[path] = tuple(sources)
+            self._exits[path] = tuple(exits)
+        self._names: dict[str, tuple[tuple[Shape | None, ...], str]] = {}
+
+    def summary(self, analysis: Analysis, path: str) -> GroupSummary:
+        """What the folded block of ``path`` shows, from ``analysis``."""
+        members = self.members.get(path, [])
+        inner = self._inner.get(path, set())
+        layers = analysis.layers
+        params = trainable = macs = unknown = 0
+        for lid in members:
+            info = layers.get(lid)
+            if info is None or info.output_shape is None:
+                unknown += 1
+            else:
+                params += info.params
+                trainable += info.trainable_params
+                macs += info.macs
+        errors = [d for lid in analysis.flagged if lid in inner for d in layers[lid].errors]
+
+        def shape(lid: str) -> Shape | None:
+            info = layers.get(lid)
+            return info.output_shape if info is not None else None
+
+        sources, exits = self._sources.get(path, ()), self._exits.get(path, ())
+        summary = GroupSummary(
+            path,
+            tuple(members),
+            sources,
+            exits,
+            tuple(shape(s) for s in sources),
+            tuple(shape(e) for e in exits),
+            params,
+            trainable,
+            macs,
+            unknown,
+            tuple(errors),
+        )
+        return replace(summary, shorthand=self.shorthand(analysis, summary))
+
+    def shorthand(self, analysis: Analysis, summary: GroupSummary) -> str:
+        """The group's lecture name, reused while the output shapes it is named from hold."""
+        path = summary.path
+        layers = analysis.layers
+        key = tuple(
+            layers[e].output_shape if e in layers else None
+            for p in self.members
+            if p == path or p.startswith(path + ".")
+            for e in self._exits.get(p, ())
+        )
+        cached = self._names.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = shorthand(self.design, analysis, summary, self)
+        self._names[path] = (key, text)
+        return text
+
+
 def summarize(
-    design: Design, analysis: Analysis, path: str, members: Sequence[str]
+    design: Design, analysis: Analysis, path: str, members: Sequence[str] | None = None
 ) -> GroupSummary:
-    """What the folded block of group ``path`` shows (``members``: its layers, document order)."""
-    inner = set(members)
-    sources: dict[str, None] = {}
-    consumers = analysis.graph.consumers if analysis.graph is not None else None
-    exits: list[str] = []
-    params = trainable = macs = unknown = 0
-    errors: list[Diagnostic] = []
-    for lid in members:
-        for src in design[lid].inputs:
-            if src not in inner and src in design:
-                sources.setdefault(src)
-        outside = consumers.get(lid, []) if consumers is not None else design.consumers(lid)
-        if not outside or any(c not in inner for c in outside) or lid == analysis.output_id:
-            exits.append(lid)
-        info = analysis.layers.get(lid)
-        if info is None or info.output_shape is None:
-            unknown += 1
-        else:
-            params += info.params
-            trainable += info.trainable_params
-            macs += info.macs
-        if info is not None:
-            errors.extend(info.errors)
-
-    def shape(lid: str) -> Shape | None:
-        info = analysis.layers.get(lid)
-        return info.output_shape if info is not None else None
-
-    summary = GroupSummary(
-        path,
-        tuple(members),
-        tuple(sources),
-        tuple(exits),
-        tuple(shape(s) for s in sources),
-        tuple(shape(e) for e in exits),
-        params,
-        trainable,
-        macs,
-        unknown,
-        tuple(errors),
-    )
-    return replace(summary, shorthand=shorthand(design, analysis, summary))
+    """What the folded block of group ``path`` shows (for many, build one `GroupIndex`)."""
+    return GroupIndex(design).summary(analysis, path)
 
 
-def shorthand(design: Design, analysis: Analysis, summary: GroupSummary) -> str:
+def shorthand(
+    design: Design, analysis: Analysis, summary: GroupSummary, index: GroupIndex | None = None
+) -> str:
     """The lecture name of a group: ``Bottleneck 256``, ``Bottleneck 256 x3``, ``Inception 3a``."""
     members = summary.members
     children = _child_groups(design, summary.path, members)
     if len(children) >= 2 and all(design[m].group != summary.path for m in members):
         # A stage made only of blocks: named for its blocks when they are all alike.
-        names = [summarize(design, analysis, c, ids).shorthand for c, ids in children.items()]
+        index = index or GroupIndex(design)
+        names = [index.summary(analysis, c).shorthand for c in children]
         kinds = Counter(names)
         name, count = kinds.most_common(1)[0]
         if count == len(names):

@@ -30,7 +30,7 @@ from ...core.catalog import SPECS, normalize_params
 from ...core.design import DesignEvent, Layer
 from ...core.diagnostics import Diagnostic
 from ...core.formatting import fmt_compact, fmt_int, fmt_shape
-from ...core.groups import GroupSummary, ancestors, group_members, summarize
+from ...core.groups import GroupIndex, GroupSummary, ancestors
 from ...core.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout, folded_layout
 from ..session import DesignSession
 from .items import BlockItem, BlockState, EdgeItem, GroupItem, PortItem
@@ -57,6 +57,7 @@ class GraphScene(QGraphicsScene):
         self.group_items: dict[str, GroupItem] = {}
         self._owner: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}
+        self._index: GroupIndex | None = None  # built with the items, for the folded blocks
         self._fold_big = True  # fold a big grouped design at the next rebuild
         self.stats: dict[str, int] = dict.fromkeys(
             (
@@ -155,7 +156,8 @@ class GraphScene(QGraphicsScene):
         self.group_items.clear()
         self._auto_pos.clear()
         design = self.session.design
-        self._members = group_members(design)
+        self._index = GroupIndex(design)
+        self._members = self._index.members
         if self._fold_big:
             self._fold_big = False
             if len(design) > FOLD_ABOVE:
@@ -245,11 +247,11 @@ class GraphScene(QGraphicsScene):
 
     def group_summary(self, path: str) -> GroupSummary:
         """What the folded block of ``path`` shows, from the latest analysis."""
-        design, analysis = self.session.design, self.session.analysis
-        return summarize(design, analysis, path, self._members.get(path, []))
+        if self._index is None:
+            self._index = GroupIndex(self.session.design)
+        return self._index.summary(self.session.analysis, path)
 
-    def _group_state(self, path: str) -> BlockState:
-        summary = self.group_summary(path)
+    def _group_state(self, summary: GroupSummary) -> BlockState:
         problems = [d for d in summary.errors if d.severity == "error"] or list(summary.errors)
         problem = problems[0] if problems else None
         ins = ", ".join(fmt_shape(s) for s in summary.input_shapes) or "-"
@@ -283,7 +285,7 @@ class GraphScene(QGraphicsScene):
             + (f", {summary.unknown} layers unknown" if summary.unknown else ""),
             f"{fmt_int(summary.macs)} MACs",
         ]
-        return item.set_state(self._group_state(path))
+        return item.set_state(self._group_state(summary))
 
     def _create_block(self, layer: Layer, auto: tuple[float, float] | None) -> BlockItem:
         item = BlockItem(layer.id, self._state_for(layer))

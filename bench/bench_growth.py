@@ -17,6 +17,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cnnstudio.core.design import Design
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +31,7 @@ EDIT_GOAL_MS = 16.0
 OPEN_GOAL_S = 1.5
 
 
-def _design(layers: int):  # noqa: ANN202 - a Design; imported lazily like everything here
+def _design(layers: int) -> Design:
     from cnnstudio.core.templates import resnet_design
 
     # A bottleneck block is 10 layers; stem, head and the four downsampling shortcuts 16.
@@ -35,7 +39,7 @@ def _design(layers: int):  # noqa: ANN202 - a Design; imported lazily like every
     return resnet_design((per_stage,) * 4, bottleneck=True, name=f"ResNet-{layers}")
 
 
-def _cold_analysis_ms(designs: list, rounds: int = 5) -> list[float]:  # noqa: ANN001
+def _cold_analysis_ms(designs: list[Design], rounds: int = 5) -> list[float]:
     """The fastest of ``rounds`` cold analyses of each design (fresh copies, no memo).
 
     The sizes take turns round by round and the minimum is kept, so that load from other
@@ -56,7 +60,7 @@ def _cold_analysis_ms(designs: list, rounds: int = 5) -> list[float]:  # noqa: A
     return best
 
 
-def _window_figures(design, repeats: int = 40) -> dict[str, float]:  # noqa: ANN001
+def _window_figures(design: Design, repeats: int = 40) -> dict[str, float]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

@@ -159,3 +159,14 @@ def test_zoomed_out_headers_are_not_cut_where_they_fit(qtbot: QtBot, header: str
     text, font = _overview_text(header)
     assert "…" not in text
     assert font.pointSizeF() >= 12
+
+
+def test_a_residual_shortcut_runs_beside_the_blocks_it_skips(make_window) -> None:
+    window = make_window("resnet18")
+    window.group_actions["unfold"].trigger()
+    window.auto_layout_action.trigger()
+    graph = window.canvas.graph
+    edge = next(e for e in graph.edges() if e.key == ("maxpool", "layer1_0_add", 1))
+    skipped = graph.blocks["layer1_0_conv1"].sceneBoundingRect()
+    assert edge.boundingRect().right() > skipped.right() + 10
+    assert not edge.shape().intersects(skipped.adjusted(10, 10, -10, -10))

@@ -35,6 +35,7 @@ EDGE_Z = 0.0
 PORT_Z = 11.0
 ARROW_LENGTH = 9.0
 ARROW_WIDTH = 8.0
+SKIP_SPAN = 1.6 * 110.0  # an edge down more than about a layout row and a half skips blocks
 STATS_HEIGHT = 14.0
 _PAD = 8.0  # inner margin of the block texts
 DETAIL_LOD = 0.4  # below this zoom a block shows only its header, in a large font
@@ -89,13 +90,17 @@ def _overview_text(header: str) -> tuple[str, QFont]:
     """The zoomed-out header and its font: the type and first number (``Conv 128``), in the
     largest font up to the overview size that fits the block, so it is not cut where it fits."""
     words = header.split()
-    short = " ".join(words[:2]).split("@")[0] if words else header
+    # The type and its first number (``Conv 128``); a long second word (a shape) is left out.
+    second = words[1].split("@")[0] if len(words) > 1 else ""
+    short = f"{words[0]} {second}" if 0 < len(second) <= 5 else (words[0] if words else header)
     width = BLOCK_WIDTH - 2 * _PAD
     advance = QFontMetricsF(_Fonts.overview).horizontalAdvance(short)
     if advance <= width:
         return short, _Fonts.overview
     font = QFont(_Fonts.overview)
-    font.setPointSizeF(max(_OVERVIEW_MIN_PT, _Fonts.overview.pointSizeF() * width / advance))
+    # (a little under the exact ratio: font metrics do not scale exactly with the size)
+    scale = 0.95 * width / advance
+    font.setPointSizeF(max(_OVERVIEW_MIN_PT, _Fonts.overview.pointSizeF() * scale))
     return QFontMetricsF(font).elidedText(short, Qt.TextElideMode.ElideRight, width), font
 
 
@@ -475,7 +480,11 @@ class EdgeItem(QGraphicsItem):
         end = self.target.in_anchor(self.slot)
         tip = QPointF(end.x(), end.y() - PORT_RADIUS)
         base = QPointF(tip.x(), tip.y() - ARROW_LENGTH)
-        self._path = curve(start, base)
+        if base.y() - start.y() > SKIP_SPAN and abs(base.x() - start.x()) < BLOCK_WIDTH:
+            # A skip connection (a residual shortcut): beside the blocks it jumps, not over them.
+            self._path = bypass(start, base, max(start.x(), base.x()) + BLOCK_WIDTH / 2 + 24)
+        else:
+            self._path = curve(start, base)
         self._arrow = QPolygonF(
             [
                 tip,
@@ -517,6 +526,20 @@ def curve(start: QPointF, end: QPointF) -> QPainterPath:
     bend = max(30.0, abs(dy) / 2) if dy >= 0 else max(60.0, abs(dy) / 3)
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x(), start.y() + bend), QPointF(end.x(), end.y() - bend), end)
+    return path
+
+
+def bypass(start: QPointF, end: QPointF, lane: float) -> QPainterPath:
+    """A path from ``start`` down to ``end`` that runs in the vertical lane at x = ``lane``."""
+    turn = 36.0
+    path = QPainterPath(start)
+    path.cubicTo(
+        QPointF(start.x(), start.y() + turn),
+        QPointF(lane, start.y()),
+        QPointF(lane, start.y() + turn),
+    )
+    path.lineTo(QPointF(lane, end.y() - turn))
+    path.cubicTo(QPointF(lane, end.y()), QPointF(end.x(), end.y() - turn), end)
     return path
 
 

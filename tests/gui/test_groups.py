@@ -32,6 +32,7 @@ def make_window(qtbot: QtBot, tmp_path):
     def make(template: str) -> MainWindow:
         window = MainWindow(DesignSession(get_template(template)), settings)
         window.persist_layout = False
+        window._ask_save_changes = lambda: "discard"  # no modal question when it closes
         qtbot.addWidget(window)
         window.resize(1366, 768)
         window.show()
@@ -170,3 +171,29 @@ def test_a_residual_shortcut_runs_beside_the_blocks_it_skips(make_window) -> Non
     skipped = graph.blocks["layer1_0_conv1"].sceneBoundingRect()
     assert edge.boundingRect().right() > skipped.right() + 10
     assert not edge.shape().intersects(skipped.adjusted(10, 10, -10, -10))
+
+
+def test_the_summary_table_folds_as_the_canvas_does(make_window, qtbot: QtBot) -> None:
+    window = make_window("resnet50")
+    model = window.summary.model
+    keys = [model.layer_id(r) for r in range(model.rowCount())]
+    assert keys == [
+        "input",
+        "group:stem",
+        "group:layer1",
+        "group:layer2",
+        "group:layer3",
+        "group:layer4",
+        "avgpool",
+        "fc",
+    ]
+    row = model.row_of("layer3_2_conv2")
+    assert model.cell(row, 1) == "Bottleneck 1024 x6" and model.cell(row, 2) == "1024x14x14"
+    window.session.push(SetParam("layer3_2_conv2", "kernel_size", 40))
+    assert "layer3_2_conv2" in model.cell(row, len(model._rows[0][0]) - 1)
+    # Clicking the folded row selects the group's layers, and the canvas shows it selected.
+    window.summary.select_row(row)
+    assert len(window.session.selection) == len(window.canvas.graph.groups()["layer3"])
+    assert window.canvas.graph.group_items["layer3"].isSelected()
+    window.group_actions["unfold"].trigger()
+    assert model.rowCount() == len(window.session.design)

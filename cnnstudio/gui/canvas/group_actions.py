@@ -1,4 +1,5 @@
-"""The Network menu's group actions: group (Ctrl+G), ungroup (Ctrl+Shift+G), fold and unfold.
+"""The Network menu's group actions: group (Ctrl+G), ungroup (Ctrl+Shift+G), fold and unfold;
+and the summary table folding the groups the canvas folds.
 
 Installed by the main window from here, so the window's own menu code stays as it is. Grouping
 and ungrouping are one undo step each (`SetGroups` through the session); folding is a view
@@ -62,4 +63,10 @@ def install_groups(window: MainWindow) -> dict[str, QAction]:
     menu.addSeparator()
     for made in actions.values():
         menu.addAction(made)
+
+    def fold_table() -> None:  # the summary table folds as the canvas does
+        window.summary.model.fold(canvas.graph.folded_owners(), canvas.graph.group_index)
+
+    canvas.graph.folding_changed.connect(fold_table)
+    fold_table()
     return actions

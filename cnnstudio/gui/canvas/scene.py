@@ -44,7 +44,7 @@ _STRUCTURE = ("layer_added", "layer_removed", "layer_renamed", "inputs_changed",
 class GraphScene(QGraphicsScene):
     """Blocks and edges of the session's design, updated incrementally from its events."""
 
-    folding_changed = Signal()  # groups were folded or unfolded (the items were rebuilt)
+    folding_changed = Signal()  # the items were rebuilt: folded groups may differ
 
     def __init__(self, session: DesignSession) -> None:
         super().__init__()
@@ -196,6 +196,7 @@ class GraphScene(QGraphicsScene):
         self.stats["rebuilds"] += 1
         self.last_update = {"rebuilt": len(self.blocks)}
         self._on_session_selection_changed(self.session.selection)
+        self.folding_changed.emit()
 
     # -- folding --------------------------------------------------------------------------------
     def _owners(self) -> dict[str, str]:
@@ -210,6 +211,15 @@ class GraphScene(QGraphicsScene):
                         owners[layer.id] = path
                         break
         return owners
+
+    def folded_owners(self) -> dict[str, str]:
+        """Each hidden layer's outermost folded group (empty when nothing is folded)."""
+        return dict(self._owner)
+
+    @property
+    def group_index(self) -> GroupIndex | None:
+        """The groups of the design as the items were last built."""
+        return self._index
 
     def groups(self) -> dict[str, list[str]]:
         """Every group of the design (nested ones too) with its layers."""
@@ -243,7 +253,6 @@ class GraphScene(QGraphicsScene):
         self.collapsed = paths
         self.rebuild()
         self._on_session_selection_changed(selection)
-        self.folding_changed.emit()
 
     def group_summary(self, path: str) -> GroupSummary:
         """What the folded block of ``path`` shows, from the latest analysis."""
@@ -468,7 +477,6 @@ class GraphScene(QGraphicsScene):
             # Groups changed, or the graph changed under a folded view: lay it out afresh.
             self.rebuild()
             self.last_update = {key: self.stats[key] - before[key] for key in self.stats}
-            self.folding_changed.emit()
             return
         design = self.session.design
         touched: list[str] = []

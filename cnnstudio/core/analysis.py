@@ -173,7 +173,9 @@ def topological_order(design: Design) -> tuple[list[str], set[str]]:
     return order + cyclic, set(cyclic)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ goes through object.__setattr__, and a cold analysis
+# makes one of each per layer. Treat them as immutable all the same.
+@dataclass(slots=True)
 class LayerFacts:
     """What one layer's spec computes from its params and input shapes (reused while those hold)."""
 
@@ -185,7 +187,7 @@ class LayerFacts:
     notes: list[tuple[str, str]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LayerMemo:
     """A layer's last facts and what they were computed from, kept on `Layer.memo`.
 
@@ -271,10 +273,14 @@ class _Pass:
         memo = layer.memo
         extra_input = layer.type == "Input" and len(self.input_ids) > 1 and lid != self.input_ids[0]
         if (
-            isinstance(memo, LayerMemo)
-            and shapes is not None
+            shapes is not None
+            and type(memo) is LayerMemo
             and not extra_input
-            and memo.fits(spec, layer.params, shapes, in_rfs)
+            # (memo.fits, inlined: this runs for every layer after every edit)
+            and memo.spec is spec
+            and memo.params == layer.params
+            and memo.input_shapes == shapes
+            and memo.input_rfs == in_rfs
         ):
             facts = memo.facts
         else:
@@ -348,8 +354,8 @@ def analyze(design: Design) -> Analysis:
     consumers: dict[str, list[str]] = {lid: [] for lid in layers}
     for lid, layer in layers.items():
         for src in layer.inputs:
-            if src in consumers and lid not in consumers[src]:
-                consumers[src].append(lid)
+            if src in consumers:
+                consumers[src].append(lid)  # (a layer fed twice by one source: listed twice)
     sinks = [lid for lid in infos if not consumers[lid]]
     design_errors = _design_errors(input_ids)
     output_id = _find_output(design, infos, sinks, design_errors)

@@ -10,6 +10,7 @@ Every edit goes through `DesignSession.push`; the scene then follows the design'
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from PySide6.QtCore import (
@@ -670,7 +671,7 @@ class CanvasView(QGraphicsView):
             group = self.session.design[lid].group
             if group is not None:
                 for path in reversed(ancestors(group)):
-                    menu.addAction(f"Fold {path}", lambda p=path: self.graph.fold([p]))
+                    menu.addAction(f"Fold {path}", functools.partial(self.graph.fold, [path]))
         elif edge is not None:
             src, dst = edge.source.layer_id, edge.target.layer_id
             menu.addAction(

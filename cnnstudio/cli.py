@@ -48,6 +48,7 @@ def summary_json(analysis: Analysis, design_layers: dict[str, Any]) -> dict[str,
             {
                 "id": lid,
                 "type": design_layers[lid].type,
+                "group": design_layers[lid].group,
                 "output_shape": list(info.output_shape) if info.output_shape is not None else None,
                 "params": info.params if info.output_shape is not None else None,
                 "trainable_params": info.trainable_params

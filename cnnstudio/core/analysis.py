@@ -12,14 +12,15 @@ own and no error of its own for that: the first broken layer is the cause that i
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import SPECS, LayerSpec, Receptive, Shape, normalize_params
-from .design import ID_PATTERN, Design, id_problem
+from .design import ID_PATTERN, Design, DesignEvent, id_problem
 from .diagnostics import Diagnostic, Fix, LayerProblem, RenameEdit
 from .formatting import fmt_shape
-from .limits import check_sizes
+from .limits import beyond_limits, check_sizes
 
 BYTES_PER_VALUE = 4  # float32
 
@@ -61,6 +62,12 @@ class Analysis:
     trainable_params: int
     total_macs: int
     activation_bytes: int
+    # The layers whose facts may differ from the analysis this one was derived from by
+    # `reanalyze` (None: any of them, a full analysis), so views refresh only those.
+    changed: frozenset[str] | None = None
+    # Ids of the layers with diagnostics, in topological order (most layers have none).
+    flagged: list[str] = field(default_factory=list, repr=False)
+    graph: _Graph | None = field(default=None, repr=False)
 
     @property
     def order(self) -> list[str]:
@@ -71,8 +78,8 @@ class Analysis:
     def diagnostics(self) -> list[Diagnostic]:
         """All diagnostics: design-wide first, then per layer in topological order."""
         out = list(self.design_errors)
-        for info in self.layers.values():
-            out.extend(info.errors)
+        for lid in self.flagged:
+            out.extend(self.layers[lid].errors)
         return out
 
     @property
@@ -167,137 +174,320 @@ def topological_order(design: Design) -> tuple[list[str], set[str]]:
     return order + cyclic, set(cyclic)
 
 
-def analyze(design: Design) -> Analysis:
-    """Analyse a design: shapes, counts, receptive fields and diagnostics for every layer."""
-    layers = design.layers
-    order, cyclic = topological_order(design)
-    infos: dict[str, LayerInfo] = {}
-    rfs: dict[str, Receptive | None] = {}
-    design_errors: list[Diagnostic] = []
-    input_ids = [lid for lid, lay in layers.items() if lay.type == "Input"]
-    if not input_ids:
-        design_errors.append(
-            Diagnostic("no-input", "the design has no Input layer: drag one from the palette")
+# Not frozen: a frozen dataclass's __init__ goes through object.__setattr__, and a cold analysis
+# makes one of each per layer. Treat them as immutable all the same.
+@dataclass(slots=True)
+class LayerFacts:
+    """What one layer's spec computes from its params and input shapes (reused while those hold)."""
+
+    params: dict[str, Any]
+    output_shape: Shape
+    n_params: int
+    macs: int
+    receptive: Receptive | None
+    notes: list[tuple[str, str]]
+
+
+@dataclass(slots=True)
+class LayerMemo:
+    """A layer's last facts and what they were computed from, kept on `Layer.memo`.
+
+    Checked by equality before reuse, so it is never stale even when params change in place.
+    """
+
+    spec: LayerSpec
+    params: dict[str, Any]
+    input_shapes: list[Shape]
+    input_rfs: list[Receptive | None]
+    facts: LayerFacts
+
+    def fits(
+        self,
+        spec: LayerSpec,
+        params: dict[str, Any],
+        shapes: list[Shape],
+        rfs: list[Receptive | None],
+    ) -> bool:
+        """Whether the facts hold for a layer with this spec, params and inputs."""
+        return (
+            self.spec is spec
+            and self.params == params
+            and self.input_shapes == shapes
+            and self.input_rfs == rfs
         )
-    total_params = trainable = total_macs = act_bytes = 0
-    specs = SPECS
-    for lid in order:
-        layer = layers[lid]
+
+
+@dataclass(slots=True)
+class _Graph:
+    """The structure an analysis was computed on, kept so that `reanalyze` can reuse it."""
+
+    position: dict[str, int]  # topological position of every layer
+    consumers: dict[str, list[str]]
+    sinks: list[str]
+    input_ids: list[str]
+    needed: set[str] | None  # the layers on the way to the output, None when all are
+    cyclic: set[str]
+    receptive: dict[str, Receptive | None]
+
+
+class _Pass:
+    """One analysis pass over a design: the per-layer work, sharing the results so far."""
+
+    def __init__(self, design: Design, input_ids: list[str], cyclic: set[str]) -> None:
+        self.design = design
+        self.layers = design.layers
+        self.input_ids = input_ids
+        self.cyclic = cyclic
+        self.infos: dict[str, LayerInfo] = {}
+        self.receptive: dict[str, Receptive | None] = {}
+
+    def layer(self, lid: str) -> LayerInfo:
+        """Analyse one layer whose inputs are done; store and return its info."""
+        layer = self.layers[lid]
         info = LayerInfo(lid, layer.type)
-        infos[lid] = info
+        self.infos[lid] = info
         errors = info.errors
         if lid not in _GOOD_IDS:
             if id_problem(lid):
-                errors.append(_bad_id(design, lid))
+                errors.append(_bad_id(self.design, lid))
             elif len(_GOOD_IDS) < 100_000:
                 _GOOD_IDS.add(lid)
-        spec = specs.get(layer.type)
+        spec = SPECS.get(layer.type)
         if spec is None:
-            known = ", ".join(specs)
-            errors.append(
-                Diagnostic(
-                    "unknown-type",
-                    f"{lid}: unknown layer type {layer.type!r} (known: {known})",
-                    lid,
-                )
-            )
-            continue
-        if lid in cyclic:
-            errors.append(
-                Diagnostic(
-                    "cycle", f"{lid}: its inputs loop back to it (the graph must be acyclic)", lid
-                )
-            )
-            continue
+            known = ", ".join(SPECS)
+            text = f"{lid}: unknown layer type {layer.type!r} (known: {known})"
+            errors.append(Diagnostic("unknown-type", text, lid))
+            return info
+        if lid in self.cyclic:
+            text = f"{lid}: its inputs loop back to it (the graph must be acyclic)"
+            errors.append(Diagnostic("cycle", text, lid))
+            return info
         inputs = layer.inputs
-        if len(inputs) == 1 and spec.max_inputs == 1 and inputs[0] in infos:
+        if len(inputs) == 1 and spec.max_inputs == 1 and inputs[0] in self.infos:
             # The common case, inlined: one input, already analysed.
-            src_shape = infos[inputs[0]].output_shape
+            src_shape = self.infos[inputs[0]].output_shape
             shapes = None if src_shape is None else [src_shape]
-            in_rfs = [rfs.get(inputs[0])]
+            in_rfs = [self.receptive.get(inputs[0])]
         else:
-            shapes = _input_shapes(spec, lid, inputs, infos, layers, errors)
-            in_rfs = [rfs.get(i) for i in inputs]
+            shapes = _input_shapes(spec, lid, inputs, self.infos, self.layers, errors)
+            in_rfs = [self.receptive.get(i) for i in inputs]
         memo = layer.memo
+        extra_input = layer.type == "Input" and len(self.input_ids) > 1 and lid != self.input_ids[0]
         if (
-            memo is not None
-            and memo[0] is spec
-            and memo[1] == layer.params
-            and memo[2] == shapes
-            and memo[3] == in_rfs
-            and shapes is not None
+            shapes is not None
+            and type(memo) is LayerMemo
+            and not extra_input
+            # (memo.fits, inlined: this runs for every layer after every edit)
+            and memo.spec is spec
+            and memo.params == layer.params
+            and memo.input_shapes == shapes
+            and memo.input_rfs == in_rfs
         ):
-            # Same type, params and inputs as last time: the facts are the same.
-            params, out, n_params, macs, rf, notes = memo[4]
+            facts = memo.facts
         else:
             params, problems = normalize_params(spec, layer.params)
             for problem in problems:
                 errors.append(Diagnostic("bad-param", f"{lid}: {problem}", lid))
-            if layer.type == "Input" and len(input_ids) > 1 and lid != input_ids[0]:
-                errors.append(
-                    Diagnostic(
-                        "extra-input",
-                        f"{lid}: a design has exactly one Input layer "
-                        f"and {input_ids[0]} is the first",
-                        lid,
-                    )
-                )
-                continue
+            if extra_input:
+                first = self.input_ids[0]
+                text = f"{lid}: a design has exactly one Input layer and {first} is the first"
+                errors.append(Diagnostic("extra-input", text, lid))
+                return info
             if shapes is None or problems:
-                continue
-            try:
-                out = spec.infer(lid, params, shapes, inputs)
-            except LayerProblem as problem:
-                errors.append(
-                    Diagnostic(
-                        problem.code,
-                        f"{lid}: {problem.message}",
-                        lid,
-                        problem.fix,
-                        alternatives=problem.alternatives,
-                    )
-                )
-                continue
-            if spec.has_weights:
-                n_params = spec.count_params(params, shapes, out)
-                macs = spec.count_macs(params, shapes, out)
-            else:
-                n_params = macs = 0
-            rf = spec.receptive(params, in_rfs, out)
-            notes = spec.advice(params, shapes)
-            layer.memo = (
-                spec,
-                _snapshot(layer.params),
-                shapes,
-                in_rfs,
-                (params, out, n_params, macs, rf, notes),
-            )
-        for code, text in notes:
+                return info
+            computed = _compute(spec, lid, params, shapes, inputs, in_rfs, errors)
+            if computed is None:
+                return info
+            facts = computed
+            layer.memo = LayerMemo(spec, _snapshot(layer.params), shapes, in_rfs, facts)
+        for code, text in facts.notes:
             errors.append(Diagnostic(code, f"{lid}: {text}", lid, severity="warning"))
+        out = facts.output_shape
         info.output_shape = out
         info.input_shapes = shapes
-        info.resolved_params = params
-        info.params = n_params
-        info.trainable_params = 0 if layer.frozen else n_params
-        info.macs = macs
+        info.resolved_params = facts.params
+        info.params = facts.n_params
+        info.trainable_params = 0 if layer.frozen else facts.n_params
+        info.macs = facts.macs
         numel = 1
         for d in out:
             numel *= d
         info.activation_bytes = numel * BYTES_PER_VALUE
-        rfs[lid] = rf
-        info.receptive_field = rf[0] if rf is not None else None
-        total_params += n_params
-        trainable += info.trainable_params
-        total_macs += macs
-        act_bytes += info.activation_bytes
-    consumed = {src for lay in layers.values() for src in lay.inputs}
-    sinks = [lid for lid in infos if lid not in consumed]
+        self.receptive[lid] = facts.receptive
+        info.receptive_field = facts.receptive[0] if facts.receptive is not None else None
+        return info
+
+
+def _compute(
+    spec: LayerSpec,
+    lid: str,
+    params: dict[str, Any],
+    shapes: list[Shape],
+    inputs: list[str],
+    in_rfs: list[Receptive | None],
+    errors: list[Diagnostic],
+) -> LayerFacts | None:
+    """The spec's arithmetic for one layer with valid, resolved ``params``, or None (with its
+    error) when the spec refuses the input shapes."""
+    try:
+        out = spec.infer(lid, params, shapes, inputs)
+    except LayerProblem as problem:
+        errors.append(
+            Diagnostic(
+                problem.code,
+                f"{lid}: {problem.message}",
+                lid,
+                problem.fix,
+                alternatives=problem.alternatives,
+            )
+        )
+        return None
+    if spec.has_weights:
+        n_params = spec.count_params(params, shapes, out)
+        macs = spec.count_macs(params, shapes, out)
+    else:
+        n_params = macs = 0
+    rf = spec.receptive(params, in_rfs, out)
+    return LayerFacts(params, out, n_params, macs, rf, spec.advice(params, shapes))
+
+
+def analyze(design: Design) -> Analysis:
+    """Analyse a design: shapes, counts, receptive fields and diagnostics for every layer."""
+    layers = design.layers
+    order, cyclic = topological_order(design)
+    input_ids = [lid for lid, lay in layers.items() if lay.type == "Input"]
+    run = _Pass(design, input_ids, cyclic)
+    for lid in order:
+        run.layer(lid)
+    infos = run.infos
+    consumers: dict[str, list[str]] = {lid: [] for lid in layers}
+    for lid, layer in layers.items():
+        for src in layer.inputs:
+            if src in consumers:
+                consumers[src].append(lid)  # (a layer fed twice by one source: listed twice)
+    sinks = [lid for lid in infos if not consumers[lid]]
+    design_errors = _design_errors(input_ids)
     output_id = _find_output(design, infos, sinks, design_errors)
-    # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused
-    # (a cycle can leave no sink at all, and then the output was named explicitly).
+    needed = None
+    # In an acyclic graph every layer reaches some sink: with a single sink, nothing is unused.
+    # (A cycle can leave no sink at all, and then the output was named explicitly.)
     if output_id is not None and (len(sinks) != 1 or sinks[0] != output_id):
-        _warn_unused(design, output_id, infos)
-    analysis = Analysis(
+        needed = _needed(design, output_id)
+        for info in infos.values():
+            _warn_unused(info, needed, output_id)
+    position = {lid: n for n, lid in enumerate(order)}
+    graph = _Graph(position, consumers, sinks, input_ids, needed, cyclic, run.receptive)
+    analysis = _assemble(infos, input_ids, output_id, design_errors, graph)
+    if check_sizes(design, analysis):
+        analysis.flagged = [lid for lid, info in analysis.layers.items() if info.errors]
+    return analysis
+
+
+def reanalyze(design: Design, previous: Analysis, events: Iterable[DesignEvent]) -> Analysis:
+    """The analysis after ``events``, recomputing only the layers they can have changed.
+
+    A parameter or freeze edit re-analyses the edited layers and, only where their output shape
+    or receptive field changed, the layers downstream; the rest is taken from ``previous``.
+    A change of the graph's structure (layers added, removed, renamed or re-wired, the output)
+    analyses everything again (unchanged layers still reuse their memo). The result's
+    ``changed`` names the layers whose facts may differ (None: all of them).
+    """
+    graph = previous.graph
+    seeds: set[str] = set()
+    for event in events:
+        if event.kind in ("param_changed", "layer_changed"):
+            if event.layer is not None:
+                seeds.add(event.layer)
+        elif event.kind != "layer_moved":
+            graph = None  # structure changed
+    if graph is None or any(lid not in graph.position for lid in seeds):
+        return analyze(design)
+    run = _Pass(design, graph.input_ids, graph.cyclic)
+    run.infos = dict(previous.layers)
+    run.receptive = dict(graph.receptive)
+    position = graph.position
+    queue = [(position[lid], lid) for lid in seeds]
+    heapq.heapify(queue)
+    queued = set(seeds)
+    changed: list[str] = []
+    while queue:
+        _, lid = heapq.heappop(queue)
+        old = previous.layers[lid]
+        old_rf = graph.receptive.get(lid)
+        info = run.layer(lid)
+        changed.append(lid)
+        if graph.needed is not None and previous.output_id is not None:
+            _warn_unused(info, graph.needed, previous.output_id)
+        if info.output_shape == old.output_shape and run.receptive.get(lid) == old_rf:
+            continue  # what the consumers see is unchanged
+        for nxt in graph.consumers[lid]:
+            if nxt not in queued:
+                queued.add(nxt)
+                heapq.heappush(queue, (position[nxt], nxt))
+    design_errors = _design_errors(graph.input_ids)
+    output_id = _find_output(design, run.infos, graph.sinks, design_errors)
+    if output_id != previous.output_id:
+        return analyze(design)  # which layers are unused has changed
+    new_graph = _Graph(
+        position,
+        graph.consumers,
+        graph.sinks,
+        graph.input_ids,
+        graph.needed,
+        graph.cyclic,
+        run.receptive,
+    )
+    if any(d.code == "too-large" for d in previous.diagnostics):
+        return analyze(design)  # the size check's errors are not incremental
+    # Totals and the flagged layers change only by what the re-analysed layers changed.
+    total_params, trainable = previous.total_params, previous.trainable_params
+    total_macs, act_bytes = previous.total_macs, previous.activation_bytes
+    flagged = set(previous.flagged)
+    for lid in changed:
+        old, new = previous.layers[lid], run.infos[lid]
+        total_params += new.params - old.params
+        trainable += new.trainable_params - old.trainable_params
+        total_macs += new.macs - old.macs
+        act_bytes += new.activation_bytes - old.activation_bytes
+        if new.errors:
+            flagged.add(lid)
+        else:
+            flagged.discard(lid)
+    if beyond_limits(total_params, act_bytes):
+        return analyze(design)  # let the full pass put the size errors where they belong
+    return Analysis(
+        run.infos,
+        previous.input_id,
+        output_id,
+        design_errors,
+        total_params,
+        trainable,
+        total_macs,
+        act_bytes,
+        changed=frozenset(changed),
+        flagged=sorted(flagged, key=position.__getitem__),
+        graph=new_graph,
+    )
+
+
+def _assemble(
+    infos: dict[str, LayerInfo],
+    input_ids: list[str],
+    output_id: str | None,
+    design_errors: list[Diagnostic],
+    graph: _Graph,
+) -> Analysis:
+    """The analysis of freshly analysed ``infos``: totals and flagged layers summed up."""
+    total_params = trainable = total_macs = act_bytes = 0
+    flagged = []
+    for lid, info in infos.items():
+        total_params += info.params
+        trainable += info.trainable_params
+        total_macs += info.macs
+        act_bytes += info.activation_bytes
+        if info.errors:
+            flagged.append(lid)
+    return Analysis(
         infos,
         input_ids[0] if input_ids else None,
         output_id,
@@ -306,9 +496,15 @@ def analyze(design: Design) -> Analysis:
         trainable,
         total_macs,
         act_bytes,
+        flagged=flagged,
+        graph=graph,
     )
-    check_sizes(design, analysis)
-    return analysis
+
+
+def _design_errors(input_ids: list[str]) -> list[Diagnostic]:
+    if input_ids:
+        return []
+    return [Diagnostic("no-input", "the design has no Input layer: drag one from the palette")]
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
@@ -400,7 +596,8 @@ def _find_output(
     return None
 
 
-def _warn_unused(design: Design, output_id: str, infos: dict[str, LayerInfo]) -> None:
+def _needed(design: Design, output_id: str) -> set[str]:
+    """The layers the output depends on."""
     needed = {output_id}
     stack = [output_id]
     while stack:
@@ -408,14 +605,17 @@ def _warn_unused(design: Design, output_id: str, infos: dict[str, LayerInfo]) ->
             if src in design and src not in needed:
                 needed.add(src)
                 stack.append(src)
-    for lid, info in infos.items():
-        if lid not in needed and not info.errors:
-            info.errors.append(
-                Diagnostic(
-                    "unused",
-                    f"{lid}: not on the way to the output {output_id}, "
-                    "so it is not part of the model",
-                    lid,
-                    severity="warning",
-                )
+    return needed
+
+
+def _warn_unused(info: LayerInfo, needed: set[str], output_id: str) -> None:
+    if info.id not in needed and not info.errors:
+        info.errors.append(
+            Diagnostic(
+                "unused",
+                f"{info.id}: not on the way to the output {output_id}, "
+                "so it is not part of the model",
+                info.id,
+                severity="warning",
             )
+        )

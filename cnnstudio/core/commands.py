@@ -15,6 +15,7 @@ from typing import Any
 
 from .design import _MISSING, Design, Layer, unique_id
 from .diagnostics import Fix, InsertLayerEdit, RenameEdit, SetParamEdit
+from .groups import fresh_group_names
 
 MISSING: Any = _MISSING
 """Pass as a value to `SetParam` to remove the parameter (back to its default)."""
@@ -210,6 +211,24 @@ class SetLabel(Command):
 
     def undo(self, design: Design) -> None:
         design.set_label(self.layer, self._old)
+
+
+@dataclass
+class SetGroups(Command):
+    """Move layers into other groups (dotted paths; None: no group) as one step."""
+
+    groups: dict[str, str | None]
+    label: str = "Group"
+    _old: dict[str, str | None] = field(default_factory=dict)
+
+    def do(self, design: Design) -> None:
+        self._old = {lid: design[lid].group for lid in self.groups}
+        for lid, group in self.groups.items():
+            design.set_group(lid, group)
+
+    def undo(self, design: Design) -> None:
+        for lid, group in self._old.items():
+            design.set_group(lid, group)
 
 
 @dataclass
@@ -430,10 +449,12 @@ def paste_layers(
         mapping[lay.id] = new_id
         taken.add(new_id)
     steps: list[Command] = []
+    regroup = fresh_group_names(design, layers)
     for lay in layers:
         new = lay.copy()
         new.id = mapping[lay.id]
         new.inputs = [mapping[i] for i in lay.inputs if i in mapping]
+        new.group = regroup(lay.group)
         if lay.pos is not None:
             new.pos = (lay.pos[0] + offset[0], lay.pos[1] + offset[1])
         steps.append(AddLayer(new))

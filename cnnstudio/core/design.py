@@ -87,9 +87,13 @@ class Layer:
     frozen: bool = False
     label: str | None = None
     pos: tuple[float, float] | None = None
-    # The analysis' memo of this layer's last result, checked by equality before reuse, so it
-    # is never stale even when params are changed in place. Not part of the file.
-    memo: Any = field(default=None, repr=False, compare=False)
+    # The dotted path of the groups the layer sits in, outermost first (``layer2.0``: block 0 of
+    # stage layer2), as torch's module hierarchy names it; None when ungrouped (format v2).
+    group: str | None = None
+    # The analysis' memo of this layer's last result (an `analysis.LayerMemo`), checked by
+    # equality before reuse, so it is never stale even when params are changed in place.
+    # Not part of the file.
+    memo: object = field(default=None, repr=False, compare=False)
 
     def copy(self) -> Layer:
         """A deep copy (params may hold lists)."""
@@ -101,6 +105,7 @@ class Layer:
             self.frozen,
             self.label,
             self.pos,
+            self.group,
         )
 
 
@@ -244,6 +249,11 @@ class Design:
         """Change the display label of a block."""
         self._layers[layer_id].label = label
         self._emit("layer_changed", layer_id, "label")
+
+    def set_group(self, layer_id: str, group: str | None) -> None:
+        """Put a layer into a group (a dotted path), or take it out of every group (None)."""
+        self._layers[layer_id].group = group
+        self._emit("layer_changed", layer_id, "group")
 
     def rename(self, old: str, new: str) -> None:
         """Give a layer a new id; inputs and the output that name it follow."""

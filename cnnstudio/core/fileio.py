@@ -1,4 +1,8 @@
-"""Reading and writing design files (``.cnn.json``, format version 1; see docs/design-format.md).
+"""Reading and writing design files (``.cnn.json``, format versions 1 and 2; docs/design-format.md).
+
+Version 2 adds one optional layer key, ``group``. A design is written as version 2 only when
+some layer carries a group, so designs without groups stay version-1 files that every earlier
+cnnstudio opens, byte for byte as before.
 
 Loading refuses only what is not a design at all (not JSON, wrong ``format``, no ``layers``,
 a newer ``version``, a layer without ``id``/``type``) with a `DesignError` whose one-line
@@ -27,15 +31,22 @@ from .catalog import SPECS
 from .design import Design, Layer
 from .errors import DesignError
 from .formatting import one_line
+from .groups import group_problem
 
 FORMAT = "cnnstudio-design"
-VERSION = 1
+VERSION = 2
+"""The newest format version this program reads and writes."""
+BASE_VERSION = 1
+"""The version written for designs that use nothing of a newer one (no groups)."""
 SUFFIX = ".cnn.json"
 
 # Migrations from older versions: MIGRATIONS[n] turns a version-n document into version n+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    # Version 2 only adds the optional layer key "group": a version-1 document is one already.
+    1: lambda doc: {**doc, "version": 2},
+}
 
-_LAYER_KEYS = ("id", "type", "inputs", "params", "frozen", "label", "pos")
+_LAYER_KEYS = ("id", "type", "inputs", "params", "frozen", "label", "pos", "group")
 
 # A design of thousands of layers is well under 1 MiB; anything past this is not a design, and
 # reading stops there, so a device (``/dev/zero``) or a huge file cannot exhaust the memory.
@@ -217,12 +228,16 @@ def _layer_from_dict(raw: Any, n: int, origin: str) -> Layer:
                 f"{MAX_POS:.0e}"
             )
         pos = (float(pos[0]), float(pos[1]))
-    return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos)
+    group = raw.get("group")
+    if group is not None and (why := group_problem(group)):
+        raise DesignError(f'{where}: "group" {why}')
+    return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos, group)
 
 
 def design_to_dict(design: Design) -> dict[str, Any]:
-    """The design as a version-1 document with keys in the canonical order."""
-    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": design.name}
+    """The design as a document with keys in the canonical order (version 2 only with groups)."""
+    version = VERSION if any(lay.group is not None for lay in design) else BASE_VERSION
+    doc: dict[str, Any] = {"format": FORMAT, "version": version, "name": design.name}
     if design.output is not None:
         doc["output"] = design.output
     doc["layers"] = [_layer_to_dict(lay) for lay in design]
@@ -248,6 +263,8 @@ def _layer_to_dict(layer: Layer) -> dict[str, Any]:
         out["label"] = layer.label
     if layer.pos is not None:
         out["pos"] = [_num(layer.pos[0]), _num(layer.pos[1])]
+    if layer.group is not None:
+        out["group"] = layer.group
     return out
 
 

@@ -46,16 +46,24 @@ def fmt_big_bytes(n: int) -> str:
 _LIMIT_TEXT = "1 TiB"
 
 
-def check_sizes(design: Design, analysis: Analysis) -> None:
+def beyond_limits(total_params: int, activation_bytes: int) -> bool:
+    """Whether totals this large need `check_sizes` to look at the layers."""
+    return (
+        total_params * BYTES_PER_VALUE > MAX_PARAM_BYTES or activation_bytes > MAX_ACTIVATION_BYTES
+    )
+
+
+def check_sizes(design: Design, analysis: Analysis) -> bool:
     """Add an error to every layer (and the design) whose size no machine could build.
 
     Errors go where the analysis keeps them (``LayerInfo.errors``, ``design_errors``), so
-    ``analysis.valid`` becomes false and every consumer sees them as usual.
+    ``analysis.valid`` becomes false and every consumer sees them as usual. Returns whether
+    any was added.
     """
     too_many_params = analysis.total_params * BYTES_PER_VALUE > MAX_PARAM_BYTES
     too_many_acts = analysis.activation_bytes > MAX_ACTIVATION_BYTES
     if not (too_many_params or too_many_acts):
-        return
+        return False
     flagged_params = flagged_acts = False
     too_big_outputs: set[str] = set()
     for lid, info in analysis.layers.items():
@@ -103,3 +111,4 @@ def check_sizes(design: Design, analysis: Analysis) -> None:
                 f"{_LIMIT_TEXT} any machine can hold",
             )
         )
+    return True

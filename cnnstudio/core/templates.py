@@ -34,6 +34,7 @@ class _Net:
         self.layers: list[Layer] = [Layer("input", "Input", params={"shape": list(shape)})]
         self.last = "input"
         self._counts: dict[str, int] = {}
+        self.group: str | None = None  # the group (dotted path) of the layers added next
 
     def add(self, type_: str, params: dict[str, Any] | None = None, *, id: str | None = None,
             inputs: Sequence[str] | None = None) -> str:  # fmt: skip
@@ -41,7 +42,9 @@ class _Net:
             prefix = self.PREFIX.get(type_, type_.lower())
             self._counts[prefix] = self._counts.get(prefix, 0) + 1
             id = f"{prefix}{self._counts[prefix]}"
-        self.layers.append(Layer(id, type_, list(inputs or [self.last]), dict(params or {})))
+        layer = Layer(id, type_, list(inputs or [self.last]), dict(params or {}))
+        layer.group = self.group
+        self.layers.append(layer)
         self.last = id
         return id
 
@@ -120,10 +123,12 @@ def vgg16() -> Design:
     """VGG-16 as in torchvision (3x224x224 -> 1000): 138,357,544 parameters."""
     n = _Net("VGG-16", (3, 224, 224))
     for block, (width, convs) in enumerate(((64, 2), (128, 2), (256, 3), (512, 3), (512, 3)), 1):
+        n.group = f"features.block{block}"
         for i in range(1, convs + 1):
             n.conv(width, 3, 1, 1, id=f"conv{block}_{i}")
             n.add("ReLU", id=f"relu{block}_{i}")
         n.add("MaxPool", {"kernel_size": 2}, id=f"pool{block}")
+    n.group = "classifier"
     n.add("Flatten", id="flatten")
     for i in (1, 2):
         n.add("Dense", {"out_features": 4096}, id=f"fc{i}")
@@ -135,6 +140,7 @@ def vgg16() -> Design:
 
 def _resnet(name: str, blocks: Sequence[int], bottleneck: bool) -> Design:
     n = _Net(name, (3, 224, 224))
+    n.group = "stem"
     n.conv(64, 7, 2, 3, bias=False, id="conv1")
     n.add("BatchNorm", id="bn1")
     n.add("ReLU", id="relu")
@@ -146,6 +152,7 @@ def _resnet(name: str, blocks: Sequence[int], bottleneck: bool) -> Design:
         for b in range(count):
             stride = 2 if stage > 1 and b == 0 else 1
             pre = f"layer{stage}_{b}_"
+            n.group = f"layer{stage}.{b}"  # torchvision's module names
             entry = n.last
             if bottleneck:
                 n.conv(width, 1, bias=False, id=pre + "conv1")
@@ -169,9 +176,21 @@ def _resnet(name: str, blocks: Sequence[int], bottleneck: bool) -> Design:
             n.add("Add", id=pre + "add", inputs=[last_bn, skip])
             n.add("ReLU", id=pre + "relu")
             in_ch = out_ch
+    n.group = None
     n.add("GlobalAvgPool", id="avgpool")
     n.add("Dense", {"out_features": 1000}, id="fc")
     return n.design()
+
+
+def resnet_design(
+    blocks: Sequence[int], *, bottleneck: bool = True, name: str | None = None
+) -> Design:
+    """A torchvision-style ResNet with ``blocks[i]`` residual blocks in stage ``i + 1``.
+
+    The templates use it with torchvision's counts; the growth benchmark with many more.
+    """
+    kind = "bottleneck" if bottleneck else "basic"
+    return _resnet(name or f"ResNet ({kind} {'-'.join(map(str, blocks))})", blocks, bottleneck)
 
 
 def resnet18() -> Design:
@@ -190,6 +209,7 @@ def mini_inception() -> Design:
     Each block runs parallel 1x1, 3x3, 5x5 and pooling branches and joins them with a Concat.
     """
     n = _Net("Mini Inception", (3, 32, 32))
+    n.group = "stem"
     n.conv(32, 3, 1, 1, bias=False, id="stem_conv")
     n.add("BatchNorm", id="stem_bn")
     n.add("ReLU", id="stem_relu")
@@ -198,6 +218,7 @@ def mini_inception() -> Design:
     ):
         entry = n.last
         pre = f"inc{block}_"
+        n.group = f"inception3{'ab'[block - 1]}"  # GoogLeNet's names for its first two blocks
         one = n.conv(b1, 1, id=pre + "1x1", inputs=[entry])
         one = n.add("ReLU", id=pre + "1x1_relu")
         n.conv(b3r, 1, id=pre + "3x3_reduce", inputs=[entry])
@@ -217,6 +238,7 @@ def mini_inception() -> Design:
         n.conv(bp, 1, id=pre + "pool_proj")
         pool = n.add("ReLU", id=pre + "pool_proj_relu")
         n.add("Concat", id=pre + "concat", inputs=[one, three, five, pool])
+        n.group = None
         n.add("MaxPool", {"kernel_size": 2}, id=f"pool{block}")
     n.add("GlobalAvgPool", id="avgpool")
     n.add("Dropout", {"p": 0.2}, id="drop")

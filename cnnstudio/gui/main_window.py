@@ -42,6 +42,7 @@ from ..core.formatting import fmt_int
 from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
 from .file_guard import FileGuard
+from .canvas.group_actions import install_groups
 from .inspector import InspectorPanel
 from .palette import PalettePanel
 from .session import DesignSession
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
 
         self._create_actions()
         self._create_menus()
+        self.group_actions = install_groups(self)
         self._create_toolbar()
         self._create_status_bar()
         # Another program (a second cnnstudio, an editor) changing the open file is noticed.

@@ -2,7 +2,8 @@
 
 Every widget edits through `DesignSession.push` (one undoable command per gesture) and
 listens to its signals; nothing in the GUI changes the design directly. The analysis is
-rerun once per push/undo/redo (it takes well under a millisecond), never per event.
+brought up to date once per push/undo/redo, never per event, and incrementally: an edit of one
+block re-analyses that block and what its change reaches, whatever the design's size.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.analysis import Analysis, analyze
+from ..core.analysis import Analysis, analyze, reanalyze
 from ..core.commands import Command, History
 from ..core.design import Design, DesignEvent
 from ..core.disk_state import DiskStamp, ExternalChangeError, same_file
@@ -62,7 +63,8 @@ class DesignSession(QObject):
 
     def _flush(self) -> None:
         events, self._pending[:] = list(self._pending), []
-        self.analysis = analyze(self.design)
+        # Only what the events can have changed is re-analysed; `analysis.changed` says what.
+        self.analysis = reanalyze(self.design, self.analysis, events)
         # A renamed block stays selected under its new id; deleted ones leave the selection.
         renames = {e.detail: e.layer for e in events if e.kind == "layer_renamed" and e.detail}
         selection = [renames.get(lid, lid) for lid in self.selection]

@@ -1,9 +1,10 @@
 """The summary table (bottom dock): one row per layer with its shape, sizes, cost and status.
 
 `SummaryModel` turns the session's latest analysis into display rows and, after an edit, only
-announces the rows whose text changed (`dataChanged`); a full reset happens only when layers
-are added, removed, renamed or reordered. Clicking a row selects that block, and the table
-follows the selection made elsewhere.
+rebuilds the rows of the layers the analysis says changed and announces those whose text changed
+(`dataChanged`); a full reset happens only when layers are added, removed, renamed or
+reordered. Clicking a row selects that block, and the table follows the selection made
+elsewhere.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ..core.analysis import Analysis
 from ..core.formatting import fmt_bytes, fmt_compact, fmt_int, fmt_shape
+from ..core.groups import GroupIndex
 from .session import DesignSession
 from .theme import error_colour, warning_colour
 
@@ -81,28 +83,90 @@ def _row(analysis: Analysis, lid: str) -> Row:
     return ((*cells, status), severity, tooltip)
 
 
+GROUP_KEY = "group:"  # the row key of a folded group: ``group:<path>``
+
+
+def _group_row(analysis: Analysis, index: GroupIndex, path: str) -> Row:
+    summary = index.summary(analysis, path)
+    errors = [d for d in summary.errors if d.severity == "error"]
+    shown = errors or list(summary.errors)
+    outs = ", ".join(fmt_shape(s) for s in summary.output_shapes)
+    known = not summary.unknown
+    cells = (
+        f"▸ {path}",
+        summary.shorthand,
+        outs,
+        "",
+        "",
+        fmt_int(summary.params) if known else "?",
+        fmt_int(summary.macs) if known else "?",
+        "",
+    )
+    status = shown[0].message if shown else ""
+    if len(shown) > 1:
+        status += f" (and {len(shown) - 1} more inside)"
+    severity = "error" if errors else "warning" if shown else ""
+    tooltip = f"{len(summary.members)} layers folded\n" + "\n".join(d.message for d in shown)
+    return ((*cells, status), severity, tooltip.strip())
+
+
 class SummaryModel(QAbstractTableModel):
-    """Rows of the summary table, kept in step with a session's analysis."""
+    """Rows of the summary table, kept in step with a session's analysis.
+
+    Folded groups (`fold`, as the canvas folds them) are one row each, keyed ``group:<path>``.
+    """
 
     def __init__(self, session: DesignSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._ids: list[str] = []
         self._rows: list[Row] = []
+        self._row_of: dict[str, int] = {}
+        self._owner: dict[str, str] = {}  # hidden layer -> its outermost folded group
+        self._index: GroupIndex | None = None
         self.refresh()
+
+    def fold(self, owner: dict[str, str], index: GroupIndex | None) -> None:
+        """Show each hidden layer's folded group (``owner``: layer id -> path) as one row."""
+        self._owner, self._index = dict(owner), index
+        self._ids = []  # a full reset at the next refresh
+        self.refresh()
+
+    def _key(self, lid: str) -> str:
+        owner = self._owner.get(lid)
+        return lid if owner is None else GROUP_KEY + owner
+
+    def _row_for(self, analysis: Analysis, key: str) -> Row:
+        if key.startswith(GROUP_KEY) and self._index is not None:
+            return _group_row(analysis, self._index, key[len(GROUP_KEY) :])
+        return _row(analysis, key)
 
     # -- updating ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the rows up to date with ``session.analysis``, announcing only what changed."""
         analysis = self.session.analysis
-        ids = list(analysis.layers)
-        rows = [_row(analysis, lid) for lid in ids]
+        last = len(COLUMNS) - 1
+        changed = analysis.changed
+        if changed is not None and self._ids:
+            # An incremental analysis: the layers are the same, only these rows can differ.
+            for key in dict.fromkeys(self._key(lid) for lid in changed):
+                n = self._row_of.get(key)
+                if n is None:
+                    break  # not the rows this analysis was derived from: rebuild them all
+                row = self._row_for(analysis, key)
+                if row != self._rows[n]:
+                    self._rows[n] = row
+                    self.dataChanged.emit(self.index(n, 0), self.index(n, last))
+            else:
+                return
+        ids = list(dict.fromkeys(self._key(lid) for lid in analysis.layers))
+        rows = [self._row_for(analysis, key) for key in ids]
         if ids != self._ids:
             self.beginResetModel()
             self._ids, self._rows = ids, rows
+            self._row_of = {lid: n for n, lid in enumerate(ids)}
             self.endResetModel()
             return
-        last = len(COLUMNS) - 1
         start: int | None = None
         for n, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
             if old != new:
@@ -116,14 +180,19 @@ class SummaryModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(start, 0), self.index(len(rows) - 1, last))
 
     def layer_id(self, row: int) -> str:
+        """The key of a row: a layer id, or ``group:<path>`` for a folded group."""
         return self._ids[row]
 
+    def layer_ids(self, row: int) -> list[str]:
+        """The layers a row stands for (one, or every layer of a folded group)."""
+        key = self._ids[row]
+        if key.startswith(GROUP_KEY) and self._index is not None:
+            return list(self._index.members.get(key[len(GROUP_KEY) :], []))
+        return [key]
+
     def row_of(self, layer_id: str) -> int:
-        """The row of a layer, or -1."""
-        try:
-            return self._ids.index(layer_id)
-        except ValueError:
-            return -1
+        """The row of a layer (the row of its folded group when it is hidden), or -1."""
+        return self._row_of.get(self._key(layer_id), -1)
 
     def cell(self, row: int, column: int) -> str:
         """The text shown in a cell."""
@@ -215,8 +284,9 @@ class SummaryPanel(QWidget):
 
     # -- session -> table -------------------------------------------------------------------
     def _on_session_analysis_changed(self) -> None:
-        was_reset = self.model.rowCount() != len(self.session.analysis.layers)
+        rows = self.model.rowCount()
         self.model.refresh()
+        was_reset = rows != self.model.rowCount() or self.session.analysis.changed is None
         self._update_totals()
         if was_reset or self.table.selectionModel().selectedRows() == []:
             self._on_session_selection_changed(self.session.selection)
@@ -253,14 +323,14 @@ class SummaryPanel(QWidget):
         if self._syncing:
             return
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        self.session.select([self.model.layer_id(r) for r in rows])
+        self.session.select([lid for r in rows for lid in self.model.layer_ids(r)])
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            lid = self.model.layer_id(index.row())
-            if lid not in self.session.selection:
-                self.session.select([lid])
-            self.layer_activated.emit(lid)
+            ids = self.model.layer_ids(index.row())
+            if not set(ids) <= set(self.session.selection):
+                self.session.select(ids)
+            self.layer_activated.emit(ids[0])
 
     def select_row(self, row: int) -> None:
         """Select the block of a row and centre the canvas on it, as a click does."""

@@ -36,6 +36,7 @@ def test_summary_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert first == {
         "id": "input",
         "type": "Input",
+        "group": None,
         "output_shape": [3, 224, 224],
         "params": 0,
         "trainable_params": 0,
@@ -44,6 +45,9 @@ def test_summary_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str
     }
     assert [layer["id"] for layer in doc["layers"]][-2:] == ["avgpool", "fc"]
     assert len(doc["layers"]) == len(get_template("resnet18"))
+    groups = {layer["id"]: layer["group"] for layer in doc["layers"]}
+    assert groups["layer2_0_downsample_conv"] == "layer2.0"
+    assert groups["fc"] is None
 
 
 def test_summary_of_a_broken_design_exits_1_with_nulls(

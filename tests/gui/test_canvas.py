@@ -447,6 +447,7 @@ def test_updates_are_incremental_on_resnet50(make_canvas: MakeCanvas) -> None:
     session = DesignSession(get_template("resnet50"))
     view = make_canvas(session)
     graph = view.graph
+    graph.unfold_all()  # a big grouped design opens folded
     assert len(graph.blocks) == 175
     rebuilds = graph.stats["rebuilds"]
     session.push(SetParam("layer1_0_conv1", "out_channels", 32))
@@ -604,7 +605,7 @@ def test_fit_all_before_show_fits_once_shown(design_session: DesignSession, qtbo
     view = CanvasView(design_session)
     qtbot.addWidget(view)
     view.fit_all()  # still 100 x 30 or so: must fit again at the real size
-    view.resize(600, 500)
+    view.resize(600, 700)  # (tall enough for LeNet-5 above Fit's smallest zoom)
     view.show()
     qtbot.waitExposed(view)
     qtbot.wait(10)

@@ -35,10 +35,12 @@ EDGE_Z = 0.0
 PORT_Z = 11.0
 ARROW_LENGTH = 9.0
 ARROW_WIDTH = 8.0
+SKIP_SPAN = 1.6 * 110.0  # an edge down more than about a layout row and a half skips blocks
 STATS_HEIGHT = 14.0
 _PAD = 8.0  # inner margin of the block texts
 DETAIL_LOD = 0.4  # below this zoom a block shows only its header, in a large font
 OVERVIEW_LOD = 0.15  # below this, not even that
+_OVERVIEW_MIN_PT = 12.0  # the overview header shrinks to fit down to this size, then elides
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,24 @@ class _Fonts:
         cls.overview.setPointSizeF(22)
         cls.overview.setBold(True)
         cls.ready = True
+
+
+def _overview_text(header: str) -> tuple[str, QFont]:
+    """The zoomed-out header and its font: the type and first number (``Conv 128``), in the
+    largest font up to the overview size that fits the block, so it is not cut where it fits."""
+    words = header.split()
+    # The type and its first number (``Conv 128``); a long second word (a shape) is left out.
+    second = words[1].split("@")[0] if len(words) > 1 else ""
+    short = f"{words[0]} {second}" if 0 < len(second) <= 5 else (words[0] if words else header)
+    width = BLOCK_WIDTH - 2 * _PAD
+    advance = QFontMetricsF(_Fonts.overview).horizontalAdvance(short)
+    if advance <= width:
+        return short, _Fonts.overview
+    font = QFont(_Fonts.overview)
+    # (a little under the exact ratio: font metrics do not scale exactly with the size)
+    scale = 0.95 * width / advance
+    font.setPointSizeF(max(_OVERVIEW_MIN_PT, _Fonts.overview.pointSizeF() * scale))
+    return QFontMetricsF(font).elidedText(short, Qt.TextElideMode.ElideRight, width), font
 
 
 def _theme_of(item: QGraphicsItem) -> Theme:
@@ -161,6 +181,7 @@ class BlockItem(QGraphicsItem):
         self.stats_text = ""
         self.stats_alarm = False
         self._overview = ""
+        self._overview_font = _Fonts.overview
         # What the scene last derived `state` from (see GraphScene.refresh_states).
         self.facts: tuple[Any, tuple[Any, ...]] | None = None
         self.setFlags(
@@ -198,9 +219,7 @@ class BlockItem(QGraphicsItem):
             state.shape, Qt.TextElideMode.ElideRight, width - body.horizontalAdvance(params) - 6
         )
         self._texts = (header, subtitle, shape, params)
-        self._overview = QFontMetricsF(_Fonts.overview).elidedText(
-            state.header, Qt.TextElideMode.ElideRight, BLOCK_WIDTH - 2 * _PAD
-        )
+        self._overview, self._overview_font = _overview_text(state.header)
         if state.slots != old_slots:
             self._rebuild_ports(state.slots)
 
@@ -304,7 +323,7 @@ class BlockItem(QGraphicsItem):
             if lod >= OVERVIEW_LOD:
                 # Zoomed out: the small texts would be smudges; one large header still reads.
                 painter.setPen(theme.text)
-                painter.setFont(_Fonts.overview)
+                painter.setFont(self._overview_font)
                 painter.drawText(
                     rect.adjusted(_PAD, 0, -_PAD, 0), Qt.AlignmentFlag.AlignCenter, self._overview
                 )
@@ -471,7 +490,11 @@ class EdgeItem(QGraphicsItem):
         end = self.target.in_anchor(self.slot)
         tip = QPointF(end.x(), end.y() - PORT_RADIUS)
         base = QPointF(tip.x(), tip.y() - ARROW_LENGTH)
-        self._path = curve(start, base)
+        if base.y() - start.y() > SKIP_SPAN and abs(base.x() - start.x()) < BLOCK_WIDTH:
+            # A skip connection (a residual shortcut): beside the blocks it jumps, not over them.
+            self._path = bypass(start, base, max(start.x(), base.x()) + BLOCK_WIDTH / 2 + 24)
+        else:
+            self._path = curve(start, base)
         self._arrow = QPolygonF(
             [
                 tip,
@@ -514,3 +537,81 @@ def curve(start: QPointF, end: QPointF) -> QPainterPath:
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x(), start.y() + bend), QPointF(end.x(), end.y() - bend), end)
     return path
+
+
+def bypass(start: QPointF, end: QPointF, lane: float) -> QPainterPath:
+    """A path from ``start`` down to ``end`` that runs in the vertical lane at x = ``lane``."""
+    turn = 36.0
+    path = QPainterPath(start)
+    path.cubicTo(
+        QPointF(start.x(), start.y() + turn),
+        QPointF(lane, start.y()),
+        QPointF(lane, start.y() + turn),
+    )
+    path.lineTo(QPointF(lane, end.y() - turn))
+    path.cubicTo(QPointF(lane, end.y()), QPointF(end.x(), end.y() - turn), end)
+    return path
+
+
+class GroupItem(BlockItem):
+    """A folded group drawn as one block: a stack of cards with the group's shorthand, path,
+    shapes and totals, and a chevron; double-click or the chevron unfolds it in place.
+
+    Its ``layer_id`` is ``group:<path>`` so that it never names a layer; it is not movable
+    (a folded view is laid out automatically) and its edges cannot be selected or cut.
+    """
+
+    PREFIX = "group:"
+
+    def __init__(self, path: str, state: BlockState) -> None:
+        super().__init__(self.PREFIX + path, state)
+        self.path = path
+        self.summary_lines: list[str] = []
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
+
+    def chevron_rect(self) -> QRectF:
+        """Local rectangle of the unfold chevron, bottom right."""
+        return QRectF(BLOCK_WIDTH - 20, BLOCK_HEIGHT - 20, 16, 16)
+
+    def chevron_hit(self, scene_pos: QPointF) -> bool:
+        """True when ``scene_pos`` is on the chevron (with a little slack)."""
+        return self.chevron_rect().adjusted(-3, -3, 3, 3).contains(self.mapFromScene(scene_pos))
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().adjusted(0, 0, 8, 8)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = _theme_of(self)
+        accent = theme.group_accent(self.state.group)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(accent, 1.2))
+        painter.setBrush(QBrush(theme.group_fill(self.state.group)))
+        for offset in (8.0, 4.0):  # the cards behind: this block stands for several
+            painter.drawRoundedRect(
+                QRectF(offset, offset, BLOCK_WIDTH, BLOCK_HEIGHT), BLOCK_RADIUS, BLOCK_RADIUS
+            )
+        super().paint(painter, option, widget)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < DETAIL_LOD:
+            return
+        r = self.chevron_rect()
+        painter.setPen(_pen(accent, 2.0, cap=Qt.PenCapStyle.RoundCap))
+        c = r.center()
+        painter.drawPolyline(
+            QPolygonF(
+                [QPointF(c.x() - 4, c.y() - 2), QPointF(c.x(), c.y() + 2), c + QPointF(4, -2)]
+            )
+        )
+
+    def tooltip_text(self, scene: GraphScene) -> str:
+        state = self.state
+        lines = [f"<b>{_html(state.header)}</b> &nbsp;<i>{_html(self.path)}</i>"]
+        if state.severity:
+            colour = (
+                scene.theme.error if state.severity == "error" else scene.theme.warning
+            ).name()
+            lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
+        lines.extend(_html(line) for line in self.summary_lines)
+        lines.append("Double-click or click the chevron to unfold")
+        return "<br>".join(lines)

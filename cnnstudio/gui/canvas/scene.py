@@ -4,6 +4,11 @@ It listens to the session: `design_events` add, remove, move and re-wire only th
 name; `analysis_changed` recomputes each block's `BlockState` and repaints only the blocks whose
 state differs from the cached one; `design_reset` rebuilds everything. Counters in `stats` and
 `last_update` say how much work an update did (the tests use them to prove it is incremental).
+
+Groups (`Layer.group`) can be folded: a folded group is one `GroupItem` and its layers get no
+items at all, so a 3,000-layer design opened folded costs what its dozen top-level blocks cost.
+While anything is folded the view is laid out automatically (`folded_layout`); a design with
+groups and more than `FOLD_ABOVE` layers opens folded at the top level.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsScene,
     QGraphicsSceneHelpEvent,
     QToolTip,
@@ -23,23 +29,36 @@ from ...core.analysis import LayerInfo
 from ...core.catalog import SPECS, normalize_params
 from ...core.design import DesignEvent, Layer
 from ...core.diagnostics import Diagnostic
-from ...core.formatting import fmt_compact, fmt_shape
-from ...core.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from ...core.formatting import fmt_compact, fmt_int, fmt_shape
+from ...core.groups import GroupIndex, GroupSummary, ancestors
+from ...core.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout, folded_layout
 from ..session import DesignSession
-from .items import BlockItem, BlockState, EdgeItem, PortItem
+from .items import BlockItem, BlockState, EdgeItem, GroupItem, PortItem
 from .style import BLOCK_HEIGHT, BLOCK_WIDTH, LIGHT, Theme
 
 GRID = 20.0
+FOLD_ABOVE = 60  # a grouped design with more layers than this opens folded at the top level
+_STRUCTURE = ("layer_added", "layer_removed", "layer_renamed", "inputs_changed", "design_reset")
 
 
 class GraphScene(QGraphicsScene):
     """Blocks and edges of the session's design, updated incrementally from its events."""
+
+    folding_changed = Signal()  # the items were rebuilt: folded groups may differ
 
     def __init__(self, session: DesignSession) -> None:
         super().__init__()
         self.session = session
         self.theme: Theme = LIGHT
         self.blocks: dict[str, BlockItem] = {}
+        # Folded groups (paths), the item of each outermost folded group, and which folded
+        # group each hidden layer is drawn as.
+        self.collapsed: set[str] = set()
+        self.group_items: dict[str, GroupItem] = {}
+        self._owner: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}
+        self._index: GroupIndex | None = None  # built with the items, for the folded blocks
+        self._fold_big = True  # fold a big grouped design at the next rebuild
         self.stats: dict[str, int] = dict.fromkeys(
             (
                 "rebuilds",
@@ -56,6 +75,10 @@ class GraphScene(QGraphicsScene):
         # the first move of such a block puts it back where it was drawn.
         self._auto_pos: dict[str, tuple[float, float]] = {}
         self._syncing_selection = False
+        # Blocks named by a design-wide diagnostic at the last refresh (repainted when it goes).
+        self._flagged_extra: set[str] = set()
+        # Blocks that show activation statistics (cleared on the next edit of the model).
+        self._captioned: set[str] = set()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         session.design_events.connect(self._on_session_design_events)
         session.analysis_changed.connect(self._on_session_analysis_changed)
@@ -86,19 +109,29 @@ class GraphScene(QGraphicsScene):
             return None
         area = QRectF(scene_pos.x() - slack, scene_pos.y() - slack, 2 * slack, 2 * slack)
         for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemShape):
-            if isinstance(item, EdgeItem):
-                return item
+            if isinstance(item, EdgeItem) and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                return item  # (an edge of a folded group stands for several: not one to cut)
         return None
 
     def edges(self) -> list[EdgeItem]:
-        """Every edge item."""
-        return [edge for block in self.blocks.values() for edge in block.in_edges]
+        """Every edge item (into blocks and into folded groups)."""
+        items = [*self.blocks.values(), *self.group_items.values()]
+        return [edge for item in items for edge in item.in_edges]
 
     def selected_blocks(self) -> list[str]:
         """Ids of the selected blocks, in document order."""
         design = self.session.design
-        chosen = {item.layer_id for item in self.selectedItems() if isinstance(item, BlockItem)}
+        chosen: set[str] = set()
+        for item in self.selectedItems():
+            if isinstance(item, GroupItem):
+                chosen.update(self._members.get(item.path, ()))
+            elif isinstance(item, BlockItem):
+                chosen.add(item.layer_id)
         return [lid for lid in design.layers if lid in chosen]
+
+    def selected_groups(self) -> list[str]:
+        """Paths of the selected folded groups."""
+        return [item.path for item in self.selectedItems() if isinstance(item, GroupItem)]
 
     def selected_edges(self) -> list[EdgeItem]:
         return [item for item in self.selectedItems() if isinstance(item, EdgeItem)]
@@ -120,19 +153,148 @@ class GraphScene(QGraphicsScene):
         finally:
             self._syncing_selection = False
         self.blocks.clear()
+        self.group_items.clear()
         self._auto_pos.clear()
         design = self.session.design
-        if any(layer.pos is None for layer in design):
+        self._index = GroupIndex(design)
+        self._members = self._index.members
+        if self._fold_big:
+            self._fold_big = False
+            if len(design) > FOLD_ABOVE:
+                self.collapsed = {path for path in self._members if "." not in path}
+        self.collapsed &= set(self._members)
+        self._owner = self._owners()
+        folded: dict[str, tuple[float, float]] = {}
+        if self._owner:
+            owner = self._owner
+            folded = folded_layout(
+                design, lambda lid: GroupItem.PREFIX + owner[lid] if lid in owner else lid
+            )
+        elif any(layer.pos is None for layer in design):
             self._auto_pos = {
                 lid: pos for lid, pos in auto_layout(design).items() if design[lid].pos is None
             }
         for layer in design:
-            self._create_block(layer, self._auto_pos.get(layer.id))
+            if layer.id in self._owner:
+                continue
+            if folded:
+                # A folded view is laid out afresh; stored positions apply when all is unfolded.
+                self._auto_pos[layer.id] = folded[layer.id]
+                self._create_block(layer, None).setPos(QPointF(*folded[layer.id]))
+            else:
+                self._create_block(layer, self._auto_pos.get(layer.id))
+        for path in dict.fromkeys(self._owner.values()):
+            item = GroupItem(path, BlockState("", "", "", "", "group"))
+            item.setPos(QPointF(*folded[item.layer_id]))
+            self.addItem(item)
+            self.group_items[path] = item
+            self._refresh_group(path)
         for lid in self.blocks:
             self._sync_edges_into(lid)
+        for path in self.group_items:
+            self._sync_group_edges(path)
         self.stats["rebuilds"] += 1
         self.last_update = {"rebuilt": len(self.blocks)}
         self._on_session_selection_changed(self.session.selection)
+        self.folding_changed.emit()
+
+    # -- folding --------------------------------------------------------------------------------
+    def _owners(self) -> dict[str, str]:
+        """Each hidden layer's outermost folded group."""
+        if not self.collapsed:
+            return {}
+        owners: dict[str, str] = {}
+        for layer in self.session.design:
+            if layer.group:
+                for path in ancestors(layer.group):
+                    if path in self.collapsed:
+                        owners[layer.id] = path
+                        break
+        return owners
+
+    def folded_owners(self) -> dict[str, str]:
+        """Each hidden layer's outermost folded group (empty when nothing is folded)."""
+        return dict(self._owner)
+
+    @property
+    def group_index(self) -> GroupIndex | None:
+        """The groups of the design as the items were last built."""
+        return self._index
+
+    def groups(self) -> dict[str, list[str]]:
+        """Every group of the design (nested ones too) with its layers."""
+        return self._members
+
+    def fold(self, paths: Iterable[str]) -> None:
+        """Fold these groups into one block each (a click, a menu action)."""
+        wanted = self.collapsed | {p for p in paths if p in self._members}
+        self._set_folded(wanted)
+
+    def unfold(self, path: str) -> None:
+        """Unfold a group in place; the groups directly inside it stay folded."""
+        if path not in self.collapsed:
+            return
+        depth = path.count(".") + 1
+        children = {p for p in self._members if p.startswith(path + ".") and p.count(".") == depth}
+        self._set_folded((self.collapsed - {path}) | children)
+
+    def fold_all(self) -> None:
+        """Fold the design to its top-level groups."""
+        self._set_folded({p for p in self._members if "." not in p})
+
+    def unfold_all(self) -> None:
+        """Show every layer."""
+        self._set_folded(set())
+
+    def _set_folded(self, paths: set[str]) -> None:
+        if paths == self.collapsed:
+            return
+        selection = list(self.session.selection)
+        self.collapsed = paths
+        self.rebuild()
+        self._on_session_selection_changed(selection)
+
+    def group_summary(self, path: str) -> GroupSummary:
+        """What the folded block of ``path`` shows, from the latest analysis."""
+        if self._index is None:
+            self._index = GroupIndex(self.session.design)
+        return self._index.summary(self.session.analysis, path)
+
+    def _group_state(self, summary: GroupSummary) -> BlockState:
+        problems = [d for d in summary.errors if d.severity == "error"] or list(summary.errors)
+        problem = problems[0] if problems else None
+        ins = ", ".join(fmt_shape(s) for s in summary.input_shapes) or "-"
+        outs = ", ".join(fmt_shape(s) for s in summary.output_shapes) or "-"
+        count = f"{fmt_compact(summary.params)} p" if not summary.unknown else "? p"
+        message = problem.message if problem is not None else ""
+        if len(problems) > 1:
+            message += f" (and {len(problems) - 1} more inside)"
+        return BlockState(
+            summary.shorthand,
+            f"{summary.path} · {len(summary.members)} layers · {fmt_compact(summary.macs)} MACs",
+            f"{ins} → {outs}",
+            count,
+            "group",
+            problem.severity if problem is not None else None,
+            message,
+            None,
+            False,
+            max(1, len(summary.sources)),
+            len(summary.sources) > 1,
+        )
+
+    def _refresh_group(self, path: str) -> bool:
+        item = self.group_items[path]
+        summary = self.group_summary(path)
+        item.summary_lines = [
+            f"{len(summary.members)} layers",
+            "in: " + (", ".join(fmt_shape(s) for s in summary.input_shapes) or "-"),
+            "out: " + (", ".join(fmt_shape(s) for s in summary.output_shapes) or "-"),
+            f"{fmt_int(summary.params)} params ({fmt_int(summary.trainable_params)} trainable)"
+            + (f", {summary.unknown} layers unknown" if summary.unknown else ""),
+            f"{fmt_int(summary.macs)} MACs",
+        ]
+        return item.set_state(self._group_state(summary))
 
     def _create_block(self, layer: Layer, auto: tuple[float, float] | None) -> BlockItem:
         item = BlockItem(layer.id, self._state_for(layer))
@@ -185,14 +347,47 @@ class GraphScene(QGraphicsScene):
             return
         design = self.session.design
         inputs = design[layer_id].inputs if layer_id in design else []
-        wanted = [(src, slot) for slot, src in enumerate(inputs) if src in self.blocks]
+        self._sync_edges(target, [(self._item_for(src), slot) for slot, src in enumerate(inputs)])
+
+    def _item_for(self, layer_id: str) -> BlockItem | None:
+        """The item a layer is drawn as: its block, or the folded group holding it."""
+        owner = self._owner.get(layer_id)
+        return self.group_items.get(owner) if owner is not None else self.blocks.get(layer_id)
+
+    def _sync_group_edges(self, path: str) -> None:
+        item = self.group_items[path]
+        sources = self._group_sources(path)
+        self._sync_edges(item, [(self._item_for(src), slot) for slot, src in enumerate(sources)])
+
+    def _group_sources(self, path: str) -> list[str]:
+        inner = set(self._members.get(path, ()))
+        design = self.session.design
+        sources: dict[str, None] = {}
+        for lid in self._members.get(path, ()):
+            for src in design[lid].inputs:
+                if src not in inner and src in design:
+                    sources.setdefault(src)
+        return list(sources)
+
+    def _sync_edges(self, target: BlockItem, sources: list[tuple[BlockItem | None, int]]) -> None:
+        wanted: list[tuple[BlockItem, int]] = []
+        seen: set[str] = set()
+        for item, slot in sources:
+            if item is not None and item is not target and item.layer_id not in seen:
+                seen.add(item.layer_id)  # a folded group feeds a block once, whatever inside
+                wanted.append((item, len(wanted) if isinstance(target, GroupItem) else slot))
         current = [(edge.source.layer_id, edge.slot) for edge in target.in_edges]
-        if sorted(current) == sorted(wanted):
+        if sorted(current) == sorted((item.layer_id, slot) for item, slot in wanted):
             return
         for edge in list(target.in_edges):
             self._remove_edge(edge)
-        for src, slot in wanted:
-            self.addItem(EdgeItem(self.blocks[src], target, slot))
+        folded = isinstance(target, GroupItem)
+        for item, slot in wanted:
+            edge = EdgeItem(item, target, slot)
+            if folded or isinstance(item, GroupItem):
+                # It stands for several connections: nothing a Del could cut exactly.
+                edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+            self.addItem(edge)
             self.stats["edges_created"] += 1
 
     # -- block texts ----------------------------------------------------------------------------
@@ -242,6 +437,8 @@ class GraphScene(QGraphicsScene):
 
     # -- session signals ------------------------------------------------------------------------
     def _on_session_design_reset(self) -> None:
+        self._fold_big = True  # a newly opened big design starts folded
+        self.collapsed = set()
         self.rebuild()
 
     def set_activation_stats(self, stats: Mapping[str, Any]) -> None:
@@ -256,6 +453,7 @@ class GraphScene(QGraphicsScene):
             if value is None:
                 item.set_stats("")
                 continue
+            self._captioned.add(lid)
             text = f"μ {value.mean:.2g}  σ {value.std:.2g}"
             alarm = value.std == 0
             if value.dead_fraction is not None:
@@ -267,10 +465,18 @@ class GraphScene(QGraphicsScene):
         before = dict(self.stats)
         if any(_changes_model(event) for event in events):
             # The captions describe the model as it was; an edit makes them stale.
-            for item in self.blocks.values():
-                item.set_stats("")
+            for lid in self._captioned:
+                if lid in self.blocks:
+                    self.blocks[lid].set_stats("")
+            self._captioned.clear()
         if any(event.kind == "design_reset" for event in events):
             self.rebuild()
+            return
+        regrouped = any(e.kind == "layer_changed" and e.detail == "group" for e in events)
+        if regrouped or (self._owner and any(e.kind in _STRUCTURE for e in events)):
+            # Groups changed, or the graph changed under a folded view: lay it out afresh.
+            self.rebuild()
+            self.last_update = {key: self.stats[key] - before[key] for key in self.stats}
             return
         design = self.session.design
         touched: list[str] = []
@@ -301,7 +507,7 @@ class GraphScene(QGraphicsScene):
                 edges_dirty.update(design.consumers(lid))
         for lid in edges_dirty:
             self._sync_edges_into(lid)
-        for lid in moved:
+        for lid in moved if not self._owner else ():  # a folded view places blocks itself
             item = self.blocks.get(lid)
             if item is None or lid not in design:
                 continue
@@ -322,7 +528,20 @@ class GraphScene(QGraphicsScene):
             self._auto_pos[new] = self._auto_pos.pop(old)
 
     def _on_session_analysis_changed(self) -> None:
-        repainted = self.refresh_states()
+        analysis = self.session.analysis
+        ids: set[str] | None = None
+        if analysis.changed is not None:
+            # Only the blocks whose facts may differ, and those a design-wide diagnostic names.
+            ids = set(analysis.changed) | set(self._design_diagnostics()) | self._flagged_extra
+        self._flagged_extra = set(self._design_diagnostics())
+        repainted = self.refresh_states(ids)
+        if self.group_items:
+            paths = (
+                self.group_items
+                if ids is None
+                else {self._owner[lid] for lid in ids if lid in self._owner}
+            )
+            repainted += sum(self._refresh_group(path) for path in paths)
         self.last_update["blocks_repainted"] = repainted
 
     def _on_session_selection_changed(self, ids: list[str]) -> None:
@@ -332,12 +551,19 @@ class GraphScene(QGraphicsScene):
         try:
             wanted = set(ids)
             for item in self.selectedItems():
-                if isinstance(item, BlockItem) and item.layer_id not in wanted:
+                if isinstance(item, GroupItem):
+                    if not wanted.issuperset(self._members.get(item.path, ())):
+                        item.setSelected(False)
+                elif isinstance(item, BlockItem) and item.layer_id not in wanted:
                     item.setSelected(False)
             for lid in ids:
                 item = self.blocks.get(lid)
                 if item is not None and not item.isSelected():
                     item.setSelected(True)
+            for path, group in self.group_items.items():
+                members = self._members.get(path, ())
+                if members and wanted.issuperset(members) and not group.isSelected():
+                    group.setSelected(True)
         finally:
             self._syncing_selection = False
 

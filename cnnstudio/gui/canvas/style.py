@@ -28,6 +28,7 @@ _GROUP_COLOURS: dict[str, tuple[str, str, str, str]] = {
     "regularization": ("#fbe6ee", "#cf6b93", "#45253a", "#bf5f87"),
     "merge": ("#e8f4dd", "#6fa544", "#2a3b20", "#65983d"),
     "reshape": ("#f4ecdf", "#a9865a", "#3b3226", "#98774f"),
+    "group": ("#e6eaf2", "#56657f", "#2a303b", "#7d8aa3"),  # a folded group of layers
 }
 _UNKNOWN_GROUP = ("#f0f0f0", "#999999", "#333333", "#777777")
 

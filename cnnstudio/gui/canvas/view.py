@@ -10,6 +10,7 @@ Every edit goes through `DesignSession.push`; the scene then follows the design'
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from PySide6.QtCore import (
@@ -47,6 +48,7 @@ from ...core.commands import (
     Macro,
     MoveLayers,
     SetFrozen,
+    SetGroups,
     SetInputs,
     append_after,
     connect,
@@ -59,9 +61,10 @@ from ...core.commands import (
 from ...core.design import Design, Layer
 from ...core.errors import DesignError
 from ...core.fileio import dumps_design, loads_design
+from ...core.groups import ancestors, common_group, grouping, ungrouping
 from ...core.layout import ROW_HEIGHT, auto_layout
 from ..session import LAYER_MIME, DesignSession
-from .items import BlockItem, EdgeItem, PortItem, curve
+from .items import BlockItem, EdgeItem, GroupItem, PortItem, curve
 from .scene import GraphScene
 from .style import BLOCK_HEIGHT, BLOCK_WIDTH, theme_for
 
@@ -73,6 +76,7 @@ MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.25
 READABLE_ZOOM = 0.7  # the opening view never starts smaller than this (texts stay legible)
+FIT_MIN_ZOOM = 0.35  # Fit never shrinks below this (headers still readable): taller designs scroll
 PASTE_OFFSET = 40.0
 
 # Id prefixes of new blocks, as the templates name them (conv1, pool1, fc1...).
@@ -135,11 +139,14 @@ class CanvasView(QGraphicsView):
         self.graph.set_theme(theme_for(self.palette()))
         session.design_events.connect(self._on_session_design_events)
         session.design_reset.connect(self._on_session_design_reset)
+        self.graph.folding_changed.connect(self._on_graph_folding_changed)
         self._update_scene_rect()
 
     # -- public API -----------------------------------------------------------------------------
     def fit_all(self) -> None:
-        """Fit the whole design in the view (Ctrl+0), never magnifying past 100 %.
+        """Fit the whole design in the view (Ctrl+0), never magnifying past 100 % and never
+        shrinking below `FIT_MIN_ZOOM`: a design too big for that shows its top (where the data
+        enters), centred, and scrolls; folding its groups makes it fit.
 
         Called before the view is shown, it fits again once the view has its real size.
         """
@@ -154,6 +161,10 @@ class CanvasView(QGraphicsView):
         if self.zoom() > 1.0:
             self._set_zoom(1.0)
             self.centerOn(rect.center())
+        elif self.zoom() < FIT_MIN_ZOOM:
+            self._set_zoom(FIT_MIN_ZOOM)
+            half_height = self.viewport().height() / FIT_MIN_ZOOM / 2
+            self.centerOn(rect.center().x(), rect.top() + half_height)
 
     def show_start(self) -> None:
         """The opening view: the whole design when it fits at a readable size, otherwise the
@@ -191,7 +202,8 @@ class CanvasView(QGraphicsView):
         self.centerOn(item.sceneBoundingRect().center())
 
     def auto_layout(self) -> None:
-        """Arrange every block top-down, as one undoable step."""
+        """Arrange every block top-down, as one undoable step (a folded view is laid out
+        automatically anyway; the step arranges the unfolded one)."""
         positions = auto_layout(self.session.design)
         current = self.graph.item_positions()
         design = self.session.design
@@ -202,6 +214,9 @@ class CanvasView(QGraphicsView):
         }
         if changed:
             self.session.push(MoveLayers(changed, label="Auto layout"))
+        if self.graph.collapsed:
+            self.graph.rebuild()  # the folded view, laid out afresh
+            self._update_scene_rect()
         self.fit_all()
 
     def add_block(
@@ -307,6 +322,34 @@ class CanvasView(QGraphicsView):
         self.session.push(command)
         self.session.select(new_ids)
         return new_ids
+
+    def group_selected(self) -> str | None:
+        """Put the selected blocks into a new group, as one undo step (Ctrl+G); its path."""
+        ids = self.graph.selected_blocks()
+        if not ids:
+            self.status_message.emit("Select the blocks to group first")
+            return None
+        changes = grouping(self.session.design, ids)
+        path = next(iter(changes.values()))
+        path = common_group(changes.values()) or path
+        self.session.push(SetGroups(changes, label=f"Group {len(ids)} blocks as {path}"))
+        self.status_message.emit(f"Grouped {len(ids)} blocks as {path}")
+        return path
+
+    def ungroup(self, path: str | None = None) -> str | None:
+        """Dissolve a group, as one undo step (Ctrl+Shift+G): ``path``, else the selected folded
+        group, else the innermost group of the selection. Returns the dissolved path."""
+        design = self.session.design
+        if path is None:
+            folded = self.graph.selected_groups()
+            ids = self.graph.selected_blocks()
+            path = folded[0] if folded else common_group(design[lid].group for lid in ids)
+        if path is None:
+            self.status_message.emit("The selection is not inside a group")
+            return None
+        self.session.push(SetGroups(ungrouping(design, path), label=f"Ungroup {path}"))
+        self.status_message.emit(f"Ungrouped {path}")
+        return path
 
     def select_all(self) -> None:
         """Select every block."""
@@ -483,6 +526,10 @@ class CanvasView(QGraphicsView):
                 event.accept()
                 return
             block = self.graph.block_at(scene_pos)
+            if isinstance(block, GroupItem) and block.chevron_hit(scene_pos):
+                self.graph.unfold(block.path)
+                event.accept()
+                return
             if block is not None and block.mark_hit(scene_pos) and block.state.fixes:
                 self._offer_fixes(block)
                 event.accept()
@@ -490,7 +537,9 @@ class CanvasView(QGraphicsView):
         super().mousePressEvent(event)
         if button == Qt.MouseButton.LeftButton and self.graph.mouseGrabberItem() is not None:
             self._press_positions = {
-                lid: QPointF(self.graph.blocks[lid].pos()) for lid in self.graph.selected_blocks()
+                lid: QPointF(self.graph.blocks[lid].pos())
+                for lid in self.graph.selected_blocks()
+                if lid in self.graph.blocks  # (the layers of a folded group do not move)
             }
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -530,6 +579,10 @@ class CanvasView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         block = self.graph.block_at(self.mapToScene(event.position().toPoint()))
+        if isinstance(block, GroupItem) and event.button() == Qt.MouseButton.LeftButton:
+            self.graph.unfold(block.path)
+            event.accept()
+            return
         if block is not None and event.button() == Qt.MouseButton.LeftButton:
             self.block_activated.emit(block.layer_id)
             event.accept()
@@ -615,7 +668,16 @@ class CanvasView(QGraphicsView):
         block = self.graph.block_at(scene_pos)
         edge = None if block is not None else self.graph.edge_at(scene_pos)
         menu = QMenu(self)
-        if block is not None:
+        if isinstance(block, GroupItem):
+            if not block.isSelected():
+                self.graph.clearSelection()
+                block.setSelected(True)
+            path = block.path
+            menu.addAction(f"Unfold {path}", lambda: self.graph.unfold(path))
+            menu.addAction(f"Ungroup {path}", lambda: self.ungroup(path))
+            menu.addAction("Copy", self.copy_selected)
+            menu.addAction("Delete", self.delete_selected)
+        elif block is not None:
             if not block.isSelected():
                 self.session.select([block.layer_id])
             lid = block.layer_id
@@ -631,6 +693,10 @@ class CanvasView(QGraphicsView):
             )
             menu.addAction("Copy", self.copy_selected)
             menu.addAction("Delete", self.delete_selected)
+            group = self.session.design[lid].group
+            if group is not None:
+                for path in reversed(ancestors(group)):
+                    menu.addAction(f"Fold {path}", functools.partial(self.graph.fold, [path]))
         elif edge is not None:
             src, dst = edge.source.layer_id, edge.target.layer_id
             menu.addAction(
@@ -766,6 +832,10 @@ class CanvasView(QGraphicsView):
             if empty != self._was_empty:
                 self._was_empty = empty
                 self.viewport().update()  # the empty-canvas hint appears or goes
+
+    def _on_graph_folding_changed(self) -> None:
+        self._update_scene_rect()
+        self.viewport().update()
 
     def _on_session_design_reset(self) -> None:
         self._end_connect()

@@ -41,8 +41,8 @@ from ..core.fileio import SUFFIX
 from ..core.formatting import fmt_int
 from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
-from .file_guard import FileGuard
 from .canvas.group_actions import install_groups
+from .file_guard import FileGuard
 from .inspector import InspectorPanel
 from .palette import PalettePanel
 from .session import DesignSession

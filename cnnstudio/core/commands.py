@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .design import _MISSING, Design, Layer, unique_id
+from .design import MISSING, Design, Layer, unique_id
 from .diagnostics import Fix, InsertLayerEdit, RenameEdit, SetParamEdit
 
-MISSING: Any = _MISSING
 """Pass as a value to `SetParam` to remove the parameter (back to its default)."""
 
 

@@ -2,8 +2,8 @@
 
 Changes restart a short single-shot timer (debounce); when it fires, the design is serialised
 on the GUI thread (well under a millisecond for ResNet-50's 175 layers) and the file is written
-by a pool thread, so disk latency never reaches the window. At start-up `offer_recovery` finds
-the autosaves of instances that died (crash, kill -9) and asks whether to restore them.
+by a `BackgroundThread`, so disk latency never reaches the window. At start-up `offer_recovery`
+finds the autosaves of instances that died (crash, kill -9) and asks whether to restore them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from ..core.errors import DesignError
 from ..core.fileio import dumps_design
 from ..core.recovery import RecoveryEntry, RecoveryStore
+from .background import BackgroundThread
 from .session import DesignSession
 
 DEBOUNCE_MS = 1500
@@ -32,17 +33,6 @@ def default_recovery_folder() -> Path:
     return Path(base or Path.home() / ".local" / "share" / "cnnstudio") / "recovery"
 
 
-class _WriteTask(QRunnable):
-    def __init__(self, store: RecoveryStore, text: str, name: str, source: str | None) -> None:
-        super().__init__()
-        self.store, self.text, self.name, self.source = store, text, name, source
-
-    def run(self) -> None:
-        # A full disk must not take the editor down; the next change tries again.
-        with contextlib.suppress(OSError):
-            self.store.write_text(self.text, self.name, self.source)
-
-
 class Autosaver(QObject):
     """Keeps the recovery file of one session up to date; cleared on save and on clean exit."""
 
@@ -52,8 +42,7 @@ class Autosaver(QObject):
         super().__init__(parent)
         self.session = session
         self.store = store
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # writes stay in order
+        self.background = BackgroundThread("cnnstudio-autosave", self)  # writes stay in order
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -66,7 +55,7 @@ class Autosaver(QObject):
             self.timer.start()
         else:
             self.timer.stop()
-            self.pool.start(_ClearTask(self.store))
+            self.background.submit(self._clear)
 
     def write_now(self) -> None:
         """Serialise now and write in the background."""
@@ -74,21 +63,22 @@ class Autosaver(QObject):
             return
         design = self.session.design
         source = str(self.session.path) if self.session.path else None
-        self.pool.start(_WriteTask(self.store, dumps_design(design), design.name, source))
+        text, name = dumps_design(design), design.name
+        self.background.submit(lambda: self._write(text, name, source))
 
     def shutdown(self) -> None:
         """Clean exit: wait for pending writes, then remove the autosave and the lock."""
         self.timer.stop()
-        self.pool.waitForDone(5000)
+        self.background.shutdown(5.0)
         self.store.release()
 
+    # -- on the background thread ---------------------------------------------------------------
+    def _write(self, text: str, name: str, source: str | None) -> None:
+        # A full disk must not take the editor down; the next change tries again.
+        with contextlib.suppress(OSError):
+            self.store.write_text(text, name, source)
 
-class _ClearTask(QRunnable):
-    def __init__(self, store: RecoveryStore) -> None:
-        super().__init__()
-        self.store = store
-
-    def run(self) -> None:
+    def _clear(self) -> None:
         with contextlib.suppress(OSError):
             self.store.clear()
 

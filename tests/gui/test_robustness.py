@@ -54,7 +54,7 @@ APP = textwrap.dedent(
     session.path = None
     saver = Autosaver(session, store)
     session.push(SetParam("fc3", "out_features", 7))
-    saver.write_now(); saver.pool.waitForDone()
+    saver.write_now(); saver.background.wait_idle()
     print("written", flush=True)
     app.exec()
     """

@@ -69,6 +69,9 @@ class GraphScene(QGraphicsScene):
         """Repaint everything with ``theme`` (light or dark)."""
         if theme is not self.theme:
             self.theme = theme
+            for item in self.items():
+                if isinstance(item, (BlockItem, EdgeItem)):
+                    item.theme = theme
             self.update()
 
     def block_at(self, scene_pos: QPointF) -> BlockItem | None:
@@ -107,6 +110,10 @@ class GraphScene(QGraphicsScene):
         """The textbook arithmetic of a block, for its tooltip."""
         return self.session.analysis.explain(layer_id)
 
+    def tooltip_for(self, block: BlockItem) -> str:
+        """The hover text of ``block``, with its arithmetic."""
+        return block.tooltip_text(self.explain(block.layer_id))
+
     def item_positions(self) -> dict[str, tuple[float, float]]:
         """Where every block is drawn (stored positions and layout positions alike)."""
         return {lid: (item.pos().x(), item.pos().y()) for lid, item in self.blocks.items()}
@@ -135,7 +142,7 @@ class GraphScene(QGraphicsScene):
         self._on_session_selection_changed(self.session.selection)
 
     def _create_block(self, layer: Layer, auto: tuple[float, float] | None) -> BlockItem:
-        item = BlockItem(layer.id, self._state_for(layer))
+        item = BlockItem(layer.id, self._state_for(layer), self.theme)
         pos = layer.pos if layer.pos is not None else auto
         if pos is None:
             pos = self.free_spot(layer)
@@ -192,7 +199,7 @@ class GraphScene(QGraphicsScene):
         for edge in list(target.in_edges):
             self._remove_edge(edge)
         for src, slot in wanted:
-            self.addItem(EdgeItem(self.blocks[src], target, slot))
+            self.addItem(EdgeItem(self.blocks[src], target, slot, self.theme))
             self.stats["edges_created"] += 1
 
     # -- block texts ----------------------------------------------------------------------------
@@ -378,7 +385,7 @@ class GraphScene(QGraphicsScene):
             return
         block = self.block_at(pos)
         if block is not None:
-            QToolTip.showText(event.screenPos(), block.tooltip_text(self))
+            QToolTip.showText(event.screenPos(), self.tooltip_for(block))
             event.accept()
             return
         edge = self.edge_at(pos)

@@ -43,6 +43,7 @@ from cnnstudio.engine.datasets import DatasetBundle, DatasetError, check_classes
 from cnnstudio.engine.devices import resolve_device
 from cnnstudio.engine.distributed import DistEnv
 from cnnstudio.engine.portable import loop, optim, sharding
+from cnnstudio.engine.portable.augment import Augmenter
 
 __all__ = [
     "OPTIMIZERS",
@@ -749,7 +750,7 @@ class _Plan:
     batches: int  # per epoch and process
     usable: int  # samples of this process's shard used per epoch
     total_batches: int  # batches this run will train
-    augment: Any  # the Augmenter, or None
+    augment: Augmenter | None
     scaler: torch.amp.GradScaler | None
     check_every: int  # batches between loss finiteness checks (CPU: every batch)
 

@@ -3,7 +3,8 @@
 A spec holds the type's parameters, its shape rule, parameter and multiply-accumulate counts,
 the textbook explanation of those numbers, its receptive-field rule, its canvas shorthand and
 the PyTorch code it becomes. The palette, the inspector, the analysis, the code generator and
-the module builder all read these specs, so adding a layer type touches this file (plus tests).
+the module builder all read these specs, so adding a layer type is one class here, decorated
+with :func:`register` (plus its test); the docs' layer table is checked against the catalog.
 
 Shapes exclude the batch axis: images ``(C, H, W)``, sequences ``(C, L)``, vectors ``(F,)``.
 Spatial layers work on both images (2-D torch modules) and sequences (1-D modules).
@@ -14,7 +15,8 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 from .diagnostics import Fix, InsertLayerEdit, LayerProblem, SetParamEdit
 from .formatting import fmt_int, fmt_shape, fmt_size
@@ -24,16 +26,58 @@ Shape = tuple[int, ...]
 # Receptive field on the input: (size per spatial axis, jump (stride product) per axis).
 Receptive = tuple[tuple[int, ...], tuple[int, ...]]
 
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("input", "Input"),
-    ("convolution", "Convolution"),
-    ("pooling", "Pooling"),
-    ("activation", "Activation"),
-    ("dense", "Dense"),
-    ("regularization", "Regularization"),
-    ("merge", "Merge"),
-    ("reshape", "Reshape"),
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A palette section and its block colours: ``(fill, accent)`` per palette, as hex.
+
+    The fill is the block's body, the accent its header band and border. Hues stay apart so
+    groups read at a glance, and each fill keeps enough contrast with the text of its palette.
+    """
+
+    key: str
+    title: str
+    light: tuple[str, str]
+    dark: tuple[str, str]
+
+
+#: The layer groups in palette order; a spec's ``group`` is one of their keys.
+LAYER_GROUPS: tuple[Group, ...] = (
+    Group("input", "Input", ("#eceff3", "#9aa5b4"), ("#2f343b", "#6b7786")),
+    Group("convolution", "Convolution", ("#e3edfb", "#5b8fd6"), ("#1f2f47", "#4a7fc9")),
+    Group("pooling", "Pooling", ("#e2f4f1", "#3fa596"), ("#1d3935", "#3a9486")),
+    Group("activation", "Activation", ("#fdf0dc", "#e0a23c"), ("#42351f", "#c98d2e")),
+    Group("dense", "Dense", ("#efe6f8", "#9468c9"), ("#33284a", "#8a62c0")),
+    Group("regularization", "Regularization", ("#fbe6ee", "#cf6b93"), ("#45253a", "#bf5f87")),
+    Group("merge", "Merge", ("#e8f4dd", "#6fa544"), ("#2a3b20", "#65983d")),
+    Group("reshape", "Reshape", ("#f4ecdf", "#a9865a"), ("#3b3226", "#98774f")),
 )
+#: ``(key, title)`` of every group, in palette order.
+GROUPS: tuple[tuple[str, str], ...] = tuple((g.key, g.title) for g in LAYER_GROUPS)
+GROUP_BY_KEY: dict[str, Group] = {g.key: g for g in LAYER_GROUPS}
+
+#: Every layer type by name, in palette order (registration order, see :func:`register`).
+SPECS: dict[str, LayerSpec] = {}
+
+S = TypeVar("S", bound="type[LayerSpec]")
+
+
+def register(cls: S) -> S:
+    """Class decorator: add one instance of a spec class to :data:`SPECS`.
+
+    As torchvision's ``register_model``, a second spec of the same type is refused, so two
+    declarations cannot silently shadow each other. The palette lists specs in registration
+    order. Adding a layer type is one decorated class (plus its test).
+    """
+    name = cls.type
+    if name in SPECS:
+        raise ValueError(f"layer type {name!r} is registered twice")
+    if cls.group not in GROUP_BY_KEY:
+        raise ValueError(f"layer type {name!r} has unknown group {cls.group!r}")
+    if not cls.__dict__.get("id_prefix"):  # not inherited: a Concat is no "add"
+        cls.id_prefix = name.lower()
+    SPECS[name] = cls()
+    return cls
 
 
 class LayerSpec:
@@ -46,6 +90,12 @@ class LayerSpec:
     min_inputs: ClassVar[int] = 1
     max_inputs: ClassVar[int | None] = 1
     has_weights: ClassVar[bool] = False
+    #: Start of the ids of new layers of this type (``conv`` -> conv1, conv2); the lowercased
+    #: type when empty. The canvas and the templates name layers with it.
+    id_prefix: ClassVar[str] = ""
+    #: A weight-free, value-by-value map (activations, Dropout): the output has the input's
+    #: shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.
+    elementwise: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.param_map: dict[str, ParamSpec] = {p.name: p for p in self.params}
@@ -314,6 +364,7 @@ def _pool_rf(
 
 
 # -- input --------------------------------------------------------------------------------------
+@register
 class InputSpec(LayerSpec):
     type = "Input"
     group = "input"
@@ -350,8 +401,10 @@ class InputSpec(LayerSpec):
 
 
 # -- convolution --------------------------------------------------------------------------------
+@register
 class ConvSpec(LayerSpec):
     type = "Conv"
+    id_prefix = "conv"
     group = "convolution"
     summary = (
         "Slides learned filters over the input; each filter gives one output channel "
@@ -575,22 +628,28 @@ class _WindowPoolSpec(LayerSpec):
         return f"nn.{self.torch_name}{_dim(n)}({', '.join(args)})"
 
 
+@register
 class MaxPoolSpec(_WindowPoolSpec):
     type = "MaxPool"
+    id_prefix = "pool"
     summary = (
         "Keeps the largest value of each window: downsamples and adds a little shift tolerance."
     )
     torch_name = "MaxPool"
 
 
+@register
 class AvgPoolSpec(_WindowPoolSpec):
     type = "AvgPool"
+    id_prefix = "pool"
     summary = "Averages each window: a smooth downsampling (padding zeros count in the average)."
     torch_name = "AvgPool"
 
 
+@register
 class MinPoolSpec(_WindowPoolSpec):
     type = "MinPool"
+    id_prefix = "pool"
     summary = "Keeps the smallest value of each window (computed as -maxpool(-x))."
     torch_name = "MaxPool"
 
@@ -617,21 +676,27 @@ class _GlobalPoolSpec(LayerSpec):
         return f"{call}({args[0]}).flatten(1)"
 
 
+@register
 class GlobalAvgPoolSpec(_GlobalPoolSpec):
     type = "GlobalAvgPool"
+    id_prefix = "avgpool"
     summary = "Averages each channel over all positions: C x H x W -> C (the modern Flatten)."
     torch_name = "AdaptiveAvgPool"
 
 
+@register
 class GlobalMaxPoolSpec(_GlobalPoolSpec):
     type = "GlobalMaxPool"
+    id_prefix = "maxpool"
     summary = "Takes each channel's maximum over all positions: C x H x W -> C."
     torch_name = "AdaptiveMaxPool"
 
 
 # -- dense --------------------------------------------------------------------------------------
+@register
 class DenseSpec(LayerSpec):
     type = "Dense"
+    id_prefix = "fc"
     group = "dense"
     summary = "Fully connected layer: every output is a weighted sum of all inputs (nn.Linear)."
     params = (
@@ -676,6 +741,7 @@ class DenseSpec(LayerSpec):
 
 
 # -- reshape ------------------------------------------------------------------------------------
+@register
 class FlattenSpec(LayerSpec):
     type = "Flatten"
     group = "reshape"
@@ -692,8 +758,11 @@ class FlattenSpec(LayerSpec):
 
 
 # -- regularization -----------------------------------------------------------------------------
+@register
 class DropoutSpec(LayerSpec):
     type = "Dropout"
+    elementwise = True
+    id_prefix = "drop"
     group = "regularization"
     summary = (
         "While training, zeroes each value with probability p (and scales the rest by 1/(1-p))."
@@ -707,8 +776,10 @@ class DropoutSpec(LayerSpec):
         return f"nn.Dropout(p={float(p['p'])!r})"
 
 
+@register
 class BatchNormSpec(LayerSpec):
     type = "BatchNorm"
+    id_prefix = "bn"
     group = "regularization"
     summary = "Normalizes each channel over the batch, then scales and shifts it (gamma, beta)."
     params = (
@@ -755,36 +826,21 @@ class BatchNormSpec(LayerSpec):
 # -- activations --------------------------------------------------------------------------------
 class _ActivationSpec(LayerSpec):
     group = "activation"
+    elementwise = True
     torch_name: ClassVar[str]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return f"nn.{self.torch_name}()"
 
 
+@register
 class ReLUSpec(_ActivationSpec):
     type = "ReLU"
     summary = "max(0, x): passes positives, zeroes negatives."
     torch_name = "ReLU"
 
 
-class SigmoidSpec(_ActivationSpec):
-    type = "Sigmoid"
-    summary = "1 / (1 + e^-x): squashes to (0, 1)."
-    torch_name = "Sigmoid"
-
-
-class TanhSpec(_ActivationSpec):
-    type = "Tanh"
-    summary = "tanh(x): squashes to (-1, 1), zero-centred."
-    torch_name = "Tanh"
-
-
-class GELUSpec(_ActivationSpec):
-    type = "GELU"
-    summary = "x * Phi(x): a smooth ReLU used by transformers."
-    torch_name = "GELU"
-
-
+@register
 class LeakyReLUSpec(_ActivationSpec):
     type = "LeakyReLU"
     summary = "x for positives, a small slope times x for negatives (no dead units)."
@@ -797,6 +853,7 @@ class LeakyReLUSpec(_ActivationSpec):
         return f"nn.LeakyReLU(negative_slope={float(p['negative_slope'])!r})"
 
 
+@register
 class ELUSpec(_ActivationSpec):
     type = "ELU"
     summary = "x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred."
@@ -811,6 +868,28 @@ class ELUSpec(_ActivationSpec):
         return f"nn.ELU(alpha={float(p['alpha'])!r})"
 
 
+@register
+class GELUSpec(_ActivationSpec):
+    type = "GELU"
+    summary = "x * Phi(x): a smooth ReLU used by transformers."
+    torch_name = "GELU"
+
+
+@register
+class SigmoidSpec(_ActivationSpec):
+    type = "Sigmoid"
+    summary = "1 / (1 + e^-x): squashes to (0, 1)."
+    torch_name = "Sigmoid"
+
+
+@register
+class TanhSpec(_ActivationSpec):
+    type = "Tanh"
+    summary = "tanh(x): squashes to (-1, 1), zero-centred."
+    torch_name = "Tanh"
+
+
+@register
 class SoftmaxSpec(_ActivationSpec):
     type = "Softmax"
     summary = "e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1."
@@ -831,6 +910,7 @@ class SoftmaxSpec(_ActivationSpec):
 
 
 # -- merge --------------------------------------------------------------------------------------
+@register
 class AddSpec(LayerSpec):
     type = "Add"
     group = "merge"
@@ -897,8 +977,10 @@ class AddSpec(LayerSpec):
         return " + ".join(args)
 
 
+@register
 class ConcatSpec(AddSpec):
     type = "Concat"
+    id_prefix = "cat"
     summary = (
         "Stacks its inputs along one axis (channels by default), as Inception branches are joined."
     )
@@ -935,34 +1017,6 @@ class ConcatSpec(AddSpec):
 
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
         return f"torch.cat([{', '.join(args)}], dim={_torch_dim(p['dim'])})"
-
-
-SPECS: dict[str, LayerSpec] = {
-    spec.type: spec
-    for spec in (
-        InputSpec(),
-        ConvSpec(),
-        MaxPoolSpec(),
-        AvgPoolSpec(),
-        MinPoolSpec(),
-        GlobalAvgPoolSpec(),
-        GlobalMaxPoolSpec(),
-        DenseSpec(),
-        FlattenSpec(),
-        DropoutSpec(),
-        BatchNormSpec(),
-        ReLUSpec(),
-        LeakyReLUSpec(),
-        ELUSpec(),
-        GELUSpec(),
-        SigmoidSpec(),
-        TanhSpec(),
-        SoftmaxSpec(),
-        AddSpec(),
-        ConcatSpec(),
-    )
-}
-"""Every layer type by name, in palette order."""
 
 
 def get_spec(type_name: str) -> LayerSpec | None:

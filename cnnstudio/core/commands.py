@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .design import _MISSING, Design, Layer, unique_id
+from .design import MISSING, Design, Layer, unique_id
 from .diagnostics import Fix, InsertLayerEdit, RenameEdit, SetParamEdit
 from .groups import fresh_group_names
 
-MISSING: Any = _MISSING
 """Pass as a value to `SetParam` to remove the parameter (back to its default)."""
 
 

@@ -128,7 +128,8 @@ def unique_id(prefix: str, taken: Container[str]) -> str:
     return f"{base}{n}"
 
 
-_MISSING: Any = object()
+#: "Argument not given" (``None`` can be a real value); shared with the commands.
+MISSING: Any = object()
 
 
 class Design:
@@ -221,10 +222,10 @@ class Design:
         self._emit("layer_removed", layer_id)
         return layer, index
 
-    def set_param(self, layer_id: str, name: str, value: Any = _MISSING) -> None:
+    def set_param(self, layer_id: str, name: str, value: Any = MISSING) -> None:
         """Set a parameter, or remove it (back to its default) when ``value`` is omitted."""
         params = self._layers[layer_id].params
-        if value is _MISSING:
+        if value is MISSING:
             params.pop(name, None)
         else:
             params[name] = copy.deepcopy(value)
@@ -272,14 +273,14 @@ class Design:
         self._emit("layer_renamed", new, old)
 
     def set_meta(
-        self, *, name: Any = _MISSING, output: Any = _MISSING, training: Any = _MISSING
+        self, *, name: Any = MISSING, output: Any = MISSING, training: Any = MISSING
     ) -> None:
         """Change the design's name, output id or training settings."""
-        if name is not _MISSING:
+        if name is not MISSING:
             self.name = name
-        if output is not _MISSING:
+        if output is not MISSING:
             self.output = output
-        if training is not _MISSING:
+        if training is not MISSING:
             self.training = copy.deepcopy(training)
         self._emit("design_changed")
 

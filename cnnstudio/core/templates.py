@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from .analysis import analyze
+from .catalog import SPECS
 from .design import Design, Layer
 from .errors import CnnStudioError
 from .layout import auto_layout
@@ -23,12 +24,6 @@ class TemplateError(CnnStudioError):
 class _Net:
     """A tiny builder: each call appends a layer fed by the previous one unless told otherwise."""
 
-    PREFIX: ClassVar[dict[str, str]] = {
-        "Conv": "conv", "MaxPool": "pool", "AvgPool": "pool", "Dense": "fc", "ReLU": "relu",
-        "BatchNorm": "bn", "Dropout": "drop", "Flatten": "flatten", "GlobalAvgPool": "avgpool",
-        "Add": "add", "Concat": "cat", "Tanh": "tanh", "Softmax": "softmax",
-    }  # fmt: skip
-
     def __init__(self, name: str, shape: Sequence[int]) -> None:
         self.name = name
         self.layers: list[Layer] = [Layer("input", "Input", params={"shape": list(shape)})]
@@ -39,7 +34,7 @@ class _Net:
     def add(self, type_: str, params: dict[str, Any] | None = None, *, id: str | None = None,
             inputs: Sequence[str] | None = None) -> str:  # fmt: skip
         if id is None:
-            prefix = self.PREFIX.get(type_, type_.lower())
+            prefix = SPECS[type_].id_prefix
             self._counts[prefix] = self._counts.get(prefix, 0) + 1
             id = f"{prefix}{self._counts[prefix]}"
         layer = Layer(id, type_, list(inputs or [self.last]), dict(params or {}))
@@ -324,16 +319,8 @@ def adapt(
         out_id = analyze(result).output_id
         layer = result[out_id] if out_id else None
         while layer is not None and layer.type != "Dense":
-            if layer.type not in {
-                "ReLU",
-                "Softmax",
-                "Dropout",
-                "Sigmoid",
-                "Tanh",
-                "LeakyReLU",
-                "ELU",
-                "GELU",
-            }:
+            spec = SPECS.get(layer.type)
+            if spec is None or not spec.elementwise:
                 layer = None
                 break
             layer = result[layer.inputs[0]] if layer.inputs and layer.inputs[0] in result else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
-import math
 import os
 import pickle
 import struct
@@ -21,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+
+from .portable import preprocess
+from .portable.augment import Augmenter
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -34,6 +35,7 @@ __all__ = [
     "check_classes",
     "default_data_dir",
     "fit_images",
+    "image_shape",
     "load_dataset",
     "make_augmenter",
     "preprocess_image",
@@ -41,9 +43,6 @@ __all__ = [
 
 #: Names accepted by :func:`load_dataset` besides a folder path.
 BUILTIN_DATASETS: tuple[str, ...] = ("digits", "mnist", "fashion-mnist", "cifar10")
-
-# Luminance weights (ITU-R BT.601, the ones PIL uses for "L") for RGB -> gray.
-_LUMA = (0.299, 0.587, 0.114)
 
 _FASHION_CLASSES = [
     "T-shirt/top",
@@ -140,7 +139,8 @@ def check_classes(
         )
 
 
-def _image_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
+def image_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
+    """``input_shape`` as ``(C, H, W)`` of a gray or RGB image; :class:`DatasetError` if not."""
     shape = tuple(int(s) for s in input_shape)
     if len(shape) != 3:
         pretty = " x ".join(str(s) for s in shape) or "()"
@@ -163,32 +163,20 @@ def _image_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
 def fit_images(x: torch.Tensor, input_shape: Sequence[int]) -> torch.Tensor:
     """Resize and channel-convert ``N x C0 x H0 x W0`` float images in [0, 1] to ``input_shape``.
 
-    This is the one place the geometry/colour preprocessing lives, shared by dataset loading and
-    :func:`preprocess_image`, so training and prediction cannot drift apart.
+    This is the one place the geometry/colour preprocessing lives (in
+    :mod:`cnnstudio.engine.portable.preprocess`, which the exported ``train.py`` embeds), shared
+    by dataset loading and :func:`preprocess_image`, so training and prediction cannot drift.
     """
-    c, h, w = _image_shape(input_shape)
-    x = x.float()
-    if x.shape[1] == 4:  # RGBA: the alpha channel carries no class information
-        x = x[:, :3]
-    if tuple(x.shape[-2:]) != (h, w):
-        # antialias matters when shrinking (e.g. CIFAR 32 -> 16); it is a no-op when enlarging.
-        x = F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False, antialias=True)
-        x = x.clamp_(0.0, 1.0)
-    c0 = x.shape[1]
-    if c0 == c:
-        return x.contiguous()
-    if c0 == 1:
-        return x.repeat(1, c, 1, 1)
-    if c0 == 3 and c == 1:
-        weights = torch.tensor(_LUMA, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
-        return (x * weights).sum(dim=1, keepdim=True)
-    raise DatasetError(f"cannot convert {c0}-channel images to the design's {c} channels")
+    try:
+        return preprocess.fit_images(x, image_shape(input_shape))
+    except DatasetError:
+        raise
+    except ValueError as exc:
+        raise DatasetError(str(exc)) from None
 
 
 def _normalize_(x: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
-    m = torch.tensor(mean, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
-    s = torch.tensor(std, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
-    return x.sub_(m).div_(s)
+    return preprocess.normalize_(x, tuple(mean), tuple(std))
 
 
 def _stats_of(stats: DatasetBundle | Mapping[str, Any] | tuple[Any, Any]) -> tuple[Any, Any]:
@@ -227,7 +215,7 @@ def preprocess_image(
     ``bundle_or_stats`` is the :class:`DatasetBundle`, its :meth:`DatasetBundle.stats` dict (as
     stored in checkpoints) or a ``(mean, std)`` pair.
     """
-    c, _, _ = _image_shape(input_shape)
+    c, _, _ = image_shape(input_shape)
     mean, std = _stats_of(bundle_or_stats)
     x = fit_images(_pil_to_tensor(pil_image, c), input_shape)
     return _normalize_(x, mean, std)[0]
@@ -382,12 +370,9 @@ def _load_image_folder(path: Path, channels: int, hw: tuple[int, int]) -> tuple[
 def _split(n: int, val_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     if not 0.0 < val_fraction < 1.0:
         raise DatasetError(f"val_fraction must be between 0 and 1, not {val_fraction}")
-    n_val = min(max(1, round(n * val_fraction)), n - 1)
     if n < 2:
         raise DatasetError(f"the dataset has {n} image(s): training needs at least 2")
-    gen = torch.Generator().manual_seed(seed)
-    perm = torch.randperm(n, generator=gen)
-    return perm[n_val:], perm[:n_val]
+    return preprocess.split_indices(n, val_fraction, seed)
 
 
 def load_dataset(
@@ -406,7 +391,7 @@ def load_dataset(
     tried when the files are missing and ``allow_download`` is true (and ``$CNNSTUDIO_OFFLINE`` is
     unset). Every user-facing problem raises :class:`DatasetError`.
     """
-    c, h, w = _image_shape(input_shape)
+    c, h, w = image_shape(input_shape)
     key = name_or_path.strip().lower().replace("_", "-")
     key = {"fashionmnist": "fashion-mnist", "cifar-10": "cifar10"}.get(key, key)
     root = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
@@ -441,11 +426,7 @@ def load_dataset(
     train_idx, val_idx = _split(n, val_fraction, seed)
     train_x, val_x = x[train_idx], x[val_idx]
     del x
-    # float64 sums: float32 loses precision over tens of millions of pixels.
-    mean_t = train_x.mean(dim=(0, 2, 3), dtype=torch.float64)
-    std_t = train_x.double().std(dim=(0, 2, 3)) if len(train_x) > 1 else torch.ones(c)
-    mean = tuple(float(v) for v in mean_t)
-    std = tuple(max(float(v), 1e-6) if math.isfinite(float(v)) else 1.0 for v in std_t)
+    mean, std = preprocess.channel_stats(train_x)
     _normalize_(train_x, mean, std)
     _normalize_(val_x, mean, std)
     return DatasetBundle(
@@ -465,47 +446,6 @@ def load_dataset(
 # --------------------------------------------------------------------------- augmentation
 
 
-class Augmenter:
-    """Random shift (crop with padding), horizontal flip and small rotation, per sample.
-
-    Works on a whole normalized batch on its device in one ``affine_grid``/``grid_sample`` call.
-    torchvision's ``transforms.v2`` draws one set of random parameters per call, so applied to a
-    batch tensor every image would get the same crop and angle; drawing per sample here gives the
-    usual per-image augmentation at per-batch cost. Out-of-image pixels become 0, which after
-    normalization is the dataset mean.
-    """
-
-    def __init__(
-        self,
-        input_shape: Sequence[int],
-        *,
-        flip: bool = True,
-        max_degrees: float = 10.0,
-        padding: int | None = None,
-    ) -> None:
-        _, h, w = _image_shape(input_shape)
-        self.flip = flip
-        self.max_radians = math.radians(max_degrees)
-        pad = padding if padding is not None else max(1, round(min(h, w) / 8))
-        # Shifts in affine_grid's normalized coordinates ([-1, 1] spans the image).
-        self.max_shift = (2.0 * pad / w, 2.0 * pad / h)
-
-    def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-        n = x.shape[0]
-        # Draw on the CPU generator so the same seed gives the same run on every device.
-        r = torch.rand((n, 4), generator=generator)
-        angle = (r[:, 0] * 2 - 1) * self.max_radians
-        tx = (r[:, 1] * 2 - 1) * self.max_shift[0]
-        ty = (r[:, 2] * 2 - 1) * self.max_shift[1]
-        sx = torch.where(r[:, 3] < 0.5, -1.0, 1.0) if self.flip else torch.ones(n)
-        cos, sin = torch.cos(angle), torch.sin(angle)
-        theta = torch.stack(
-            [torch.stack([cos * sx, -sin, tx], 1), torch.stack([sin * sx, cos, ty], 1)], 1
-        ).to(device=x.device, dtype=x.dtype)
-        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-
-
 def make_augmenter(bundle: DatasetBundle) -> Augmenter:
     """The augmentation suited to ``bundle`` (no flips for digits, whose mirror images mislead)."""
-    return Augmenter(bundle.input_shape, flip=bundle.flip_ok)
+    return Augmenter(image_shape(bundle.input_shape), flip=bundle.flip_ok)

@@ -4,7 +4,8 @@
 per GPU (or N CPU processes) and tells each who it is through ``RANK``, ``WORLD_SIZE`` and
 ``LOCAL_RANK``. :class:`DistEnv` reads those; :func:`setup` joins the process group (NCCL on CUDA,
 gloo on the CPU) and picks the process's device; :func:`teardown` leaves it. The trainer uses the
-small helpers below so that its own loop reads the same with one process or many:
+small helpers re-exported here from :mod:`cnnstudio.engine.portable.sharding` (which the exported
+``train.py`` embeds) so that its own loop reads the same with one process or many:
 
 - :func:`shard_indices` splits a per-epoch permutation exactly like
   ``torch.utils.data.DistributedSampler`` (pad by wrapping around, then every ``world_size``-th
@@ -33,7 +34,17 @@ from datetime import timedelta
 
 import torch
 import torch.distributed as dist
-from torch import nn
+
+from .devices import resolve_device
+from .portable.sharding import (
+    all_gather_cat,
+    all_reduce_sum,
+    average_buffers,
+    current_world_size,
+    is_initialized,
+    shard_indices,
+    shard_size,
+)
 
 __all__ = [
     "DistEnv",
@@ -130,8 +141,6 @@ def device_for(env: DistEnv, name: str) -> torch.device:
     process), ``cpu`` means the CPU. A fixed ``cuda:N`` would put every process of a node on one
     GPU, and MPS has no multi-process backend; both are refused under torchrun.
     """
-    from cnnstudio.engine.trainer import resolve_device
-
     if not env.distributed:
         return resolve_device(name)
     key = name.strip().lower()
@@ -153,11 +162,6 @@ def device_for(env: DistEnv, name: str) -> torch.device:
         f"device {name!r} cannot be used under torchrun: use auto, cuda (one GPU per process, "
         "cuda:LOCAL_RANK) or cpu"
     )
-
-
-def is_initialized() -> bool:
-    """Whether this process has joined a process group."""
-    return dist.is_available() and dist.is_initialized()
 
 
 def timeout_seconds(value: float | None = None, environ: Mapping[str, str] | None = None) -> float:
@@ -258,13 +262,9 @@ def is_main() -> bool:
     return not is_initialized() or dist.get_rank() == 0
 
 
-def _world() -> int:
-    return dist.get_world_size() if is_initialized() else 1
-
-
 def barrier() -> None:
     """Wait for every rank (no-op without a process group)."""
-    if is_initialized() and _world() > 1:
+    if is_initialized() and current_world_size() > 1:
         dist.barrier()
 
 
@@ -282,60 +282,3 @@ def local_main_first(env: DistEnv) -> Iterator[None]:
     finally:
         if first and env.distributed:
             barrier()
-
-
-def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
-    """Sum ``tensor`` over all ranks in place and return it (unchanged with one process)."""
-    if is_initialized() and _world() > 1:
-        dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
-    return tensor
-
-
-def all_gather_cat(tensor: torch.Tensor) -> torch.Tensor:
-    """Concatenate every rank's ``tensor`` (equal shapes) in rank order along axis 0."""
-    world = _world()
-    if world == 1:
-        return tensor
-    parts = [torch.empty_like(tensor) for _ in range(world)]
-    dist.all_gather(parts, tensor.contiguous())
-    return torch.cat(parts)
-
-
-def average_buffers(module: nn.Module) -> None:
-    """Make floating buffers (BatchNorm running statistics) the mean over ranks; others rank 0's.
-
-    DDP runs here with ``broadcast_buffers=False``, so each rank's running statistics follow its
-    own shard during an epoch; averaging them at the epoch's end uses every shard and leaves all
-    replicas identical before validation and checkpointing.
-    """
-    world = _world()
-    if world == 1:
-        return
-    for buf in module.buffers():
-        if buf.is_floating_point():
-            dist.all_reduce(buf, op=dist.ReduceOp.SUM)
-            buf.div_(world)
-        else:
-            dist.broadcast(buf, src=0)
-
-
-def shard_size(n: int, world_size: int) -> int:
-    """Samples per rank when ``n`` are padded to a multiple of ``world_size`` (no dropping)."""
-    return math.ceil(n / world_size)
-
-
-def shard_indices(perm: torch.Tensor, rank: int, world_size: int) -> torch.Tensor:
-    """This rank's share of ``perm``, exactly as ``DistributedSampler(drop_last=False)``.
-
-    The permutation is padded by repeating it from its start to a multiple of ``world_size``,
-    then rank ``r`` takes positions ``r, r + world_size, ...``: every rank gets
-    :func:`shard_size` indices, and together they cover every index at least once.
-    """
-    if world_size == 1:
-        return perm
-    n = len(perm)
-    total = shard_size(n, world_size) * world_size
-    if total > n:
-        reps = math.ceil((total - n) / n)
-        perm = torch.cat([perm, perm.repeat(reps)[: total - n]])
-    return perm[rank:total:world_size]

@@ -9,16 +9,22 @@ schedule, seed, early stopping, augmentation and mixed-precision choices, ``metr
 script runs with ``python train.py`` and with ``torchrun --nproc_per_node N train.py``, with the
 same sharding rules as cnnstudio's own trainer (see ``docs/distributed.md``).
 
-The result passes ``ruff check`` and ``ruff format --check`` at line length 88 and 100. This module
-is string work; it imports neither torch nor torchvision.
+The training steps themselves are not written here: the script embeds the source of
+:mod:`cnnstudio.engine.portable` verbatim (optimizer and schedule, sharding and buffer averaging,
+preprocessing, augmentation, the epoch loop's pieces), the very modules cnnstudio's own
+:class:`~cnnstudio.engine.trainer.Trainer` imports, so the same design, seed and data give the
+same metrics both ways. The result passes ``ruff check`` and ``ruff format --check`` at line
+length 88 and 100. This module is string work; it runs no torch code.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +33,9 @@ from ..core.analysis import analyze
 from ..core.atomic_file import atomic_write
 from ..core.design import Design
 from ..core.errors import DesignInvalidError
+from . import portable
 from .codegen import generate_code
-from .datasets import BUILTIN_DATASETS, DatasetError, _image_shape
+from .datasets import BUILTIN_DATASETS, DatasetError, image_shape
 from .trainer import TrainSettings
 
 __all__ = ["generate_train_script", "write_train_script"]
@@ -43,12 +50,16 @@ _IMPORTS_STDLIB = """\
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import inspect
 import math
 import os
 import time
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 """
 
 _LOADERS = {
@@ -96,122 +107,26 @@ def load_images(data: str, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
         with Image.open(path) as image:
             gray = image.mode in ("1", "L", "LA", "I", "I;16", "F")
             pixels = pil_to_tensor(image.convert("L" if gray else "RGB"))
-        images[i] = fit_images(pixels[None].float().div(255.0))[0]
+        images[i] = fit_images(pixels[None].float().div(255.0), INPUT_SHAPE)[0]
     return images, torch.tensor(folder.targets, dtype=torch.int64)
 ''',
 }
 
-_LOSSES = {
-    "logits": '''
-def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Cross entropy on the model's scores (logits)."""
-    return F.cross_entropy(out.flatten(1).float(), y)
-''',
-    "probs": '''
-def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The model ends with Softmax: negative log-likelihood of its probabilities."""
-    return F.nll_loss(torch.log(out.flatten(1).float().clamp_min(1e-12)), y)
-''',
-}
-
 _BODY = '''
-
-def fit_images(x: torch.Tensor) -> torch.Tensor:
-    """Resize N x C x H x W images in [0, 1] to the Input's size and channels."""
-    channels, height, width = INPUT_SHAPE
-    if x.shape[1] == 4:  # RGBA: the alpha channel carries no class information
-        x = x[:, :3]
-    if tuple(x.shape[-2:]) != (height, width):
-        x = F.interpolate(
-            x,
-            size=(height, width),
-            mode="bilinear",
-            align_corners=False,
-            antialias=True,
-        ).clamp(0.0, 1.0)
-    if x.shape[1] == channels:
-        return x
-    if x.shape[1] == 1:
-        return x.repeat(1, channels, 1, 1)
-    luma = torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype).view(1, 3, 1, 1)
-    return (x * luma).sum(dim=1, keepdim=True)
-
 
 def prepare_data(data: str, download: bool, seed: int) -> list[torch.Tensor]:
     """[train_x, train_y, val_x, val_y]; images normalized by the training stats."""
     images, labels = load_images(data, download)
     n = len(labels)
     chunk = 4096  # fitting in chunks keeps the peak memory near the final tensor's size
-    x = torch.cat([fit_images(images[i : i + chunk]) for i in range(0, n, chunk)])
-    n_val = min(max(1, round(n * VAL_FRACTION)), n - 1)
-    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    train_x, val_x = x[perm[n_val:]], x[perm[:n_val]]
-    mean = train_x.mean(dim=(0, 2, 3), dtype=torch.float64).float().view(1, -1, 1, 1)
-    std = train_x.double().std(dim=(0, 2, 3)).clamp_min(1e-6).float().view(1, -1, 1, 1)
-    train_x, val_x = (train_x - mean) / std, (val_x - mean) / std
-    return [train_x, labels[perm[n_val:]], val_x, labels[perm[:n_val]]]
-
-
-def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Random shift, rotation (up to 10 degrees) and, if FLIP, mirroring per image."""
-    n, _, height, width = x.shape
-    pad = max(1, round(min(height, width) / 8))
-    r = torch.rand((n, 4), generator=generator)
-    angle = (r[:, 0] * 2 - 1) * math.radians(10.0)
-    tx = (r[:, 1] * 2 - 1) * 2.0 * pad / width
-    ty = (r[:, 2] * 2 - 1) * 2.0 * pad / height
-    sx = torch.where(r[:, 3] < 0.5, -1.0, 1.0) if FLIP else torch.ones(n)
-    cos, sin = torch.cos(angle), torch.sin(angle)
-    theta = torch.stack(
-        [torch.stack([cos * sx, -sin, tx], 1), torch.stack([sin * sx, cos, ty], 1)], 1
-    ).to(device=x.device, dtype=x.dtype)
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode="bilinear", align_corners=False)
-
-
-def make_optimizer(params: list[nn.Parameter], lr: float) -> torch.optim.Optimizer:
-    """The optimizer chosen in OPTIMIZER."""
-    if OPTIMIZER == "sgd":
-        return torch.optim.SGD(
-            params,
-            lr=lr,
-            momentum=MOMENTUM,
-            nesterov=NESTEROV,
-            weight_decay=WEIGHT_DECAY,
-        )
-    if OPTIMIZER == "adam":
-        return torch.optim.Adam(params, lr=lr, weight_decay=WEIGHT_DECAY)
-    if OPTIMIZER == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=WEIGHT_DECAY)
-    return torch.optim.RMSprop(
-        params,
-        lr=lr,
-        momentum=MOMENTUM,
-        weight_decay=WEIGHT_DECAY,
-    )
-
-
-def make_scheduler(
-    optimizer: torch.optim.Optimizer, epochs: int, batches: int, lr: float
-) -> torch.optim.lr_scheduler.LRScheduler:
-    """The learning-rate schedule chosen in SCHEDULE ("none": a constant rate)."""
-    sched = torch.optim.lr_scheduler
-    if SCHEDULE == "step":
-        return sched.StepLR(optimizer, step_size=STEP_SIZE, gamma=GAMMA)
-    if SCHEDULE == "cosine":
-        return sched.CosineAnnealingLR(optimizer, T_max=epochs)
-    if SCHEDULE == "onecycle":
-        return sched.OneCycleLR(
-            optimizer,
-            max_lr=lr,
-            total_steps=epochs * batches,
-            cycle_momentum=OPTIMIZER in ("adam", "adamw") or MOMENTUM > 0,
-        )
-    if SCHEDULE == "plateau":
-        return sched.ReduceLROnPlateau(
-            optimizer, mode="min", factor=GAMMA, patience=PLATEAU_PATIENCE
-        )
-    return sched.LambdaLR(optimizer, lambda epoch: 1.0)
+    parts = [fit_images(images[i : i + chunk], INPUT_SHAPE) for i in range(0, n, chunk)]
+    x = torch.cat(parts)
+    train_idx, val_idx = split_indices(n, VAL_FRACTION, seed)
+    train_x, val_x = x[train_idx], x[val_idx]
+    mean, std = channel_stats(train_x)
+    normalize_(train_x, mean, std)
+    normalize_(val_x, mean, std)
+    return [train_x, labels[train_idx], val_x, labels[val_idx]]
 
 
 def setup(device_name: str) -> tuple[int, int, int, torch.device]:
@@ -229,63 +144,6 @@ def setup(device_name: str) -> tuple[int, int, int, torch.device]:
     if world > 1:
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     return rank, world, local_rank, device
-
-
-def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
-    """Sum over all processes, in place (nothing to do with one process)."""
-    if dist.is_initialized():
-        dist.all_reduce(tensor)
-    return tensor
-
-
-def shard(perm: torch.Tensor, rank: int, world: int) -> torch.Tensor:
-    """This process's part of a permutation, as torch's DistributedSampler splits it."""
-    total = math.ceil(len(perm) / world) * world
-    padded = torch.cat([perm, perm.repeat(math.ceil(total / len(perm)))])[:total]
-    return padded[rank:total:world]
-
-
-def average_buffers(model: nn.Module, world: int) -> None:
-    """Mean BatchNorm statistics over processes, so every replica ends identical."""
-    if world == 1:
-        return
-    for buf in model.buffers():
-        if buf.is_floating_point():
-            dist.all_reduce(buf)
-            buf.div_(world)
-        else:
-            dist.broadcast(buf, src=0)
-
-
-@torch.no_grad()
-def evaluate(
-    model: nn.Module, x: torch.Tensor, y: torch.Tensor, rank: int, world: int, amp: bool
-) -> tuple[float, float]:
-    """Validation loss and accuracy; each process takes one block of the set."""
-    model.eval()
-    block = math.ceil(len(y) / world)
-    first, last = min(len(y), rank * block), min(len(y), (rank + 1) * block)
-    sums = torch.zeros(2, dtype=torch.float64, device=x.device)
-    for start in range(first, last, 512):
-        stop = min(last, start + 512)
-        with torch.autocast(x.device.type, dtype=torch.float16, enabled=amp):
-            out = model(x[start:stop])
-        sums[0] += loss_fn(out, y[start:stop]).double() * (stop - start)
-        sums[1] += (out.flatten(1).argmax(1) == y[start:stop]).sum()
-    model.train()
-    loss_sum, correct = all_reduce_sum(sums).tolist()
-    return loss_sum / len(y), correct / len(y)
-
-
-def wrap(model: nn.Module, device: torch.device, world: int) -> nn.Module:
-    """DistributedDataParallel around the model under torchrun."""
-    if world == 1:
-        return model
-    params = inspect.signature(DistributedDataParallel).parameters
-    renamed = "forward_sync_buffers" in params  # newer torch's name for the switch
-    option = {"forward_sync_buffers" if renamed else "broadcast_buffers": False}
-    device_ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=device_ids, **option)
 
 
 def write_metrics(path: Path, history: list[dict[str, float]]) -> None:
@@ -315,24 +173,40 @@ def train(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)  # the same initial weights in every process
     model = MODEL().to(device)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = make_optimizer(params, args.lr)
+    optimizer = make_optimizer(
+        params,
+        OPTIMIZER,
+        lr=args.lr,
+        momentum=MOMENTUM,
+        nesterov=NESTEROV,
+        weight_decay=WEIGHT_DECAY,
+        device_type=device.type,
+    )
     n = len(train_y)
-    per_rank = math.ceil(n / world)
-    batch_size = min(args.batch_size, per_rank)
-    batches = math.ceil(per_rank / batch_size)
-    if batches > 1 and per_rank % batch_size == 1:
-        batches -= 1  # a last batch of one image breaks BatchNorm
-    scheduler = make_scheduler(optimizer, args.epochs, batches, args.lr)
+    batch_size, batches, usable = plan_batches(n, args.batch_size, world)
+    scheduler = make_scheduler(
+        optimizer,
+        SCHEDULE,
+        epochs=args.epochs,
+        batches=batches,
+        lr=args.lr,
+        step_size=STEP_SIZE,
+        gamma=GAMMA,
+        plateau_patience=PLATEAU_PATIENCE,
+        cycle_momentum=OPTIMIZER in ("adam", "adamw") or MOMENTUM > 0,
+    )
     history: list[dict[str, float]] = []
     if args.resume:
         state = torch.load(args.resume, map_location=device, weights_only=True)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
+        if scheduler is not None:
+            scheduler.load_state_dict(state["scheduler"])
         history = state["history"]
-    net = wrap(model, device, world)
-    amp = AMP and device.type == "cuda"
-    scaler = torch.amp.GradScaler("cuda", enabled=amp)
+    net = wrap_ddp(model, device)
+    scaler = make_scaler(device, AMP)
+    augment = Augmenter(INPUT_SHAPE, flip=FLIP) if AUGMENT else None
+    generator = torch.Generator()
     best, since_best = math.inf, 0
     for h in history:  # early-stopping state of a resumed run
         since_best = 0 if h["val_loss"] < best else since_best + 1
@@ -347,47 +221,59 @@ def train(args: argparse.Namespace) -> None:
 
     for epoch in range(len(history) + 1, args.epochs + 1):
         start = time.perf_counter()
-        generator = torch.Generator().manual_seed(args.seed * 1_000_003 + epoch)
-        # The same permutation in every process; each trains on its own shard of it.
-        perm = shard(torch.randperm(n, generator=generator), rank, world)
-        perm = perm[: batches * batch_size].to(device)
-        generator.manual_seed(args.seed * 1_000_003 + epoch + 7_919 * (rank + 1))
-        torch.manual_seed(args.seed * 1_000_003 + epoch + rank)  # dropout per process
-        sums = torch.zeros(3, dtype=torch.float64, device=device)
-        for b in range(batches):
-            idx = perm[b * batch_size : (b + 1) * batch_size]
-            x, y = train_x[idx], train_y[idx]
-            if AUGMENT:
-                x = augment(x, generator)
-            with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
-                out = net(x)
-                loss = loss_fn(out, y)
-            optimizer.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
-            if SCHEDULE == "onecycle":
-                scheduler.step()
-            sums[0] += loss.detach().double() * len(y)
-            sums[1] += (out.detach().flatten(1).argmax(1) == y).sum()
-            sums[2] += len(y)
-        average_buffers(model, world)
-        loss_sum, correct_sum, seen = all_reduce_sum(sums).tolist()
-        lr = optimizer.param_groups[0]["lr"]
-        val_loss, val_acc = evaluate(model, val_x, val_y, rank, world, amp)
-        if not math.isfinite(val_loss + loss_sum):
+        # The very steps of cnnstudio's own trainer (the code embedded above).
+        order = seed_epoch(
+            generator,
+            n,
+            args.seed,
+            epoch,
+            rank=rank,
+            world_size=world,
+            usable=usable,
+            device=device,
+        )
+        totals = EpochTotals(device)
+        steps = train_batches(
+            net,
+            optimizer,
+            train_x,
+            train_y,
+            order,
+            batch_size,
+            batches,
+            kind=OUTPUT_KIND,
+            amp=AMP,
+            scaler=scaler,
+            augment=augment,
+            generator=generator,
+            totals=totals,
+            scheduler=scheduler if SCHEDULE == "onecycle" else None,
+        )
+        for _ in steps:
+            pass
+        train_loss, train_acc = totals.reduce(model, world > 1)
+        lr = float(optimizer.param_groups[0]["lr"])
+        val_loss, val_acc, _ = evaluate(
+            model,
+            val_x,
+            val_y,
+            kind=OUTPUT_KIND,
+            amp=AMP,
+            batch_size=args.batch_size,
+            rank=rank,
+            world_size=world,
+        )
+        if not math.isfinite(val_loss + train_loss):
             raise SystemExit(f"the loss became NaN in epoch {epoch}: lower the lr")
-        if SCHEDULE == "plateau":
-            scheduler.step(val_loss)
-        elif SCHEDULE != "onecycle":
-            scheduler.step()
+        if SCHEDULE != "onecycle":
+            step_at_epoch_end(scheduler, SCHEDULE, val_loss)
         improved = val_loss < best
         best, since_best = (val_loss, 0) if improved else (best, since_best + 1)
         history.append(
             {
                 "epoch": epoch,
-                "train_loss": loss_sum / seen,
-                "train_acc": correct_sum / seen,
+                "train_loss": train_loss,
+                "train_acc": train_acc,
                 "val_loss": val_loss,
                 "val_acc": val_acc,
                 "lr": lr,
@@ -399,17 +285,17 @@ def train(args: argparse.Namespace) -> None:
             state = {
                 "model": model.state_dict(),
                 "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
+                "scheduler": None if scheduler is None else scheduler.state_dict(),
                 "history": history,
             }
             torch.save(state, out_dir / "last.pt")
             if improved:
                 torch.save(model.state_dict(), out_dir / "best.pt")
-            h = history[-1]
             print(
-                f"epoch {epoch}/{args.epochs}  train loss {h['train_loss']:.4f} "
-                f"acc {h['train_acc']:.2%}  val loss {val_loss:.4f} acc {val_acc:.2%}  "
-                f"lr {lr:.3g}  {h['seconds']:.1f} s{'  *' if improved else ''}",
+                f"epoch {epoch}/{args.epochs}  train loss {train_loss:.4f} "
+                f"acc {train_acc:.2%}  val loss {val_loss:.4f} acc {val_acc:.2%}  "
+                f"lr {lr:.3g}  {history[-1]['seconds']:.1f} s"
+                f"{'  *' if improved else ''}",
                 flush=True,
             )
         if EARLY_STOPPING_PATIENCE and since_best >= EARLY_STOPPING_PATIENCE:
@@ -486,7 +372,7 @@ def _third_party_imports(key: str) -> str:
     ]
     if key == _IMAGE_FOLDER:
         lines.append("from PIL import Image")
-    lines += ["from torch import nn", "from torch.nn.parallel import DistributedDataParallel"]
+    lines.append("from torch import nn")
     if key == _IMAGE_FOLDER:
         lines += [
             "from torchvision.datasets import ImageFolder",
@@ -532,7 +418,11 @@ def _docstring(class_name: str, key: str, settings: TrainSettings) -> str:
 
 
 def _settings_block(
-    key: str, data: str, input_shape: tuple[int, ...], settings: TrainSettings
+    key: str,
+    data: str,
+    input_shape: tuple[int, ...],
+    settings: TrainSettings,
+    output_kind: str = "logits",
 ) -> str:
     s = settings
     flip = key not in ("digits", "mnist")
@@ -557,6 +447,7 @@ def _settings_block(
         ("AMP", _literal(s.amp), "float16 mixed precision on CUDA"),
         ("AUGMENT", _literal(s.augment), "random shifts, rotations (and flips)"),
         ("FLIP", _literal(flip), "whether mirrored images keep their class"),
+        ("OUTPUT_KIND", _literal(output_kind), "logits, or probs after a Softmax"),
     ]
     lines = ["# The choices made in cnnstudio; the command line overrides some (--help)."]
     for name, value, comment in rows:
@@ -567,11 +458,33 @@ def _settings_block(
     return "\n".join(lines) + "\n"
 
 
+def _portable_source() -> str:
+    """The bodies of :data:`portable.MODULES`, verbatim: the code cnnstudio's trainer runs.
+
+    Each module's docstring and imports are left out (the script imports the same names at
+    its top; ``tests/engine/test_train_script.py`` checks it).
+    """
+    parts = []
+    for name in portable.MODULES:
+        source = resources.files(portable).joinpath(f"{name}.py").read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        header_end = max(
+            node.end_lineno or node.lineno
+            for node in tree.body
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+        )
+        body = "".join(source.splitlines(keepends=True)[header_end:]).strip("\n")
+        rule = "# " + "-" * 20
+        parts.append(f"{rule} cnnstudio.engine.portable.{name} (as in cnnstudio)\n\n\n{body}\n")
+    return "\n\n".join(parts)
+
+
 def _reserved_names() -> set[str]:
-    text = _BODY + "".join(_LOADERS.values()) + "".join(_LOSSES.values())
-    names = set(re.findall(r"^def (\w+)", text, flags=re.M))
+    text = _BODY + "".join(_LOADERS.values()) + _portable_source()
+    names = set(re.findall(r"^(?:def|class) (\w+)", text, flags=re.M))
+    names.update(re.findall(r"^([A-Z_]+) = ", text, flags=re.M))
     names.update(re.findall(r"^([A-Z_]+) = ", _sample_settings_block(), flags=re.M))
-    return names | {"MODEL", "np", "torch", "dist", "F", "nn", "Image", "ImageFolder"}
+    return names | {"MODEL", "np", "torch", "dist", "F", "nn", "Image", "ImageFolder", "Any"}
 
 
 def _sample_settings_block() -> str:
@@ -602,11 +515,12 @@ def generate_train_script(
     train_settings = _settings_of(design, settings)
     analysis = analyze(design)
     code = generate_code(design, analysis, main_block=False)
-    input_shape = _image_shape(code.input_shape)
+    input_shape = image_shape(code.input_shape)
     key, data = _dataset_key(train_settings)
     if analysis.output_id is None:  # generate_code has refused invalid designs already
         raise DesignInvalidError(["the design has no output layer"])
-    ends_with_softmax = design[analysis.output_id].type == "Softmax"
+    # The loss reads the output as cnnstudio's trainer does (it sees a final nn.Softmax).
+    output_kind = "probs" if design[analysis.output_id].type == "Softmax" else "logits"
 
     class_name = code.class_name
     model_lines = [
@@ -633,11 +547,11 @@ def generate_train_script(
         model_source,
         "\n\n",
         f"MODEL = {class_name}\n",
-        _settings_block(key, data, input_shape, train_settings),
+        _settings_block(key, data, input_shape, train_settings, output_kind),
         "\n",
         _LOADERS[key],
-        "\n",
-        _LOSSES["probs" if ends_with_softmax else "logits"],
+        "\n\n",
+        _portable_source(),
         _BODY,
     ]
     return "".join(parts)

@@ -6,6 +6,10 @@ then :class:`RunFinished` or :class:`RunFailed`). The GUI wraps the generator in
 the CLI iterates it directly. Run-time faults never raise out of the generator: they end the run
 with :class:`RunFailed` carrying a one-line message and a hint.
 
+The torch work of an epoch (optimizer and schedule, seeding, the batch steps, totals, validation)
+lives in :mod:`cnnstudio.engine.portable`, which the exported ``train.py`` embeds verbatim; this
+module adds what only the app needs: events, pause/stop, resuming, best weights, fault messages.
+
 Reproducibility: the global torch RNG (dropout) and the shuffling/augmentation generator are
 re-seeded at the start of every epoch from ``(seed, epoch)``, so a run resumed from an epoch
 boundary (same weights, optimizer state and history) continues exactly like an unbroken run.
@@ -22,24 +26,24 @@ identical weights. Dropout and augmentation draw from per-rank streams.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import threading
 import time
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.datasets import DatasetBundle, DatasetError, check_classes, make_augmenter
+from cnnstudio.engine.devices import resolve_device
 from cnnstudio.engine.distributed import DistEnv
+from cnnstudio.engine.portable import loop, optim, sharding
+from cnnstudio.engine.portable.augment import Augmenter
 from cnnstudio.engine.ranges import MAX_SEED, MAX_THREADS
 
 __all__ = [
@@ -57,8 +61,8 @@ __all__ = [
     "resolve_device",
 ]
 
-OPTIMIZERS: tuple[str, ...] = ("sgd", "adam", "adamw", "rmsprop")
-SCHEDULES: tuple[str, ...] = ("none", "step", "cosine", "onecycle", "plateau")
+OPTIMIZERS: tuple[str, ...] = optim.OPTIMIZER_NAMES
+SCHEDULES: tuple[str, ...] = optim.SCHEDULE_NAMES
 #: Columns of one history entry (and of the CLI's metrics.csv), in order.
 HISTORY_KEYS: tuple[str, ...] = (
     "epoch",
@@ -187,28 +191,6 @@ class TrainSettings:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def resolve_device(name: str) -> torch.device:
-    """``auto`` picks cuda, then mps, then cpu; an explicit name must be usable here."""
-    name = name.strip().lower()
-    mps = getattr(torch.backends, "mps", None)
-    mps_ok = mps is not None and mps.is_available()
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        return torch.device("mps") if mps_ok else torch.device("cpu")
-    try:
-        device = torch.device(name)
-    except (RuntimeError, ValueError):
-        raise ValueError(f"unknown device {name!r}: use auto, cpu, cuda, cuda:N or mps") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device cuda is not available on this machine: use auto or cpu")
-    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
-        raise ValueError(f"there is no {device}: this machine has {torch.cuda.device_count()}")
-    if device.type == "mps" and not mps_ok:
-        raise ValueError("device mps is not available on this machine: use auto or cpu")
-    return device
-
-
 # --------------------------------------------------------------------------- events
 
 
@@ -330,16 +312,6 @@ class _NonFiniteLoss(Exception):
 # --------------------------------------------------------------------------- trainer
 
 
-def _epoch_seed(seed: int, epoch: int) -> int:
-    # A distinct, reproducible stream per epoch; kept below 2**63 for manual_seed.
-    return (seed * 1_000_003 + epoch * 7_919 + 12_345) % (2**62)
-
-
-def _final_module(model: nn.Module) -> nn.Module:
-    modules = list(model.modules())
-    return modules[-1] if modules else model
-
-
 class Trainer:
     """Train ``model`` in place on ``data`` with ``settings``; iterate :meth:`run` for events.
 
@@ -377,26 +349,26 @@ class Trainer:
         self.stop_token = stop if stop is not None else StopToken()
         self.history: list[dict[str, Any]] = [dict(h) for h in (history or [])]
         self._optimizer_state = optimizer_state
-        last = _final_module(model)
-        if ends_with_softmax is None:
-            ends_with_softmax = isinstance(last, nn.Softmax)
-        self.output_kind = (
-            "probs"
-            if ends_with_softmax
-            else "log-probs"
-            if isinstance(last, nn.LogSoftmax)
-            else "logits"
-        )
+        kind = loop.output_kind(model)
+        if ends_with_softmax:
+            kind = "probs"
+        elif ends_with_softmax is False and kind == "probs":
+            kind = "logits"
+        #: How the loss reads the output: "logits", "probs" or "log-probs" (portable.loop).
+        self.output_kind = kind
         self.output_id = output_id
         self.trainable = [p for p in model.parameters() if p.requires_grad]
         self.optimizer: torch.optim.Optimizer = self._make_optimizer()
-        self.scheduler: Any = None
+        self.scheduler: torch.optim.lr_scheduler.LRScheduler | None = None
         #: state_dict (CPU copies) of the epoch with the lowest validation loss so far.
         self.best_state: dict[str, torch.Tensor] | None = None
         self.best_epoch: int | None = None
         self.best_val_loss: float | None = None
         self.best_val_acc: float | None = None
         self.device: torch.device | None = None
+        # (epoch, batch) being trained, for the message of a fault; (0, 0) outside the loop.
+        self._position: tuple[int, int] = (0, 0)
+        self._paused_total = 0.0
 
     # ----------------------------------------------------------------- building blocks
 
@@ -406,84 +378,37 @@ class Trainer:
         if not params:
             # Placeholder so that the attribute exists; run() reports the problem.
             params = [nn.Parameter(torch.zeros(1))]
-        # The fused kernels update all parameters in one call: about 5% faster per batch for a
-        # LeNet on one CPU thread. They exist for float parameters on the CPU and CUDA.
         try:
-            fused_device = ddp.device_for(self.dist, s.device).type in ("cpu", "cuda")
+            device_type: str | None = ddp.device_for(self.dist, s.device).type
         except ValueError:
-            fused_device = False  # run() reports the bad device
-        fused = (fused_device and all(p.is_floating_point() for p in params)) or None
-        if s.optimizer == "sgd":
-            return torch.optim.SGD(
-                params,
-                lr=s.lr,
-                momentum=s.momentum,
-                nesterov=s.nesterov,
-                weight_decay=s.weight_decay,
-                fused=fused,
-            )
-        if s.optimizer == "adam":
-            return torch.optim.Adam(params, lr=s.lr, weight_decay=s.weight_decay, fused=fused)
-        if s.optimizer == "adamw":
-            return torch.optim.AdamW(params, lr=s.lr, weight_decay=s.weight_decay, fused=fused)
-        return torch.optim.RMSprop(
-            params, lr=s.lr, momentum=s.momentum, weight_decay=s.weight_decay
+            device_type = None  # run() reports the bad device
+        return optim.make_optimizer(
+            params,
+            s.optimizer,
+            lr=s.lr,
+            momentum=s.momentum,
+            nesterov=s.nesterov,
+            weight_decay=s.weight_decay,
+            device_type=device_type,
         )
 
-    def _make_scheduler(self, batches: int) -> Any:
+    def _make_scheduler(self, batches: int) -> torch.optim.lr_scheduler.LRScheduler | None:
         s = self.settings
-        sched = torch.optim.lr_scheduler
-        if s.schedule == "step":
-            return sched.StepLR(self.optimizer, step_size=s.step_size, gamma=s.gamma)
-        if s.schedule == "cosine":
-            return sched.CosineAnnealingLR(self.optimizer, T_max=s.epochs)
-        if s.schedule == "onecycle":
-            cycle_momentum = s.optimizer in ("adam", "adamw") or s.momentum > 0
-            return sched.OneCycleLR(
-                self.optimizer,
-                max_lr=s.lr,
-                total_steps=s.epochs * batches,
-                cycle_momentum=cycle_momentum,
-            )
-        if s.schedule == "plateau":
-            return sched.ReduceLROnPlateau(
-                self.optimizer, mode="min", factor=s.gamma, patience=s.plateau_patience
-            )
-        return None
-
-    def _replay_schedule(self, done_epochs: int, batches: int) -> None:
-        """Bring a fresh scheduler to where it was after ``done_epochs`` (for resuming)."""
-        if self.scheduler is None or done_epochs == 0:
-            return
-        with warnings.catch_warnings():
-            # "lr_scheduler.step() before optimizer.step()" is expected while replaying.
-            warnings.simplefilter("ignore", UserWarning)
-            if self.settings.schedule == "onecycle":
-                for _ in range(done_epochs * batches):
-                    self.scheduler.step()
-            elif self.settings.schedule == "plateau":
-                for entry in self.history[:done_epochs]:
-                    self.scheduler.step(float(entry["val_loss"]))
-            else:
-                for _ in range(done_epochs):
-                    self.scheduler.step()
+        return optim.make_scheduler(
+            self.optimizer,
+            s.schedule,
+            epochs=s.epochs,
+            batches=batches,
+            lr=s.lr,
+            step_size=s.step_size,
+            gamma=s.gamma,
+            plateau_patience=s.plateau_patience,
+            cycle_momentum=s.optimizer in ("adam", "adamw") or s.momentum > 0,
+        )
 
     def _loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if out.dim() > 2:
-            out = out.flatten(1)
-        if self.output_kind == "probs":
-            return F.nll_loss(torch.log(out.float().clamp_min(1e-12)), y)
-        if self.output_kind == "log-probs":
-            return F.nll_loss(out.float(), y)
-        return F.cross_entropy(out.float(), y)
+        return loop.compute_loss(out, y, self.output_kind)
 
-    def _autocast(self) -> Any:
-        assert self.device is not None
-        if not (self.settings.amp and self.device.type == "cuda"):
-            return contextlib.nullcontext()  # a disabled torch.autocast still costs ~7 us a batch
-        return torch.autocast(device_type=self.device.type, dtype=torch.float16)
-
-    @torch.no_grad()
     def evaluate(self) -> tuple[float, float, torch.Tensor]:
         """Validation loss, accuracy and predicted classes (eval mode; training mode restored).
 
@@ -491,41 +416,25 @@ class Trainer:
         predictions are gathered and the loss summed over ranks, so every rank returns the same
         numbers for the whole set.
         """
-        data = self.data
-        was_training = self.model.training
-        self.model.eval()
-        n = len(data.val_y)
-        env = self.dist
-        block = ddp.shard_size(n, env.world_size)
-        first = min(n, env.rank * block)
-        last = min(n, first + block)
-        step = max(256, self.settings.batch_size * 4)
-        loss_sum = torch.zeros((), dtype=torch.float64, device=data.val_x.device)
-        # -1 pads the last ranks' blocks to equal length for all_gather; cut off below.
-        preds = torch.full((block,), -1, dtype=torch.int64, device=data.val_x.device)
-        try:
-            for start in range(first, last, step):
-                stop = min(last, start + step)
-                x = data.val_x[start:stop]
-                y = data.val_y[start:stop]
-                with self._autocast():
-                    out = self.model(x)
-                loss_sum += self._loss(out, y).double() * len(y)
-                preds[start - first : stop - first] = out.flatten(1).argmax(1)
-        finally:
-            self.model.train(was_training)
-        ddp.all_reduce_sum(loss_sum)
-        preds = ddp.all_gather_cat(preds)[:n]
-        correct = (preds == data.val_y).sum().item()
-        return loss_sum.item() / max(1, n), correct / max(1, n), preds
+        return loop.evaluate(
+            self.model,
+            self.data.val_x,
+            self.data.val_y,
+            kind=self.output_kind,
+            amp=self.settings.amp,
+            batch_size=self.settings.batch_size,
+            rank=self.dist.rank,
+            world_size=self.dist.world_size,
+        )
 
     def _check_output(self) -> None:
         """Fail early, with the fix, when the output does not give one score per class."""
+        assert self.device is not None
         x = self.data.train_x[:2]
         was_training = self.model.training
         self.model.eval()  # eval: no running-stat updates, no dropout RNG use
         try:
-            with torch.no_grad(), self._autocast():
+            with torch.no_grad(), loop.autocast(self.device, self.settings.amp):
                 out = self.model(x)
         finally:
             self.model.train(was_training)
@@ -547,7 +456,16 @@ class Trainer:
         }
         return True
 
-    def _finish(self, reason: str, run_start: float, paused: float, preds: Any) -> RunFinished:
+    def _record_best_from_history(self, epoch: int, entry: Mapping[str, Any]) -> None:
+        val_loss = float(entry.get("val_loss", math.inf))
+        if math.isfinite(val_loss) and (
+            self.best_val_loss is None or val_loss < self.best_val_loss
+        ):
+            self.best_val_loss = val_loss
+            self.best_val_acc = float(entry.get("val_acc", 0.0))
+            self.best_epoch = epoch
+
+    def _finish(self, reason: str, run_start: float, preds: _Validation | None) -> RunFinished:
         val_loss, val_acc, pred_t = preds if preds is not None else self.evaluate()
         k = self.data.num_classes
         true = self.data.val_y.to("cpu").numpy()
@@ -569,7 +487,7 @@ class Trainer:
             best_val_acc=self.best_val_acc,
             val_loss=val_loss,
             val_acc=val_acc,
-            seconds=time.perf_counter() - run_start - paused,
+            seconds=time.perf_counter() - run_start - self._paused_total,
             class_names=tuple(self.data.class_names),
             confusion=confusion,
             per_class_accuracy=per_class,
@@ -581,11 +499,11 @@ class Trainer:
     def run(self) -> Iterator[TrainEvent]:
         """Train, yielding events; ends with exactly one RunFinished or RunFailed."""
         old_threads = torch.get_num_threads()
-        position: list[int] = [0, 0]  # (epoch, batch) reached, for fault messages
         failure: RunFailed | None = None
         out_of_memory = False
+        self._position = (0, 0)
         try:
-            yield from self._run(position)
+            yield from self._run()
         except _NonFiniteLoss as exc:
             failure = RunFailed(str(exc), "lower the learning rate", exc.epoch, exc.batch)
         except torch.cuda.OutOfMemoryError:
@@ -607,17 +525,37 @@ class Trainer:
         if out_of_memory and torch.cuda.is_initialized():
             torch.cuda.empty_cache()
         if failure.epoch is None:
-            epoch, batch = position
+            epoch, batch = self._position
             failure = replace(failure, epoch=epoch or None, batch=batch or None)
         yield failure
 
-    def _run(self, position: list[int]) -> Iterator[TrainEvent]:
-        s = self.settings
-        data = self.data
-        token = self.stop_token
+    def _run(self) -> Iterator[TrainEvent]:
         run_start = time.perf_counter()
-        paused_total = 0.0
+        self._paused_total = 0.0
+        plan = self._prepare()
+        yield self._started_event(plan)
+        state = _RunState(since_best=len(self.history) - (self.best_epoch or len(self.history)))
+        reason = "completed"
+        for epoch in range(len(self.history) + 1, self.settings.epochs + 1):
+            if self.stop_token.stopped:
+                reason = "stopped"
+                break
+            epoch_event = yield from self._train_epoch(epoch, plan, state)
+            if epoch_event is None:
+                reason = "stopped"
+                break
+            self.history.append(epoch_event.to_dict())
+            yield epoch_event
+            patience = self.settings.early_stopping_patience
+            if patience and state.since_best >= patience:
+                reason = "early-stopped"
+                break
+        self._position = (0, 0)
+        yield self._finish(reason, run_start, state.last_validation)
 
+    def _prepare(self) -> _Plan:
+        """Device, threads, DDP, batch plan and the resumed schedule; checks the output."""
+        s = self.settings
         env = self.dist
         self.device = device = ddp.device_for(env, s.device)
         if device.type == "cpu":
@@ -631,204 +569,205 @@ class Trainer:
             raise ValueError("distributed training needs cnnstudio.engine.distributed.setup()")
         self.model.to(device)
         self.model.train()
-        data.to(device)
-        self.net = self._wrap(device)
-        n = len(data.train_y)
-        # Every rank trains on an equal shard (DistributedSampler semantics): same batch count.
-        shard = ddp.shard_size(n, env.world_size)
-        bs = min(s.batch_size, shard)
-        batches = math.ceil(shard / bs)
-        # A last batch of 1 breaks BatchNorm in training mode; drop it (it is re-shuffled anyway).
-        if batches > 1 and shard % bs == 1:
-            batches -= 1
-        usable = min(shard, batches * bs)
-
+        self.data.to(device)
+        self.net = sharding.wrap_ddp(self.model, device) if env.distributed else self.model
+        n = len(self.data.train_y)
+        batch_size, batches, usable = loop.plan_batches(n, s.batch_size, env.world_size)
         done = len(self.history)
         self.scheduler = self._make_scheduler(batches)
-        self._replay_schedule(done, batches)
+        if done:
+            val_losses = [float(h["val_loss"]) for h in self.history[:done]]
+            optim.replay_schedule(self.scheduler, s.schedule, batches, val_losses)
         if self._optimizer_state is not None:
             # After .to(device), so the state tensors follow the parameters, and after the
             # replay, which starts from the initial learning rate: loading restores the rest.
             self.optimizer.load_state_dict(dict(self._optimizer_state))
         for i, entry in enumerate(self.history, start=1):
             self._record_best_from_history(i, entry)
-        since_best = done - (self.best_epoch or done)
         self._check_output()
+        return _Plan(
+            n=n,
+            batch_size=batch_size,
+            batches=batches,
+            usable=usable,
+            total_batches=(s.epochs - done) * batches,
+            augment=make_augmenter(self.data) if s.augment else None,
+            scaler=loop.make_scaler(device, s.amp),
+            # .item() is free on the CPU; on GPUs it syncs, so check every 50 batches there.
+            # Under torchrun the check is collective and at fixed batches, so that all ranks
+            # stop at the same batch (a rank leaving alone would leave the others waiting).
+            check_every=1 if device.type == "cpu" else 50,
+        )
 
-        yield RunStarted(
-            device=str(device),
-            epochs=s.epochs,
-            start_epoch=done,
-            batches_per_epoch=batches,
-            train_samples=n,
-            val_samples=len(data.val_y),
+    def _started_event(self, plan: _Plan) -> RunStarted:
+        assert self.device is not None
+        return RunStarted(
+            device=str(self.device),
+            epochs=self.settings.epochs,
+            start_epoch=len(self.history),
+            batches_per_epoch=plan.batches,
+            train_samples=plan.n,
+            val_samples=len(self.data.val_y),
             trainable_params=sum(p.numel() for p in self.trainable),
-            class_names=tuple(data.class_names),
+            class_names=tuple(self.data.class_names),
+            world_size=self.dist.world_size,
+        )
+
+    def _wait_or_stop(self) -> bool:
+        """Wait while paused (the time is not counted); whether a stop was asked."""
+        token = self.stop_token
+        if token.paused:
+            self._paused_total += token.wait_while_paused()
+        return token.stopped
+
+    def _check_finite(self, loss: torch.Tensor, epoch: int, batch: int, plan: _Plan) -> None:
+        if self.dist.distributed:
+            due = batch % plan.check_every == 0 or batch == plan.batches
+            if due and not math.isfinite(ddp.all_reduce_sum(loss.clone()).item()):
+                raise _NonFiniteLoss(epoch, batch)
+        elif plan.check_every == 1 and not math.isfinite(loss.item()):
+            raise _NonFiniteLoss(epoch, batch)
+
+    def _train_epoch(
+        self, epoch: int, plan: _Plan, state: _RunState
+    ) -> Generator[BatchEnded, None, EpochEnded | None]:
+        """Train and validate one epoch, yielding BatchEnded events (throttled).
+
+        Returns the epoch's EpochEnded event, or ``None`` when stopped before its end.
+        """
+        s = self.settings
+        env = self.dist
+        assert self.device is not None
+        order = loop.seed_epoch(
+            state.generator,
+            plan.n,
+            s.seed,
+            epoch,
+            rank=env.rank,
             world_size=env.world_size,
+            usable=plan.usable,
+            device=self.device,
+        )
+        epoch_start = time.perf_counter()
+        paused_before = self._paused_total
+        last_event = epoch_start
+        totals = loop.EpochTotals(self.device)
+        if self._wait_or_stop():
+            return None
+        self._position = (epoch, 1)
+        batches = loop.train_batches(
+            self.net,
+            self.optimizer,
+            self.data.train_x,
+            self.data.train_y,
+            order,
+            plan.batch_size,
+            plan.batches,
+            kind=self.output_kind,
+            amp=s.amp,
+            scaler=plan.scaler,
+            augment=plan.augment,
+            generator=state.generator,
+            totals=totals,
+            scheduler=self.scheduler if s.schedule == "onecycle" else None,
+        )
+        for batch, loss in enumerate(batches, start=1):
+            state.last_validation = None  # the weights changed
+            self._check_finite(loss, epoch, batch, plan)
+            state.batches_run += 1
+            now = time.perf_counter()
+            if now - last_event >= _BATCH_EVENT_INTERVAL_S or batch == plan.batches:
+                last_event = now
+                elapsed = max(1e-9, now - epoch_start - (self._paused_total - paused_before))
+                yield self._batch_event(epoch, batch, plan, state, totals, elapsed)
+            if batch < plan.batches:
+                if self._wait_or_stop():
+                    return None
+                self._position = (epoch, batch + 1)
+        epoch_train_s = time.perf_counter() - epoch_start - (self._paused_total - paused_before)
+        state.train_time += epoch_train_s
+        return self._end_epoch(epoch, plan, state, totals, epoch_train_s)
+
+    def _batch_event(
+        self,
+        epoch: int,
+        batch: int,
+        plan: _Plan,
+        state: _RunState,
+        totals: loop.EpochTotals,
+        elapsed: float,
+    ) -> BatchEnded:
+        mean_loss = totals.mean_loss()
+        if not math.isfinite(mean_loss) and not self.dist.distributed:
+            raise _NonFiniteLoss(epoch, batch)
+        run_elapsed = max(1e-9, state.train_time + elapsed)
+        return BatchEnded(
+            epoch=epoch,
+            batch=batch,
+            batches=plan.batches,
+            loss=mean_loss,
+            samples_per_s=totals.seen * self.dist.world_size / elapsed,
+            eta_s=run_elapsed / state.batches_run * (plan.total_batches - state.batches_run),
         )
 
-        augment = make_augmenter(data) if s.augment else None
-        scaler = torch.amp.GradScaler("cuda") if s.amp and device.type == "cuda" else None
-        gen = torch.Generator()
-        check_each_batch = device.type == "cpu"  # .item() is free there; on GPUs it syncs
-        # Under torchrun the finiteness check is collective and at fixed batches, so that all
-        # ranks stop at the same batch (a rank leaving alone would leave the others waiting).
-        check_every = 1 if check_each_batch else 50
-        per_batch_schedule = s.schedule == "onecycle"
-        total_batches = (s.epochs - done) * batches
-        batches_run = 0
-        train_time = 0.0
-        last_preds: Any = None
-        reason = "completed"
-
-        for epoch in range(done + 1, s.epochs + 1):
-            if token.stopped:
-                reason = "stopped"
-                break
-            seed = _epoch_seed(s.seed, epoch)
-            # The same permutation on every rank; dropout and augmentation differ per rank.
-            torch.manual_seed(seed + env.rank)
-            gen.manual_seed(seed)
-            perm = torch.randperm(n, generator=gen)
-            perm = ddp.shard_indices(perm, env.rank, env.world_size)[:usable].to(device)
-            if env.rank:
-                gen.manual_seed(seed + env.rank)
-            epoch_start = time.perf_counter()
-            epoch_paused = 0.0
-            last_event = epoch_start
-            loss_sum = torch.zeros((), device=device)
-            correct = torch.zeros((), dtype=torch.int64, device=device)
-            seen = 0
-            stopped_mid_epoch = False
-            for b in range(batches):
-                if token.paused:
-                    waited = token.wait_while_paused()
-                    epoch_paused += waited
-                    paused_total += waited
-                if token.stopped:
-                    stopped_mid_epoch = True
-                    break
-                position[:] = [epoch, b + 1]
-                idx = perm[b * bs : (b + 1) * bs]
-                x = data.train_x[idx]
-                y = data.train_y[idx]
-                if augment is not None:
-                    x = augment(x, gen)
-                with self._autocast():
-                    out = self.net(x)
-                    loss = self._loss(out, y)
-                self.optimizer.zero_grad(set_to_none=True)
-                if scaler is not None:
-                    scaler.scale(loss).backward()
-                    scaler.step(self.optimizer)
-                    scaler.update()
-                else:
-                    loss.backward()
-                    self.optimizer.step()
-                if per_batch_schedule:
-                    self.scheduler.step()
-                last_preds = None
-                detached = loss.detach()
-                if env.distributed:
-                    due = (b + 1) % check_every == 0 or b == batches - 1
-                    if due and not math.isfinite(ddp.all_reduce_sum(detached.clone()).item()):
-                        raise _NonFiniteLoss(epoch, b + 1)
-                elif check_each_batch and not math.isfinite(detached.item()):
-                    raise _NonFiniteLoss(epoch, b + 1)
-                loss_sum += detached * len(y)
-                correct += (out.detach().flatten(1).argmax(1) == y).sum()
-                seen += len(y)
-                batches_run += 1
-                now = time.perf_counter()
-                if now - last_event >= _BATCH_EVENT_INTERVAL_S or b == batches - 1:
-                    last_event = now
-                    mean_loss = loss_sum.item() / seen
-                    if not math.isfinite(mean_loss) and not env.distributed:
-                        raise _NonFiniteLoss(epoch, b + 1)
-                    elapsed = max(1e-9, now - epoch_start - epoch_paused)
-                    run_elapsed = max(1e-9, train_time + elapsed)
-                    yield BatchEnded(
-                        epoch=epoch,
-                        batch=b + 1,
-                        batches=batches,
-                        loss=mean_loss,
-                        samples_per_s=seen * env.world_size / elapsed,
-                        eta_s=run_elapsed / batches_run * (total_batches - batches_run),
-                    )
-            if stopped_mid_epoch:
-                reason = "stopped"
-                break
-            epoch_train_s = time.perf_counter() - epoch_start - epoch_paused
-            train_time += epoch_train_s
-            lr = float(self.optimizer.param_groups[0]["lr"])
-            train_loss, train_acc = self._epoch_metrics(loss_sum, correct, seen)
-            val_loss, val_acc, preds = self.evaluate()
-            last_preds = (val_loss, val_acc, preds)
-            if not math.isfinite(val_loss):
-                raise _NonFiniteLoss(epoch, batches)
-            if self.scheduler is not None and not per_batch_schedule:
-                if s.schedule == "plateau":
-                    self.scheduler.step(val_loss)
-                else:
-                    self.scheduler.step()
-            improved = self._record_best(epoch, val_loss, val_acc)
-            since_best = 0 if improved else since_best + 1
-            event = EpochEnded(
-                epoch=epoch,
-                train_loss=train_loss,
-                train_acc=train_acc,
-                val_loss=val_loss,
-                val_acc=val_acc,
-                lr=lr,
-                seconds=time.perf_counter() - epoch_start - epoch_paused,
-                train_seconds=epoch_train_s,
-                improved=improved,
-            )
-            self.history.append(event.to_dict())
-            yield event
-            if s.early_stopping_patience and since_best >= s.early_stopping_patience:
-                reason = "early-stopped"
-                break
-        position[:] = [0, 0]
-        yield self._finish(reason, run_start, paused_total, last_preds)
-
-    def _wrap(self, device: torch.device) -> nn.Module:
-        """The module the training steps call: DDP around the model under torchrun."""
-        if not self.dist.distributed:
-            return self.model
-        import inspect
-
-        from torch.nn.parallel import DistributedDataParallel
-
-        # Running statistics are averaged once per epoch (average_buffers) instead of being
-        # overwritten by rank 0's before every forward pass. Newer torch renamed the switch.
-        params = inspect.signature(DistributedDataParallel).parameters
-        name = "forward_sync_buffers" if "forward_sync_buffers" in params else "broadcast_buffers"
-        options: dict[str, Any] = {name: False}
-        return DistributedDataParallel(
-            self.model,
-            device_ids=[device.index] if device.type == "cuda" else None,
-            **options,
+    def _end_epoch(
+        self,
+        epoch: int,
+        plan: _Plan,
+        state: _RunState,
+        totals: loop.EpochTotals,
+        epoch_train_s: float,
+    ) -> EpochEnded:
+        """Epoch metrics, validation, the schedule's step and the best weights."""
+        epoch_start = time.perf_counter() - epoch_train_s  # for the epoch's whole time
+        lr = float(self.optimizer.param_groups[0]["lr"])
+        train_loss, train_acc = totals.reduce(self.model, self.dist.distributed)
+        validation = self.evaluate()
+        state.last_validation = validation
+        val_loss, val_acc, _ = validation
+        if not math.isfinite(val_loss):
+            raise _NonFiniteLoss(epoch, plan.batches)
+        if self.settings.schedule != "onecycle":
+            optim.step_at_epoch_end(self.scheduler, self.settings.schedule, val_loss)
+        improved = self._record_best(epoch, val_loss, val_acc)
+        state.since_best = 0 if improved else state.since_best + 1
+        return EpochEnded(
+            epoch=epoch,
+            train_loss=train_loss,
+            train_acc=train_acc,
+            val_loss=val_loss,
+            val_acc=val_acc,
+            lr=lr,
+            seconds=time.perf_counter() - epoch_start,
+            train_seconds=epoch_train_s,
+            improved=improved,
         )
 
-    def _epoch_metrics(
-        self, loss_sum: torch.Tensor, correct: torch.Tensor, seen: int
-    ) -> tuple[float, float]:
-        """Training loss and accuracy over all ranks; also syncs BatchNorm statistics."""
-        if not self.dist.distributed:
-            return loss_sum.item() / max(1, seen), correct.item() / max(1, seen)
-        ddp.average_buffers(self.model)
-        totals = torch.stack([loss_sum.double(), correct.double()])
-        totals = torch.cat([totals, totals.new_tensor([seen])])
-        ddp.all_reduce_sum(totals)
-        loss_total, correct_total, seen_total = totals.tolist()
-        return loss_total / max(1.0, seen_total), correct_total / max(1.0, seen_total)
 
-    def _record_best_from_history(self, epoch: int, entry: Mapping[str, Any]) -> None:
-        val_loss = float(entry.get("val_loss", math.inf))
-        if math.isfinite(val_loss) and (
-            self.best_val_loss is None or val_loss < self.best_val_loss
-        ):
-            self.best_val_loss = val_loss
-            self.best_val_acc = float(entry.get("val_acc", 0.0))
-            self.best_epoch = epoch
+# Validation loss, accuracy and predicted classes (Trainer.evaluate's result).
+_Validation = tuple[float, float, torch.Tensor]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What stays fixed across the epochs of one run."""
+
+    n: int  # training samples
+    batch_size: int  # per process
+    batches: int  # per epoch and process
+    usable: int  # samples of this process's shard used per epoch
+    total_batches: int  # batches this run will train
+    augment: Augmenter | None
+    scaler: torch.amp.GradScaler | None
+    check_every: int  # batches between loss finiteness checks (CPU: every batch)
+
+
+@dataclass
+class _RunState:
+    """What the epochs of one run carry over to the next."""
+
+    since_best: int = 0  # epochs since the best validation loss
+    generator: torch.Generator = field(default_factory=torch.Generator)
+    batches_run: int = 0
+    train_time: float = 0.0  # seconds spent training in this run, pauses excluded
+    last_validation: _Validation | None = None  # of the current weights, if validated

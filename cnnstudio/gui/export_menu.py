@@ -2,7 +2,7 @@
 
 The same exporters and format list as ``cnnstudio export`` (`cnnstudio.engine.export`, which
 imports torch only when an export runs). An export runs on a
-pool thread (torch import, tracing and ONNX conversion take seconds) while a busy indicator
+background thread (torch import, tracing and ONNX conversion take seconds) while a busy indicator
 shows; the result or the one-line reason comes back to the GUI thread. When the last training
 run belongs to the design as it is now, its weights are exported; otherwise the seeded
 initialization is, and the message says which.
@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressDialog
 
 from ..core.design import Design
 from ..core.errors import CnnStudioError
 from ..engine.export import EXPORT_FORMATS, ExportFormat
+from .background import BackgroundThread
 
 TRAIN_SCRIPT = "train-script"
 
@@ -29,31 +30,19 @@ def menu_title(fmt: ExportFormat) -> str:
     return f"{fmt.title[:1].upper()}{fmt.title[1:]} ({fmt.suffix})..."
 
 
-class _Signals(QObject):
-    finished = Signal(object)  # list[Path]
-    failed = Signal(str)
-
-
-class _ExportTask(QRunnable):
-    def __init__(self, job: Callable[[], list[Path]], signals: _Signals) -> None:
-        super().__init__()
-        self.job, self.signals = job, signals
-
-    def run(self) -> None:
-        try:
-            written = self.job()
-        except CnnStudioError as exc:
-            self.signals.failed.emit(str(exc))
-        except OSError as exc:
-            self.signals.failed.emit(f"{exc.filename or ''}: {exc.strerror or exc}".strip(": "))
-        else:
-            self.signals.finished.emit(written)
+def _failure_text(exc: Exception) -> str:
+    """The one-line reason of a failed export; other exceptions are bugs and go on up."""
+    if isinstance(exc, CnnStudioError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".strip(": ")
+    raise exc
 
 
 def export_job(
     design: Design, fmt: str, path: Path, weights: dict[str, Any] | None
 ) -> Callable[[], list[Path]]:
-    """What the pool thread runs: the engine's export (or the training-script writer)."""
+    """What the export thread runs: the engine's export (or the training-script writer)."""
 
     def job() -> list[Path]:
         from ..engine.export import export_design
@@ -73,12 +62,8 @@ class ExportMenu(QObject):
         super().__init__(window)
         self.window = window
         self.training = training
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.background = BackgroundThread("cnnstudio-export", self)
         self._progress: QProgressDialog | None = None
-        self._signals = _Signals(self)
-        self._signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
         menu = QMenu("&Export", window.file_menu)  # type: ignore[attr-defined]
         menu.setObjectName("export_menu")
         before = window.quit_action  # type: ignore[attr-defined]
@@ -121,7 +106,9 @@ class ExportMenu(QObject):
         progress.setMinimumDuration(400)  # quick exports finish before it would appear
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress = progress
-        self.pool.start(_ExportTask(job, self._signals))
+        self.background.submit(
+            job, self._on_finished, lambda exc: self._on_failed(_failure_text(exc))
+        )
 
     def _trained_weights(self, design: Design) -> tuple[dict[str, Any] | None, str]:
         """The last run's weights when they belong to this very design, else None (seeded)."""

@@ -23,9 +23,11 @@ from cnnstudio.core.analysis import analyze
 from cnnstudio.core.errors import DesignInvalidError
 from cnnstudio.core.fileio import load_design
 from cnnstudio.core.templates import get_template
+from cnnstudio.engine import portable
+from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.datasets import DatasetError, load_dataset
 from cnnstudio.engine.train_script import generate_train_script, write_train_script
-from cnnstudio.engine.trainer import TrainSettings
+from cnnstudio.engine.trainer import Trainer, TrainSettings
 from tests.engine.test_distributed import TINY_DESIGN, free_port, torchrun_env
 
 DIGITS_NPZ = Path(__file__).resolve().parents[2] / "resources" / "digits.npz"
@@ -141,7 +143,7 @@ def test_model_matches_the_design_and_the_data_matches_the_app(tmp_path: Path) -
     ns = script_namespace(tmp_path, generate_train_script(design, {"seed": 3}))
     model = ns["MODEL"]()
     assert sum(p.numel() for p in model.parameters()) == analyze(design).total_params
-    assert ns["loss_fn"].__doc__.startswith("Cross entropy")
+    assert ns["OUTPUT_KIND"] == "logits"
 
     # Same split, resizing, channels and normalization as cnnstudio's own loader.
     rgb = dict(TINY_DESIGN)
@@ -159,10 +161,11 @@ def test_model_matches_the_design_and_the_data_matches_the_app(tmp_path: Path) -
 
 def test_softmax_output_trains_on_log_probabilities(tmp_path: Path) -> None:
     ns = script_namespace(tmp_path, _variants(tmp_path)["softmax"])
+    assert ns["OUTPUT_KIND"] == "probs"
     probs = torch.softmax(torch.randn(4, 10), dim=1)
     y = torch.tensor([0, 1, 2, 3])
     expected = torch.nn.functional.nll_loss(torch.log(probs), y)
-    torch.testing.assert_close(ns["loss_fn"](probs, y), expected)
+    torch.testing.assert_close(ns["compute_loss"](probs, y, ns["OUTPUT_KIND"]), expected)
 
 
 def test_shard_is_distributed_sampler(tmp_path: Path) -> None:
@@ -171,7 +174,32 @@ def test_shard_is_distributed_sampler(tmp_path: Path) -> None:
     ns = script_namespace(tmp_path, generate_train_script(tiny(), None))
     perm = torch.randperm(11)
     for rank in range(3):
-        assert torch.equal(ns["shard"](perm, rank, 3), shard_indices(perm, rank, 3))
+        assert torch.equal(ns["shard_indices"](perm, rank, 3), shard_indices(perm, rank, 3))
+
+
+def test_the_training_code_is_embedded_verbatim_from_the_portable_modules(tmp_path: Path) -> None:
+    """One implementation: each portable module's code is in train.py as it is in cnnstudio."""
+    source = generate_train_script(tiny(), None)
+    script_lines = set(source.splitlines())
+    for name in portable.MODULES:
+        module_source = (Path(portable.__file__).parent / f"{name}.py").read_text("utf-8")
+        tree = ast.parse(module_source)
+        for node in tree.body:
+            segment = ast.get_source_segment(module_source, node) or ""
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                if isinstance(node, ast.ImportFrom) and node.level:  # one another's names
+                    continue
+                if getattr(node, "module", "") == "__future__":
+                    continue
+                # Imported by the script too, so the embedded code finds its names.
+                assert all(line in script_lines for line in segment.splitlines()), segment
+            elif not (isinstance(node, ast.Expr) and node is tree.body[0]):  # the docstring
+                assert segment in source, (name, segment[:80])
+
+
+def test_a_design_named_like_a_portable_function_keeps_both(tmp_path: Path) -> None:
+    ns = script_namespace(tmp_path, generate_train_script(tiny(name="Augmenter"), None))
+    assert ns["MODEL"].__name__ == "AugmenterModel" and ns["Augmenter"].__doc__
 
 
 def test_a_design_named_like_a_setting_keeps_both(tmp_path: Path) -> None:
@@ -259,3 +287,47 @@ def test_torchrun_runs_the_script_with_two_processes(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.count("2 process(es)") == 1 and proc.stdout.count("epoch 1/1") == 1
     _check_outputs(run)
+
+
+# --------------------------------------------------------------------------- same run both ways
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        {"optimizer": "sgd", "schedule": "step", "step_size": 1, "augment": True},
+        {"optimizer": "adam", "schedule": "onecycle", "lr": 0.005},
+    ],
+    ids=["sgd-step-augment", "adam-onecycle"],
+)
+def test_the_script_and_the_trainer_give_identical_metrics(
+    tmp_path: Path, choices: dict[str, Any]
+) -> None:
+    """Same design, seed and data: cnnstudio's trainer and train.py give the same numbers."""
+    design = tiny()
+    settings = TrainSettings.from_dict(
+        {"epochs": 2, "batch_size": 64, "seed": 5, "num_threads": 1, **choices}
+    )
+    data = load_dataset("digits", (1, 8, 8), seed=settings.seed, val_fraction=0.2)
+    trainer = Trainer(build_model(design, seed=settings.seed), data, settings)
+    events = list(trainer.run())
+    assert type(events[-1]).__name__ == "RunFinished", events[-1]
+
+    run = tmp_path / "run"
+    run.mkdir()
+    write_train_script(design, settings, run / "train.py")
+    shutil.copy(DIGITS_NPZ, run / "digits.npz")
+    proc = subprocess.run(
+        [sys.executable, "-I", "train.py", "--out", "out", "--device", "cpu"],
+        cwd=run,
+        env=torchrun_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    script_history = torch.load(run / "out" / "last.pt", weights_only=True)["history"]
+    keys = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr")
+    assert [{k: h[k] for k in keys} for h in script_history] == [
+        {k: h[k] for k in keys} for h in trainer.history
+    ]

@@ -374,7 +374,7 @@ def test_error_block_turns_red_and_its_mark_applies_the_fix(
     assert fc1.state.severity == "error" and fc1.state.fix is not None
     assert "Flatten" in fc1.state.message
     assert canvas.graph.blocks["relu3"].state.shape == "?"
-    tip = fc1.tooltip_text(canvas.graph)
+    tip = canvas.graph.tooltip_for(fc1)
     assert "Dense needs a vector input" in tip and "Insert a Flatten" in tip
     assert not session.analysis.valid
     canvas.grab().save(str(tmp_path / "error.png"))
@@ -427,7 +427,7 @@ def test_frozen_block_shows_a_lock_and_the_tooltip_explains(canvas: CanvasView) 
     session.push(SetFrozen("conv1", True))
     block = canvas.graph.blocks["conv1"]
     assert block.state.frozen and canvas.graph.last_update["blocks_repainted"] == 1
-    tip = block.tooltip_text(canvas.graph)
+    tip = canvas.graph.tooltip_for(block)
     assert "1x32x32 -&gt; 6x28x28" in tip and "156" in tip and "Frozen" in tip
 
 

@@ -54,6 +54,12 @@ def test_wheel_contains_resources_and_entry_points(wheel: Path) -> None:
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry).decode()
     assert "cnnstudio = cnnstudio.cli:main" in text
+    # The version is written once (cnnstudio/__init__.py); the wheel's metadata reads it.
+    import cnnstudio
+
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    lines = zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+    assert f"Version: {cnnstudio.__version__}" in lines
 
 
 def test_fresh_venv_runs_summary_and_screenshot(wheel: Path, tmp_path: Path) -> None:

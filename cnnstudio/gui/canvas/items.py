@@ -8,7 +8,7 @@ them into commands on the session.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -26,9 +26,6 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.diagnostics import Fix
 from .style import BLOCK_HEIGHT, BLOCK_RADIUS, BLOCK_WIDTH, LIGHT, MARK_SIZE, PORT_RADIUS, Theme
-
-if TYPE_CHECKING:
-    from .scene import GraphScene
 
 BLOCK_Z = 10.0
 EDGE_Z = 0.0
@@ -110,11 +107,6 @@ def _overview_text(header: str) -> tuple[str, QFont]:
     return QFontMetricsF(font).elidedText(short, Qt.TextElideMode.ElideRight, width), font
 
 
-def _theme_of(item: QGraphicsItem) -> Theme:
-    scene = item.scene()
-    return getattr(scene, "theme", LIGHT) if scene is not None else LIGHT
-
-
 class PortItem(QGraphicsItem):
     """A connection point: ``kind`` "in" (slot ``slot`` on top) or "out" (bottom centre)."""
 
@@ -155,7 +147,7 @@ class PortItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        theme = _theme_of(self)
+        theme = self.block.theme
         accent = theme.group_accent(self.block.state.group)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(theme.port_hot if self.hot else accent, 1.5))
@@ -166,11 +158,13 @@ class PortItem(QGraphicsItem):
 class BlockItem(QGraphicsItem):
     """One layer: a rounded rectangle with its shorthand, id, output shape and parameters."""
 
-    def __init__(self, layer_id: str, state: BlockState) -> None:
+    def __init__(self, layer_id: str, state: BlockState, theme: Theme = LIGHT) -> None:
         super().__init__()
         _Fonts.ensure()
         self.layer_id = layer_id
         self.state = state
+        #: Set by the scene (GraphScene.set_theme); items never reach back into their scene.
+        self.theme = theme
         self.in_edges: list[EdgeItem] = []
         self.out_edges: list[EdgeItem] = []
         self.input_ports: list[PortItem] = []
@@ -298,7 +292,7 @@ class BlockItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        theme = _theme_of(self)
+        theme = self.theme
         state = self.state
         fill = theme.group_fill(state.group)
         accent = theme.group_accent(state.group)
@@ -408,14 +402,12 @@ class BlockItem(QGraphicsItem):
         painter.drawRoundedRect(QRectF(r.left(), r.top() + 6, r.width(), 7), 1.5, 1.5)
 
     # -- tooltip -------------------------------------------------------------------------------
-    def tooltip_text(self, scene: GraphScene) -> str:
-        """The hover text: the problem and its fix, then the arithmetic behind the numbers."""
+    def tooltip_text(self, explanation: list[str]) -> str:
+        """The hover text: the problem and its fix, then ``explanation`` (the arithmetic)."""
         state = self.state
         lines: list[str] = [f"<b>{_html(state.header)}</b> &nbsp;<i>{_html(self.layer_id)}</i>"]
         if state.severity:
-            colour = (
-                scene.theme.error if state.severity == "error" else scene.theme.warning
-            ).name()
+            colour = (self.theme.error if state.severity == "error" else self.theme.warning).name()
             lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
             fixes = state.fixes
             if len(fixes) == 1:
@@ -423,9 +415,8 @@ class BlockItem(QGraphicsItem):
             elif fixes:
                 choices = "".join(f"<br>&nbsp;• {_html(f.label)}" for f in fixes)
                 lines.append(f"Click the mark to choose a fix:{choices}")
-        explain = scene.explain(self.layer_id)
-        if explain:
-            lines.append("<hr>" + "<br>".join(_html(text) for text in explain))
+        if explanation:
+            lines.append("<hr>" + "<br>".join(_html(text) for text in explanation))
         if state.frozen:
             lines.append("Frozen: its parameters are not trained")
         return "<br>".join(lines)
@@ -450,8 +441,11 @@ def _html(text: str) -> str:
 class EdgeItem(QGraphicsItem):
     """A connection from ``source``'s output to input ``slot`` of ``target``: a cubic curve."""
 
-    def __init__(self, source: BlockItem, target: BlockItem, slot: int) -> None:
+    def __init__(
+        self, source: BlockItem, target: BlockItem, slot: int, theme: Theme = LIGHT
+    ) -> None:
         super().__init__()
+        self.theme = theme  # set by the scene, like BlockItem.theme
         self.source = source
         self.target = target
         self.slot = slot
@@ -518,7 +512,7 @@ class EdgeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        theme = _theme_of(self)
+        theme = self.theme
         emphasised = self.isSelected() or self.hot
         colour = theme.edge_selected if emphasised else theme.edge
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -563,8 +557,8 @@ class GroupItem(BlockItem):
 
     PREFIX = "group:"
 
-    def __init__(self, path: str, state: BlockState) -> None:
-        super().__init__(self.PREFIX + path, state)
+    def __init__(self, path: str, state: BlockState, theme: Theme = LIGHT) -> None:
+        super().__init__(self.PREFIX + path, state, theme)
         self.path = path
         self.summary_lines: list[str] = []
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
@@ -583,7 +577,7 @@ class GroupItem(BlockItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        theme = _theme_of(self)
+        theme = self.theme
         accent = theme.group_accent(self.state.group)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(accent, 1.2))
@@ -604,13 +598,11 @@ class GroupItem(BlockItem):
             )
         )
 
-    def tooltip_text(self, scene: GraphScene) -> str:
+    def tooltip_text(self, explanation: list[str]) -> str:
         state = self.state
         lines = [f"<b>{_html(state.header)}</b> &nbsp;<i>{_html(self.path)}</i>"]
         if state.severity:
-            colour = (
-                scene.theme.error if state.severity == "error" else scene.theme.warning
-            ).name()
+            colour = (self.theme.error if state.severity == "error" else self.theme.warning).name()
             lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
         lines.extend(_html(line) for line in self.summary_lines)
         lines.append("Double-click or click the chevron to unfold")

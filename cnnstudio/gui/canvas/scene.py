@@ -92,6 +92,9 @@ class GraphScene(QGraphicsScene):
         """Repaint everything with ``theme`` (light or dark)."""
         if theme is not self.theme:
             self.theme = theme
+            for item in self.items():
+                if isinstance(item, (BlockItem, EdgeItem)):
+                    item.theme = theme
             self.update()
 
     def block_at(self, scene_pos: QPointF) -> BlockItem | None:
@@ -140,6 +143,10 @@ class GraphScene(QGraphicsScene):
         """The textbook arithmetic of a block, for its tooltip."""
         return self.session.analysis.explain(layer_id)
 
+    def tooltip_for(self, block: BlockItem) -> str:
+        """The hover text of ``block``, with its arithmetic."""
+        return block.tooltip_text(self.explain(block.layer_id))
+
     def item_positions(self) -> dict[str, tuple[float, float]]:
         """Where every block is drawn (stored positions and layout positions alike)."""
         return {lid: (item.pos().x(), item.pos().y()) for lid, item in self.blocks.items()}
@@ -184,7 +191,7 @@ class GraphScene(QGraphicsScene):
             else:
                 self._create_block(layer, self._auto_pos.get(layer.id))
         for path in dict.fromkeys(self._owner.values()):
-            item = GroupItem(path, BlockState("", "", "", "", "group"))
+            item = GroupItem(path, BlockState("", "", "", "", "group"), self.theme)
             item.setPos(QPointF(*folded[item.layer_id]))
             self.addItem(item)
             self.group_items[path] = item
@@ -297,7 +304,7 @@ class GraphScene(QGraphicsScene):
         return item.set_state(self._group_state(summary))
 
     def _create_block(self, layer: Layer, auto: tuple[float, float] | None) -> BlockItem:
-        item = BlockItem(layer.id, self._state_for(layer))
+        item = BlockItem(layer.id, self._state_for(layer), self.theme)
         pos = layer.pos if layer.pos is not None else auto
         if pos is None:
             pos = self.free_spot(layer)
@@ -383,7 +390,7 @@ class GraphScene(QGraphicsScene):
             self._remove_edge(edge)
         folded = isinstance(target, GroupItem)
         for item, slot in wanted:
-            edge = EdgeItem(item, target, slot)
+            edge = EdgeItem(item, target, slot, self.theme)
             if folded or isinstance(item, GroupItem):
                 # It stands for several connections: nothing a Del could cut exactly.
                 edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
@@ -604,7 +611,7 @@ class GraphScene(QGraphicsScene):
             return
         block = self.block_at(pos)
         if block is not None:
-            QToolTip.showText(event.screenPos(), block.tooltip_text(self))
+            QToolTip.showText(event.screenPos(), self.tooltip_for(block))
             event.accept()
             return
         edge = self.edge_at(pos)

@@ -1,4 +1,4 @@
-"""Colours and sizes of the canvas: one colour per layer group, for light and dark palettes.
+"""Colours and sizes of the canvas; the layer groups' colours come from the catalog (`Group`).
 
 The theme is chosen from the widget palette (a dark window colour means a dark theme), so the
 canvas follows the desktop and the main window's View > Theme setting without its own switch.
@@ -10,27 +10,18 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
+from ...core.catalog import GROUP_BY_KEY, Group
+
 BLOCK_WIDTH = 180.0
 BLOCK_HEIGHT = 64.0
 BLOCK_RADIUS = 8.0
 PORT_RADIUS = 5.0
 MARK_SIZE = 16.0
 
-# (light fill, light accent, dark fill, dark accent) per group: the fill is the block's body,
-# the accent its header band and border. Hues stay apart so groups read at a glance, and each
-# fill keeps enough contrast with the text colour of its palette.
-_GROUP_COLOURS: dict[str, tuple[str, str, str, str]] = {
-    "input": ("#eceff3", "#9aa5b4", "#2f343b", "#6b7786"),
-    "convolution": ("#e3edfb", "#5b8fd6", "#1f2f47", "#4a7fc9"),
-    "pooling": ("#e2f4f1", "#3fa596", "#1d3935", "#3a9486"),
-    "activation": ("#fdf0dc", "#e0a23c", "#42351f", "#c98d2e"),
-    "dense": ("#efe6f8", "#9468c9", "#33284a", "#8a62c0"),
-    "regularization": ("#fbe6ee", "#cf6b93", "#45253a", "#bf5f87"),
-    "merge": ("#e8f4dd", "#6fa544", "#2a3b20", "#65983d"),
-    "reshape": ("#f4ecdf", "#a9865a", "#3b3226", "#98774f"),
-    "group": ("#e6eaf2", "#56657f", "#2a303b", "#7d8aa3"),  # a folded group of layers
-}
-_UNKNOWN_GROUP = ("#f0f0f0", "#999999", "#333333", "#777777")
+# Blocks of a group the catalog does not know (an unknown type): neutral grey.
+_UNKNOWN_GROUP = Group("", "", ("#f0f0f0", "#999999"), ("#333333", "#777777"))
+# A folded group of layers (not a catalog group: a canvas-only block kind).
+_FOLDED_GROUP = Group("group", "Group", ("#e6eaf2", "#56657f"), ("#2a303b", "#7d8aa3"))
 
 
 @dataclass(frozen=True)
@@ -53,13 +44,15 @@ class Theme:
 
     def group_fill(self, group: str) -> QColor:
         """The body colour of a block of ``group``."""
-        colours = _GROUP_COLOURS.get(group, _UNKNOWN_GROUP)
-        return QColor(colours[2] if self.dark else colours[0])
+        return QColor(self._colours(group)[0])
 
     def group_accent(self, group: str) -> QColor:
         """The header band and border colour of a block of ``group``."""
-        colours = _GROUP_COLOURS.get(group, _UNKNOWN_GROUP)
-        return QColor(colours[3] if self.dark else colours[1])
+        return QColor(self._colours(group)[1])
+
+    def _colours(self, group: str) -> tuple[str, str]:
+        colours = _FOLDED_GROUP if group == "group" else GROUP_BY_KEY.get(group, _UNKNOWN_GROUP)
+        return colours.dark if self.dark else colours.light
 
 
 LIGHT = Theme(

@@ -9,7 +9,6 @@ Every edit goes through `DesignSession.push`; the scene then follows the design'
 
 from __future__ import annotations
 
-import copy
 import functools
 from typing import Any
 
@@ -49,7 +48,6 @@ from ...core.commands import (
     MoveLayers,
     SetFrozen,
     SetGroups,
-    SetInputs,
     append_after,
     connect,
     disconnect,
@@ -61,6 +59,7 @@ from ...core.commands import (
 from ...core.design import Design, Layer
 from ...core.errors import DesignError
 from ...core.fileio import dumps_design, loads_design
+from ...core.graph_rules import connect_problem, default_layer, disconnect_edges, downstream
 from ...core.groups import ancestors, common_group, grouping, ungrouping
 from ...core.layout import ROW_HEIGHT, auto_layout
 from ..session import LAYER_MIME, DesignSession
@@ -78,30 +77,6 @@ ZOOM_STEP = 1.25
 READABLE_ZOOM = 0.7  # the opening view never starts smaller than this (texts stay legible)
 FIT_MIN_ZOOM = 0.35  # Fit never shrinks below this (headers still readable): taller designs scroll
 PASTE_OFFSET = 40.0
-
-# Id prefixes of new blocks, as the templates name them (conv1, pool1, fc1...).
-ID_PREFIX = {
-    "Conv": "conv",
-    "MaxPool": "pool",
-    "AvgPool": "pool",
-    "MinPool": "pool",
-    "GlobalAvgPool": "avgpool",
-    "GlobalMaxPool": "maxpool",
-    "Dense": "fc",
-    "BatchNorm": "bn",
-    "Dropout": "drop",
-    "Concat": "cat",
-}
-
-
-def default_layer(design: Design, type_name: str, pos: tuple[float, float] | None = None) -> Layer:
-    """A new layer of ``type_name`` with a fresh id and a value for every required parameter."""
-    spec = SPECS.get(type_name)
-    if spec is None:
-        raise ValueError(f"unknown layer type {type_name!r}")
-    params = {p.name: copy.deepcopy(p.default) for p in spec.params if p.required}
-    lid = design.unique_id(ID_PREFIX.get(type_name, type_name.lower()))
-    return Layer(lid, type_name, params=params, pos=pos)
 
 
 class CanvasView(QGraphicsView):
@@ -255,23 +230,8 @@ class CanvasView(QGraphicsView):
         edges = self.graph.selected_edges()
         if not edges:
             return
-        design = self.session.design
-        if len(edges) == 1:
-            edge = edges[0]
-            self.session.push(disconnect(design, edge.source.layer_id, edge.target.layer_id))
-            return
-        cut: dict[str, set[int]] = {}
-        for edge in edges:
-            cut.setdefault(edge.target.layer_id, set()).add(edge.slot)
-        steps: list[Command] = [
-            SetInputs(
-                target,
-                [src for slot, src in enumerate(design[target].inputs) if slot not in slots],
-                label="Disconnect",
-            )
-            for target, slots in cut.items()
-        ]
-        self.session.push(Macro(f"Disconnect {len(edges)} connections", steps))
+        cuts = [(e.source.layer_id, e.target.layer_id, e.slot) for e in edges]
+        self.session.push(disconnect_edges(self.session.design, cuts))
 
     def copy_selected(self) -> bool:
         """Copy the selected blocks to the clipboard (a design document); False when none."""
@@ -439,43 +399,11 @@ class CanvasView(QGraphicsView):
         dy = top - min(positions[h][1] for h in present)
         if dy <= 0:
             return None
-        design = self.session.design
-        downstream: dict[str, None] = {}
-        todo = list(present)
-        consumers: dict[str, list[str]] = {}
-        for lay in design:
-            for src in lay.inputs:
-                consumers.setdefault(src, []).append(lay.id)
-        while todo:
-            lid = todo.pop()
-            if lid in downstream:
-                continue
-            downstream[lid] = None
-            todo.extend(consumers.get(lid, ()))
+        moved = [lid for lid in downstream(self.session.design, present) if lid in positions]
         return MoveLayers(
-            {lid: (positions[lid][0], positions[lid][1] + dy) for lid in downstream},
+            {lid: (positions[lid][0], positions[lid][1] + dy) for lid in moved},
             label="Make room",
         )
-
-    def _connect_problem(self, source: str, target: str) -> str | None:
-        """Why ``source`` cannot feed ``target`` (None: it can)."""
-        design = self.session.design
-        if source == target:
-            return "a block cannot feed itself"
-        spec = SPECS.get(design[target].type)
-        if spec is not None and spec.max_inputs == 0:
-            return f"{target} is an Input layer and takes no inputs"
-        seen: set[str] = set()
-        todo = [source]
-        while todo:
-            lid = todo.pop()
-            if lid == target:
-                return f"connecting {source} to {target} would make a loop"
-            if lid in seen or lid not in design:
-                continue
-            seen.add(lid)
-            todo.extend(design[lid].inputs)
-        return None
 
     def _finish_connect(self, scene_pos: QPointF) -> None:
         source = self._connect_from
@@ -486,7 +414,7 @@ class CanvasView(QGraphicsView):
         if target is None:
             return
         src, dst = source.layer_id, target.layer_id
-        problem = self._connect_problem(src, dst)
+        problem = connect_problem(self.session.design, src, dst)
         if problem is not None:
             self.status_message.emit(f"Not connected: {problem}")
             return

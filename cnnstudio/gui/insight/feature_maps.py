@@ -42,6 +42,8 @@ __all__ = [
     "assemble_tiles",
     "build_mosaic",
     "diverging_lut",
+    "graphics_widget",
+    "tile_scales",
     "viridis_lut",
 ]
 
@@ -139,7 +141,7 @@ class Mosaic:
         return i if col < self.cols and 0 <= i < len(self.tiles) else None
 
 
-def _scales(h: int, w: int, count: int) -> tuple[int, int]:
+def tile_scales(h: int, w: int, count: int) -> tuple[int, int]:
     """Integer enlargement of an ``h x w`` tile: about `_MIN_TILE_PX`, within the pixel budget."""
     s = max(1, math.ceil(_MIN_TILE_PX / max(h, w)))
     while s > 1 and count * (h * s + 1) * (w * s + 1) > _MAX_MOSAIC_PX:
@@ -226,7 +228,7 @@ def build_mosaic(
     rows = max(1, math.ceil(n / cols))
     grid = np.full((rows * cols, h, w), np.nan, dtype=np.float32)
     grid[:n] = norm
-    sy, sx = _scales(h, w, rows * cols)
+    sy, sx = tile_scales(h, w, rows * cols)
     values, rgba = assemble_tiles(
         grid.reshape(rows, cols, h, w), lut if lut is not None else viridis_lut(), sy, sx
     )
@@ -258,9 +260,10 @@ class _ImageItem(pg.ImageItem):
             self.hovered.emit(pos.x(), pos.y())
 
 
-def _graphics_widget(
+def graphics_widget(
     parent: QWidget | None = None, background: QColor | None = None
 ) -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
+    """A pyqtgraph widget holding one locked-aspect image box (shared by the insight views)."""
     view = pg.GraphicsLayoutWidget(parent)
     view.setBackground(background or view.palette().color(QPalette.ColorRole.Base))
     if background is not None:
@@ -284,7 +287,7 @@ class MosaicView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, background: QColor | None = None) -> None:
         super().__init__(parent)
-        self.graphics, self.box = _graphics_widget(self, background)
+        self.graphics, self.box = graphics_widget(self, background)
         self.image = _ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
         self.mosaic: Mosaic | None = None
@@ -399,7 +402,7 @@ class FeatureMapView(QWidget):
         self.input_title = QLabel("Input")
         self.input_title.setWordWrap(True)
         self.input_title.setFixedWidth(150)
-        self.input_graphics, input_box = _graphics_widget(self)
+        self.input_graphics, input_box = graphics_widget(self)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         input_box.addItem(self.input_image)
         self._input_box = input_box
@@ -426,7 +429,7 @@ class FeatureMapView(QWidget):
         for page in (self.empty, self.mosaic_view, self.bar_view):
             self.stack.addWidget(page)
 
-        self.zoom_graphics, zoom_box = _graphics_widget(self)
+        self.zoom_graphics, zoom_box = graphics_widget(self)
         self.zoom_image = pg.ImageItem(axisOrder="row-major")
         self.zoom_image.setLookupTable(viridis_lut())
         zoom_box.addItem(self.zoom_image)

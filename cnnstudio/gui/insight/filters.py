@@ -21,9 +21,9 @@ from .feature_maps import (
     Mosaic,
     MosaicView,
     Tile,
-    _scales,
     assemble_tiles,
     diverging_lut,
+    tile_scales,
 )
 
 __all__ = ["MAX_INPUT_CHANNELS", "FilterView", "build_filter_mosaic"]
@@ -63,7 +63,7 @@ def build_filter_mosaic(
         rows = math.ceil(n_out / cols)
         grid = np.full((rows * cols, kh, kw, 3), np.nan, dtype=np.float32)
         grid[:n_out] = norm.transpose(0, 2, 3, 1)
-        sy, sx = _scales(kh, kw, rows * cols)
+        sy, sx = tile_scales(kh, kw, rows * cols)
         values, rgba = assemble_tiles(grid.reshape(rows, cols, kh, kw, 3), None, sy, sx)
         th, tw = kh * sy, kw * sx
         tiles = [
@@ -72,7 +72,7 @@ def build_filter_mosaic(
         return Mosaic(rgba, values, tiles, ranges, sy, sx, rows, cols, total), True
     n_in = w.shape[1] if max_inputs is None else min(w.shape[1], max_inputs)
     grid = norm[:, :n_in].transpose(1, 0, 2, 3)  # rows: input channels, cols: filters
-    sy, sx = _scales(kh, kw, n_in * n_out)
+    sy, sx = tile_scales(kh, kw, n_in * n_out)
     values, rgba = assemble_tiles(grid, diverging_lut(), sy, sx)
     th, tw = kh * sy, kw * sx
     # Tiles in row-major grid order; tile.index is the filter (the column).

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import queue
 import random
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import CnnStudioError
 from ...core.formatting import fmt_shape
+from ..background import BackgroundThread
 from ..plot_palette import restyle_plots
 from ..session import DesignSession
 from ..theme import error_colour, warning_colour
@@ -160,43 +159,21 @@ class ThreadRunner(QObject):
     """Runs functions one at a time on a thread of its own and delivers results on the GUI thread.
 
     The dock uses the training controller's ``run_off_gui`` when it has one; this runner serves
-    when the dock works without a training controller (and in tests and the benchmark).
+    when the dock works without a training controller (and in tests and the benchmark). It is a
+    `BackgroundThread` (the app's one way of running background work) whose failures reach the
+    receiver as a `Failure`.
     """
-
-    _done = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._queue: queue.Queue[tuple[Callable[[], Any], Callable[[Any], None]] | None] = (
-            queue.Queue()
-        )
-        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._thread = threading.Thread(target=self._loop, name="cnnstudio-insight", daemon=True)
-        self._thread.start()
+        self._background = BackgroundThread("cnnstudio-insight", self)
 
     def run_off_gui(self, fn: Callable[[], Any], receiver: Callable[[Any], None]) -> None:
-        self._queue.put((fn, receiver))
+        self._background.submit(fn, receiver, lambda exc: receiver(Failure(_one_line(exc))))
 
     def shutdown(self) -> None:
         """Stop the thread after the queued work (idempotent)."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            fn, receiver = item
-            try:
-                result = fn()
-            except Exception as exc:  # delivered as a message, never raised into Qt
-                result = Failure(_one_line(exc))
-            self._done.emit(receiver, result)
-
-    def _deliver(self, receiver: Callable[[Any], None], result: Any) -> None:
-        receiver(result)
+        self._background.shutdown(timeout_s=10)
 
 
 def _one_line(exc: BaseException) -> str:

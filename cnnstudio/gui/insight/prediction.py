@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .feature_maps import _graphics_widget
+from .feature_maps import graphics_widget
 
 __all__ = ["PredictionView", "RankedClass"]
 
@@ -46,7 +46,7 @@ class PredictionView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.predictions: list[RankedClass] = []
-        self.graphics, self._box = _graphics_widget(self)
+        self.graphics, self._box = graphics_widget(self)
         self.image = pg.ImageItem(axisOrder="row-major")
         self._box.addItem(self.image)
         self.graphics.setFixedWidth(170)

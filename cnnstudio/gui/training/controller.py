@@ -47,6 +47,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from ...core.analysis import Analysis
 from ...core.commands import SetMeta
 from ...core.design import Design
+from ..background import join_thread, start_thread
 from ..session import DesignSession
 from .worker import Outcome, Probe, RunJob, Task, TrainingWorker, evaluating
 
@@ -63,24 +64,12 @@ log = logging.getLogger(__name__)
 
 STATES = ("idle", "preparing", "running", "paused", "stopping")
 
-# Threads whose shutdown timed out are kept referenced so Python never destroys a running QThread.
-_orphans: list[QObject] = []
-
 
 def _join(thread: QThread, worker: TrainingWorker, timeout_s: float = 5.0) -> bool:
-    """Stop the worker's run, end the thread's event loop and wait for it."""
-    if not shiboken6.isValid(thread) or not thread.isRunning():
-        return True
-    token = worker.token
-    if token is not None:
-        token.stop()
-    thread.quit()
-    if thread.wait(max(0, int(timeout_s * 1000))):
-        return True
-    log.warning("the training thread did not stop within %.1f s", timeout_s)
-    _orphans.append(thread)
-    _orphans.append(worker)
-    return False
+    """Stop the worker's run, then end and join its thread."""
+    if shiboken6.isValid(thread) and thread.isRunning() and worker.token is not None:
+        worker.token.stop()
+    return join_thread(thread, worker, timeout_s)
 
 
 class TrainingController(QObject):
@@ -148,12 +137,7 @@ class TrainingController(QObject):
 
     def _ensure_thread(self) -> TrainingWorker:
         if self._worker is None:
-            # Both parentless and held by Python: a QThread deleted as a child of the window
-            # while it runs would abort the process, so its end is ours (shutdown, destroyed).
-            thread = QThread()
-            thread.setObjectName("cnnstudio-training")
             worker = TrainingWorker()
-            worker.moveToThread(thread)
             self._request_run.connect(worker.run_job)
             self._request_warm_up.connect(worker.warm_up)
             self._request_drain.connect(worker.drain)
@@ -163,7 +147,7 @@ class TrainingController(QObject):
             worker.task_done.connect(self._on_worker_task_done)
             worker.warmed_up.connect(self._on_worker_warmed_up)
             worker.set_probes(self._probes)
-            thread.start(QThread.Priority.LowPriority)
+            thread = start_thread(worker, "cnnstudio-training", QThread.Priority.LowPriority)
             self._thread, self._worker = thread, worker
             # Safety net when the owner goes away without shutdown(): stop and join first.
             self.destroyed.connect(lambda *_: _join(thread, worker))

@@ -1,4 +1,8 @@
-"""Test-wide settings: offscreen Qt, hypothesis profiles (``HYPOTHESIS_PROFILE=deep`` runs more)."""
+"""Test-wide settings: the suite's own home, offscreen Qt, hypothesis profiles.
+
+The home (see `tests/isolation.py`) is set here, when pytest loads this file: before any test
+module or the GUI conftest imports the app. ``HYPOTHESIS_PROFILE=deep`` runs more examples.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from hypothesis import HealthCheck, settings
+from tests.isolation import isolate, remove_created_home
+
+isolate()
+
+from hypothesis import HealthCheck, settings  # noqa: E402  (after the home is in place)
 
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -44,3 +52,8 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
         gc.collect()
+
+
+def pytest_unconfigure(config: object) -> None:
+    """Remove the suite's temporary home (after every test, and the widgets above, are done)."""
+    remove_created_home()

@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ...core.analysis import analyze
 from ...core.design import Design
+from ...engine.native_preload import preload_torch_libraries
 
 if TYPE_CHECKING:
     import numpy as np
@@ -179,6 +180,9 @@ class TrainingWorker(QObject):
         collecting = gc.isenabled()
         gc.disable()
         try:
+            # The native libraries first, with the GIL released (see native_preload): loading
+            # them inside ``import torch`` would freeze the GUI thread for 400+ ms.
+            preload_torch_libraries()
             import torch
 
             from ...engine.datasets import default_data_dir

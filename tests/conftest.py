@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.isolation import isolate, remove_created_home
@@ -52,6 +54,24 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
         gc.collect()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Drop Qt's known offscreen noise (cnnstudio/gui/qt_messages.py), never a real warning.
+
+    Outside tests through the filter itself; inside a test pytest-qt's handler captures every
+    message, so the same messages go to its ``qt_log_ignore`` and never count as failures.
+    """
+    try:
+        from cnnstudio.gui.qt_messages import install_filter, pytest_ignore_patterns
+    except ImportError:  # the core tests also run where Qt is not installed
+        return
+    install_filter()
+    for pattern in pytest_ignore_patterns():
+        try:
+            config.addinivalue_line("qt_log_ignore", pattern)
+        except ValueError:  # pytest-qt not installed: nothing captures Qt messages
+            return
 
 
 def pytest_unconfigure(config: object) -> None:

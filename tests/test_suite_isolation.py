@@ -161,10 +161,10 @@ def test_gui_tests_pass_in_a_home_seeded_with_odd_state(tmp_path: Path) -> None:
     )
     assert seed.returncode == 0, seed.stderr[-2000:]
     paths = json.loads(seed.stdout.strip().splitlines()[-1])
-    assert _inside(paths["settings"], seeded) and "theme=dark" in Path(paths["settings"]).read_text()
+    assert _inside(paths["settings"], seeded)
+    assert "theme=dark" in Path(paths["settings"]).read_text()
     assert Path(paths["autosave"]).is_file()  # its lock died with the process: an orphan
 
     result = _pytest(env, *GUI_TESTS)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert not Path(paths["autosave"]).exists()  # offered once, declined, removed
-

@@ -23,6 +23,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from goals import Goals, quiet_qt  # noqa: E402  (bench/ is on sys.path as the script's folder)
+
 EDIT_GOAL_MS = 16.0
 
 
@@ -119,6 +121,8 @@ def _startup() -> tuple[float, float]:
 
 
 def main() -> int:
+    goals = Goals("bench_gui")
+    quiet_qt()
     t = _edit_latency()
     ok_edit = t["median"] <= EDIT_GOAL_MS
     print("one edit in the resnet50 window (analysis + canvas + table + inspector, painted)")
@@ -132,14 +136,14 @@ def main() -> int:
             f"{k} {t[k]:.2f} ms" for k in ("analysis", "summary table", "inspector", "status bar")
         )
     )
-    print(f"  goal: <= {EDIT_GOAL_MS:g} ms -> {'met' if ok_edit else 'MISSED'}")
+    goals.check(f"edit median <= {EDIT_GOAL_MS:g} ms", ok_edit, f"{t['median']:.2f} ms")
     shot, torch = _startup()
     ok_start = shot < torch
     print("start-up, wall time of a subprocess (median of 3)")
     print(f"  cnnstudio gui --screenshot: {shot:.2f} s")
     print(f"  python -c 'import torch':   {torch:.2f} s")
-    print(f"  ratio {shot / torch:.2f} -> {'met' if ok_start else 'MISSED'} (goal: below 1)")
-    return 0 if ok_edit and ok_start else 1
+    goals.check("screenshot start-up / import torch < 1", ok_start, f"ratio {shot / torch:.2f}")
+    return goals.exit_code()
 
 
 if __name__ == "__main__":

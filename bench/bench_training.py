@@ -15,6 +15,7 @@ import sys
 import time
 
 import torch
+from goals import Goals
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -111,7 +112,7 @@ def bench_throughput() -> float:
     return ratio
 
 
-def bench_lenet5_template() -> None:
+def bench_lenet5_template(goals: Goals) -> None:
     try:
         from cnnstudio.core.templates import get_template
         from cnnstudio.engine.builder import build_model
@@ -132,22 +133,29 @@ def bench_lenet5_template() -> None:
     start = time.perf_counter()
     for event in Trainer(model, data, settings).run():
         if isinstance(event, RunFailed):
-            print(f"lenet5 template: failed: {event.message}")
+            goals.check("lenet5 template trains", False, f"failed: {event.message}")
             return
         if isinstance(event, RunFinished):
             seconds = time.perf_counter() - start
             print(
                 f"lenet5 template, digits {shape}, 15 epochs: val acc {event.val_acc:.2%} "
-                f"(best {event.best_val_acc:.2%}) in {seconds:.1f} s (goal >= 97% in < 30 s)"
+                f"(best {event.best_val_acc:.2%}) in {seconds:.1f} s"
+            )
+            goals.check(
+                "lenet5 template >= 97% val acc in < 30 s",
+                event.val_acc >= 0.97 and seconds < 30,
+                f"{event.val_acc:.2%} in {seconds:.1f} s",
             )
 
 
 def main() -> int:
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, 1 thread")
-    bench_throughput()
-    bench_lenet5_template()
-    return 0
+    goals = Goals("bench_training")
+    ratio = bench_throughput()
+    goals.check("Trainer / plain loop >= 1.0", ratio >= 1.0, f"{ratio:.2f}")
+    bench_lenet5_template(goals)
+    return goals.exit_code()
 
 
 if __name__ == "__main__":

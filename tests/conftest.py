@@ -1,12 +1,22 @@
-"""Test-wide settings: offscreen Qt, hypothesis profiles (``HYPOTHESIS_PROFILE=deep`` runs more)."""
+"""Test-wide settings: the suite's own home, offscreen Qt, hypothesis profiles.
+
+The home (see `tests/isolation.py`) is set here, when pytest loads this file: before any test
+module or the GUI conftest imports the app. ``HYPOTHESIS_PROFILE=deep`` runs more examples.
+"""
 
 from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from hypothesis import HealthCheck, settings
+from tests.isolation import isolate, remove_created_home
+
+isolate()
+
+from hypothesis import HealthCheck, settings  # noqa: E402  (after the home is in place)
 
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -44,3 +54,26 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
         gc.collect()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Drop Qt's known offscreen noise (cnnstudio/gui/qt_messages.py), never a real warning.
+
+    Outside tests through the filter itself; inside a test pytest-qt's handler captures every
+    message, so the same messages go to its ``qt_log_ignore`` and never count as failures.
+    """
+    try:
+        from cnnstudio.gui.qt_messages import install_filter, pytest_ignore_patterns
+    except ImportError:  # the core tests also run where Qt is not installed
+        return
+    install_filter()
+    for pattern in pytest_ignore_patterns():
+        try:
+            config.addinivalue_line("qt_log_ignore", pattern)
+        except ValueError:  # pytest-qt not installed: nothing captures Qt messages
+            return
+
+
+def pytest_unconfigure(config: object) -> None:
+    """Remove the suite's temporary home (after every test, and the widgets above, are done)."""
+    remove_created_home()

@@ -67,9 +67,11 @@ def create_application() -> object:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from .qt_messages import install_filter
     from .settings import APPLICATION, ORGANIZATION, AppSettings
     from .theme import apply_theme
 
+    install_filter()  # Qt's known offscreen noise off stderr; every other message goes through
     app = QApplication.instance()
     if app is None:
         QApplication.setOrganizationName(ORGANIZATION)

@@ -154,10 +154,11 @@ def test_no_display_still_renders_a_screenshot_offscreen(tmp_path):
 
 
 def test_run_gui_opens_a_file_in_process(qapp, tmp_path, monkeypatch):
+    # The recent files go to the app's default settings, which are the suite's own (see
+    # tests/isolation.py); no process-wide QSettings format or path change that would outlive
+    # this test.
     from PySide6.QtCore import QSettings
 
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
     path = tmp_path / "resnet.cnn.json"
     save_design(get_template("resnet18"), path)
     from cnnstudio.gui import main_window

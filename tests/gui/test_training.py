@@ -406,3 +406,16 @@ def test_legends_wrap_to_fit_a_narrow_plot(qtbot: QtBot, view: TrainingView) -> 
     qtbot.waitUntil(
         lambda: plots.acc_plot.legend.columnCount == len(plots.acc_plot.legend.items), timeout=5000
     )
+
+
+def test_the_warm_up_restores_the_thread_switch_interval(qtbot) -> None:
+    import sys
+
+    from cnnstudio.gui.training.worker import TrainingWorker
+
+    before = sys.getswitchinterval()
+    worker = TrainingWorker()
+    with qtbot.waitSignal(worker.warmed_up, timeout=120_000) as blocker:
+        worker.warm_up()  # here on the test's thread: the slot itself, as the worker runs it
+    assert "cpu" in blocker.args[0]["devices"]
+    assert sys.getswitchinterval() == before

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import gc
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ...core.analysis import analyze
 from ...core.design import Design
+from ...engine.native_preload import preload_torch_libraries
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,6 +42,9 @@ if TYPE_CHECKING:
     from ...engine.trainer import RunFailed, RunFinished, StopToken, Trainer, TrainSettings
 
 __all__ = ["Outcome", "Probe", "RunJob", "Task", "TrainingWorker", "evaluating", "training_threads"]
+
+#: The interpreter's thread switch interval while the warm-up imports torch (default 5 ms).
+WARM_UP_SWITCH_INTERVAL_S = 0.001
 
 # At most this many misclassified validation images travel to the results grid.
 MAX_MISCLASSIFIED_SHOWN = 32
@@ -178,7 +183,15 @@ class TrainingWorker(QObject):
         # MB) is frozen too; collecting it first would be one more ~110 ms stall.
         collecting = gc.isenabled()
         gc.disable()
+        # The import is Python code on this thread next to the GUI's: with the interpreter's
+        # default 5 ms switch interval, a GUI tick waits up to tens of ms for the GIL on a busy
+        # machine; at 1 ms the longest wait in bench_training_gui fell from ~70 to under 50 ms.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(WARM_UP_SWITCH_INTERVAL_S)
         try:
+            # The native libraries first, with the GIL released (see native_preload): loading
+            # them inside ``import torch`` would freeze the GUI thread for 400+ ms.
+            preload_torch_libraries()
             import torch
 
             from ...engine.datasets import default_data_dir
@@ -191,16 +204,17 @@ class TrainingWorker(QObject):
             loss = torch.nn.functional.cross_entropy(layer(x), y)
             loss.backward()
             optimizer.step()
+            devices = ["cpu"]
+            if torch.cuda.is_available():
+                devices += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+            mps = getattr(torch.backends, "mps", None)
+            if mps is not None and mps.is_available():
+                devices.append("mps")
         finally:
+            sys.setswitchinterval(switch_interval)
             gc.freeze()
             if collecting:
                 gc.enable()
-        devices = ["cpu"]
-        if torch.cuda.is_available():
-            devices += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            devices.append("mps")
         self._warm = True
         self.warmed_up.emit({"devices": devices, "data_dir": str(default_data_dir())})
 

@@ -273,9 +273,39 @@ def _num(v: float) -> int | float:
     return int(r) if r == int(r) else r
 
 
+def _non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    return False
+
+
+def _refuse_non_finite(doc: dict[str, Any]) -> None:
+    """JSON has no NaN or Infinity: say which layer holds one rather than write a file that
+    every reader (cnnstudio included) refuses."""
+    for layer in doc.get("layers", []):
+        for name, value in (layer.get("params") or {}).items():
+            if _non_finite(value):
+                raise DesignError(
+                    f"{one_line(layer['id'])}: {name} is {value!r}, which a design file cannot "
+                    "hold (JSON has no NaN or Infinity): set a finite value first"
+                )
+    if _non_finite(doc):
+        raise DesignError(
+            "the design holds NaN or Infinity, which a design file cannot hold: "
+            "set finite values first"
+        )
+
+
 def dumps_design(design: Design) -> str:
-    """Canonical text of a design: top-level keys one per line, one layer per line."""
+    """Canonical text of a design: top-level keys one per line, one layer per line.
+
+    Raises `DesignError` when a value is NaN or Infinity (JSON cannot hold them)."""
     doc = design_to_dict(design)
+    _refuse_non_finite(doc)
     lines = ["{"]
     items = list(doc.items())
     for i, (key, value) in enumerate(items):

@@ -397,7 +397,7 @@ def test_the_mark_of_an_oversized_kernel_offers_a_menu_of_fixes(
     session.push(SetParam("conv1", "kernel_size", 40))  # the input is 32x32
     block = canvas.graph.blocks["conv1"]
     assert block.state.severity == "error" and len(block.state.fixes) == 3
-    tip = block.tooltip_text(canvas.graph)
+    tip = canvas.graph.tooltip_for(block)
     assert "Click the mark to choose a fix" in tip and "the largest that fits 32x32" in tip
     canvas.center_on("conv1")
     mark = block.mapToScene(block.mark_rect().center())

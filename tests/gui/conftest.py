@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from cnnstudio.core.templates import get_template
 from cnnstudio.gui.canvas import CanvasView
 from cnnstudio.gui.session import DesignSession
+from tests.gui.dialog_answers import dialogs  # noqa: F401  (the fixture answering Qt dialogs)
 
 
 @pytest.fixture

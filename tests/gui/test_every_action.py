@@ -13,86 +13,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from cnnstudio.core.fileio import load_design, save_design
-from cnnstudio.core.templates import adapt, get_template
+from cnnstudio.core.fileio import load_design
 from cnnstudio.gui.main_window import MainWindow
-from cnnstudio.gui.session import DesignSession
-from cnnstudio.gui.settings import AppSettings
-from cnnstudio.gui.training import install as training_install
 from tests.gui.dialog_answers import DialogAnswers
-
-SMALL_SHAPE = (1, 16, 16)
-
-
-def small_design():
-    design = adapt(get_template("lenet5"), SMALL_SHAPE)
-    design.name = "Small LeNet"
-    design.training = {"epochs": 1, "batch_size": 128}
-    return design
-
-
-@pytest.fixture
-def app_window(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MainWindow]:
-    """The real window with every tool installed, shown and active, on a saved small design."""
-    monkeypatch.setattr(training_install, "WARM_UP_DELAY_MS", 10)
-    path = tmp_path / "small.cnn.json"
-    save_design(small_design(), path)
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings = AppSettings(store)
-    settings.add_recent_file(path)
-    session = DesignSession(load_design(path))
-    session.path = path
-    window = MainWindow(session, settings)
-    window.persist_layout = False
-    window.install_tools()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    yield window
-    window.session.history.mark_clean()
-    window.close()
-
-
-def menu_actions(menu: QMenu) -> list[QAction]:
-    """Every leaf action of ``menu`` and its submenus, after their aboutToShow ran."""
-    menu.aboutToShow.emit()  # Open Recent fills itself here, as when the user opens it
-    found: list[QAction] = []
-    for action in menu.actions():
-        if action.isSeparator():
-            continue
-        if action.menu() is not None:
-            found.extend(menu_actions(action.menu()))
-        else:
-            found.append(action)
-    return found
-
-
-def all_menu_actions(window: MainWindow) -> dict[str, QAction]:
-    found: dict[str, QAction] = {}
-    for top in window.menuBar().actions():
-        if top.menu() is None:
-            continue
-        title = top.text().replace("&", "")
-        for action in menu_actions(top.menu()):
-            # Undo/Redo carry the command's name ("Undo Add conv1"): key them by the verb.
-            text = action.text().replace("&", "")
-            if text.startswith(("Undo", "Redo")):
-                text = text[:4]
-            found[f"{title} ▸ {text}"] = action
-    return found
+from tests.gui.real_window import Fired, all_menu_actions, reset_to_small, wait_idle
 
 
 def test_no_two_actions_share_a_shortcut(app_window: MainWindow) -> None:
@@ -115,32 +45,6 @@ def test_redo_keys_are_listed_once_whatever_the_platform_binds(qapp: object) -> 
         assert {"Ctrl+Shift+Z", "Ctrl+Y"} <= set(keys)
 
 
-class Fired:
-    """Counts each action's ``triggered`` so a test knows what a key event reached."""
-
-    def __init__(self, actions: dict[str, QAction]) -> None:
-        self.counts = dict.fromkeys(actions, 0)
-        for name, action in actions.items():
-            action.triggered.connect(lambda _=False, n=name: self._hit(n))
-
-    def _hit(self, name: str) -> None:
-        self.counts[name] += 1
-
-
-def _reset_to_small(window: MainWindow, path: Path) -> None:
-    """Back to the small saved design between actions (templates and New replace it)."""
-    if window.session.path != path or window.session.is_modified:
-        window.session.history.mark_clean()
-        window.open_file(path, confirm=False)
-
-
-def _wait_idle(qtbot: QtBot, window: MainWindow) -> None:
-    training = window.training
-    qtbot.waitUntil(lambda: training.state == "idle", timeout=60_000)
-    qtbot.waitUntil(lambda: window.export_menu.pool.activeThreadCount() == 0, timeout=60_000)
-    qtbot.wait(20)
-
-
 def test_every_menu_action_triggers_cleanly(
     app_window: MainWindow, qtbot: QtBot, dialogs: DialogAnswers, tmp_path: Path
 ) -> None:
@@ -157,7 +61,7 @@ def test_every_menu_action_triggers_cleanly(
         assert action.isEnabled(), f"{name} is disabled"
         action.trigger()
         triggered.add(name)
-        _wait_idle(qtbot, window)
+        wait_idle(qtbot, window)
 
     # Training first: Start, Pause/Resume/Stop of a long run, Continue, Save Checkpoint.
     trigger("Train ▸ Start Training")
@@ -178,7 +82,7 @@ def test_every_menu_action_triggers_cleanly(
     qtbot.waitUntil(lambda: training.state == "running", timeout=30_000)
     actions["Train ▸ Stop"].trigger()
     triggered.add("Train ▸ Stop")
-    _wait_idle(qtbot, window)
+    wait_idle(qtbot, window)
     dialogs.save_paths.append(str(tmp_path / "weights.pt"))
     trigger("Train ▸ Save Checkpoint...")
     assert (tmp_path / "weights.pt").is_file()
@@ -195,7 +99,7 @@ def test_every_menu_action_triggers_cleanly(
     for name, action in actions.items():
         if name in triggered or name in skipped_here or not action.isEnabled():
             continue
-        _reset_to_small(window, path)
+        reset_to_small(window, path)
         if name == "File ▸ Open…":
             dialogs.open_paths.append(str(path))
         if name == "File ▸ Save As…":
@@ -204,7 +108,7 @@ def test_every_menu_action_triggers_cleanly(
         if name == "File ▸ Save As…":
             assert load_design(tmp_path / "saved_as.cnn.json").layers
     # The edit actions that need a selection or a history, in a user's order.
-    _reset_to_small(window, path)
+    reset_to_small(window, path)
     first = next(iter(window.session.design.layers))
     window.session.select([first])
     count = len(window.session.design.layers)
@@ -242,7 +146,7 @@ def test_every_shortcut_reaches_its_action_as_a_key_event(
         for seq in action.shortcuts():
             if seq[0].key().value >= Qt.Key.Key_Back.value:
                 continue  # a media key (Qt.Key_Redo, Qt.Key_ZoomIn): QTest cannot type it
-            _reset_to_small(window, path)
+            reset_to_small(window, path)
             layers = list(window.session.design.layers)
             if name in ("Edit ▸ Undo", "Edit ▸ Redo"):
                 window.session.select([layers[1]])
@@ -262,7 +166,7 @@ def test_every_shortcut_reaches_its_action_as_a_key_event(
             before = fired.counts[name]
             window.canvas.setFocus()
             qtbot.keySequence(window.canvas, seq)
-            _wait_idle(qtbot, window)
+            wait_idle(qtbot, window)
             assert fired.counts[name] == before + 1, f"{seq.toString()} did not reach {name}"
             typed.append(f"{seq.toString()} → {name}")
             if name == "File ▸ Save As…":

@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from PySide6.QtWidgets import QDockWidget
 from pytestqt.qtbot import QtBot
 
@@ -87,3 +88,27 @@ def test_epoch_shown_after_continue_counts_from_the_first_run(
     qtbot.waitUntil(lambda: "after epoch" in insight.panel.weights_label.text(), timeout=WAIT_MS)
     assert insight.panel.weights_label.text() == "trained weights after epoch 3"
     assert insight.panel.stats.caption.text().endswith("after epoch 3.")
+
+
+def test_readme_names_the_recovery_folder_the_app_uses(
+    qapp: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from cnnstudio.gui.autosave import default_recovery_folder
+    from cnnstudio.gui.settings import APPLICATION, ORGANIZATION
+
+    monkeypatch.delenv("CNNSTUDIO_RECOVERY_DIR", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    names = QCoreApplication.organizationName(), QCoreApplication.applicationName()
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    try:
+        folder = default_recovery_folder()
+    finally:
+        QCoreApplication.setOrganizationName(names[0])
+        QCoreApplication.setApplicationName(names[1])
+    shown = "~/" + folder.relative_to(tmp_path).as_posix() + "/"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"`{shown}`" in readme

@@ -350,8 +350,10 @@ class MainWindow(QMainWindow):
         a = self.session.analysis
         macs = a.total_macs
         macs_text = f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.2f} M"
+        unknown = len(a.unknown_blocks)
+        known = f" known, {unknown} block{'s' if unknown != 1 else ''} unknown" if unknown else ""
         return (
-            f"{fmt_int(a.total_params)} params ({fmt_int(a.trainable_params)} trainable) · "
+            f"{fmt_int(a.total_params)} params{known} ({fmt_int(a.trainable_params)} trainable) · "
             f"{macs_text} MACs · {a.size_mb:.2f} MB"
         )
 

@@ -112,3 +112,17 @@ def test_readme_names_the_recovery_folder_the_app_uses(
     shown = "~/" + folder.relative_to(tmp_path).as_posix() + "/"
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"`{shown}`" in readme
+
+
+def test_totals_with_errors_show_the_known_part_and_count_the_unknown(
+    app_window: MainWindow, qtbot: QtBot
+) -> None:
+    from cnnstudio.core.commands import SetParam
+
+    window = app_window
+    window.session.push(SetParam("conv2", "kernel_size", 40))  # what the inspector pushes
+    qtbot.wait(10)
+    assert window.totals_label.text().startswith("156 params known, 4 blocks unknown")
+    assert "4 of 13 blocks unknown" in window.summary.totals.text()
+    all_menu_actions(window)["Edit ▸ Undo"].trigger()
+    assert "unknown" not in window.totals_label.text()

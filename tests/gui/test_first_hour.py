@@ -126,3 +126,19 @@ def test_totals_with_errors_show_the_known_part_and_count_the_unknown(
     assert "4 of 13 blocks unknown" in window.summary.totals.text()
     all_menu_actions(window)["Edit ▸ Undo"].trigger()
     assert "unknown" not in window.totals_label.text()
+
+
+def test_hints_name_the_template_menu_as_it_is(app_window: MainWindow) -> None:
+    from cnnstudio.gui.canvas.view import EMPTY_HINT
+    from cnnstudio.gui.inspector import InspectorPanel
+
+    menu = next(
+        a.text().replace("&", "") for a in app_window.file_menu.actions() if a.menu() is not None
+    )
+    assert menu == "New from Template"
+    import cnnstudio.gui.inspector as inspector_module
+
+    hints = [EMPTY_HINT] + [
+        v for v in vars(inspector_module).values() if isinstance(v, str) and "template" in v
+    ]
+    assert InspectorPanel and all("File ▸ New from Template" in h for h in hints), hints

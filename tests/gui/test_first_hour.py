@@ -142,3 +142,22 @@ def test_hints_name_the_template_menu_as_it_is(app_window: MainWindow) -> None:
         v for v in vars(inspector_module).values() if isinstance(v, str) and "template" in v
     ]
     assert InspectorPanel and all("File ▸ New from Template" in h for h in hints), hints
+
+
+def test_progress_after_stop_and_the_best_criterion_is_named(
+    app_window: MainWindow, qtbot: QtBot
+) -> None:
+    window = app_window
+    panel = window.training.view.panel
+    actions = all_menu_actions(window)
+    panel.epochs.setValue(50)
+    batches: list[object] = []
+    window.training.epoch_ended.connect(batches.append)
+    actions["Train ▸ Start Training"].trigger()
+    qtbot.waitUntil(lambda: bool(batches), timeout=WAIT_MS)
+    actions["Train ▸ Stop"].trigger()
+    wait_idle(qtbot, window)
+    done = len(window.training.history)
+    assert done < 50
+    assert panel.progress.maximum() == 50 and panel.progress.value() == done
+    assert "best weights by lowest val loss" in panel.status.text()

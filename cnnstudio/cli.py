@@ -65,7 +65,14 @@ def summary_json(analysis: Analysis, design_layers: dict[str, Any]) -> dict[str,
         "total_macs": analysis.total_macs,
         "valid": analysis.valid,
         "errors": [d.message for d in analysis.errors],
+        # Blocks left out of the totals because their parameter count is unknown.
+        "unknown_blocks": len(analysis.unknown_blocks),
     }
+
+
+def unknown_text(count: int) -> str:
+    """``3 blocks``: how many blocks the totals leave out."""
+    return f"{count} block{'s' if count != 1 else ''}"
 
 
 def summary_table(analysis: Analysis, extra: Sequence[str] = ()) -> str:
@@ -102,6 +109,9 @@ def summary_table(analysis: Analysis, extra: Sequence[str] = ()) -> str:
     )
     lines.append(f"total MACs: {fmt_int(analysis.total_macs)} ({fmt_compact(analysis.total_macs)})")
     lines.append(f"model size: {analysis.size_mb:.2f} MB (float32 parameters)")
+    unknown = analysis.unknown_blocks
+    if unknown:
+        lines.append(f"unknown: {unknown_text(len(unknown))} not counted ({', '.join(unknown)})")
     lines.extend(extra)
     for diag in analysis.diagnostics:
         lines.append(f"{diag.severity}: {diag.message}")

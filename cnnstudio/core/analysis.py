@@ -103,6 +103,19 @@ class Analysis:
         return self.total_params - self.trainable_params
 
     @property
+    def unknown_blocks(self) -> list[str]:
+        """Blocks whose parameter count is unknown (shape unknown, type with weights or none).
+
+        The totals are the sum over the other blocks: the known part of the network.
+        """
+        return [
+            lid
+            for lid, info in self.layers.items()
+            if info.output_shape is None
+            and (info.type not in SPECS or SPECS[info.type].has_weights)
+        ]
+
+    @property
     def size_bytes(self) -> int:
         """Model size: parameters as float32 (buffers such as BatchNorm statistics excluded)."""
         return self.total_params * BYTES_PER_VALUE

@@ -132,6 +132,13 @@ def run_gui(path: str | None, *, screenshot: str | None = None) -> int:
         print("cnnstudio: no display found; rendering the screenshot offscreen", file=sys.stderr)
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+    from .xcb_check import xcb_problem
+
+    problem = xcb_problem()
+    if problem is not None:  # Qt would abort with a message that names no library
+        _error(problem)
+        return 1
+
     design: Design
     try:
         design = load_design(path) if path else get_template(DEFAULT_TEMPLATE)

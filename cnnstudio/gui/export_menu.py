@@ -10,6 +10,8 @@ initialization is, and the message says which.
 
 from __future__ import annotations
 
+import keyword
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,16 @@ from ..engine.export import EXPORT_FORMATS, ExportFormat
 from .background import BackgroundThread
 
 TRAIN_SCRIPT = "train-script"
+
+
+def module_name(text: str) -> str:
+    """``LeNet-5`` → ``lenet_5``: a file stem Python can import (lower case, ``_`` for the rest)."""
+    name = re.sub(r"\W+", "_", text.strip().lower(), flags=re.ASCII).strip("_")
+    if not name:
+        return "model"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = f"model_{name}"
+    return name
 
 
 def menu_title(fmt: ExportFormat) -> str:
@@ -47,6 +59,14 @@ def export_job(
     def job() -> list[Path]:
         from ..engine.export import export_design
 
+        # A folder typed into the file dialog that does not exist yet is created, as the
+        # dialog's own "new folder" would; only what cannot be created is an error.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CnnStudioError(
+                f"{path.parent}: cannot create the folder ({exc.strerror or exc})"
+            ) from None
         return export_design(design, fmt, path, weights=weights)
 
     return job
@@ -93,9 +113,18 @@ class ExportMenu(QObject):
         path = self.ask_path(fmt, self._suggestion(fmt))
         if not path:
             return False
+        settings = getattr(self.window, "settings", None)
+        if settings is not None:
+            settings.set_export_dir(Path(path).parent)
         design = session.design.clone()
-        weights, source = self._trained_weights(design)
-        self._source = source
+        if fmt == TRAIN_SCRIPT:
+            # The script trains from scratch with the design's training settings: it carries
+            # no weights, so none are passed and the message does not claim any.
+            weights, note = None, ": the script trains from scratch (no weights included)"
+        else:
+            weights, source = self._trained_weights(design)
+            note = f" with {source}"
+        self._note = note
         self._start(export_job(design, fmt, Path(path), weights))
         return True
 
@@ -131,7 +160,7 @@ class ExportMenu(QObject):
     def _on_finished(self, written: list[Path]) -> None:
         self._close_progress()
         names = ", ".join(str(p) for p in written)
-        self.window.statusBar().showMessage(f"Exported {names} with {self._source}", 8000)
+        self.window.statusBar().showMessage(f"Exported {names}{self._note}", 8000)
         self.done.emit(list(written))
 
     def _on_failed(self, message: str) -> None:
@@ -141,16 +170,33 @@ class ExportMenu(QObject):
 
     # -- dialogs ------------------------------------------------------------------------------
     def _suggestion(self, fmt: str) -> str:
+        """Where the dialog starts: the last export folder, a name that imports and never clashes.
+
+        The Python export writes its weights as ``<name>.pt``, so TorchScript's ``.pt`` gets
+        another stem; the Python file's stem is a valid module name (``lenet_5.py``).
+        """
         session = self.window.session  # type: ignore[attr-defined]
         suffix = EXPORT_FORMATS[fmt].suffix
+        if session.path is not None:
+            stem = session.path.name.removesuffix(".cnn.json").removesuffix(".json")
+        else:
+            stem = session.design.name or "model"
+        stem = module_name(stem)
         if fmt == TRAIN_SCRIPT:
             name = "train.py"
-        elif session.path is not None:
-            name = session.path.name.removesuffix(".cnn.json").removesuffix(".json") + suffix
+        elif fmt == "torchscript":
+            name = f"{stem}_torchscript{suffix}"
         else:
-            name = (session.design.name or "model").replace(" ", "_") + suffix
-        folder = session.path.parent if session.path is not None else Path.home()
-        return str(folder / name)
+            name = stem + suffix
+        return str(self._folder() / name)
+
+    def _folder(self) -> Path:
+        settings = getattr(self.window, "settings", None)
+        remembered = settings.export_dir() if settings is not None else None
+        if remembered:
+            return Path(remembered)
+        session = self.window.session  # type: ignore[attr-defined]
+        return session.path.parent if session.path is not None else Path.home()
 
     def _ask_path(self, fmt: str, suggestion: str) -> str | None:
         spec = EXPORT_FORMATS[fmt]

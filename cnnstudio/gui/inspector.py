@@ -41,7 +41,7 @@ from .theme import error_colour, warning_colour
 
 EMPTY_TEXT = (
     "Select a block on the canvas to see and edit its parameters.\n\n"
-    "Drag a block from the palette, or open a template from File ▸ Templates."
+    "Drag a block from the palette, or open a template from File ▸ New from Template."
 )
 INT_LIMIT = 2**31 - 1
 

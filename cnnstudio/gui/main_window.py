@@ -63,6 +63,26 @@ def new_design() -> Design:
     return Design([Layer("input", "Input", params={"shape": [1, 28, 28]}, pos=(0.0, 0.0))])
 
 
+def redo_shortcuts(standard: list[QKeySequence]) -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y both redo (as in VS Code and Krita), each key only once.
+
+    The platform's Redo bindings come first (Ctrl+Shift+Z on GNOME and KDE, Ctrl+Y on
+    Windows); a key listed twice on one action makes Qt report an "Ambiguous shortcut
+    overload" and do nothing at all.
+    """
+    keys: list[QKeySequence] = []
+    for seq in [*standard, QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]:
+        if not seq.isEmpty() and seq not in keys:
+            keys.append(seq)
+    return keys
+
+
+def standard_or(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySequence]:
+    """The platform's bindings of ``key``, or ``fallback`` where it has none (Quit on Windows)."""
+    keys = [seq for seq in QKeySequence.keyBindings(key) if not seq.isEmpty()]
+    return keys or [QKeySequence(fallback)]
+
+
 class MainWindow(QMainWindow):
     """The cnnstudio designer window around one `DesignSession`."""
 
@@ -200,7 +220,9 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)
+        # triggered(bool) would hand ``checked`` to a slot's first optional parameter (Save As
+        # once received False as its path); these actions never need it.
+        action.triggered.connect(lambda _checked=False, call=slot: call())
         self.addAction(action)  # shortcuts work while a menu bar is hidden too
         return action
 
@@ -212,11 +234,12 @@ class MainWindow(QMainWindow):
         self.save_as_action = self._action(
             "Save &As…", self.save_as, sk.SaveAs, "Save the design under a new name"
         )
-        self.quit_action = self._action("&Quit", self.close, sk.Quit, "Close the window")
+        self.quit_action = self._action("&Quit", self.close, None, "Close the window")
+        self.quit_action.setShortcuts(standard_or(sk.Quit, "Ctrl+Q"))
 
         self.undo_action = self._action("&Undo", self.session.undo, sk.Undo)
-        self.redo_action = self._action("&Redo", self.session.redo, "Ctrl+Shift+Z")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(sk.Redo)])
+        self.redo_action = self._action("&Redo", self.session.redo)
+        self.redo_action.setShortcuts(redo_shortcuts(QKeySequence.keyBindings(sk.Redo)))
         self.cut_action = self._action("Cu&t", self.cut, sk.Cut, "Copy and delete the selection")
         self.copy_action = self._action(
             "&Copy", lambda: self.canvas.copy_selected(), sk.Copy, "Copy the selected blocks"
@@ -347,8 +370,10 @@ class MainWindow(QMainWindow):
         a = self.session.analysis
         macs = a.total_macs
         macs_text = f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.2f} M"
+        unknown = len(a.unknown_blocks)
+        known = f" known, {unknown} block{'s' if unknown != 1 else ''} unknown" if unknown else ""
         return (
-            f"{fmt_int(a.total_params)} params ({fmt_int(a.trainable_params)} trainable) · "
+            f"{fmt_int(a.total_params)} params{known} ({fmt_int(a.trainable_params)} trainable) · "
             f"{macs_text} MACs · {a.size_mb:.2f} MB"
         )
 

@@ -1,4 +1,4 @@
-"""Persistent user preferences: recent files, window layout, theme, data folder.
+"""Persistent user preferences: recent files, window layout, theme, data and export folders.
 
 A thin wrapper over `QSettings` (organisation and application "cnnstudio"). The main window
 takes an `AppSettings` so tests can hand it one backed by a temporary INI file instead of the
@@ -73,6 +73,15 @@ class AppSettings:
 
     def set_data_dir(self, folder: str | None) -> None:
         self.store.setValue("data_dir", folder or "")
+
+    # -- export folder ----------------------------------------------------------------------
+    def export_dir(self) -> str | None:
+        """The folder of the last export (File ▸ Export dialogs open there), if it still exists."""
+        value = self.store.value("export_dir", "")
+        return str(value) if value and Path(str(value)).is_dir() else None
+
+    def set_export_dir(self, folder: str | Path) -> None:
+        self.store.setValue("export_dir", str(folder))
 
     def sync(self) -> None:
         """Write pending changes to disk now."""

@@ -299,6 +299,12 @@ class SummaryPanel(QWidget):
             f"{fmt_compact(a.total_macs)} MACs ({fmt_int(a.total_macs)}) · "
             f"model size {a.size_mb:.2f} MB · activations {fmt_bytes(a.activation_bytes)} "
             "per sample"
+            + (
+                f" · <b>{len(a.unknown_blocks)} of {len(a.layers)} blocks unknown</b> "
+                "(not counted until their errors are fixed)"
+                if a.unknown_blocks
+                else ""
+            )
         )
 
     def _on_session_selection_changed(self, ids: list[str]) -> None:

@@ -15,6 +15,8 @@ from pytestqt.qtbot import QtBot
 from cnnstudio.core.templates import get_template
 from cnnstudio.gui.canvas import CanvasView
 from cnnstudio.gui.session import DesignSession
+from tests.gui.dialog_answers import dialogs  # noqa: F401  (the fixture answering Qt dialogs)
+from tests.gui.real_window import app_window  # noqa: F401  (the window as the app shows it)
 
 
 @pytest.fixture

@@ -94,8 +94,75 @@ def test_invalid_design_and_unwritable_path_are_explained(qtbot, window, tmp_pat
     assert not menu.export("python")
     assert "conv1: kernel 40 is larger than the padded input 16x16" in messages[-1][1]
     window.session.undo()
-    menu.ask_path = lambda _fmt, _s: str(tmp_path / "missing" / "net.py")
+    (tmp_path / "a_file").write_text("not a folder")
+    menu.ask_path = lambda _fmt, _s: str(tmp_path / "a_file" / "missing" / "net.py")
     with qtbot.waitSignal(menu.failed, timeout=30_000):
         assert menu.export("python")
     assert messages[-1][0] == "Export failed"
-    assert not (tmp_path / "missing").exists()
+    assert "cannot create the folder" in messages[-1][1]
+    assert (tmp_path / "a_file").read_text() == "not a folder"
+
+
+def _export_via_dialog(qtbot, menu, dialogs, fmt: str, path: Path) -> list[Path]:
+    """File > Export > fmt with the real file dialog call answered by ``dialogs``."""
+    dialogs.save_paths.append(str(path))
+    with qtbot.waitSignal(menu.done, timeout=60_000) as blocker:
+        menu.actions[fmt].trigger()
+    return blocker.args[0]
+
+
+@pytest.fixture
+def remembering_window(qtbot, tmp_path: Path):
+    """A window whose settings live in ``tmp_path`` (the export folder is remembered there)."""
+    from PySide6.QtCore import QSettings
+
+    from cnnstudio.gui.settings import AppSettings
+
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    design = adapt(get_template("lenet5"), (1, 16, 16), 10)
+    win = MainWindow(DesignSession(design), AppSettings(store))
+    win.persist_layout = False
+    qtbot.addWidget(win)
+    return win
+
+
+def test_default_names_import_and_never_collide(remembering_window, dialogs) -> None:
+    window = remembering_window
+    assert window.session.design.name == "LeNet-5"
+    menu = install_export(window, _FakeTraining(window.session.design))
+    suggestions = {}
+    for fmt in ("python", "torchscript"):
+        menu.actions[fmt].trigger()  # answered with Cancel: nothing is written
+        suggestions[fmt] = Path(dialogs.last("save").suggestion)
+    python, torchscript = suggestions["python"], suggestions["torchscript"]
+    assert python.name == "lenet_5.py" and python.stem.isidentifier()
+    # The Python export with weights writes lenet_5.pt beside lenet_5.py.
+    assert torchscript.suffix == ".pt" and torchscript != python.with_suffix(".pt")
+
+
+def test_export_dialogs_open_in_the_last_export_folder_and_create_it(
+    qtbot, remembering_window, dialogs, tmp_path: Path
+) -> None:
+    window = remembering_window
+    menu = install_export(window)
+    target = tmp_path / "new" / "exports" / "net.py"
+    written = _export_via_dialog(qtbot, menu, dialogs, "python", target)
+    assert written == [target] and target.is_file()
+    menu.actions["onnx"].trigger()  # another format, another dialog: same folder
+    assert Path(dialogs.last("save").suggestion).parent == target.parent
+    reopened = MainWindow(DesignSession(window.session.design.clone()), window.settings)
+    qtbot.addWidget(reopened)
+    again = install_export(reopened)
+    again.actions["exported-program"].trigger()  # after a restart, too
+    assert Path(dialogs.last("save").suggestion).parent == target.parent
+
+
+def test_training_script_does_not_claim_the_trained_weights(
+    qtbot, remembering_window, dialogs, tmp_path: Path
+) -> None:
+    window = remembering_window
+    menu = install_export(window, _FakeTraining(window.session.design))
+    written = _export_via_dialog(qtbot, menu, dialogs, "train-script", tmp_path / "train.py")
+    assert not any(p.suffix == ".pt" for p in written)
+    message = window.statusBar().currentMessage()
+    assert "trained weights" not in message and "from scratch" in message

@@ -70,7 +70,7 @@ from .style import BLOCK_HEIGHT, BLOCK_WIDTH, theme_for
 LAYERS_MIME = "application/x-cnnstudio-layers"
 """Clipboard MIME type of copied blocks; the payload is a design document (JSON, UTF-8)."""
 
-EMPTY_HINT = "Drag a block from the palette, or open a template (File > Templates)"
+EMPTY_HINT = "Drag a block from the palette, or open a template (File ▸ New from Template)"
 MIN_ZOOM = 0.05
 MAX_ZOOM = 4.0
 ZOOM_STEP = 1.25

@@ -127,6 +127,8 @@ class Sample:
     truth: str | None = None
     index: int | None = None
     count: int = 0
+    origin: tuple[str, Any] | None = None
+    """The request it came from (``("index", 3)``, ``("file", path)``), to redo at a new size."""
 
 
 @dataclass
@@ -264,6 +266,7 @@ class _Worker:
                 x,
                 _display_image(x, bundle.mean, bundle.std),
                 f"{path.name} (normalized like {bundle.name})",
+                origin=("file", str(path)),
             )
         n = len(bundle.val_x)
         if n == 0:
@@ -280,6 +283,7 @@ class _Worker:
             truth,
             i,
             n,
+            origin=("index", i),
         )
 
     @staticmethod
@@ -672,6 +676,7 @@ class InsightController(QObject):
             self.panel.weights_label.setText("")
             return
         self.panel.weights_label.setText(source.description)
+        self._follow_input_shape()
         key = (source.key, self._sample_key())
         cached = self._cache.get(key)
         if cached is not None:
@@ -683,6 +688,16 @@ class InsightController(QObject):
             self._ensure_stats(source)
             return
         self._start_job(source, key)
+
+    def _follow_input_shape(self) -> None:
+        """A sample made for another Input size (a design opened or restored, an edited
+        Input) is made again from the same image at the design's size."""
+        kind, arg = self._sample_spec
+        shape = self._input_shape()
+        if kind != "sample" or shape is None or tuple(arg.x.shape) == shape:
+            return
+        self._spec_serial += 1
+        self._sample_spec = arg.origin or ("index", 0)
 
     def _sample_key(self) -> str:
         """The cache key of the wanted sample: resolved, or the request not yet resolved."""
@@ -945,9 +960,10 @@ class InsightController(QObject):
         self._refresh()
         self.refreshed.emit()
 
-    def _on_run_started(self, _event: object = None) -> None:
+    def _on_run_started(self, event: object = None) -> None:
         self._weights_version += 1
-        self._epochs = 0
+        # Continue resumes the count: stopped at 23, the next epoch end is epoch 24.
+        self._epochs = int(getattr(event, "start_epoch", 0) or 0)
         self._refresh()
 
     def _on_run_finished(self, _event: object = None) -> None:

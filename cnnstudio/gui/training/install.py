@@ -183,7 +183,7 @@ def install_training(window: Any) -> TrainingController:
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
         act.setStatusTip(tip)
-        act.triggered.connect(slot)
+        act.triggered.connect(lambda _checked=False, call=slot: call())  # never pass checked
         menu.addAction(act)
         return act
 

@@ -510,13 +510,16 @@ class TrainingPanel(QWidget):
         )
 
     def _on_controller_run_finished(self, event: RunFinished) -> None:
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
+        # Stopped at 23 of 100 epochs shows 23 %, not a full bar.
+        planned = max(event.epochs_completed, self.epochs.value(), 1)
+        self.progress.setRange(0, planned)
+        self.progress.setValue(min(event.epochs_completed, planned))
         what = {"completed": "Finished", "stopped": "Stopped", "early-stopped": "Early-stopped"}
         head = what.get(event.reason, event.reason.capitalize())
         self.progress.setFormat(f"{head} after {event.epochs_completed} epochs")
         best = (
-            f"; best val acc {event.best_val_acc:.1%} at epoch {event.best_epoch}"
+            f"; best weights by lowest val loss: epoch {event.best_epoch} "
+            f"(val acc {event.best_val_acc:.1%})"
             if event.best_epoch is not None and event.best_val_acc is not None
             else ""
         )

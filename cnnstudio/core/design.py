@@ -87,6 +87,8 @@ class Layer:
     frozen: bool = False
     label: str | None = None
     pos: tuple[float, float] | None = None
+    # Dotted path of the module an imported layer came from (``layer1.0``), or None.
+    group: str | None = None
     # The analysis' memo of this layer's last result, checked by equality before reuse, so it
     # is never stale even when params are changed in place. Not part of the file.
     memo: Any = field(default=None, repr=False, compare=False)
@@ -101,6 +103,7 @@ class Layer:
             self.frozen,
             self.label,
             self.pos,
+            self.group,
         )
 
 

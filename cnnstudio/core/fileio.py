@@ -139,7 +139,10 @@ def _layer_from_dict(raw: Any, n: int, origin: str) -> Layer:
         if not ok:
             raise DesignError(f'{where}: "pos" must be [x, y]')
         pos = (float(pos[0]), float(pos[1]))
-    return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos)
+    group = raw.get("group")
+    if group is not None and not isinstance(group, str):
+        raise DesignError(f'{where}: "group" must be a string (a dotted module path)')
+    return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos, group)
 
 
 def design_to_dict(design: Design) -> dict[str, Any]:
@@ -170,6 +173,8 @@ def _layer_to_dict(layer: Layer) -> dict[str, Any]:
         out["label"] = layer.label
     if layer.pos is not None:
         out["pos"] = [_num(layer.pos[0]), _num(layer.pos[1])]
+    if layer.group is not None:
+        out["group"] = layer.group
     return out
 
 

@@ -1,4 +1,4 @@
-"""The ``cnnstudio`` command line: summary, templates, new, export, train and gui.
+"""The ``cnnstudio`` command line: summary, templates, new, export, train, import and gui.
 
 User errors print one line ``cnnstudio: error: ...`` on stderr and exit 2 (not a design) or 1
 (a design with errors, a data problem); never a traceback. Heavy modules (torch, Qt) are
@@ -202,6 +202,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         add_train_arguments(p)
         p.set_defaults(func=run_train)
 
+    p = sub.add_parser("import", help="import a torchvision model, an nn.Module or a .pt2")
+    if command == "import":
+        from .engine.import_cli import add_import_arguments, run_import
+
+        add_import_arguments(p)
+        p.set_defaults(func=run_import)
+
     p = sub.add_parser("gui", help="open the designer window (the default command)")
     p.add_argument("file", nargs="?", help="design file to open (default: the LeNet-5 template)")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
@@ -238,4 +245,4 @@ def gui_main() -> int:
     return main(["gui", *sys.argv[1:]])
 
 
-_COMMANDS = ("summary", "templates", "new", "export", "train", "gui")
+_COMMANDS = ("summary", "templates", "new", "export", "train", "import", "gui")

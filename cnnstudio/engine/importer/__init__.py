@@ -18,6 +18,7 @@ from torch import nn
 from ...core.analysis import analyze
 from ...core.design import Design
 from .errors import ImportModelError, ImportSourceError
+from .fx_map import shape_run
 from .graph import Mapped, OpaqueNote, example_input, module_to_design, parameter_count
 from .sources import build, classification_models, load_program, weights_path
 from .verify import Verification, verify
@@ -106,9 +107,8 @@ def import_model(
     model.eval()
     example = example_input(tuple(shape))
     try:
-        with torch.no_grad():
-            model(example)
-    except Exception as exc:  # noqa: BLE001 - the user's forward: one line, never a traceback
+        shape_run(model, model, example)
+    except Exception as exc:
         lines = str(exc).strip().splitlines()
         raise ImportModelError(
             f"{source}: its forward fails on a {'x'.join(map(str, shape))} input: "

@@ -113,13 +113,43 @@ class _Recorder(fx.Interpreter):
         return result
 
 
+class _Runner(nn.Module):
+    """``fn(x)`` as the forward of a module that owns ``root``, for `torch.func.functional_call`."""
+
+    def __init__(self, root: nn.Module, fn: Callable[[torch.Tensor], Any]) -> None:
+        super().__init__()
+        self.root = root
+        # Kept in a tuple: a module assigned as an attribute would be registered a second time.
+        self.fn = (fn,)
+
+    def forward(self, x: torch.Tensor) -> Any:
+        return self.fn[0](x)
+
+
+def shape_run(root: nn.Module, fn: Callable[[torch.Tensor], Any], x: torch.Tensor) -> Any:
+    """``fn(x)`` with ``root``'s weights and ``x`` on the meta device: every shape, no arithmetic
+    (a ResNet-50 in a fraction of a real forward). A model that meta tensors cannot run (it
+    reads a value, say) runs for real instead."""
+    tensors = {
+        f"root.{k}": torch.empty_like(v, device="meta")
+        for k, v in [*root.named_parameters(), *root.named_buffers()]
+    }
+    runner = _Runner(root, fn)
+    try:
+        with torch.no_grad():
+            return torch.func.functional_call(runner, tensors, (x.to("meta"),), tie_weights=True)
+    except Exception:
+        pass
+    with torch.no_grad():
+        return fn(x)
+
+
 def trace(model: nn.Module, example: torch.Tensor, leaves: set[str]) -> Traced:
     """Trace ``model`` (modules named in ``leaves`` kept whole) and run it on ``example``."""
     graph = _Tracer(leaves).trace(model)
     gm = fx.GraphModule(model, graph)
     traced = Traced(graph)
-    with torch.no_grad():
-        _Recorder(gm, traced.values).run(example)
+    shape_run(gm, _Recorder(gm, traced.values).run, example)
     return traced
 
 
@@ -235,9 +265,21 @@ class GraphMapper:
         self.key[node] = block.key
 
     # -- the walk -------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self) -> list[Unmapped]:
+        """Map every node; returns the nodes that could not be mapped (their consumers, which
+        fail because of them, are not listed: keeping the module whole settles both)."""
+        failures: list[Unmapped] = []
+        failed: set[fx.Node] = set()
         for node in self.traced.graph.nodes:
-            self.map_node(node)
+            if any(i in failed for i in node.all_input_nodes):
+                failed.add(node)
+                continue
+            try:
+                self.map_node(node)
+            except Unmapped as problem:
+                failed.add(node)
+                failures.append(problem)
+        return failures
 
     def map_node(self, node: fx.Node) -> None:
         out = self.value(node)
@@ -437,7 +479,11 @@ class GraphMapper:
         if fn is torch.cat:
             b = _bind(node, ("tensors", "dim"), {"dim": 0})
             dim = _design_dim(int(b["dim"]), node.name, group)
-            self.add(node, "Concat", {} if dim == 0 else {"dim": dim}, list(b["tensors"]))
+            tensors = list(b["tensors"])
+            if len(tensors) == 1:  # DenseNet joins a one-element list: the tensor itself
+                self.add(node, "Identity", {}, tensors)
+                return
+            self.add(node, "Concat", {} if dim == 0 else {"dim": dim}, tensors)
             return
         if fn is torch.flatten:
             b = _bind(node, ("input", "start_dim", "end_dim"), {"start_dim": 0, "end_dim": -1})
@@ -616,8 +662,12 @@ def opaque_params(
     from torch.utils.flop_counter import FlopCounterMode
 
     counter = FlopCounterMode(display=False)
-    with torch.no_grad(), counter:
-        module(x[:1])
+
+    def count(sample: torch.Tensor) -> None:
+        with counter:
+            module(sample)
+
+    shape_run(module, count, x[:1])
     try:
         source = f"{inspect.getsourcefile(type(module))}:{inspect.getsourcelines(type(module))[1]}"
     except (TypeError, OSError):

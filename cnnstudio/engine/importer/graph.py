@@ -8,15 +8,17 @@ follow the module hierarchy (``layer1.0.conv1`` -> ``layer1_0_conv1``) and each 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
 import torch
 from torch import nn
 
-from ...core.design import Design, Layer, unique_id
+from ...core.design import Design, Layer, id_problem, unique_id
 from ...core.layout import auto_layout
 from .ctor import Calls, constructor_code, reference
 from .errors import ImportModelError
-from .fx_map import GraphMapper, Unmapped, opaque_params, trace
+from .fx_map import GraphMapper, opaque_params, shape_run, trace
 from .nodes import Block
 
 # Each pass keeps at least one more module whole; a model deeper than this is kept as one block.
@@ -59,18 +61,19 @@ def module_to_design(model: nn.Module, example: torch.Tensor, calls: Calls, name
     for _ in range(MAX_PASSES):
         try:
             traced = trace(model, example, leaves)
-        except Exception as exc:  # noqa: BLE001 - any tracing failure means "try another way"
+        except Exception as exc:
             return _whole_model(
                 model, example, calls, name, f"torch.fx cannot trace it ({_line(exc)})"
             )
         mapper = GraphMapper(model, traced, calls)
-        try:
-            mapper.run()
-        except Unmapped as problem:
-            if problem.escalate_to == "" or problem.escalate_to in leaves:
-                return _whole_model(model, example, calls, name, problem.reason)
-            leaves.add(problem.escalate_to)
-            reasons[problem.escalate_to] = problem.reason
+        failures = mapper.run()
+        if failures:
+            for problem in failures:
+                if problem.escalate_to == "" or problem.escalate_to in leaves:
+                    return _whole_model(model, example, calls, name, problem.reason)
+            for problem in failures:
+                leaves.add(problem.escalate_to)
+                reasons.setdefault(problem.escalate_to, problem.reason)
             continue
         return _to_design(mapper.blocks, mapper.output, name, reasons, model)
     return _whole_model(model, example, calls, name, "the model nests too many unmappable modules")
@@ -92,8 +95,7 @@ def _whole_model(
             f"cannot import {name}: {reason}, and the model's own constructor cannot be "
             "written as code to keep it whole"
         )
-    with torch.no_grad():
-        out = model(example)
+    out = shape_run(model, model, example)
     if not isinstance(out, torch.Tensor) or not 2 <= out.dim() <= 4:
         raise ImportModelError(f"cannot import {name}: it does not return one tensor per sample")
     blocks = [
@@ -117,7 +119,7 @@ def _to_design(
         base = block.module_path.replace(".", "_") if block.module_path else block.key
         if block.type == "Input":
             base = "input"
-        lid = unique_id(base, taken)
+        lid = _layer_id(base, taken)
         taken.add(lid)
         ids[block.key] = lid
         layer = Layer(lid, block.type, [ids[k] for k in block.inputs], dict(block.params))
@@ -140,6 +142,14 @@ def _to_design(
     for lid, pos in auto_layout(design).items():
         design[lid].pos = pos
     return Mapped(design, state, notes)
+
+
+def _layer_id(base: str, taken: set[str]) -> str:
+    """The module path as an id (``layer1.0.conv1`` -> ``layer1_0_conv1``), numbered if taken."""
+    text = re.sub(r"[^A-Za-z0-9_]", "_", base)
+    if text and id_problem(text) is None and text not in taken:
+        return text
+    return unique_id(text or "layer", taken)
 
 
 def parameter_count(model: nn.Module) -> int:

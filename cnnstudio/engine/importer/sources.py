@@ -106,7 +106,7 @@ def _ensure_weights(name: str, url: str) -> None:
         return
     try:
         torch.hub.download_url_to_file(url, str(path), progress=False)
-    except Exception as exc:  # noqa: BLE001 - offline, proxy, disk: the same advice
+    except Exception as exc:
         raise ImportModelError(
             f"cannot download the weights of {name} ({type(exc).__name__}); "
             f"put {os.path.basename(url)} (from {url}) at {path}"
@@ -136,7 +136,7 @@ def _from_file(path: Path, name: str) -> Built:
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # noqa: BLE001 - the user's file: report, never a traceback
+    except Exception as exc:
         sys.modules.pop(module_name, None)
         raise ImportModelError(f"{path}: running it failed: {_line(exc)}") from None
     target = getattr(module, name, None)
@@ -199,7 +199,7 @@ def _required_arguments(fn: Any) -> list[str]:
 def _call(path: Path, name: str, fn: Any) -> Any:
     try:
         return fn()
-    except Exception as exc:  # noqa: BLE001 - the user's code
+    except Exception as exc:
         raise ImportModelError(f"{path}: building {name} failed: {_line(exc)}") from None
 
 
@@ -214,7 +214,7 @@ def load_program(path: Path) -> Any:
         raise ImportSourceError(f"{path}: no such file")
     try:
         return torch.export.load(str(path))
-    except Exception as exc:  # noqa: BLE001 - another torch version, a damaged file
+    except Exception as exc:
         raise ImportModelError(
             f"{path}: cannot load this torch.export program ({_line(exc)}); "
             f"it may come from another torch version (this is torch {torch.__version__})"

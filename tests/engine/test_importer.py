@@ -128,7 +128,7 @@ def test_user_module_with_an_opaque_block(user_file: Path) -> None:
     assert roll.params["param_count"] == 4
     assert str(user_file) in roll.params["source"]
     [note] = result.opaque
-    assert note.layer == "roll" and "torch.roll" in note.reason or "roll" in note.reason
+    assert (note.layer == "roll" and "torch.roll" in note.reason) or "roll" in note.reason
     assert any(line.startswith("opaque: roll = mymodels.Roll") for line in result.report())
     assert 0 < result.native_share < 1
     assert result.design_params == result.original_params == 4 * 27 + 4 + 4 + 25
@@ -320,3 +320,44 @@ def test_every_classification_builder_imports_verified(name: str) -> None:
         )
     ):
         assert result.native_share == 1.0, [n.reason for n in result.opaque]
+
+
+def _program(tmp_path: Path) -> Path:
+    import torchvision
+
+    model = torchvision.models.resnet18().eval()
+    path = tmp_path / "r18.pt2"
+    torch.export.save(torch.export.export(model, (torch.randn(1, *SMALL),)), path)
+    return path
+
+
+def test_pt2_program_imports_natively_and_verified(tmp_path: Path) -> None:
+    result = import_model(str(_program(tmp_path)))
+    assert result.verification.ok, result.verification.message
+    assert result.native_share == 1.0 and result.input_shape == SMALL
+    assert result.design_params == 11_689_512
+    assert result.design["layer1_0_conv1"].group == "layer1.0"
+
+
+def test_pt2_of_another_torch_version_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import zipfile
+
+    good = tmp_path / "small.pt2"
+    small = torch.nn.Sequential(torch.nn.Linear(3, 2))
+    torch.export.save(torch.export.export(small, (torch.randn(1, 3),)), good)
+    old = tmp_path / "old.pt2"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(old, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith(".json"):  # as a future torch would write it
+                data = re.sub(
+                    rb'"schema_version": \{"major": \d+', b'"schema_version": {"major": 99', data
+                )
+            dst.writestr(item, data)
+    assert main(["import", str(old), "-o", str(tmp_path / "o.cnn.json")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("cnnstudio: error: ") and "\n" not in err
+    assert "schema version" in err and "another torch version" in err

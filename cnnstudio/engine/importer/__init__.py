@@ -91,15 +91,10 @@ def import_model(
     """
     start = time.perf_counter()
     if source.endswith(".pt2"):
-        from .program import program_to_model
-
-        program = load_program(Path(source))
-        model, shape_hint = program_to_model(program, Path(source))
-        name, calls = Path(source).stem, {}
-    else:
-        built = build(source, pretrained=pretrained)
-        model, shape_hint, name, calls = built.model, built.input_shape, built.name, built.calls
-    shape = input_shape or shape_hint
+        return _import_program(Path(source), start, check)
+    built = build(source, pretrained=pretrained)
+    model, name, calls = built.model, built.name, built.calls
+    shape = input_shape or built.input_shape
     if shape is None:
         raise ImportSourceError(f"{source}: give the input shape with --input C,H,W")
     if not 1 <= len(shape) <= 3:
@@ -139,4 +134,39 @@ def import_model(
         tracer=mapped.tracer,
         seconds=seconds,
         original=model,
+    )
+
+
+def _import_program(path: Path, start: float, check: bool) -> ImportResult:
+    from .program import program_to_design
+
+    program = load_program(path)
+    mapped, shape, batch = program_to_design(program, path.name)
+    mapped.tracer = "torch.export (saved program)"
+    analysis = analyze(mapped.design)
+    if not analysis.valid:
+        raise ImportModelError(
+            f"{path}: the imported design has errors: {analysis.errors[0].message}"
+        )
+    seconds = time.perf_counter() - start
+    original = program.module()
+    verification = (
+        # The program was exported for one batch size: it is checked with that one.
+        verify(mapped.design, mapped.state_dict, original, shape, batch=batch, train_mode=False)
+        if check
+        else Verification(True, 0.0, "not verified (skipped)")
+    )
+    n_params = sum(v.numel() for v in program.parameters())
+    return ImportResult(
+        design=mapped.design,
+        state_dict=mapped.state_dict,
+        source=str(path),
+        input_shape=shape,
+        original_params=n_params,
+        design_params=analysis.total_params,
+        verification=verification,
+        native_share=mapped.native_share,
+        tracer=mapped.tracer,
+        seconds=seconds,
+        original=original,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import inspect
+import logging
 import os
 import sys
 import warnings
@@ -212,10 +213,29 @@ def load_program(path: Path) -> Any:
     """The `torch.export.ExportedProgram` saved at ``path``."""
     if not path.is_file():
         raise ImportSourceError(f"{path}: no such file")
+    # torch logs the deserializer's traceback before raising a generic error: keep its last
+    # line (say, "schema version 9 does not match our current schema version 8") for the user.
+    captured: list[str] = []
+
+    class _Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            captured.append(record.getMessage())
+            if record.exc_info and record.exc_info[1] is not None:
+                captured.append(str(record.exc_info[1]))
+
+    logger = logging.getLogger("torch.export")
+    handlers, propagate = logger.handlers, logger.propagate
+    logger.handlers = [_Capture()]
+    logger.propagate = False
     try:
         return torch.export.load(str(path))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - another torch version, a damaged file
+        lines = [ln.strip() for text in captured for ln in text.splitlines() if ln.strip()]
+        detail = lines[-1] if lines else _line(exc)
         raise ImportModelError(
-            f"{path}: cannot load this torch.export program ({_line(exc)}); "
-            f"it may come from another torch version (this is torch {torch.__version__})"
+            f"{path}: cannot load this torch.export program ({detail}); it may come from "
+            f"another torch version (this is torch {torch.__version__})"
         ) from None
+    finally:
+        logger.handlers = handlers
+        logger.propagate = propagate

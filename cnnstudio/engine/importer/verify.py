@@ -31,8 +31,10 @@ def verify(
     batch: int = 2,
     seed: int = 1,
     device: str = "cpu",
+    train_mode: bool = True,
 ) -> Verification:
-    """Regenerate the module from ``design``, load ``state_dict`` and compare with ``original``."""
+    """Regenerate the module from ``design``, load ``state_dict`` and compare with ``original``
+    (put in eval mode unless ``train_mode`` is False, as an exported program must not be)."""
     model = build_model(design, seed=0)
     try:
         model.load_state_dict(state_dict, strict=True)
@@ -40,7 +42,9 @@ def verify(
         first = str(exc).strip().splitlines()
         return Verification(False, float("inf"), f"the weights do not fit: {first[-1].strip()}")
     model.eval().to(device)
-    original.eval().to(device)
+    if train_mode:  # an exported program's module has no train/eval switch to make
+        original.eval()
+    original.to(device)
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn((batch, *shape), generator=generator).to(device)
     with torch.no_grad(), warnings.catch_warnings():

@@ -65,7 +65,7 @@ def test_import_a_torchvision_model_from_the_file_menu(window, qtbot) -> None:
     assert design["features_3_squeeze"].group == "features.3"
     assert win.session.analysis.valid
     assert win.session.analysis.total_params == 1_235_496
-    title, text, error = messages[-1]
+    _title, text, error = messages[-1]
     assert not error and "verified" in text and "100% native" in text
 
 

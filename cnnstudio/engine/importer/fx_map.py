@@ -81,6 +81,27 @@ NATIVE_MODULES: tuple[type, ...] = (
 )
 
 
+# Modules whose output has their input's shape, dtype and device (in eval mode).
+SHAPE_KEEPING: frozenset[type] = frozenset(
+    {
+        nn.BatchNorm1d,
+        nn.BatchNorm2d,
+        nn.ReLU,
+        nn.ReLU6,
+        nn.SiLU,
+        nn.Hardswish,
+        nn.Hardsigmoid,
+        nn.Sigmoid,
+        nn.Tanh,
+        nn.GELU,
+        nn.LeakyReLU,
+        nn.ELU,
+        nn.Identity,
+        nn.Dropout,
+    }
+)
+
+
 def autowrapped() -> tuple[Callable[..., Any], ...]:
     """Library functions kept as one node (their insides are shape arithmetic on proxies)."""
     from torchvision.models.shufflenetv2 import channel_shuffle
@@ -111,6 +132,14 @@ class _Recorder(fx.Interpreter):
         result = super().run_node(n)
         self.seen[n] = result
         return result
+
+    def call_module(self, target: Any, args: Any, kwargs: Any) -> Any:
+        # Only shapes are wanted here: a module that keeps its input's shape need not run
+        # (batch norm on meta tensors alone costs more than all the rest of a ResNet-50).
+        module = self.fetch_attr(target)
+        if type(module) in SHAPE_KEEPING and len(args) == 1 and not kwargs:
+            return args[0]
+        return super().call_module(target, args, kwargs)
 
 
 class _Runner(nn.Module):
@@ -338,7 +367,7 @@ class GraphMapper:
         except Unmapped:
             self.opaque(node, module, path)
             return
-        weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        weights = {k: v.detach() for k, v in module.state_dict().items()}
         self.add(node, type_, params, [node.args[0]], weights, path)
 
     def module_block(self, node: fx.Node, m: nn.Module) -> tuple[str, dict[str, Any]]:
@@ -650,7 +679,7 @@ class GraphMapper:
         ref = reference(type(module))
         assert ref is not None
         params = opaque_params(module, ref, code, x, out)
-        weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        weights = {k: v.detach() for k, v in module.state_dict().items()}
         self.add(node, "Opaque", params, [node.args[0]], weights, path)
         self.opaque_paths.append(path)
 

@@ -102,7 +102,7 @@ def _whole_model(
         Block("input", "Input", {"shape": list(example.shape[1:])}, []),
         Block("model", "Opaque", opaque_params(model, ref, code, example, out), ["input"]),
     ]
-    blocks[1].weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    blocks[1].weights = {k: v.detach() for k, v in model.state_dict().items()}
     mapped = _to_design(blocks, "model", name, {"": reason}, model)
     return mapped
 

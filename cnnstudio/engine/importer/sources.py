@@ -229,7 +229,7 @@ def load_program(path: Path) -> Any:
     logger.propagate = False
     try:
         return torch.export.load(str(path))
-    except Exception as exc:  # noqa: BLE001 - another torch version, a damaged file
+    except Exception as exc:  # another torch version, a damaged file
         lines = [ln.strip() for text in captured for ln in text.splitlines() if ln.strip()]
         detail = lines[-1] if lines else _line(exc)
         raise ImportModelError(

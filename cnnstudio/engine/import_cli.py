@@ -62,6 +62,18 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
         help="input shape (default: the model's own, or 3,224,224 for torchvision)",
     )
     parser.add_argument(
+        "--classes",
+        type=int,
+        metavar="N",
+        help="transfer learning: replace the classifier for N classes and freeze every layer "
+        "before it (the weights keep the pretrained body and a fresh head)",
+    )
+    parser.add_argument(
+        "--freeze-until",
+        metavar="LAYER",
+        help="with --classes: freeze only up to and including this layer id",
+    )
+    parser.add_argument(
         "--list", action="store_true", help="list torchvision's classification models and exit"
     )
 
@@ -90,10 +102,29 @@ def run_import(args: argparse.Namespace) -> int:
     except ImportModelError as exc:
         print(f"cnnstudio: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    state = result.state_dict
+    if args.classes is not None or args.freeze_until is not None:
+        from ..core.transfer import transfer_command
+        from .transfer import transfer_state
+
+        if args.classes is None:
+            print("cnnstudio: error: --freeze-until needs --classes", file=sys.stderr)
+            return EXIT_BAD_SOURCE
+        try:
+            transfer_command(result.design, args.classes, args.freeze_until).do(result.design)
+        except CnnStudioError as exc:
+            print(f"cnnstudio: error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        state, fresh = transfer_state(state, result.design)
+        frozen = sum(lay.frozen for lay in result.design)
+        print(
+            f"transfer learning: {frozen} layers frozen, new head ({', '.join(fresh)})",
+            file=sys.stderr,
+        )
     try:
         save_design(result.design, args.output)
         if args.weights_out:
-            _save_weights(result.state_dict, Path(args.weights_out))
+            _save_weights(state, Path(args.weights_out))
     except (OSError, CnnStudioError) as exc:
         print(f"cnnstudio: error: cannot write: {exc}", file=sys.stderr)
         return EXIT_FAILED

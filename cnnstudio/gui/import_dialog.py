@@ -204,8 +204,17 @@ class ImportTool(QObject):
         file_menu.removeAction(self.action)
         file_menu.insertAction(window.recent_menu.menuAction(), self.action)  # type: ignore[attr-defined]
         self.action.triggered.connect(self.open_dialog)
-        # Tests replace this instead of driving a modal message box.
+        self.transfer_action = file_menu.addAction("Replace &Classifier (transfer learning)…")
+        self.transfer_action.setObjectName("transfer_action")
+        self.transfer_action.setStatusTip(
+            "Give the classifier the dataset's number of classes and freeze every layer before it"
+        )
+        file_menu.removeAction(self.transfer_action)
+        file_menu.insertAction(window.recent_menu.menuAction(), self.transfer_action)  # type: ignore[attr-defined]
+        self.transfer_action.triggered.connect(self.replace_classifier)
+        # Tests replace these instead of driving modal dialogs.
         self.show_message: Callable[[str, str, bool], None] = self._show_message
+        self.ask_classes: Callable[[int], int | None] = self._ask_classes
 
     def open_dialog(self) -> bool:
         """Ask what to import, then import it in the background; False when cancelled."""
@@ -228,6 +237,35 @@ class ImportTool(QObject):
         self._progress = progress
         self.pool.start(_ImportTask(request, self._signals))
         return True
+
+    def replace_classifier(self) -> bool:
+        """Replace the classifier for N classes and freeze the layers before it (one undo step)."""
+        from ..core.transfer import classifier_layer, transfer_command
+
+        session = self.window.session  # type: ignore[attr-defined]
+        try:
+            head = classifier_layer(session.design)
+            current = int(session.design[head].params.get("out_features", 10))
+            classes = self.ask_classes(current)
+            if classes is None:
+                return False
+            command = transfer_command(session.design, classes)
+        except CnnStudioError as exc:
+            self.show_message("Replace classifier", str(exc), True)
+            return False
+        session.push(command)
+        self.window.statusBar().showMessage(  # type: ignore[attr-defined]
+            f"{head} now has {classes} outputs; the layers before it are frozen", 8000
+        )
+        return True
+
+    def _ask_classes(self, current: int) -> int | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        value, ok = QInputDialog.getInt(
+            self.window, "Replace classifier", "Classes in your dataset:", current, 1, 1 << 20
+        )
+        return int(value) if ok else None
 
     def _close_progress(self) -> None:
         if self._progress is not None:

@@ -361,3 +361,21 @@ def test_pt2_of_another_torch_version_is_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("cnnstudio: error: ") and "\n" not in err
     assert "schema version" in err and "another torch version" in err
+
+
+def test_cli_transfer_learning_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    design_file, weights = tmp_path / "t.cnn.json", tmp_path / "t.pt"
+    argv = ["import", "torchvision:squeezenet1_0", "--input", "3,32,32", "-o", str(design_file)]
+    # SqueezeNet classifies with a 1x1 Conv: there is no Dense classifier to replace.
+    assert main([*argv, "--classes", "4"]) == 1
+    assert "no Dense layer ends the design" in capsys.readouterr().err
+    assert not design_file.exists()
+    argv = ["import", "torchvision:resnet18", "--input", "3,32,32", "-o", str(design_file)]
+    assert main([*argv, "--weights-out", str(weights), "--classes", "4"]) == 0
+    assert "transfer learning:" in capsys.readouterr().err
+    design = load_design(design_file)
+    assert design["fc"].params["out_features"] == 4
+    assert design["conv1"].frozen and design["layer4_1_bn2"].frozen and not design["fc"].frozen
+    model = build_model(design)
+    model.load_state_dict(torch.load(weights, weights_only=True))
+    assert analyze(design).trainable_params == 512 * 4 + 4

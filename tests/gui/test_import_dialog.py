@@ -125,3 +125,16 @@ def test_cancel_imports_nothing(window, qtbot) -> None:
     _answer(qtbot, lambda dialog: dialog.reject())
     assert tool.action.trigger() is None
     assert win.session.design is before and not messages
+
+
+def test_replace_classifier_action_is_one_undo_step(window, qtbot) -> None:
+    win, tool, messages = window
+    tool.ask_classes = lambda current: 3
+    tool.transfer_action.trigger()
+    design = win.session.design
+    assert design["fc3"].params["out_features"] == 3
+    assert {lay.id for lay in design if lay.frozen} == {"conv1", "conv2", "fc1", "fc2"}
+    assert win.session.analysis.trainable_params == 84 * 3 + 3
+    win.undo_action.trigger()
+    assert design["fc3"].params["out_features"] == 10 and not any(lay.frozen for lay in design)
+    assert not messages

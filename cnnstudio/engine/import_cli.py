@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.errors import CnnStudioError
@@ -137,7 +138,7 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_OK if result.verification.ok else EXIT_FAILED
 
 
-def _save_weights(state: dict[str, object], path: Path) -> None:
+def _save_weights(state: Mapping[str, object], path: Path) -> None:
     import io
 
     import torch

@@ -524,7 +524,7 @@ class GraphMapper:
                 Block(
                     node.name,
                     "Chunk",
-                    {"chunks": n, "index": int(args[1]), "dim": dim},  # type: ignore[call-overload]
+                    {"chunks": n, "index": int(args[1]), "dim": dim},  # type: ignore[arg-type]
                     [source],
                     group,
                 )

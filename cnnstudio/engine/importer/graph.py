@@ -146,10 +146,27 @@ def _to_design(
 
 def _layer_id(base: str, taken: set[str]) -> str:
     """The module path as an id (``layer1.0.conv1`` -> ``layer1_0_conv1``), numbered if taken."""
-    text = re.sub(r"[^A-Za-z0-9_]", "_", base)
+    text = _shorten(re.sub(r"[^A-Za-z0-9_]", "_", base))
     if text and id_problem(text) is None and text not in taken:
         return text
     return unique_id(text or "layer", taken)
+
+
+# Longer ids would make `id = self.id(...)` lines the exported code cannot keep within 88 columns.
+MAX_ID = 35
+
+
+def _shorten(text: str) -> str:
+    """``features_1_0_block_1_scale_activation`` -> ``f_1_0_block_1_scale_activation``: the
+    outer module names shrink to their initials, the innermost ones stay readable."""
+    parts = text.split("_")
+    i = 0
+    while len("_".join(parts)) > MAX_ID and i < len(parts) - 1:
+        if parts[i].isalpha() and len(parts[i]) > 1:
+            parts[i] = parts[i][0]
+        i += 1
+    short = "_".join(parts)
+    return short if len(short) <= MAX_ID else "l_" + short[-(MAX_ID - 2) :].lstrip("_")
 
 
 def parameter_count(model: nn.Module) -> int:

@@ -192,7 +192,7 @@ def program_to_design(program: Any, name: str) -> tuple[Mapped, tuple[int, ...],
         elif t in (aten.max_pool2d.default, aten.avg_pool2d.default):
             is_max = t is aten.max_pool2d.default
             kernel = _size(a[1])
-            params: dict[str, Any] = {"kernel_size": kernel}
+            params = {"kernel_size": kernel}
             stride = _arg(node, 2, "stride", [])
             if stride and _size(stride) != kernel:
                 params["stride"] = _size(stride)

@@ -177,7 +177,9 @@ def _from_file(path: Path, name: str) -> Built:
                 f"{name} is a {type(target).__name__}, not an nn.Module class or a function"
             )
     shape = getattr(model, "input_shape", None)
-    return Built(model, name, calls, tuple(shape) if _is_shape(shape) else None)
+    return Built(
+        model, name, calls, tuple(shape) if shape is not None and _is_shape(shape) else None
+    )
 
 
 def _is_shape(value: Any) -> bool:

@@ -1,4 +1,5 @@
-"""The ``cnnstudio`` command line: summary, templates, new, export, train, figure and gui.
+"""The ``cnnstudio`` command line: summary, templates, new, export, train, import, check,
+lr-find, figure and gui.
 
 User errors print one line ``cnnstudio: error: ...`` on stderr and exit 2 (not a design, or a
 usage error such as ``--epochs abc``) or 1 (a design with errors, a data problem); never a
@@ -307,6 +308,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         add_lr_find_arguments(p)
         p.set_defaults(func=run_lr_find)
 
+    p = sub.add_parser("import", help="import a torchvision model, an nn.Module or a .pt2")
+    if command == "import":
+        from .engine.import_cli import add_import_arguments, run_import
+
+        add_import_arguments(p)
+        p.set_defaults(func=run_import)
+
     p = sub.add_parser("gui", help="open the designer window (the default command)")
     p.add_argument("file", nargs="?", help="design file to open (default: the LeNet-5 template)")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
@@ -349,4 +357,15 @@ def gui_main() -> int:
     return main(["gui", *sys.argv[1:]])
 
 
-_COMMANDS = ("summary", "templates", "new", "export", "train", "check", "lr-find", "figure", "gui")
+_COMMANDS = (
+    "summary",
+    "templates",
+    "new",
+    "export",
+    "train",
+    "import",
+    "check",
+    "lr-find",
+    "figure",
+    "gui",
+)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -39,6 +40,8 @@ class Group:
     title: str
     light: tuple[str, str]
     dark: tuple[str, str]
+    #: Whether the palette offers this group's types (imported opaque blocks are not drawn by hand).
+    in_palette: bool = True
 
 
 #: The layer groups in palette order; a spec's ``group`` is one of their keys.
@@ -51,9 +54,10 @@ LAYER_GROUPS: tuple[Group, ...] = (
     Group("regularization", "Regularization", ("#fbe6ee", "#cf6b93"), ("#45253a", "#bf5f87")),
     Group("merge", "Merge", ("#e8f4dd", "#6fa544"), ("#2a3b20", "#65983d")),
     Group("reshape", "Reshape", ("#f4ecdf", "#a9865a"), ("#3b3226", "#98774f")),
+    Group("imported", "Imported", ("#f0f0f0", "#999999"), ("#333333", "#777777"), False),
 )
-#: ``(key, title)`` of every group, in palette order.
-GROUPS: tuple[tuple[str, str], ...] = tuple((g.key, g.title) for g in LAYER_GROUPS)
+#: ``(key, title)`` of every group the palette lists, in palette order.
+GROUPS: tuple[tuple[str, str], ...] = tuple((g.key, g.title) for g in LAYER_GROUPS if g.in_palette)
 GROUP_BY_KEY: dict[str, Group] = {g.key: g for g in LAYER_GROUPS}
 
 #: Every layer type by name, in palette order (registration order, see :func:`register`).
@@ -142,6 +146,10 @@ class LayerSpec:
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
         """The forward expression, given ``call`` (``self.conv1``) and the input variable names."""
         return f"{call}({args[0]})"
+
+    def imports(self, p: dict[str, Any]) -> tuple[str, ...]:
+        """Modules the generated code must import besides torch (``torchvision.ops``)."""
+        return ()
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -348,6 +356,24 @@ def _window_lines(
         )
         lines.append(f"{label}: {expr} = {o}")
     return lines
+
+
+def _ceil_sizes(
+    sizes: Sequence[int],
+    k: Sequence[int],
+    s: Sequence[int],
+    pad: Sequence[int],
+    floor_sizes: Sequence[int],
+) -> tuple[int, ...]:
+    """Pool output sizes with ``ceil_mode``: rounded up, but the last window must start inside
+    the input or its left padding (PyTorch's rule)."""
+    out = []
+    for n, ki, si, pi, fo in zip(sizes, k, s, pad, floor_sizes, strict=True):
+        o = -(-(n + 2 * pi - ki) // si) + 1
+        if (o - 1) * si >= n + pi:
+            o -= 1
+        out.append(max(o, fo))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -563,6 +589,9 @@ class _WindowPoolSpec(LayerSpec):
         ParamSpec("kernel_size", "size", 2, "Window size per spatial axis."),
         ParamSpec("stride", "size", None, "Step between windows; empty means the kernel size."),
         ParamSpec("padding", "padding", 0, "Padding on each side (at most half the kernel).", 0),
+        ParamSpec(
+            "ceil_mode", "bool", False, "Round the output size up (a last partial window counts)."
+        ),
     )
 
     def _geometry(self, p: dict[str, Any], n: int) -> tuple[tuple[int, ...], ...]:
@@ -592,7 +621,10 @@ class _WindowPoolSpec(LayerSpec):
                         (SetParamEdit(lid, "padding", ki // 2),),
                     ),
                 )
-        return (shape[0], *_sliding_window(self, lid, shape[1:], k, s, pad, (1,) * n))
+        sizes = _sliding_window(self, lid, shape[1:], k, s, pad, (1,) * n)
+        if p["ceil_mode"]:
+            sizes = _ceil_sizes(shape[1:], k, s, pad, sizes)
+        return (shape[0], *sizes)
 
     def receptive(
         self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
@@ -604,7 +636,13 @@ class _WindowPoolSpec(LayerSpec):
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         n = len(out) - 1
         k, s, pad = self._geometry(p, n)
-        lines = _window_lines(shapes[0][1:], k, s, pad, (1,) * n, out[1:])
+        if p["ceil_mode"]:
+            lines = [
+                f"size: ceil(({n_in} + 2*{pi} - {ki}) / {si}) + 1 = {o} (ceil_mode)"
+                for n_in, ki, si, pi, o in zip(shapes[0][1:], k, s, pad, out[1:], strict=True)
+            ]
+        else:
+            lines = _window_lines(shapes[0][1:], k, s, pad, (1,) * n, out[1:])
         lines.append(f"channels kept: {out[0]}; no parameters")
         return lines
 
@@ -625,6 +663,8 @@ class _WindowPoolSpec(LayerSpec):
             args.append(f"stride={_code_axes(s)}")
         if any(pad):
             args.append(f"padding={_code_axes(pad)}")
+        if p["ceil_mode"]:
+            args.append("ceil_mode=True")
         return f"nn.{self.torch_name}{_dim(n)}({', '.join(args)})"
 
 
@@ -1017,6 +1057,380 @@ class ConcatSpec(AddSpec):
 
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
         return f"torch.cat([{', '.join(args)}], dim={_torch_dim(p['dim'])})"
+
+
+# -- layers of modern torchvision networks -------------------------------------------------
+# MobileNet, EfficientNet, ShuffleNet, RegNet and ConvNeXt are built from these; the importer
+# (cnnstudio.engine.importer) maps torch modules and functions onto them.
+@register
+class SiLUSpec(_ActivationSpec):
+    type = "SiLU"
+    summary = "x * sigmoid(x) (swish): the smooth activation of EfficientNet."
+    torch_name = "SiLU"
+
+
+@register
+class HardswishSpec(_ActivationSpec):
+    type = "Hardswish"
+    summary = "x * ReLU6(x + 3) / 6: a cheap swish, used by MobileNetV3."
+    torch_name = "Hardswish"
+
+
+@register
+class HardsigmoidSpec(_ActivationSpec):
+    type = "Hardsigmoid"
+    summary = "ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite."
+    torch_name = "Hardsigmoid"
+
+
+@register
+class ReLU6Spec(_ActivationSpec):
+    type = "ReLU6"
+    summary = "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2)."
+    torch_name = "ReLU6"
+
+
+@register
+class IdentitySpec(LayerSpec):
+    type = "Identity"
+    group = "reshape"
+    elementwise = True
+    summary = "Passes its input through unchanged (a placeholder, e.g. for a removed head)."
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return "nn.Identity()"
+
+
+@register
+class MulSpec(LayerSpec):
+    type = "Mul"
+    group = "merge"
+    summary = (
+        "Multiplies its inputs elementwise, broadcasting axes of size 1 "
+        "(squeeze-excite scales C x H x W by C x 1 x 1)."
+    )
+    min_inputs = 2
+    max_inputs = None
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        rank = len(shapes[0])
+        listing = ", ".join(
+            f"{i} gives {fmt_shape(s)}" for i, s in zip(inputs, shapes, strict=True)
+        )
+        if any(len(s) != rank for s in shapes):
+            raise LayerProblem("mul-shape-mismatch", f"inputs must have the same rank: {listing}")
+        out = []
+        for sizes in zip(*shapes, strict=True):
+            big = {n for n in sizes if n != 1}
+            if len(big) > 1:
+                raise LayerProblem(
+                    "mul-shape-mismatch",
+                    f"inputs must agree on every axis (or have size 1 there): {listing}",
+                )
+            out.append(big.pop() if big else 1)
+        return tuple(out)
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        parts = " * ".join(fmt_shape(s) for s in shapes)
+        return [f"{parts} -> {fmt_shape(out)} (axes of size 1 are repeated); no parameters"]
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        return " * ".join(args)
+
+
+class _AdaptivePoolSpec(LayerSpec):
+    group = "pooling"
+    torch_name: ClassVar[str]
+    params = (ParamSpec("output_size", "size", 1, "Output size per spatial axis."),)
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        n = _spatial(self, shapes[0])
+        return (shapes[0][0], *_axes(p["output_size"], n, "output_size"))
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        return [
+            f"{fmt_shape(shapes[0])} -> {fmt_shape(out)}: each output cell pools its share of "
+            "the input, whatever the input size; no parameters"
+        ]
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        size = p.get("output_size")
+        return f"{self.type} {fmt_size(size) if isinstance(size, list) else size}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        n = len(shapes[0]) - 1
+        return f"nn.{self.torch_name}{_dim(n)}({_code_axes(_axes(p['output_size'], n, 'o'))})"
+
+
+@register
+class AdaptiveAvgPoolSpec(_AdaptivePoolSpec):
+    type = "AdaptiveAvgPool"
+    summary = "Averages into a fixed output size (e.g. 7x7 before VGG's classifier)."
+    torch_name = "AdaptiveAvgPool"
+
+
+@register
+class AdaptiveMaxPoolSpec(_AdaptivePoolSpec):
+    type = "AdaptiveMaxPool"
+    summary = "Takes maxima into a fixed output size, whatever the input size."
+    torch_name = "AdaptiveMaxPool"
+
+
+@register
+class LayerNormSpec(LayerSpec):
+    type = "LayerNorm"
+    group = "regularization"
+    summary = (
+        "Normalizes each sample (or, channels form, each position over its channels as in "
+        "ConvNeXt), then scales and shifts it."
+    )
+    params = (
+        ParamSpec(
+            "channels",
+            "bool",
+            False,
+            "Normalize over the channels at each position (ConvNeXt's channels-last form); "
+            "otherwise over the whole sample.",
+        ),
+        ParamSpec(
+            "eps", "float", 1e-5, "Added to the variance for numerical stability.", 1e-12, 1.0
+        ),
+        ParamSpec("affine", "bool", True, "Learn a scale and a shift per normalized value."),
+    )
+    has_weights = True
+
+    def _normalized(self, p: dict[str, Any], shape: Shape) -> Shape:
+        return (shape[0],) if p["channels"] else shape
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        if p["channels"] and len(shapes[0]) < 2:
+            raise LayerProblem(
+                "bad-rank",
+                f"LayerNorm over channels needs an image or a sequence, got {fmt_shape(shapes[0])}",
+            )
+        return shapes[0]
+
+    def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        return 2 * math.prod(self._normalized(p, out)) if p["affine"] else 0
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        norm = self._normalized(p, out)
+        over = f"the {norm[0]} channels of each position" if p["channels"] else "the whole sample"
+        line = f"mean and variance over {over}"
+        if p["affine"]:
+            n = math.prod(norm)
+            return [line, f"params: 2 * {fmt_int(n)} = {fmt_int(2 * n)} (scale and shift)"]
+        return [line + "; no parameters"]
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return "LayerNorm C" if p.get("channels") else "LayerNorm"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        norm = self._normalized(p, shapes[0])
+        args = [str(norm[0]) if len(norm) == 1 else "[" + ", ".join(map(str, norm)) + "]"]
+        if p["eps"] != 1e-5:
+            args.append(f"eps={float(p['eps'])!r}")
+        if not p["affine"]:
+            args.append("elementwise_affine=False")
+        return f"nn.LayerNorm({', '.join(args)})"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        if p["channels"]:
+            # nn.LayerNorm normalizes the last axis: move the channels there and back.
+            return f"{call}({args[0]}.movedim(1, -1)).movedim(-1, 1)"
+        return f"{call}({args[0]})"
+
+
+@register
+class StochasticDepthSpec(LayerSpec):
+    type = "StochasticDepth"
+    group = "regularization"
+    summary = "While training, drops a whole residual branch with probability p (identity in eval)."
+    params = (
+        ParamSpec("p", "float", 0.2, "Probability of dropping the branch.", 0.0, 1.0),
+        ParamSpec(
+            "mode",
+            "text",
+            "row",
+            '"row" drops per sample, "batch" for the whole batch.',
+            choices=("row", "batch"),
+        ),
+    )
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"StochasticDepth {p.get('p')}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f'torchvision.ops.StochasticDepth(p={float(p["p"])!r}, mode="{p["mode"]}")'
+
+    def imports(self, p: dict[str, Any]) -> tuple[str, ...]:
+        return ("torchvision.ops",)
+
+
+@register
+class ChannelShuffleSpec(LayerSpec):
+    type = "ChannelShuffle"
+    group = "reshape"
+    summary = "Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet)."
+    params = (ParamSpec("groups", "int", 2, "Number of channel groups.", 1, 65536),)
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        _spatial(self, shapes[0])
+        if shapes[0][0] % p["groups"]:
+            raise LayerProblem(
+                "bad-groups", f"groups {p['groups']} does not divide the {shapes[0][0]} channels"
+            )
+        return shapes[0]
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        g = p["groups"]
+        return [f"{out[0]} channels as {g} groups of {out[0] // g}, transposed; no parameters"]
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"ChannelShuffle {p.get('groups')}"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"nn.ChannelShuffle({p['groups']})"
+
+
+@register
+class ChunkSpec(LayerSpec):
+    type = "Chunk"
+    group = "reshape"
+    summary = (
+        "One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels."
+    )
+    params = (
+        ParamSpec("chunks", "int", 2, "Number of parts.", 1, 65536),
+        ParamSpec("index", "int", 0, "Which part (0 = the first).", 0, 65535),
+        ParamSpec("dim", "axis", 0, "Axis to split (0 = channels)."),
+    )
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        shape = shapes[0]
+        problem = _axis_problem("dim", p["dim"], len(shape))
+        if problem:
+            raise problem
+        axis = p["dim"] % len(shape)
+        size = -(-shape[axis] // p["chunks"])  # torch.chunk: ceil-sized parts, the last smaller
+        count = -(-shape[axis] // size)
+        if p["index"] >= count:
+            raise LayerProblem(
+                "bad-param",
+                f"index {p['index']} is out of range: axis {p['dim']} ({shape[axis]}) "
+                f"gives {count} parts",
+            )
+        part = min(size, shape[axis] - p["index"] * size)
+        return (*shape[:axis], part, *shape[axis + 1 :])
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        return f"Chunk {p.get('index')}/{p.get('chunks')}"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        return f"{args[0]}.chunk({p['chunks']}, dim={_torch_dim(p['dim'])})[{p['index']}]"
+
+
+@register
+class ReshapeSpec(LayerSpec):
+    type = "Reshape"
+    group = "reshape"
+    summary = "Rearranges the values into another shape with the same number of values."
+    params = (
+        ParamSpec("shape", "shape", [1], "The new shape without the batch axis.", required=True),
+    )
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        target = tuple(p["shape"])
+        if math.prod(target) != math.prod(shapes[0]):
+            raise LayerProblem(
+                "reshape-size-mismatch",
+                f"{fmt_shape(shapes[0])} has {fmt_int(math.prod(shapes[0]))} values, "
+                f"{fmt_shape(target)} needs {fmt_int(math.prod(target))}",
+            )
+        return target
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        shape = p.get("shape")
+        return f"Reshape {fmt_shape(shape)}" if isinstance(shape, list) else "Reshape"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        dims = ", ".join(str(n) for n in p["shape"])
+        return f"{args[0]}.reshape({args[0]}.shape[0], {dims})"
+
+
+@register
+class OpaqueSpec(LayerSpec):
+    """A module the importer could not map to native blocks, kept as an instance of its class."""
+
+    type = "Opaque"
+    # Not a palette group: an opaque block only comes from an import, never from a drag.
+    group = "imported"
+    summary = (
+        "An imported module kept as its original class (its code is imported, not drawn): "
+        "shapes and counts as recorded at import."
+    )
+    params = (
+        ParamSpec(
+            "module",
+            "text",
+            "",
+            "The class (or builder) as package.module.Name.",
+            required=True,
+        ),
+        ParamSpec("args", "text", "", "The constructor arguments as Python code."),
+        ParamSpec("input_shape", "shape", [1], "The input shape it was imported for."),
+        ParamSpec("output_shape", "shape", [1], "Its output shape.", required=True),
+        ParamSpec("param_count", "int", 0, "Its parameters (numel).", 0),
+        ParamSpec("macs", "int", 0, "Its multiply-accumulates per sample, as measured.", 0),
+        ParamSpec("source", "text", "", "Where its class is defined (file:line)."),
+    )
+    has_weights = True
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        path = p["module"]
+        parts = path.split(".")
+        if len(parts) < 2 or not all(part.isidentifier() for part in parts):
+            raise LayerProblem("bad-param", f"module must be package.module.Name, got {path!r}")
+        expected = tuple(p["input_shape"])
+        if shapes[0] != expected:
+            raise LayerProblem(
+                "opaque-shape-mismatch",
+                f"the imported {parts[-1]} was traced for input {fmt_shape(expected)}, "
+                f"gets {fmt_shape(shapes[0])}",
+            )
+        return tuple(p["output_shape"])
+
+    def count_params(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        return int(p["param_count"])
+
+    def count_macs(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
+        return int(p["macs"])
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        lines = [f"{p['module']}: {fmt_shape(shapes[0])} -> {fmt_shape(out)} (as imported)"]
+        if p["source"]:
+            lines.append(f"defined at {p['source']}")
+        return lines
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        module = p.get("module")
+        return f"{module.rsplit('.', 1)[-1]} (opaque)" if isinstance(module, str) else "Opaque"
+
+    def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
+        return f"{p['module']}({p['args']})"
+
+    def imports(self, p: dict[str, Any]) -> tuple[str, ...]:
+        # The class's module, and those its arguments name (``pkg.mod.Name`` references).
+        found = {p["module"].rsplit(".", 1)[0]}
+        found.update(
+            ref.rsplit(".", 1)[0]
+            for ref in _DOTTED.findall(p["args"])
+            if not ref.startswith(("torch.", "nn."))
+        )
+        return tuple(sorted(found))
+
+
+_DOTTED = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 def get_spec(type_name: str) -> LayerSpec | None:

@@ -49,9 +49,24 @@ SAVED: dict[str, tuple[str, ...]] = {
     "Flatten": (),
     "Add": (),
     "Concat": (),
+    # The types of imported torchvision networks.
+    "SiLU": ("in",),
+    "Hardswish": ("in",),
+    "Hardsigmoid": ("in",),
+    "ReLU6": ("in",),
+    "Identity": (),
+    "Mul": ("in",),  # both factors, for each other's gradient
+    "AdaptiveAvgPool": ("in",),
+    "AdaptiveMaxPool": ("in", "index"),
+    "LayerNorm": ("in",),
+    "StochasticDepth": ("in",),
+    "ChannelShuffle": (),
+    "Chunk": (),
+    "Reshape": (),
+    "Opaque": ("in",),  # unknown inside: its input, at least
 }
 #: Layer types whose output is a view of their input: saving it holds the input's storage.
-VIEWS = frozenset({"Flatten"})
+VIEWS = frozenset({"Flatten", "Identity", "Chunk", "Reshape"})
 #: Optimizer state: float tensors kept per trainable weight.
 OPTIMIZER_STATES = {"sgd": 1, "adam": 2, "adamw": 2, "rmsprop": 1}
 OPTIMIZERS = tuple(OPTIMIZER_STATES)

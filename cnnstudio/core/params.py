@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-ParamKind = Literal["int", "float", "bool", "size", "padding", "shape", "axis"]
+ParamKind = Literal["int", "float", "bool", "size", "padding", "shape", "axis", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +19,8 @@ class ParamSpec:
 
     Kinds: ``int``; ``float``; ``bool``; ``size`` (a positive int for every spatial axis, or a
     list with one per axis); ``padding`` (like ``size`` but 0 allowed, or one of ``choices``);
-    ``shape`` (a list of 1 to 3 positive ints); ``axis`` (an int, negative counts from the end).
+    ``shape`` (a list of 1 to 3 positive ints); ``axis`` (an int, negative counts from the end);
+    ``text`` (a string, one of ``choices`` when they are given).
     """
 
     name: str
@@ -49,6 +50,13 @@ class ParamSpec:
         if kind == "bool":
             if type(value) is not bool:
                 return f"{self.name} must be true or false, got {_show(value)}"
+            return None
+        if kind == "text":
+            if not isinstance(value, str):
+                return f"{self.name} must be a string, got {_show(value)}"
+            if self.choices and value not in self.choices:
+                options = " or ".join(f'"{c}"' for c in self.choices)
+                return f"{self.name} must be {options}, got {_show(value)}"
             return None
         if kind == "padding" and isinstance(value, str):
             if value in self.choices:

@@ -2,10 +2,14 @@
 
 The ImageNet ones (AlexNet, VGG-16, ResNet-18, ResNet-50) have exactly the parameter counts of
 torchvision's models of the same name; ids follow torchvision's names (``layer1_0_conv1``).
+VGG-19, GoogLeNet, MobileNet V2/V3 and EfficientNet-B0 are shipped as design files in
+``resources/`` (written by ``tools/make_templates.py`` with the importer, read here without
+torch), with torchvision's exact counts and each layer's module path as its ``group``.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -241,6 +245,18 @@ def mini_inception() -> Design:
     return n.design()
 
 
+def _shipped(name: str) -> Callable[[], Design]:
+    """A factory reading ``resources/template-NAME.cnn.json`` (a design written by the importer)."""
+
+    def load() -> Design:
+        from .fileio import loads_design
+
+        resource = importlib.resources.files("cnnstudio.resources") / f"template-{name}.cnn.json"
+        return loads_design(resource.read_text(encoding="utf-8"), f"template {name}")
+
+    return load
+
+
 @dataclass(frozen=True)
 class TemplateInfo:
     """A template's name, one-line description and factory."""
@@ -278,6 +294,42 @@ TEMPLATES: dict[str, TemplateInfo] = {
             "Mini Inception",
             "Inception branches joined by Concat, 3x32x32 -> 10",
             mini_inception,
+        ),
+        TemplateInfo(
+            "vgg19",
+            "VGG-19",
+            "16 3x3 convolutions in 5 blocks, 3x224x224 -> 1000",
+            _shipped("vgg19"),
+        ),
+        TemplateInfo(
+            "googlenet",
+            "GoogLeNet",
+            "Inception v1: four-branch modules joined by Concat, 3x224x224 -> 1000",
+            _shipped("googlenet"),
+        ),
+        TemplateInfo(
+            "mobilenet-v2",
+            "MobileNet V2",
+            "inverted residuals with depthwise convolutions and ReLU6, 3x224x224 -> 1000",
+            _shipped("mobilenet-v2"),
+        ),
+        TemplateInfo(
+            "mobilenet-v3-small",
+            "MobileNet V3 Small",
+            "depthwise blocks, squeeze-excite (Mul), Hardswish, 3x224x224 -> 1000",
+            _shipped("mobilenet-v3-small"),
+        ),
+        TemplateInfo(
+            "mobilenet-v3-large",
+            "MobileNet V3 Large",
+            "the larger MobileNet V3, 3x224x224 -> 1000",
+            _shipped("mobilenet-v3-large"),
+        ),
+        TemplateInfo(
+            "efficientnet-b0",
+            "EfficientNet-B0",
+            "MBConv blocks with SiLU, squeeze-excite and stochastic depth, 3x224x224 -> 1000",
+            _shipped("efficientnet-b0"),
         ),
     )
 }

@@ -93,6 +93,7 @@ def generate_code(
 
     init_lines: list[str] = []
     forward_lines: list[str] = []
+    imports: set[str] = set()
     for lid in order:
         if lid == input_id:
             continue
@@ -101,6 +102,7 @@ def generate_code(
         spec = SPECS[layer.type]
         params = info.resolved_params or {}
         shapes = info.input_shapes or []
+        imports.update(spec.imports(params))
         ctor = spec.module_code(params, shapes)
         if ctor is not None:
             if layer.frozen and info.params:
@@ -110,7 +112,9 @@ def generate_code(
         forward_lines.append(_statement(lid, expr, 8))
 
     out: list[str] = _header(design, analysis, order, input_id, cls, weights_file)
-    out += ["", "import torch", "from torch import nn", "", ""]
+    # Layers such as StochasticDepth or an imported module need more than torch.
+    extra = [f"import {name}" for name in sorted(imports)]
+    out += ["", "import torch", *extra, "from torch import nn", "", ""]
     out.append(f"class {cls}(nn.Module):")
     out.append(f'    """{_docstring(design)}"""')
     out.append("")

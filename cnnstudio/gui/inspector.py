@@ -79,6 +79,8 @@ def parse_value(ps: ParamSpec, text: str) -> tuple[Any, str | None]:
         return (None, f"{ps.name} is required") if ps.required else (MISSING, None)
     if ps.kind == "padding" and raw.lower() in ps.choices:
         return raw.lower(), None
+    if ps.kind == "text":
+        return raw, ps.problem(raw)
     parts = [p for p in re.split(r"[\s,x×]+", raw.strip("[]()").lower()) if p]
     try:
         numbers = [int(p) for p in parts]

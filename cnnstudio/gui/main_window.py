@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
 
     # -- tools built on torch (training, insight, export) ------------------------------------
     def install_tools(self) -> None:
-        """Add the Training and Feature maps docks, the Train menu and File > Export.
+        """Add the Training and Feature maps docks, the Train menu, File > Export and Import….
 
         Kept out of ``__init__`` so the designer alone stays light for tools and tests; the
         app calls it before the window is shown (so the saved dock layout covers the docks).
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         """
         from .export_menu import install_export
         from .figure_menu import install_figures
+        from .import_dialog import install_import
         from .insight.install import install_insight
         from .lab import install_lab
         from .training.install import install_training
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         self.export_menu = install_export(self, self.training)
         self.figures = install_figures(self)
         self.lab = install_lab(self)
+        self.import_tool = install_import(self)
         self.insight.stats_changed.connect(self.canvas.graph.set_activation_stats)
         for dock in self.findChildren(QDockWidget):
             if dock.objectName() == "FeatureMapsDock" and dock.widget() is not None:

@@ -31,12 +31,31 @@ SMALL = {
     "vgg16": ((3, 32, 32), 10),
     "resnet18": ((3, 32, 32), 10),
     "resnet50": ((3, 32, 32), 10),
+    "vgg19": ((3, 32, 32), 10),
+    "googlenet": ((3, 32, 32), 10),
+    "mobilenet-v2": ((3, 32, 32), 10),
+    "mobilenet-v3-small": ((3, 32, 32), 10),
+    "mobilenet-v3-large": ((3, 32, 32), 10),
+    "efficientnet-b0": ((3, 32, 32), 10),
 }
 TORCHVISION = {
     "alexnet": (torchvision.models.alexnet, 61_100_840),
     "vgg16": (torchvision.models.vgg16, 138_357_544),
     "resnet18": (torchvision.models.resnet18, 11_689_512),
     "resnet50": (torchvision.models.resnet50, 25_557_032),
+    # The templates written by the importer (tools/make_templates.py); GoogLeNet without the
+    # auxiliary heads, which its eval-mode forward (and torchvision's pretrained model) drops.
+    "vgg19": (torchvision.models.vgg19, 143_667_240),
+    "googlenet": (
+        lambda weights: torchvision.models.googlenet(
+            weights=weights, aux_logits=False, init_weights=False
+        ),
+        6_624_904,
+    ),
+    "mobilenet-v2": (torchvision.models.mobilenet_v2, 3_504_872),
+    "mobilenet-v3-small": (torchvision.models.mobilenet_v3_small, 2_542_856),
+    "mobilenet-v3-large": (torchvision.models.mobilenet_v3_large, 5_483_032),
+    "efficientnet-b0": (torchvision.models.efficientnet_b0, 5_288_548),
 }
 
 

@@ -139,6 +139,52 @@ CASES: list[tuple[str, Design]] = [
     ("concat height", merge("Concat", IMAGE, {"dim": 1}, [3, 0])),
     ("concat sequence", merge("Concat", SEQUENCE, {"dim": 1}, [4, 0])),
     ("concat vectors", merge("Concat", VECTOR, {}, [2, 3])),
+    (
+        "maxpool ceil",
+        single("MaxPool", [2, 7, 9], {"kernel_size": 3, "stride": 2, "ceil_mode": True}),
+    ),
+    (
+        "avgpool ceil padded",
+        single(
+            "AvgPool", [2, 8, 5], {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}
+        ),
+    ),
+    ("minpool ceil 1d", single("MinPool", SEQUENCE, {"kernel_size": 2, "ceil_mode": True})),
+    ("silu", single("SiLU", IMAGE)),
+    ("hardswish", single("Hardswish", SEQUENCE)),
+    ("hardsigmoid", single("Hardsigmoid", VECTOR)),
+    ("relu6", single("ReLU6", IMAGE)),
+    ("identity", single("Identity", IMAGE)),
+    ("mul", merge("Mul", IMAGE, {}, [3, 3])),
+    ("mul three vectors", merge("Mul", VECTOR, {}, [2, 2, 2])),
+    ("adaptive avg 1", single("AdaptiveAvgPool", IMAGE)),
+    ("adaptive avg up", single("AdaptiveAvgPool", IMAGE, {"output_size": [12, 5]})),
+    ("adaptive avg 1d", single("AdaptiveAvgPool", SEQUENCE, {"output_size": 4})),
+    ("adaptive max", single("AdaptiveMaxPool", IMAGE, {"output_size": 3})),
+    ("layernorm sample", single("LayerNorm", SEQUENCE)),
+    ("layernorm vector", single("LayerNorm", VECTOR, {"eps": 1e-6})),
+    ("layernorm channels", single("LayerNorm", IMAGE, {"channels": True})),
+    ("layernorm no affine", single("LayerNorm", IMAGE, {"channels": True, "affine": False})),
+    ("stochastic depth", single("StochasticDepth", IMAGE, {"p": 0.3, "mode": "batch"})),
+    ("channel shuffle", single("ChannelShuffle", [6, 4, 4], {"groups": 3})),
+    ("chunk channels", single("Chunk", [5, 4, 4], {"chunks": 2, "index": 1})),
+    ("chunk width", single("Chunk", IMAGE, {"chunks": 3, "index": 0, "dim": -1})),
+    ("reshape", single("Reshape", IMAGE, {"shape": [27, 8]})),
+    (
+        "opaque conv",
+        single(
+            "Opaque",
+            IMAGE,
+            {
+                "module": "torch.nn.modules.conv.Conv2d",
+                "args": "3, 4, kernel_size=3",
+                "input_shape": IMAGE,
+                "output_shape": [4, 7, 6],
+                "param_count": 112,
+                "macs": 4 * 7 * 6 * 27,
+            },
+        ),
+    ),
 ]
 
 
@@ -150,6 +196,38 @@ def test_layer_matches_torch(name: str, design: Design) -> None:
 def test_every_layer_type_is_verified() -> None:
     covered = {lay.type for _, design in CASES for lay in design}
     assert covered == set(SPECS)
+
+
+def test_mul_broadcasts_a_per_channel_scale() -> None:
+    design = Design(
+        [
+            Layer("input", "Input", params={"shape": IMAGE}),
+            Layer("scale", "AdaptiveAvgPool", ["input"]),
+            Layer("gate", "Sigmoid", ["scale"]),
+            Layer("out", "Mul", ["input", "gate"]),
+        ]
+    )
+    assert analyze(design).layers["out"].output_shape == tuple(IMAGE)
+    assert_matches_torch(design)
+    broken = design.clone()
+    broken["out"].inputs = ["input", "input", "gate"]
+    broken["scale"].params = {"output_size": 2}
+    message = analyze(broken).errors[0].message
+    assert "agree on every axis" in message and "scale" not in message.split(":")[0]
+
+
+def test_channel_shuffle_matches_torchvision() -> None:
+    from torchvision.models.shufflenetv2 import channel_shuffle
+
+    model = build_model(single("ChannelShuffle", [6, 2, 2], {"groups": 3})).eval()
+    x = torch.randn(2, 6, 2, 2)
+    assert torch.equal(model(x), channel_shuffle(x, 3))
+
+
+def test_stochastic_depth_is_identity_in_eval() -> None:
+    model = build_model(single("StochasticDepth", IMAGE, {"p": 0.9})).eval()
+    x = torch.randn(2, *IMAGE)
+    assert torch.equal(model(x), x)
 
 
 def window_min(x: torch.Tensor, k: int, s: int) -> torch.Tensor:

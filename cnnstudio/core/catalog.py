@@ -1086,6 +1086,7 @@ class HardsigmoidSpec(_ActivationSpec):
 @register
 class ReLU6Spec(_ActivationSpec):
     type = "ReLU6"
+    id_prefix = "relu"
     summary = "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2)."
     torch_name = "ReLU6"
 

@@ -1,4 +1,4 @@
-""""Why did it predict that?": where in the input a network looks for one class, with Captum.
+""" "Why did it predict that?": where in the input a network looks for one class, with Captum.
 
 Three methods, each returning an ``H x W`` numpy heat map over the input:
 

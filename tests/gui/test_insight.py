@@ -362,3 +362,23 @@ def test_install_tabifies_with_the_bottom_dock(qtbot: Any, fake: Any) -> None:
             insight.dock.raise_()
     finally:
         insight.shutdown()
+
+
+def test_why_tab_shows_where_the_network_looks(qtbot: Any, dock: InsightController) -> None:
+    panel = dock.panel
+    _select(qtbot, dock, "conv1")  # a sample and its activations are on screen
+    tab = panel.tabs.indexOf(panel.why)
+    assert panel.tabs.tabText(tab) == "Why?"
+    with qtbot.waitSignal(panel.why.heat_shown, timeout=WAIT_MS):
+        panel.tabs.tabBar().setCurrentIndex(tab)  # what a click on the tab does
+    predicted = dock.current.predictions[0].name
+    assert panel.why.klass.currentText() == predicted  # the predicted class by default
+    heat = panel.why.heat
+    assert heat is not None and heat.shape == dock.current.sample.image.shape[:2]
+    assert float(np.abs(heat).max()) > 0
+    for method in ("Saliency (input gradient)", "Grad-CAM (last Conv block)"):
+        with qtbot.waitSignal(panel.why.heat_shown, timeout=WAIT_MS):
+            panel.why.method.setCurrentIndex(panel.why.method.findText(method))
+        assert panel.why.heat is not None and panel.why.heat.shape == heat.shape
+        assert float(np.abs(panel.why.heat).max()) > 0
+    assert "Where the network finds class" in panel.why.message.text()

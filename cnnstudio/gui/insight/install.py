@@ -55,6 +55,7 @@ from ..background import BackgroundThread
 from ..plot_palette import restyle_plots
 from ..session import DesignSession
 from ..theme import error_colour, warning_colour
+from .attribution import AttributionView
 from .feature_maps import FeatureMapView
 from .filters import FilterView
 from .prediction import PredictionView
@@ -444,6 +445,8 @@ class InsightPanel(QWidget):
         self.tabs.addTab(self.feature_maps, "Feature maps")
         self.tabs.addTab(self.filters, "Filters")
         self.tabs.addTab(self.prediction, "Prediction")
+        self.why = AttributionView()
+        self.tabs.addTab(self.why, "Why?")
         self.tabs.addTab(self.stats, "Layer statistics")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -550,6 +553,7 @@ class InsightController(QObject):
         p.prediction.open_requested.connect(self._on_open_clicked)
         p.image_dropped.connect(self.open_image)
         p.tabs.currentChanged.connect(self._on_tab_changed)
+        p.why.requested.connect(self._render_why)
         p.stats.layer_clicked.connect(lambda lid: self.session.select([lid]))
         p.feature_maps.show_all_changed.connect(lambda _on: self._render())
         if dock is not None:
@@ -792,6 +796,7 @@ class InsightController(QObject):
             self._drawn = acts
             p.feature_maps.set_input(acts.sample.image, "Input (as the network sees it)")
             self._render_prediction(acts)
+        self._render_why()
         lid = self._selected
         if lid is None:
             p.feature_maps.show_message(
@@ -837,6 +842,20 @@ class InsightController(QObject):
             view.show_filters(lid, weights)
         elif view.layer_id != lid:
             view.show_message(f"Reading the kernels of {lid}…")
+
+    def _render_why(self) -> None:
+        """The attribution map of the current sample, when the Why? tab is the one shown."""
+        acts, view = self._current, self.panel.why
+        if acts is None or self.panel.tabs.currentWidget() is not view:
+            return  # computed when its tab is opened (each map costs forward passes)
+        source = self._model_source()
+        if source is None or not acts.predictions:
+            view.message.setText("The network's output is not a vector of class scores.")
+            return
+        predicted = acts.predictions[0].index
+        view.request(
+            acts.sample, acts.class_names, predicted, source, self._worker.model_for, self._run
+        )
 
     def _render_prediction(self, acts: Activations) -> None:
         view = self.panel.prediction

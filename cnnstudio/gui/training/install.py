@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import TrainingController
+from .gradients import GradientFlowView, install_gradient_probe
 from .panel import TrainingPanel
 from .plots import TrainingPlots
 from .results import TrainingResults
@@ -66,8 +67,11 @@ class TrainingView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, "Run")
         self.tabs.addTab(self.results, "Results")
+        self.gradients = GradientFlowView()
+        self.tabs.addTab(self.gradients, "Gradients")
         self.tabs.setTabToolTip(0, "Settings, Start / Stop and the live loss and accuracy curves")
         self.tabs.setTabToolTip(1, "What the last run got right and wrong")
+        self.tabs.setTabToolTip(2, "The gradient flow per block at each epoch end")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -80,6 +84,7 @@ class TrainingView(QWidget):
         """Delete the pyqtgraph views now (for application exit)."""
         self.plots.dispose()
         self.results.dispose()
+        self.gradients.dispose()
 
 
 class _WindowWatcher(QObject):
@@ -162,6 +167,7 @@ def install_training(window: Any) -> TrainingController:
         if neighbour is not None:
             window.tabifyDockWidget(neighbour, dock)
     controller.view, controller.dock = view, dock
+    install_gradient_probe(controller, view.gradients)
 
     menu = _find_menu(window, "Train")
     if menu is None:

@@ -38,7 +38,8 @@ from ..core.design import Design, Layer
 from ..core.disk_state import ExternalChangeError
 from ..core.errors import DesignError
 from ..core.fileio import SUFFIX
-from ..core.formatting import fmt_int
+from ..core.formatting import fmt_bytes, fmt_int
+from ..core.memory import MemoryEstimate, MemoryEstimateError, available_memory, estimate_memory
 from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
 from .canvas.group_actions import install_groups
@@ -374,14 +375,54 @@ class MainWindow(QMainWindow):
         macs_text = f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.2f} M"
         unknown = len(a.unknown_blocks)
         known = f" known, {unknown} block{'s' if unknown != 1 else ''} unknown" if unknown else ""
-        return (
+        text = (
             f"{fmt_int(a.total_params)} params{known} ({fmt_int(a.trainable_params)} trainable) · "
             f"{macs_text} MACs · {a.size_mb:.2f} MB"
         )
+        memory = self.training_memory()
+        if memory is not None:
+            text += f" · step {fmt_bytes(memory.total)} (batch {memory.batch_size})"
+        return text
+
+    def training_memory(self) -> MemoryEstimate | None:
+        """One training step's memory with the design's batch size and optimizer (analytic)."""
+        design = self.session.design
+        training = design.training if isinstance(design.training, dict) else {}
+        batch = training.get("batch_size", 64)
+        optimizer = training.get("optimizer", "sgd")
+        momentum = training.get("momentum", 0.9)
+        if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
+            momentum = 0.9
+        try:
+            return estimate_memory(
+                design,
+                self.session.analysis,
+                batch_size=batch,
+                optimizer=str(optimizer),
+                momentum=float(momentum),
+            )
+        except MemoryEstimateError:
+            return None  # settings the training panel reports itself
 
     def _update_status(self) -> None:
         a = self.session.analysis
         self.totals_label.setText(self.status_text() + " ·")
+        memory = self.training_memory()
+        if memory is not None:
+            free = available_memory()
+            verdict = ""
+            if free is not None:
+                fits = "fits" if memory.fits(free) else "does not fit"
+                verdict = (
+                    f"\n{fits} in the {fmt_bytes(free)} of memory free here "
+                    f"(largest batch: {fmt_int(memory.largest_batch(free))})"
+                )
+            self.totals_label.setToolTip(
+                f"One training step (batch {memory.batch_size}): weights "
+                f"{fmt_bytes(memory.weights)}, gradients {fmt_bytes(memory.gradients)}, "
+                f"optimizer {fmt_bytes(memory.optimizer)}, saved activations "
+                f"{fmt_bytes(memory.activations)}{verdict}"
+            )
         errors = a.errors
         pal = self.validity_button.palette()
         if errors:

@@ -114,5 +114,5 @@ def reset_to_small(window: MainWindow, path: Path) -> None:
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     training = window.training
     qtbot.waitUntil(lambda: training.state == "idle", timeout=60_000)
-    qtbot.waitUntil(lambda: window.export_menu.pool.activeThreadCount() == 0, timeout=60_000)
+    assert window.export_menu.background.wait_idle(60)
     qtbot.wait(20)

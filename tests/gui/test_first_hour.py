@@ -104,9 +104,14 @@ def test_readme_names_the_recovery_folder_the_app_uses(
     names = QCoreApplication.organizationName(), QCoreApplication.applicationName()
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
+    from PySide6.QtCore import QStandardPaths
+
+    # The suite runs in Qt's test mode (its own home); the README names the user's real folder.
+    QStandardPaths.setTestModeEnabled(False)
     try:
         folder = default_recovery_folder()
     finally:
+        QStandardPaths.setTestModeEnabled(True)
         QCoreApplication.setOrganizationName(names[0])
         QCoreApplication.setApplicationName(names[1])
     shown = "~/" + folder.relative_to(tmp_path).as_posix() + "/"

@@ -127,6 +127,13 @@ def test_an_inspector_edit_updates_the_summary_and_status_bar(window, qtbot):
 def test_status_bar_counts_errors_and_jumps_to_the_first(window, monkeypatch):
     assert window.totals_label.text().startswith("61,706 params (61,706 trainable) · 0.42 M MACs")
     assert "0.25 MB" in window.totals_label.text()
+    # One training step's memory, from the analysis (the design's batch size, else 64).
+    from cnnstudio.core.memory import estimate_memory
+
+    expected = estimate_memory(window.session.design, window.session.analysis, batch_size=64)
+    assert f"step {expected.total / 1e6:.2f} MB (batch 64)" in window.totals_label.text()
+    assert "saved activations" in window.totals_label.toolTip()
+    assert "largest batch" in window.totals_label.toolTip()
     assert window.validity_button.text() == "valid"
     centred: list[str] = []
     monkeypatch.setattr(window.canvas, "center_on", centred.append)

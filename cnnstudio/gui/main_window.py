@@ -652,7 +652,7 @@ class MainWindow(QMainWindow):
         inspector's fields stay readable, the canvas keeps the rest). The bottom tabs get the
         height their tallest panel needs to show every control without a scroll bar (the
         Training tab: its buttons, progress and whole form) and at least about a third of the
-        window, but never more than 46 % of it (the canvas keeps well over 40 %).
+        window, but never so much that the canvas drops below about 40 % of it.
         """
         width, height = self.width(), self.height()
         palette = _clamp(width * 0.12, 150, 220)
@@ -672,7 +672,7 @@ class MainWindow(QMainWindow):
         # The size given to resizeDocks covers the whole tab group, its tab bar included.
         tabs = self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
         needed += max((bar.sizeHint().height() for bar in tabs), default=0)
-        target = min(max(needed, round(height * 0.36)), round(height * 0.46))
+        target = min(max(needed, round(height * 0.36)), round(height * 0.45))
         self.resizeDocks([self.summary_dock], [target], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:

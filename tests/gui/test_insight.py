@@ -346,10 +346,12 @@ def test_install_tabifies_with_the_bottom_dock(qtbot: Any, fake: Any) -> None:
     try:
         assert insight.dock in window.tabifiedDockWidgets(summary)
         assert insight.dock.windowTitle() == "Feature maps"
-        assert [panel.tabs.tabText(i) for panel in [insight.panel] for i in range(4)] == [
+        tabs = insight.panel.tabs
+        assert [tabs.tabText(i) for i in range(tabs.count())] == [
             "Feature maps",
             "Filters",
             "Prediction",
+            "Why?",
             "Layer statistics",
         ]
         window.resize(1100, 700)

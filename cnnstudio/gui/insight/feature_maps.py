@@ -400,7 +400,9 @@ class FeatureMapView(QWidget):
         self.selected_channel = 0
 
         self.input_title = QLabel("Input")
-        self.input_title.setWordWrap(True)
+        # No word wrap on the captions: a wrapped label gives the whole panel a height-for-width
+        # that the dock's scroll area honours, pushing the views a few pixels past the dock.
+        self.input_title.setWordWrap(False)
         self.input_title.setFixedWidth(150)
         self.input_graphics, input_box = graphics_widget(self)
         self.input_image = pg.ImageItem(axisOrder="row-major")
@@ -436,7 +438,7 @@ class FeatureMapView(QWidget):
         self._zoom_box = zoom_box
         self.zoom_title = QLabel()
         self.zoom_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.zoom_title.setWordWrap(True)
+        self.zoom_title.setWordWrap(False)
         self.zoom_panel = QWidget(self)
         zoom_layout = QVBoxLayout(self.zoom_panel)
         zoom_layout.setContentsMargins(0, 0, 0, 0)
@@ -537,8 +539,9 @@ class FeatureMapView(QWidget):
         self.zoom_image.setRect(0, 0, ch.shape[1], ch.shape[0])
         self._zoom_box.autoRange(padding=0.02)
         self.zoom_title.setText(
+            # Two lines, not three: at 1366x768 a third line pushed the views past the dock.
             f"channel {channel}  ·  {fmt_shape(tuple(act.shape[1:]))}\n"
-            f"min {lo:.4g}   max {hi:.4g}\nmean {float(ch.mean()):.4g}"
+            f"min {lo:.3g} · max {hi:.3g} · mean {float(ch.mean()):.3g}"
         )
 
     # -- internals ----------------------------------------------------------------------------

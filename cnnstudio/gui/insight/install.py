@@ -794,7 +794,7 @@ class InsightController(QObject):
         if acts is not self._drawn:
             # Input and prediction depend on the sample and the weights, not on the block.
             self._drawn = acts
-            p.feature_maps.set_input(acts.sample.image, "Input (as the network sees it)")
+            p.feature_maps.set_input(acts.sample.image, "Input\n(as the network sees it)")
             self._render_prediction(acts)
         self._render_why()
         lid = self._selected

@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        # Error texts this window put in the status bar, cleared once their error is gone.
+        self._error_messages: set[str] = set()
         self._create_actions()
         self._create_menus()
         self.group_actions = install_groups(self)
@@ -381,6 +383,10 @@ class MainWindow(QMainWindow):
         a = self.session.analysis
         self.totals_label.setText(self.status_text() + " ·")
         errors = a.errors
+        shown = self.statusBar().currentMessage()
+        if shown and shown not in {e.message for e in errors} and shown in self._error_messages:
+            # An error message outlives its error (undo back to a valid design): drop it.
+            self.statusBar().clearMessage()
         pal = self.validity_button.palette()
         if errors:
             count = len(errors)
@@ -509,9 +515,11 @@ class MainWindow(QMainWindow):
             if diag.layer is not None and diag.layer in self.session.design:
                 self.session.select([diag.layer])
                 self.canvas.center_on(diag.layer)
+                self._error_messages.add(diag.message)
                 self.statusBar().showMessage(diag.message, 8000)
                 return True
         errors = self.session.analysis.errors
+        self._error_messages.update(e.message for e in errors)
         self.statusBar().showMessage(
             errors[0].message if errors else "The design is valid: no errors found.", 5000
         )

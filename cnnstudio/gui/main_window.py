@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..core.commands import SetMeta
 from ..core.design import Design, Layer
 from ..core.disk_state import ExternalChangeError
 from ..core.errors import DesignError
@@ -56,6 +57,9 @@ CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT = 240, 180
 #: dock too short for the Training tab's controls) is not restored, the new defaults apply.
 LAYOUT_VERSION = 1
 FILE_FILTER = f"cnnstudio designs (*{SUFFIX});;JSON files (*.json);;All files (*)"
+
+
+DEFAULT_DESIGN_NAME = "Untitled"  # Design's default name, replaced by the file's on Save As
 
 
 def new_design() -> Design:
@@ -463,6 +467,14 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if not target.name.endswith(SUFFIX) and target.suffix == "":
             target = target.with_name(target.name + SUFFIX)
+        if self.session.design.name in ("", DEFAULT_DESIGN_NAME):
+            # An unnamed design takes the file's name (one undo step, saved with it).
+            stem = target.name.removesuffix(SUFFIX).removesuffix(".json") or target.stem
+            self.session.push(SetMeta({"name": stem}, label="Name the design"))
+            if not self._save_to(target):
+                self.session.undo()  # a failed save leaves the design as it was
+                return False
+            return True
         return self._save_to(target)
 
     def _save_to(self, path: Path, *, overwrite: bool = False) -> bool:

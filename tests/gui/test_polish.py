@@ -30,3 +30,22 @@ def test_an_error_message_leaves_the_status_bar_once_undo_fixes_the_design(
     qtbot.keySequence(window.canvas, QKeySequence("Ctrl+Z"))
     assert not window.session.analysis.errors
     assert window.statusBar().currentMessage() == ""
+
+
+def test_save_as_names_an_untitled_design_after_its_file(
+    app_window: MainWindow, dialogs: DialogAnswers, tmp_path: Path
+) -> None:
+    window = app_window
+    window.session.design.name = "Untitled"
+    dialogs.save_paths.append(str(tmp_path / "mycnn.cnn.json"))
+    all_menu_actions(window)["File ▸ Save As…"].trigger()
+    assert window.session.design.name == "mycnn"
+    assert "mycnn" in window.windowTitle()
+    assert not window.session.is_modified
+    from cnnstudio.core.fileio import load_design
+
+    assert load_design(tmp_path / "mycnn.cnn.json").name == "mycnn"
+    # A design the user named keeps its name.
+    dialogs.save_paths.append(str(tmp_path / "other.cnn.json"))
+    all_menu_actions(window)["File ▸ Save As…"].trigger()
+    assert window.session.design.name == "mycnn"

@@ -16,7 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -332,6 +339,11 @@ class MainWindow(QMainWindow):
         self.network_menu.addAction(self.validate_action)
 
         self.help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
+        self.docs_action = self._action("&Documentation", self.open_documentation)
+        self.help_menu.addAction(self.shortcuts_action)
+        self.help_menu.addAction(self.docs_action)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
 
     def _create_toolbar(self) -> None:
@@ -549,6 +561,18 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
         self._update_status()
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard Shortcuts: every action with a key, read from the window's actions."""
+        from .shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def open_documentation(self) -> bool:
+        """Help ▸ Documentation: the project's docs folder, else its README."""
+        from .shortcuts_dialog import documentation_url
+
+        return QDesktopServices.openUrl(documentation_url())
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -49,3 +49,43 @@ def test_save_as_names_an_untitled_design_after_its_file(
     dialogs.save_paths.append(str(tmp_path / "other.cnn.json"))
     all_menu_actions(window)["File ▸ Save As…"].trigger()
     assert window.session.design.name == "mycnn"
+
+
+def test_help_lists_every_shortcut_and_opens_the_documentation(
+    app_window: MainWindow, dialogs: DialogAnswers, monkeypatch: object
+) -> None:
+    from cnnstudio.gui import shortcuts_dialog
+
+    window = app_window
+    shown: list[object] = []
+    original = shortcuts_dialog.ShortcutsDialog.__init__
+
+    def keep(self: object, parent: object) -> None:
+        original(self, parent)  # type: ignore[arg-type]
+        shown.append(self)
+
+    monkeypatch.setattr(shortcuts_dialog.ShortcutsDialog, "__init__", keep)  # type: ignore[attr-defined]
+    actions = all_menu_actions(window)
+    actions["Help ▸ Keyboard Shortcuts"].trigger()
+    assert dialogs.last("dialog").title == "Keyboard Shortcuts"
+    table = shown[0].table  # type: ignore[attr-defined]
+    listed = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    keyed = [a for a in actions.values() if a.shortcuts()]
+    assert len(listed) >= len({a.text() for a in keyed}) - 2  # Undo/Redo keyed by their verb
+    assert "Ctrl+Shift+S" in listed["Save As"] and "Ctrl+Y" in listed["Redo"]
+    actions["Help ▸ Documentation"].trigger()
+    url = dialogs.last("url").text
+    assert url.startswith("file://") and url.endswith(("docs", "README.md"))
+
+
+def test_the_summary_shows_a_large_output_shape_whole(
+    app_window: MainWindow, dialogs: DialogAnswers, qtbot: QtBot
+) -> None:
+    window = app_window
+    all_menu_actions(window)["File ▸ VGG-16"].trigger()
+    table = window.summary.table
+    column = 2
+    texts = [window.summary.model.cell(r, column) for r in range(window.summary.model.rowCount())]
+    assert any(t.startswith("64x224") for t in texts), texts
+    widest = max(table.fontMetrics().horizontalAdvance(t) for t in texts)
+    assert table.horizontalHeader().sectionSize(column) > widest

@@ -89,3 +89,22 @@ def test_the_summary_shows_a_large_output_shape_whole(
     assert any(t.startswith("64x224") for t in texts), texts
     widest = max(table.fontMetrics().horizontalAdvance(t) for t in texts)
     assert table.horizontalHeader().sectionSize(column) > widest
+
+
+def test_pasted_blocks_land_clear_of_the_original_and_cascade(
+    app_window: MainWindow, qtbot: QtBot
+) -> None:
+    from cnnstudio.gui.canvas.style import BLOCK_HEIGHT
+
+    window = app_window
+    original = window.session.design.layers["conv1"].pos
+    window.session.select(["conv1"])
+    window.canvas.setFocus()
+    qtbot.keySequence(window.canvas, QKeySequence("Ctrl+C"))
+    tops = []
+    for _ in range(2):
+        qtbot.keySequence(window.canvas, QKeySequence("Ctrl+V"))
+        (new,) = window.session.selection
+        tops.append(window.session.design.layers[new].pos[1])
+    assert tops[0] - original[1] > BLOCK_HEIGHT
+    assert tops[1] - tops[0] > BLOCK_HEIGHT

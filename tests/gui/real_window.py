@@ -114,6 +114,5 @@ def reset_to_small(window: MainWindow, path: Path) -> None:
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     training = window.training
     qtbot.waitUntil(lambda: training.state == "idle", timeout=60_000)
-    background = window.export_menu.background
-    qtbot.waitUntil(lambda: background.wait_idle(0.0), timeout=60_000)
+    assert window.export_menu.background.wait_idle(60)
     qtbot.wait(20)

@@ -16,7 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -34,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..core.commands import SetMeta
 from ..core.design import Design, Layer
 from ..core.disk_state import ExternalChangeError
 from ..core.errors import DesignError
@@ -57,6 +65,9 @@ CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT = 240, 180
 #: dock too short for the Training tab's controls) is not restored, the new defaults apply.
 LAYOUT_VERSION = 1
 FILE_FILTER = f"cnnstudio designs (*{SUFFIX});;JSON files (*.json);;All files (*)"
+
+
+DEFAULT_DESIGN_NAME = "Untitled"  # Design's default name, replaced by the file's on Save As
 
 
 def new_design() -> Design:
@@ -127,6 +138,8 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        # Error texts this window put in the status bar, cleared once their error is gone.
+        self._error_messages: set[str] = set()
         self._create_actions()
         self._create_menus()
         self.group_actions = install_groups(self)
@@ -329,6 +342,11 @@ class MainWindow(QMainWindow):
         self.network_menu.addAction(self.validate_action)
 
         self.help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
+        self.docs_action = self._action("&Documentation", self.open_documentation)
+        self.help_menu.addAction(self.shortcuts_action)
+        self.help_menu.addAction(self.docs_action)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
 
     def _create_toolbar(self) -> None:
@@ -424,6 +442,10 @@ class MainWindow(QMainWindow):
                 f"{fmt_bytes(memory.activations)}{verdict}"
             )
         errors = a.errors
+        shown = self.statusBar().currentMessage()
+        if shown and shown not in {e.message for e in errors} and shown in self._error_messages:
+            # An error message outlives its error (undo back to a valid design): drop it.
+            self.statusBar().clearMessage()
         pal = self.validity_button.palette()
         if errors:
             count = len(errors)
@@ -500,6 +522,14 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if not target.name.endswith(SUFFIX) and target.suffix == "":
             target = target.with_name(target.name + SUFFIX)
+        if self.session.design.name in ("", DEFAULT_DESIGN_NAME):
+            # An unnamed design takes the file's name (one undo step, saved with it).
+            stem = target.name.removesuffix(SUFFIX).removesuffix(".json") or target.stem
+            self.session.push(SetMeta({"name": stem}, label="Name the design"))
+            if not self._save_to(target):
+                self.session.undo()  # a failed save leaves the design as it was
+                return False
+            return True
         return self._save_to(target)
 
     def _save_to(self, path: Path, *, overwrite: bool = False) -> bool:
@@ -552,9 +582,11 @@ class MainWindow(QMainWindow):
             if diag.layer is not None and diag.layer in self.session.design:
                 self.session.select([diag.layer])
                 self.canvas.center_on(diag.layer)
+                self._error_messages.add(diag.message)
                 self.statusBar().showMessage(diag.message, 8000)
                 return True
         errors = self.session.analysis.errors
+        self._error_messages.update(e.message for e in errors)
         self.statusBar().showMessage(
             errors[0].message if errors else "The design is valid: no errors found.", 5000
         )
@@ -572,6 +604,18 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
         self._update_status()
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard Shortcuts: every action with a key, read from the window's actions."""
+        from .shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def open_documentation(self) -> bool:
+        """Help ▸ Documentation: the project's docs folder, else its README."""
+        from .shortcuts_dialog import documentation_url
+
+        return QDesktopServices.openUrl(documentation_url())
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -280,16 +280,27 @@ class SummaryPanel(QWidget):
         self._syncing = False
         session.analysis_changed.connect(self._on_session_analysis_changed)
         session.selection_changed.connect(self._on_session_selection_changed)
+        self._fit_output_column()
         self._update_totals()
 
     # -- session -> table -------------------------------------------------------------------
     def _on_session_analysis_changed(self) -> None:
         rows = self.model.rowCount()
         self.model.refresh()
+        self._fit_output_column()
         was_reset = rows != self.model.rowCount() or self.session.analysis.changed is None
         self._update_totals()
         if was_reset or self.table.selectionModel().selectedRows() == []:
             self._on_session_selection_changed(self.session.selection)
+
+    def _fit_output_column(self) -> None:
+        # Shapes such as 64x112x112 must show whole: the Output column grows to its content
+        # (never shrinks below what the user dragged it to).
+        column = COLUMNS.index("Output")
+        header = self.table.horizontalHeader()
+        needed = self.table.sizeHintForColumn(column)
+        if needed > header.sectionSize(column):
+            header.resizeSection(column, needed)
 
     def _update_totals(self) -> None:
         a = self.session.analysis

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 Button = QMessageBox.StandardButton
@@ -106,4 +108,10 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogAnswers]:
         return (answers.texts.popleft(), True) if answers.texts else ("", False)
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+
+    def open_url(url: QUrl) -> bool:
+        answers.asked.append(Asked("url", "", url.toString()))
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
     yield answers

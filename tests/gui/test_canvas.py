@@ -38,7 +38,7 @@ from cnnstudio.core.templates import get_template
 from cnnstudio.gui.canvas import CanvasView
 from cnnstudio.gui.canvas.items import BlockItem, EdgeItem
 from cnnstudio.gui.canvas.style import DARK, LIGHT, theme_for
-from cnnstudio.gui.canvas.view import EMPTY_HINT, LAYERS_MIME
+from cnnstudio.gui.canvas.view import EMPTY_HINT, LAYERS_MIME, PASTE_OFFSET
 from cnnstudio.gui.session import LAYER_MIME, DesignSession
 
 MakeCanvas = Callable[[DesignSession], CanvasView]
@@ -355,13 +355,15 @@ def test_copy_and_paste_through_the_clipboard(canvas: CanvasView, qtbot: QtBot) 
     new_conv, new_relu = session.selection
     assert design[new_conv].type == "Conv" and design[new_conv].inputs == []
     assert design[new_relu].inputs == [new_conv]
-    assert design[new_conv].pos == (design["conv1"].pos[0] + 40, design["conv1"].pos[1] + 40)
+    dx, dy = PASTE_OFFSET
+    assert design[new_conv].pos == (design["conv1"].pos[0] + dx, design["conv1"].pos[1] + dy)
     assert new_conv in canvas.graph.blocks and any(
         e.key == (new_conv, new_relu, 0) for e in canvas.graph.edges()
     )
     assert session.history.undo_label == "Paste 2 blocks"
     second = canvas.paste()
-    assert design[second[0]].pos == (design["conv1"].pos[0] + 80, design["conv1"].pos[1] + 80)
+    x, y = design["conv1"].pos
+    assert design[second[0]].pos == (x + 2 * dx, y + 2 * dy)
 
 
 # -- errors, fixes, frozen -------------------------------------------------------------------------

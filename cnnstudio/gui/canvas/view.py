@@ -76,7 +76,10 @@ MAX_ZOOM = 4.0
 ZOOM_STEP = 1.25
 READABLE_ZOOM = 0.7  # the opening view never starts smaller than this (texts stay legible)
 FIT_MIN_ZOOM = 0.35  # Fit never shrinks below this (headers still readable): taller designs scroll
-PASTE_OFFSET = 40.0
+# A paste lands clear of its original: one block height plus a margin below, a little right;
+# each further paste of the same copy cascades one more step.
+PASTE_MARGIN = 24.0
+PASTE_OFFSET = (PASTE_MARGIN, BLOCK_HEIGHT + PASTE_MARGIN)
 
 
 class CanvasView(QGraphicsView):
@@ -276,8 +279,8 @@ class CanvasView(QGraphicsView):
         if not layers:
             return []
         self._paste_count += 1
-        shift = PASTE_OFFSET * self._paste_count
-        command = paste_layers(self.session.design, layers, (shift, shift))
+        dx, dy = (step * self._paste_count for step in PASTE_OFFSET)
+        command = paste_layers(self.session.design, layers, (dx, dy))
         new_ids = [step.layer.id for step in command.commands if isinstance(step, AddLayer)]
         self.session.push(command)
         self.session.select(new_ids)

@@ -109,6 +109,15 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogAnswers]:
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
 
+    def get_int(
+        parent: Any = None, title: str = "", label: str = "", value: int = 0, *_: Any, **__: Any
+    ):
+        # Accepts the offered value, as a user pressing Enter does.
+        answers.asked.append(Asked("int", str(title), str(label), parent))
+        return (int(value), True)
+
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(get_int))
+
     def open_url(url: QUrl) -> bool:
         answers.asked.append(Asked("url", "", url.toString()))
         return True

@@ -402,9 +402,18 @@ class LayerStatsView(QWidget):
 
 
 class InsightPanel(QWidget):
-    """The dock's contents: the sample bar above the four tabs; image files can be dropped."""
+    """The dock's contents: the sample bar above the tabs; image files can be dropped."""
 
     image_dropped = Signal(str)
+
+    def hasHeightForWidth(self) -> bool:
+        # The dock's scroll area would size the panel by the height-for-width of its word-wrapped
+        # labels (in any tab), a few pixels taller than the dock at 1366x768, and cut the views.
+        # The panel's minimum height is what must fit; the views take whatever is left.
+        return False
+
+    def heightForWidth(self, width: int) -> int:
+        return -1  # see hasHeightForWidth
 
     def changeEvent(self, event: QEvent) -> None:
         # View > Theme: the plots and image views follow the new palette.

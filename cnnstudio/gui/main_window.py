@@ -393,14 +393,10 @@ class MainWindow(QMainWindow):
         macs_text = f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.2f} M"
         unknown = len(a.unknown_blocks)
         known = f" known, {unknown} block{'s' if unknown != 1 else ''} unknown" if unknown else ""
-        text = (
+        return (
             f"{fmt_int(a.total_params)} params{known} ({fmt_int(a.trainable_params)} trainable) · "
             f"{macs_text} MACs · {a.size_mb:.2f} MB"
         )
-        memory = self.training_memory()
-        if memory is not None:
-            text += f" · step {fmt_bytes(memory.total)} (batch {memory.batch_size})"
-        return text
 
     def training_memory(self) -> MemoryEstimate | None:
         """One training step's memory with the design's batch size and optimizer (analytic)."""
@@ -424,8 +420,12 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         a = self.session.analysis
-        self.totals_label.setText(self.status_text() + " ·")
+        # The memory estimate walks every layer: computed once per analysis, for text and tip.
         memory = self.training_memory()
+        text = self.status_text()
+        if memory is not None:
+            text += f" · step {fmt_bytes(memory.total)} (batch {memory.batch_size})"
+        self.totals_label.setText(text + " ·")
         if memory is not None:
             free = available_memory()
             verdict = ""

@@ -19,6 +19,7 @@ from typing import Any
 from .catalog import SPECS, LayerSpec, Receptive, Shape, normalize_params
 from .design import ID_PATTERN, Design, DesignEvent, id_problem
 from .diagnostics import Diagnostic, Fix, LayerProblem, RenameEdit
+from .fixed_weights import weights_diagnostic
 from .formatting import fmt_shape
 from .limits import beyond_limits, check_sizes
 
@@ -328,6 +329,11 @@ class _Pass:
         info.activation_bytes = numel * BYTES_PER_VALUE
         self.receptive[lid] = facts.receptive
         info.receptive_field = facts.receptive[0] if facts.receptive is not None else None
+        if layer.weights is not None:
+            expected = spec.param_shapes(facts.params, shapes, out)
+            bad = weights_diagnostic(lid, layer.type, expected, layer.weights)
+            if bad is not None:
+                errors.append(bad)
         return info
 
 

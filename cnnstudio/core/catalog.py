@@ -119,6 +119,13 @@ class LayerSpec:
         """Multiply-accumulates of one forward pass of one sample (Conv and Dense only)."""
         return 0
 
+    def param_shapes(
+        self, p: dict[str, Any], shapes: list[Shape], out: Shape
+    ) -> dict[str, Shape] | None:
+        """The torch module's parameters by name (``weight``, ``bias``) and shape, for layers
+        whose values a design may fix (`fixed_weights`); None for the types that cannot."""
+        return None
+
     def receptive(
         self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
     ) -> Receptive | None:
@@ -307,6 +314,34 @@ def _kernel_fixes(
     return tuple(fixes)
 
 
+#: What a Conv's padding holds, as torch names it (``nn.Conv2d(padding_mode=...)``).
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _padding_mode_problem(
+    mode: str,
+    k: tuple[int, ...],
+    pad: tuple[int, ...],
+    d: tuple[int, ...],
+    sizes: Sequence[int],
+    same: bool,
+) -> None:
+    """Raise a LayerProblem when torch cannot pad ``sizes`` this way: reflection needs padding
+    smaller than the input, wrapping around at most the input's size (zeros and edge
+    repetition pad anything)."""
+    if mode not in ("reflect", "circular"):
+        return
+    if same:  # torch pads "same" by d*(k-1) in all, the larger half at the end
+        pad = tuple(di * (ki - 1) - di * (ki - 1) // 2 for ki, di in zip(k, d, strict=True))
+    for n, q in zip(sizes, pad, strict=True):
+        if q >= n if mode == "reflect" else q > n:
+            limit = "smaller than" if mode == "reflect" else "at most"
+            raise LayerProblem(
+                "bad-padding-mode",
+                f"{mode} padding of {q} on an input of size {n}: torch needs it {limit} the size",
+            )
+
+
 def _param_value(values: Sequence[int]) -> int | list[int]:
     """One int when every axis agrees (as a user types it), else one value per axis."""
     return values[0] if len(set(values)) == 1 else list(values)
@@ -461,6 +496,14 @@ class ConvSpec(LayerSpec):
             "groups", "int", 1, "Split channels into groups (depthwise when = channels).", 1, 65536
         ),
         ParamSpec("bias", "bool", True, "Learn one bias per filter."),
+        ParamSpec(
+            "padding_mode",
+            "text",
+            "zeros",
+            "What the padding holds: zeros, or the input mirrored (reflect), its edge "
+            "repeated (replicate) or wrapped around (circular).",
+            choices=PADDING_MODES,
+        ),
     )
     has_weights = True
 
@@ -486,6 +529,7 @@ class ConvSpec(LayerSpec):
                 "bad-groups", f"groups {groups} does not divide out_channels {out_c}"
             )
         k, s, pad, d = self._geometry(p, shape)
+        _padding_mode_problem(p["padding_mode"], k, pad, d, shape[1:], p["padding"] == "same")
         if p["padding"] == "same":
             if any(x != 1 for x in s):
                 raise LayerProblem(
@@ -518,6 +562,15 @@ class ConvSpec(LayerSpec):
     def count_macs(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
         k = self._geometry(p, out)[0]
         return math.prod(out) * (shapes[0][0] // p["groups"]) * math.prod(k)
+
+    def param_shapes(
+        self, p: dict[str, Any], shapes: list[Shape], out: Shape
+    ) -> dict[str, Shape] | None:
+        k = self._geometry(p, out)[0]
+        found: dict[str, Shape] = {"weight": (out[0], shapes[0][0] // p["groups"], *k)}
+        if p["bias"]:
+            found["bias"] = (out[0],)
+        return found
 
     def receptive(
         self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
@@ -578,6 +631,8 @@ class ConvSpec(LayerSpec):
             args.append(f"groups={p['groups']}")
         if not p["bias"]:
             args.append("bias=False")
+        if p["padding_mode"] != "zeros":
+            args.append(f'padding_mode="{p["padding_mode"]}"')
         return f"nn.Conv{_dim(n)}({', '.join(args)})"
 
 
@@ -765,6 +820,14 @@ class DenseSpec(LayerSpec):
 
     def count_macs(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> int:
         return shapes[0][0] * out[0]
+
+    def param_shapes(
+        self, p: dict[str, Any], shapes: list[Shape], out: Shape
+    ) -> dict[str, Shape] | None:
+        found: dict[str, Shape] = {"weight": (out[0], shapes[0][0])}
+        if p["bias"]:
+            found["bias"] = (out[0],)
+        return found
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         n_in, n_out = shapes[0][0], out[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .design import MISSING, Design, Layer, unique_id
-from .diagnostics import Fix, InsertLayerEdit, RenameEdit, SetParamEdit
+from .diagnostics import ClearWeightsEdit, Fix, InsertLayerEdit, RenameEdit, SetParamEdit
 from .groups import fresh_group_names
 
 """Pass as a value to `SetParam` to remove the parameter (back to its default)."""
@@ -194,6 +194,22 @@ class SetFrozen(Command):
 
     def undo(self, design: Design) -> None:
         design.set_frozen(self.layer, self._old)
+
+
+@dataclass
+class SetWeights(Command):
+    """Fix a layer's parameter values (`fixed_weights`), or hand them back to torch (None)."""
+
+    layer: str
+    weights: dict[str, Any] | None
+    label: str = "Set fixed weights"
+
+    def do(self, design: Design) -> None:
+        self._old = design[self.layer].weights
+        design.set_weights(self.layer, copy.deepcopy(self.weights))
+
+    def undo(self, design: Design) -> None:
+        design.set_weights(self.layer, self._old)
 
 
 @dataclass
@@ -472,6 +488,8 @@ def fix_command(design: Design, fix: Fix) -> Macro:
             step = SetParam(edit.layer, edit.name, edit.value)
         elif isinstance(edit, RenameEdit):
             step = RenameLayer(edit.layer, edit.new_id)
+        elif isinstance(edit, ClearWeightsEdit):
+            step = SetWeights(edit.layer, None, label=f"Clear {edit.layer}'s fixed weights")
         elif isinstance(edit, InsertLayerEdit):
             new_id = work.unique_id(edit.id_hint or edit.type.lower())
             spec = SPECS[edit.type]

@@ -90,6 +90,10 @@ class Layer:
     # The dotted path of the groups the layer sits in, outermost first (``layer2.0``: block 0 of
     # stage layer2), as torch's module hierarchy names it; None when ungrouped (format v2).
     group: str | None = None
+    # Fixed values of the layer's parameters (``{"weight": [[...]], "bias": [...]}``, nested
+    # lists shaped as torch shapes them), e.g. a hand-made filter from the Convolution Lab;
+    # None when torch initialises them (format v3, `fixed_weights`).
+    weights: dict[str, Any] | None = None
     # The analysis' memo of this layer's last result (an `analysis.LayerMemo`), checked by
     # equality before reuse, so it is never stale even when params are changed in place.
     # Not part of the file.
@@ -106,6 +110,7 @@ class Layer:
             self.label,
             self.pos,
             self.group,
+            copy.deepcopy(self.weights),
         )
 
 
@@ -245,6 +250,11 @@ class Design:
         """Freeze (exclude from training) or unfreeze a layer."""
         self._layers[layer_id].frozen = frozen
         self._emit("layer_changed", layer_id, "frozen")
+
+    def set_weights(self, layer_id: str, weights: dict[str, Any] | None) -> None:
+        """Fix a layer's parameter values (nested lists), or hand them back to torch (None)."""
+        self._layers[layer_id].weights = weights
+        self._emit("layer_changed", layer_id, "weights")
 
     def set_label(self, layer_id: str, label: str | None) -> None:
         """Change the display label of a block."""

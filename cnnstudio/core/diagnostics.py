@@ -43,7 +43,14 @@ class RenameEdit:
     new_id: str
 
 
-Edit = SetParamEdit | InsertLayerEdit | RenameEdit
+@dataclass(frozen=True, slots=True)
+class ClearWeightsEdit:
+    """Hand ``layer``'s parameter values back to torch's initialisation (drop its fixed weights)."""
+
+    layer: str
+
+
+Edit = SetParamEdit | InsertLayerEdit | RenameEdit | ClearWeightsEdit
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
-"""Reading and writing design files (``.cnn.json``, format versions 1 and 2; docs/design-format.md).
+"""Reading and writing design files (``.cnn.json``, format versions 1 to 3; docs/design-format.md).
 
-Version 2 adds one optional layer key, ``group``. A design is written as version 2 only when
-some layer carries a group, so designs without groups stay version-1 files that every earlier
-cnnstudio opens, byte for byte as before.
+Version 2 adds one optional layer key, ``group``; version 3 another, ``weights`` (fixed parameter
+values, `fixed_weights`). A design is written in the oldest version that holds it: version 1
+without groups and fixed weights (byte for byte as before, so every earlier cnnstudio opens it),
+version 2 with groups only, version 3 with fixed weights, which an older cnnstudio refuses
+rather than silently dropping them.
 
 Loading refuses only what is not a design at all (not JSON, wrong ``format``, no ``layers``,
 a newer ``version``, a layer without ``id``/``type``) with a `DesignError` whose one-line
@@ -30,23 +32,28 @@ from .atomic_file import fsync_dir as fsync_dir  # re-exported: older callers im
 from .catalog import SPECS
 from .design import Design, Layer
 from .errors import DesignError
+from .fixed_weights import weights_problem
 from .formatting import one_line
 from .groups import group_problem
 
 FORMAT = "cnnstudio-design"
-VERSION = 2
+VERSION = 3
 """The newest format version this program reads and writes."""
 BASE_VERSION = 1
 """The version written for designs that use nothing of a newer one (no groups)."""
+GROUPS_VERSION = 2
+"""The version that added layer groups."""
 SUFFIX = ".cnn.json"
 
 # Migrations from older versions: MIGRATIONS[n] turns a version-n document into version n+1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # Version 2 only adds the optional layer key "group": a version-1 document is one already.
     1: lambda doc: {**doc, "version": 2},
+    # Version 3 only adds the optional layer key "weights".
+    2: lambda doc: {**doc, "version": 3},
 }
 
-_LAYER_KEYS = ("id", "type", "inputs", "params", "frozen", "label", "pos", "group")
+_LAYER_KEYS = ("id", "type", "inputs", "params", "frozen", "label", "pos", "group", "weights")
 
 # A design of thousands of layers is well under 1 MiB; anything past this is not a design, and
 # reading stops there, so a device (``/dev/zero``) or a huge file cannot exhaust the memory.
@@ -231,12 +238,22 @@ def _layer_from_dict(raw: Any, n: int, origin: str) -> Layer:
     group = raw.get("group")
     if group is not None and (why := group_problem(group)):
         raise DesignError(f'{where}: "group" {why}')
-    return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos, group)
+    weights = raw.get("weights")
+    if weights is not None and (why := weights_problem(weights)):
+        raise DesignError(f'{where}: "weights" {why}')
+    return Layer(lid, typ, list(inputs), dict(params), frozen, label, pos, group, weights)
 
 
 def design_to_dict(design: Design) -> dict[str, Any]:
-    """The design as a document with keys in the canonical order (version 2 only with groups)."""
-    version = VERSION if any(lay.group is not None for lay in design) else BASE_VERSION
+    """The design as a document with keys in the canonical order, in the oldest version that
+    holds it (2 for groups, 3 for fixed weights)."""
+    version = BASE_VERSION
+    for lay in design:
+        if lay.weights is not None:
+            version = VERSION
+            break
+        if lay.group is not None:
+            version = GROUPS_VERSION
     doc: dict[str, Any] = {"format": FORMAT, "version": version, "name": design.name}
     if design.output is not None:
         doc["output"] = design.output
@@ -265,6 +282,8 @@ def _layer_to_dict(layer: Layer) -> dict[str, Any]:
         out["pos"] = [_num(layer.pos[0]), _num(layer.pos[1])]
     if layer.group is not None:
         out["group"] = layer.group
+    if layer.weights is not None:
+        out["weights"] = layer.weights
     return out
 
 

@@ -92,6 +92,7 @@ def generate_code(
     cls = class_name_for(design.name)
 
     init_lines: list[str] = []
+    fixed_lines: list[str] = []
     forward_lines: list[str] = []
     imports: set[str] = set()
     for lid in order:
@@ -108,6 +109,8 @@ def generate_code(
             if layer.frozen and info.params:
                 ctor += ".requires_grad_(False)"
             init_lines.append(_statement(f"self.{lid}", ctor, 8))
+            if layer.weights:
+                fixed_lines += _fixed_weights(lid, layer.weights)
         expr = spec.forward_code(params, f"self.{lid}", list(layer.inputs))
         forward_lines.append(_statement(lid, expr, 8))
 
@@ -121,6 +124,15 @@ def generate_code(
     out.append("    def __init__(self) -> None:")
     out.append("        super().__init__()")
     out.extend(init_lines)
+    if fixed_lines:
+        # Laid out as matrices, one row a line, which ruff would explode one number a line.
+        out += [
+            "        # Fixed weights from the design: set by hand, not trained.",
+            "        # fmt: off",
+            "        with torch.no_grad():",
+            *fixed_lines,
+            "        # fmt: on",
+        ]
     out.append("")
     out.append(_signature(input_id))
     out.extend(forward_lines)
@@ -211,6 +223,38 @@ def _signature(input_id: str) -> str:
     if len(line) <= LINE_LENGTH:
         return line
     return f"    def forward(\n        self, {input_id}: torch.Tensor\n    ) -> torch.Tensor:"
+
+
+def _fixed_weights(lid: str, weights: dict[str, object]) -> list[str]:
+    """``self.conv.weight.copy_(torch.tensor(...))`` per fixed parameter, rows a line each."""
+    lines = []
+    for name, value in weights.items():
+        lines.append(f"            self.{lid}.{name}.copy_(torch.tensor(")
+        lines.append(" " * 16 + _literal(value, 16, _depth(value)))
+        lines.append("            ))")
+    return lines
+
+
+def _depth(value: object) -> int:
+    return 1 + _depth(value[0]) if isinstance(value, list) and value else 0
+
+
+def _literal(value: object, column: int, closers: int) -> str:
+    """A nested list of numbers as numpy prints it: the innermost rows one a line, aligned at
+    ``column``, wrapped so that no line (with ``closers`` brackets after it) passes 88."""
+    assert isinstance(value, list)
+    pad = "\n" + " " * (column + 1)
+    if not value or not isinstance(value[0], list):
+        words = [repr(float(v)) for v in value]  # type: ignore[arg-type]
+        rows, line = [], ""
+        for word in words:
+            if line and column + 1 + len(line) + len(word) + 2 + closers > LINE_LENGTH:
+                rows.append(line.rstrip())
+                line = ""
+            line += word + ", "
+        rows.append(line[:-2])
+        return "[" + pad.join(rows) + "]"
+    return "[" + ("," + pad).join(_literal(v, column + 1, closers - 1) for v in value) + "]"
 
 
 def _statement(target: str, expr: str, indent: int) -> str:

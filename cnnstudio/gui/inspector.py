@@ -18,9 +18,11 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QFontDatabase, QPalette, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,9 +34,18 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import SPECS, LayerSpec
-from ..core.commands import MISSING, RenameLayer, SetFrozen, SetLabel, SetParam, fix_command
+from ..core.commands import (
+    MISSING,
+    RenameLayer,
+    SetFrozen,
+    SetLabel,
+    SetParam,
+    SetWeights,
+    fix_command,
+)
 from ..core.design import Design, DesignEvent, id_problem
 from ..core.diagnostics import Diagnostic, Fix
+from ..core.fixed_weights import describe as describe_weights
 from ..core.params import ParamSpec
 from .session import DesignSession
 from .theme import error_colour, warning_colour
@@ -191,6 +202,12 @@ class _ParamField:
             check = QCheckBox(self.container)
             check.toggled.connect(lambda v: self._emit(bool(v)))
             self.widget = check
+        elif ps.kind == "text" and ps.choices:
+            # A closed set of words (a Conv's padding mode): pick one, nothing to mistype.
+            combo = QComboBox(self.container)
+            combo.addItems(list(ps.choices))
+            combo.activated.connect(lambda i: self._emit(ps.choices[i]))
+            self.widget = combo
         else:
             edit = QLineEdit(self.container)
             if ps.default is None:
@@ -236,6 +253,9 @@ class _ParamField:
                     w.setValue(float(value))
             elif isinstance(w, QCheckBox):
                 w.setChecked(bool(value))
+            elif isinstance(w, QComboBox):
+                if value in ps.choices:
+                    w.setCurrentIndex(ps.choices.index(value))
             elif isinstance(w, QLineEdit):
                 typed, reason = parse_value(ps, w.text())
                 typed_effective = ps.default if typed is MISSING else typed
@@ -371,6 +391,25 @@ class InspectorPanel(QWidget):
             )
             self.frozen_check.toggled.connect(self._on_frozen_toggled)
             form.addRow("", self.frozen_check)
+        # Fixed weights (a hand-made filter from the Convolution Lab): shown, and clearable.
+        self.weights_row = QWidget(editor)
+        weights_layout = QHBoxLayout(self.weights_row)
+        weights_layout.setContentsMargins(0, 0, 0, 0)
+        self.weights_label = QLabel(self.weights_row)
+        self.weights_label.setObjectName("inspector_fixed_weights")
+        self.weights_label.setWordWrap(True)
+        self.weights_label.setToolTip(
+            "The values of these parameters are set in the design, not by torch's "
+            "initialisation; the exported code writes them into the module."
+        )
+        self.clear_weights_button = QPushButton("Clear", self.weights_row)
+        self.clear_weights_button.setObjectName("inspector_clear_weights")
+        self.clear_weights_button.setToolTip("Let torch initialise these parameters again")
+        self.clear_weights_button.clicked.connect(self._on_clear_weights_clicked)
+        weights_layout.addWidget(self.weights_label, 1)
+        weights_layout.addWidget(self.clear_weights_button)
+        self.weights_name = QLabel("fixed", editor)
+        form.addRow(self.weights_name, self.weights_row)
         outer.addLayout(form)
 
         line = QFrame(editor)
@@ -422,6 +461,11 @@ class InspectorPanel(QWidget):
         if self.frozen_check is not None and self.frozen_check.isChecked() != layer.frozen:
             with QSignalBlocker(self.frozen_check):
                 self.frozen_check.setChecked(layer.frozen)
+        fixed = layer.weights is not None
+        self.weights_row.setVisible(fixed)
+        self.weights_name.setVisible(fixed)
+        if layer.weights is not None:
+            self.weights_label.setText(describe_weights(layer.weights))
 
     def _refresh_analysis(self) -> None:
         assert self.layer_id is not None
@@ -527,6 +571,11 @@ class InspectorPanel(QWidget):
         text = self.label_edit.text().strip() or None
         if text != self.session.design[self.layer_id].label:
             self.session.push(SetLabel(self.layer_id, text))
+
+    def _on_clear_weights_clicked(self) -> None:
+        if self._current() is not None and self.session.design[self.layer_id].weights is not None:
+            label = f"Clear {self.layer_id}'s fixed weights"
+            self.session.push(SetWeights(self.layer_id, None, label=label))
 
     def _on_frozen_toggled(self, checked: bool) -> None:
         if self._current() is not None and self.session.design[self.layer_id].frozen != checked:

@@ -57,9 +57,9 @@ def test_a_bad_group_is_refused_with_one_line(bad: str) -> None:
     assert "\n" not in str(caught.value)
 
 
-def test_a_newer_version_than_2_is_refused() -> None:
-    with pytest.raises(DesignError, match="reads up to 2"):
-        loads_design('{"format": "cnnstudio-design", "version": 3, "layers": []}')
+def test_a_newer_version_than_the_programs_is_refused() -> None:
+    with pytest.raises(DesignError, match="reads up to 3"):
+        loads_design('{"format": "cnnstudio-design", "version": 4, "layers": []}')
 
 
 def test_group_rules() -> None:

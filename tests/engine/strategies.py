@@ -104,6 +104,8 @@ def _conv_params(draw: Callable[[st.SearchStrategy[Any]], Any], shape: Shape) ->
         params["groups"] = groups
     if draw(st.booleans()):
         params["bias"] = False
+    if draw(st.integers(0, 3)) == 0:
+        params["padding_mode"] = draw(st.sampled_from(["reflect", "replicate", "circular"]))
     return params
 
 

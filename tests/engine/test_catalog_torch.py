@@ -99,6 +99,18 @@ CASES: list[tuple[str, Design]] = [
         "conv odd stride floor",
         single("Conv", [1, 10, 7], {"out_channels": 1, "kernel_size": 3, "stride": 3}),
     ),
+    (
+        "conv reflect",
+        single("Conv", IMAGE, {"out_channels": 2, "padding": 2, "padding_mode": "reflect"}),
+    ),
+    (
+        "conv circular same",
+        single("Conv", IMAGE, {"out_channels": 2, "padding": "same", "padding_mode": "circular"}),
+    ),
+    (
+        "conv replicate 1d",
+        single("Conv", SEQUENCE, {"out_channels": 2, "padding": 3, "padding_mode": "replicate"}),
+    ),
     ("maxpool", single("MaxPool", IMAGE)),
     ("maxpool padded", single("MaxPool", IMAGE, {"kernel_size": 3, "stride": 1, "padding": 1})),
     ("maxpool per-axis", single("MaxPool", IMAGE, {"kernel_size": [2, 3], "stride": [1, 2]})),

@@ -85,6 +85,17 @@ def long_ids() -> Design:
     )
 
 
+def fixed_weights() -> Design:
+    """Fixed weights with long rows (a 7x7 kernel of long decimals) on colour input."""
+    from cnnstudio.core.lab import frozen_conv
+
+    design = Design([Layer("input", "Input", params={"shape": [3, 16, 16]})], name="Fixed")
+    kernel = [[(r * 7 + c) / 7 for c in range(7)] for r in range(7)]
+    command, _ = frozen_conv(design, analyze(design), kernel, "input", bias=0.1, name="k")
+    command.do(design)
+    return design
+
+
 @pytest.fixture(scope="module")
 def template_sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("templates")
@@ -94,6 +105,7 @@ def template_sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
         path.write_text(generate_code(get_template(name)).source, encoding="utf-8")
         paths[name] = path
     (folder / "long_ids.py").write_text(generate_code(long_ids()).source, encoding="utf-8")
+    (folder / "fixed.py").write_text(generate_code(fixed_weights()).source, encoding="utf-8")
     return paths
 
 

@@ -275,3 +275,38 @@ def test_rename_problem(session):
     assert "letters, digits" in (rename_problem(design, "conv1", "a-b") or "")
     assert "two underscores" in (rename_problem(design, "conv1", "__x") or "")
     assert "reserved" in (rename_problem(design, "conv1", "_modules") or "")
+
+
+def test_a_padding_mode_is_picked_from_a_list_and_undone_in_one_step(qtbot, inspector, session):
+    from PySide6.QtWidgets import QComboBox
+
+    session.select(["conv1"])
+    combo = inspector.fields["padding_mode"].widget
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "zeros",
+        "reflect",
+        "replicate",
+        "circular",
+    ]
+    assert combo.currentText() == "zeros"
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # the keyboard picks the next mode
+    assert session.design["conv1"].params["padding_mode"] == "reflect"
+    assert session.history.undo_label == "Set conv1.padding_mode"
+    session.undo()
+    assert "padding_mode" not in session.design["conv1"].params
+    assert combo.currentText() == "zeros"
+
+
+def test_fixed_weights_show_in_the_inspector_and_clear_in_one_undo_step(qtbot, inspector, session):
+    session.design.set_weights("fc3", {"bias": [0.0] * 10})
+    session.select(["fc3"])
+    assert inspector.weights_label.isVisible() and inspector.weights_label.text() == "bias 10"
+    qtbot.mouseClick(inspector.clear_weights_button, Qt.MouseButton.LeftButton)
+    assert session.design["fc3"].weights is None
+    assert not inspector.weights_label.isVisible()
+    session.undo()
+    assert session.design["fc3"].weights == {"bias": [0.0] * 10}
+    session.select(["conv1"])
+    assert not inspector.weights_label.isVisible()

@@ -198,3 +198,42 @@ def test_screenshot_at_laptop_size(qtbot, lab, tmp_path: Path) -> None:
         assert widget.isVisible()
         assert lab.rect().contains(top_left) and top_left.y() + widget.height() <= lab.height()
     lab.grab().save("/tmp/lab-1366.png")
+
+
+def test_add_to_design_puts_the_kernel_in_a_frozen_conv_after_the_selection(
+    qtbot, designer, lab
+) -> None:
+    designer.show()
+    qtbot.waitExposed(designer)
+    _choose(lab.kernel_source, "Sobel (vertical edges)")
+    qtbot.mouseClick(lab.padding_spin, Qt.MouseButton.LeftButton)
+    lab.padding_spin.setValue(1)
+    designer.session.select(["pool1"])  # the user clicked pool1 in the designer
+    before = set(designer.session.design.layers)
+    qtbot.mouseClick(lab.to_design_button, Qt.MouseButton.LeftButton)
+    (new_id,) = set(designer.session.design.layers) - before
+    layer = designer.session.design[new_id]
+    assert layer.frozen and layer.type == "Conv" and layer.inputs == ["pool1"]
+    assert layer.label == "Sobel (vertical edges) (fixed)"
+    assert np.array(layer.weights["weight"]).shape == (1, 6, 3, 3)
+    assert designer.session.design["conv2"].inputs == [new_id]
+    assert designer.session.analysis.valid
+    assert f"Added the frozen Conv {new_id} after pool1" in lab.to_design_label.text()
+    # The inspector shows the fixed values, and Ctrl+Z in the designer takes the block away.
+    designer.session.select([new_id])
+    inspector = designer.inspector
+    assert inspector.weights_label.isVisible()
+    assert inspector.weights_label.text() == "weight 1x6x3x3"
+    designer.activateWindow()
+    qtbot.waitUntil(designer.isActiveWindow)
+    qtbot.keyClick(designer.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert new_id not in designer.session.design
+    assert designer.session.design["conv2"].inputs == ["pool1"]
+
+
+def test_add_to_design_explains_what_it_cannot_do(qtbot, designer, lab) -> None:
+    designer.session.select(["fc1"])  # a vector, not an image
+    before = set(designer.session.design.layers)
+    qtbot.mouseClick(lab.to_design_button, Qt.MouseButton.LeftButton)
+    assert set(designer.session.design.layers) == before
+    assert "not an image" in lab.to_design_label.text()

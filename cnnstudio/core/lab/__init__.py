@@ -17,6 +17,7 @@ from .arithmetic import (
 )
 from .matrix_text import format_matrix, parse_matrix
 from .presets import IMAGES, KERNELS, Preset, image_preset, kernel_preset
+from .to_design import frozen_conv
 
 __all__ = [
     "IMAGES",
@@ -32,6 +33,7 @@ __all__ = [
     "convolve",
     "format_matrix",
     "format_number",
+    "frozen_conv",
     "image_preset",
     "kernel_preset",
     "parse_matrix",

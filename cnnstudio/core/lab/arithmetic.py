@@ -21,10 +21,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..catalog import PADDING_MODES as CONV_PADDING_MODES
+
 PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
 PoolKind = Literal["max", "average", "min"]
 
-PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")
+PADDING_MODES: tuple[str, ...] = CONV_PADDING_MODES  # the modes a Conv block offers
 POOL_KINDS: tuple[str, ...] = ("max", "average", "min")
 
 # torch's padding modes by their numpy names ("zeros" is torch's name for constant 0).

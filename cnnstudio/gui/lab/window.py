@@ -207,6 +207,19 @@ class LabWindow(QMainWindow):
         kernel_form.addWidget(self.kernel_edit)
         kernel_form.addLayout(learned)
         kernel_form.addWidget(self.learned_label)
+        self.to_design_button = QPushButton("Add to Design as Frozen Conv")
+        self.to_design_button.setObjectName("lab_to_design")
+        self.to_design_button.setToolTip(
+            "Add a frozen Conv with this kernel (stride, padding, dilation and bias as set "
+            "here) after the block selected in the designer, or after the Input; on several "
+            "channels it reads their mean. Undo in the designer removes it."
+        )
+        self.to_design_button.clicked.connect(self._on_to_design_clicked)
+        kernel_form.addWidget(self.to_design_button)
+        self.to_design_label = QLabel()
+        self.to_design_label.setObjectName("lab_to_design_result")
+        self.to_design_label.setWordWrap(True)
+        kernel_form.addWidget(self.to_design_label)
         column.addWidget(self.kernel_box)
 
         sizes = QGroupBox("Sliding")
@@ -633,6 +646,52 @@ class LabWindow(QMainWindow):
         else:
             self.conv_choice.setEnabled(True)
             self.filter_index.setMaximum(int(self.conv_choice.currentData()[1]))
+
+    def _insertion_point(self) -> str | None:
+        """The block the frozen Conv follows: the designer's selection, else the Input."""
+        if self.designer is None:
+            return None
+        session = self.designer.session
+        if len(session.selection) == 1:
+            return str(session.selection[0])
+        return session.analysis.input_id
+
+    def _on_to_design_clicked(self) -> None:
+        from ...core.lab.to_design import frozen_conv
+
+        session = getattr(self.designer, "session", None)
+        after = self._insertion_point() if session is not None else None
+        try:
+            if session is None or after is None:
+                raise LabError("there is no design with an Input to add the block to")
+            if self.is_pooling:
+                raise LabError("choose Convolution: pooling has no kernel to put in a Conv")
+            kernel, bias = self._kernel()
+            key = str(self.kernel_source.currentData() or "kernel")
+            name = "kernel" if key == _TYPED else key
+            label = None if key == _TYPED else f"{self.kernel_source.currentText()} (fixed)"
+            if self._learned is not None:
+                name, label = f"{self._learned[0]}_f{self._learned[1] + 1}", None
+            command, new_id = frozen_conv(
+                session.design,
+                session.analysis,
+                kernel,
+                after,
+                stride=self.stride_spin.value(),
+                padding=self.padding_spin.value(),
+                dilation=self.dilation_spin.value(),
+                padding_mode=str(self.padding_mode.currentData()),
+                bias=bias,
+                name=name,
+                label=label,
+            )
+        except LabError as exc:
+            self.to_design_label.setText(str(exc))
+            return
+        session.push(command)
+        self.to_design_label.setText(
+            f"Added the frozen Conv {new_id} after {after} (Undo in the designer removes it)."
+        )
 
     def _on_use_filter_clicked(self) -> None:
         data = self.conv_choice.currentData()

@@ -20,10 +20,10 @@ from cnnstudio.engine.activations import capture_activations, evaluation
 from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.codegen import network_source
 from cnnstudio.engine.datasets import load_dataset
+from cnnstudio.gui.background import BackgroundThread
 from cnnstudio.gui.insight import (
     InsightController,
     InsightPanel,
-    ThreadRunner,
     build_filter_mosaic,
     build_mosaic,
     install_insight,
@@ -49,7 +49,7 @@ class FakeTrainingController(QObject):
         self.bundle: Any = None
         self.is_running = False
         self.probes: list[tuple[Callable[[Any], Any], Callable[[Any], None]]] = []
-        self.runner = ThreadRunner(self)
+        self.runner = BackgroundThread("fake-training", self)
         self.probe_calls = 0
 
     def add_probe(
@@ -60,7 +60,7 @@ class FakeTrainingController(QObject):
         return lambda: self.probes.remove(entry)
 
     def run_off_gui(self, fn: Callable[[], Any], receiver: Callable[[Any], None]) -> None:
-        self.runner.run_off_gui(fn, receiver)
+        self.runner.submit(fn, receiver)
 
     def start_run(self, model: torch.nn.Module, bundle: Any, design: Any = None) -> None:
         self.model, self.bundle, self.is_running = model, bundle, True

@@ -384,3 +384,30 @@ def test_why_tab_shows_where_the_network_looks(qtbot: Any, dock: InsightControll
         assert panel.why.heat is not None and panel.why.heat.shape == heat.shape
         assert float(np.abs(panel.why.heat).max()) > 0
     assert "Where the network finds class" in panel.why.message.text()
+
+
+def test_sample_bar_random_index_and_a_new_input_size(qtbot: Any, dock: InsightController) -> None:
+    panel = dock.panel
+    _select(qtbot, dock, "conv1")
+    assert dock.sample is not None and dock.sample.index == 0
+    # Random: another validation image, and the index box follows it.
+    with qtbot.waitSignal(dock.activation_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(panel.random_button, Qt.MouseButton.LeftButton)
+    picked = dock.sample
+    assert picked is not None and picked.index is not None
+    assert panel.index.value() == picked.index and f"image {picked.index} of" in picked.caption
+    # Typing an index shows that image.
+    target = 7 if picked.index != 7 else 8
+    with qtbot.waitSignal(dock.activation_shown, timeout=WAIT_MS):
+        panel.index.setFocus()
+        panel.index.selectAll()
+        qtbot.keyClicks(panel.index, str(target))
+        qtbot.keyClick(panel.index, Qt.Key.Key_Return)
+    assert dock.sample is not None and dock.sample.index == target
+    # Another Input size: the same image, made again at the design's new size.
+    dock.session.push(SetParam("input", "shape", [1, 28, 28]))
+    qtbot.waitUntil(
+        lambda: dock.sample is not None and dock.sample.x.shape == (1, 28, 28), timeout=WAIT_MS
+    )
+    assert dock.sample.index == target
+    assert dock.current is not None and dock.current.values["conv1"].shape[1:] == (24, 24)

@@ -19,7 +19,11 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/cnnstudio gui $(ARGS)
 
+# The gates first, in order (napari's CI does the same); any failing one fails `make test`.
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -115,7 +115,7 @@ def _parse_forward(model: nn.Module) -> _Forward | None:
         )
     ):
         assigned = [stmt.targets[0].id for stmt in tree.body[:-1]]  # type: ignore[attr-defined]
-        output = tree.body[-1].value.id  # type: ignore[attr-defined]
+        output = tree.body[-1].value.id
         result = _Forward(tree, tree.args.args[1].arg, tuple(assigned), output, fn.__globals__)
     # A sentinel (False) remembers a failed parse so it is not retried per call.
     with contextlib.suppress(TypeError, AttributeError):

@@ -204,7 +204,7 @@ def export_chart_figure(
             image = exporter.export(toBytes=True)
             buffer = QBuffer()
             buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, PySide6 a str
+            image.save(buffer, "PNG")
             data = bytes(buffer.data().data())
     finally:
         owner.setPalette(QPalette())  # back to the application's (possibly dark) palette

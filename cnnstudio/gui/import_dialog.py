@@ -254,7 +254,7 @@ class ImportTool(QObject):
             self.show_message("Replace classifier", str(exc), True)
             return False
         session.push(command)
-        self.window.statusBar().showMessage(  # type: ignore[attr-defined]
+        self.window.statusBar().showMessage(
             f"{head} now has {classes} outputs; the layers before it are frozen", 8000
         )
         return True

@@ -143,7 +143,7 @@ class _FloatSpinBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         try:
             value = float(text)
         except ValueError:
@@ -285,14 +285,15 @@ class InspectorPanel(QWidget):
         self.empty.setContentsMargins(8, 8, 8, 8)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not `scroll`: that name is QWidget.scroll(dx, dy).
+        self.form_scroll = QScrollArea(self)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.editor: QWidget | None = None
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.form_scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -319,7 +320,7 @@ class InspectorPanel(QWidget):
         self.layer_id = layer_id if layer_id in self.session.design else None
         self.fields = {}
         self._diagnostics_key = None
-        old = self.scroll.takeWidget()
+        old = self.form_scroll.takeWidget()
         if old is not None:
             old.deleteLater()
         self.editor = None
@@ -329,8 +330,8 @@ class InspectorPanel(QWidget):
         layer = self.session.design[self.layer_id]
         spec = SPECS.get(layer.type)
         self.editor = self._build_editor(spec)
-        self.scroll.setWidget(self.editor)
-        self.stack.setCurrentWidget(self.scroll)
+        self.form_scroll.setWidget(self.editor)
+        self.stack.setCurrentWidget(self.form_scroll)
         self._refresh_values()
         self._refresh_analysis()
 
@@ -531,46 +532,50 @@ class InspectorPanel(QWidget):
         return lid if lid is not None and lid in self.session.design else None
 
     def _apply_param(self, name: str, value: Any) -> None:
-        if self._current() is None:
+        lid = self._current()
+        if lid is None:
             return
-        current = self.session.design[self.layer_id].params.get(name, MISSING)
+        current = self.session.design[lid].params.get(name, MISSING)
         if value is MISSING and current is MISSING:
             return
         if value == current and type(value) is type(current):
             return
-        self.session.push(SetParam(self.layer_id, name, value))
+        self.session.push(SetParam(lid, name, value))
 
     def apply_fix(self, fix: Fix) -> None:
         """Apply one of a diagnostic's repairs (one undo step)."""
         self.session.push(fix_command(self.session.design, fix))
 
     def _on_id_edited(self, text: str) -> None:
-        if self._current() is None:
+        lid = self._current()
+        if lid is None:
             return
-        reason = rename_problem(self.session.design, self.layer_id, text.strip())
+        reason = rename_problem(self.session.design, lid, text.strip())
         self.id_reason.setText(reason or "")
         self.id_reason.setVisible(bool(reason))
 
     def _on_id_finished(self) -> None:
-        if self._current() is None:
+        lid = self._current()
+        if lid is None:
             return
         new = self.id_edit.text().strip()
-        reason = rename_problem(self.session.design, self.layer_id, new)
+        reason = rename_problem(self.session.design, lid, new)
         if reason is not None:
             self.id_reason.setText(reason)  # refused: the layer keeps its id
             self.id_reason.show()
             return
         self.id_reason.hide()
-        if new != self.layer_id:
-            self.session.push(RenameLayer(self.layer_id, new))
+        if new != lid:
+            self.session.push(RenameLayer(lid, new))
             self.session.select([new])
 
     def _on_label_finished(self) -> None:
-        if self._current() is None:
+        lid = self._current()
+        if lid is None:
             return
         text = self.label_edit.text().strip() or None
-        if text != self.session.design[self.layer_id].label:
-            self.session.push(SetLabel(self.layer_id, text))
+        if text != self.session.design[lid].label:
+            self.session.push(SetLabel(lid, text))
 
     def _on_clear_weights_clicked(self) -> None:
         if self._current() is not None and self.session.design[self.layer_id].weights is not None:
@@ -578,5 +583,6 @@ class InspectorPanel(QWidget):
             self.session.push(SetWeights(self.layer_id, None, label=label))
 
     def _on_frozen_toggled(self, checked: bool) -> None:
-        if self._current() is not None and self.session.design[self.layer_id].frozen != checked:
-            self.session.push(SetFrozen(self.layer_id, checked))
+        lid = self._current()
+        if lid is not None and self.session.design[lid].frozen != checked:
+            self.session.push(SetFrozen(lid, checked))

@@ -118,7 +118,8 @@ class PalettePanel(QWidget):
             haystack = f"{type_name} {titles.get(SPECS[type_name].group, '')}".lower()
             item.setHidden(bool(needle) and needle not in haystack)
         for group in self._groups.values():
-            shown = any(not group.child(i).isHidden() for i in range(group.childCount()))
+            children = (group.child(i) for i in range(group.childCount()))
+            shown = any(child is not None and not child.isHidden() for child in children)
             group.setHidden(not shown)
         if self.search.text() != text:
             self.search.setText(text)

@@ -66,7 +66,11 @@ class DesignSession(QObject):
         # Only what the events can have changed is re-analysed; `analysis.changed` says what.
         self.analysis = reanalyze(self.design, self.analysis, events)
         # A renamed block stays selected under its new id; deleted ones leave the selection.
-        renames = {e.detail: e.layer for e in events if e.kind == "layer_renamed" and e.detail}
+        renames = {
+            e.detail: e.layer
+            for e in events
+            if e.kind == "layer_renamed" and e.detail and e.layer is not None
+        }
         selection = [renames.get(lid, lid) for lid in self.selection]
         selection = [lid for lid in selection if lid in self.design]
         if selection != self.selection:

@@ -29,7 +29,7 @@ class AppSettings:
         value = self.store.value("recent_files", [])
         if isinstance(value, str):  # QSettings returns a one-item list as a plain string
             value = [value]
-        paths = [str(v) for v in (value or []) if v]
+        paths = [str(v) for v in value if v] if isinstance(value, list | tuple) else []
         return [p for p in paths if Path(p).is_file()]
 
     def add_recent_file(self, path: str | Path) -> None:

@@ -20,10 +20,10 @@ from cnnstudio.engine.activations import capture_activations, evaluation
 from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.codegen import network_source
 from cnnstudio.engine.datasets import load_dataset
+from cnnstudio.gui.background import BackgroundThread
 from cnnstudio.gui.insight import (
     InsightController,
     InsightPanel,
-    ThreadRunner,
     build_filter_mosaic,
     build_mosaic,
     install_insight,
@@ -49,7 +49,7 @@ class FakeTrainingController(QObject):
         self.bundle: Any = None
         self.is_running = False
         self.probes: list[tuple[Callable[[Any], Any], Callable[[Any], None]]] = []
-        self.runner = ThreadRunner(self)
+        self.runner = BackgroundThread("fake-training", self)
         self.probe_calls = 0
 
     def add_probe(
@@ -60,7 +60,7 @@ class FakeTrainingController(QObject):
         return lambda: self.probes.remove(entry)
 
     def run_off_gui(self, fn: Callable[[], Any], receiver: Callable[[Any], None]) -> None:
-        self.runner.run_off_gui(fn, receiver)
+        self.runner.submit(fn, receiver)
 
     def start_run(self, model: torch.nn.Module, bundle: Any, design: Any = None) -> None:
         self.model, self.bundle, self.is_running = model, bundle, True
@@ -384,3 +384,30 @@ def test_why_tab_shows_where_the_network_looks(qtbot: Any, dock: InsightControll
         assert panel.why.heat is not None and panel.why.heat.shape == heat.shape
         assert float(np.abs(panel.why.heat).max()) > 0
     assert "Where the network finds class" in panel.why.message.text()
+
+
+def test_sample_bar_random_index_and_a_new_input_size(qtbot: Any, dock: InsightController) -> None:
+    panel = dock.panel
+    _select(qtbot, dock, "conv1")
+    assert dock.sample is not None and dock.sample.index == 0
+    # Random: another validation image, and the index box follows it.
+    with qtbot.waitSignal(dock.activation_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(panel.random_button, Qt.MouseButton.LeftButton)
+    picked = dock.sample
+    assert picked is not None and picked.index is not None
+    assert panel.index.value() == picked.index and f"image {picked.index} of" in picked.caption
+    # Typing an index shows that image.
+    target = 7 if picked.index != 7 else 8
+    with qtbot.waitSignal(dock.activation_shown, timeout=WAIT_MS):
+        panel.index.setFocus()
+        panel.index.selectAll()
+        qtbot.keyClicks(panel.index, str(target))
+        qtbot.keyClick(panel.index, Qt.Key.Key_Return)
+    assert dock.sample is not None and dock.sample.index == target
+    # Another Input size: the same image, made again at the design's new size.
+    dock.session.push(SetParam("input", "shape", [1, 28, 28]))
+    qtbot.waitUntil(
+        lambda: dock.sample is not None and dock.sample.x.shape == (1, 28, 28), timeout=WAIT_MS
+    )
+    assert dock.sample.index == target
+    assert dock.current is not None and dock.current.values["conv1"].shape[1:] == (24, 24)

@@ -45,7 +45,7 @@ def test_empty_and_multiple_selection_show_an_empty_state(inspector, session):
     assert inspector.stack.currentWidget() is inspector.empty
     assert "2 blocks selected" in inspector.empty.text()
     session.select(["conv1"])
-    assert inspector.stack.currentWidget() is inspector.scroll
+    assert inspector.stack.currentWidget() is inspector.form_scroll
     assert inspector.title.text() == "Conv · conv1"
 
 

@@ -223,7 +223,7 @@ def test_the_results_tab_fits_the_charts_and_the_mistakes(
     results = view.results
     assert view.tabs.currentWidget() is results
     assert_reachable(window, results.charts, "the confusion matrix and per-class accuracy")
-    assert_reachable(window, results.scroll, "the misclassified images")
+    assert_reachable(window, results.mistakes_scroll, "the misclassified images")
     assert_reachable(window, results.mistakes_title, "the mistakes' title")
     assert results.charts.height() >= 220 and results.charts.width() >= 440
     # Every count fits its cell: the font follows the cell size, and is readable.
@@ -236,7 +236,7 @@ def test_the_results_tab_fits_the_charts_and_the_mistakes(
     assert all(text.isVisible() for text in results.cell_texts)
     assert max(widths) < cell, (max(widths), cell)
     # The thumbnails lie within the visible width (a vertical scroll bar is fine for 32).
-    viewport = results.scroll.viewport()
+    viewport = results.mistakes_scroll.viewport()
     assert results.mistakes.width() <= viewport.width()
     assert results.mistake_count() == 32
     _shot(window, tmp_path, "results")

@@ -434,7 +434,7 @@ class GraphMapper:
             return self.adaptive_block("Max" in t.__name__, m.output_size, fail)
         if t is nn.Dropout:
             return "Dropout", {"p": float(m.p)}  # type: ignore[arg-type]
-        if t is nn.Flatten and m.start_dim == 1 and m.end_dim == -1:  # type: ignore[comparison-overlap]
+        if t is nn.Flatten and m.start_dim == 1 and m.end_dim == -1:
             return "Flatten", {}
         if t is nn.ChannelShuffle:
             return "ChannelShuffle", {"groups": int(m.groups)}  # type: ignore[arg-type]

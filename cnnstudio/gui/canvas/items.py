@@ -229,7 +229,8 @@ class BlockItem(QGraphicsItem):
         for port in self.input_ports[slots:]:
             if scene is not None:
                 scene.removeItem(port)
-            port.setParentItem(None)
+            # PySide6's stub omits None, which Qt takes (nullptr: no parent, a top-level item).
+            port.setParentItem(None)  # type: ignore[arg-type]
         del self.input_ports[slots:]
         while len(self.input_ports) < slots:
             self.input_ports.append(PortItem(self, "in", len(self.input_ports)))

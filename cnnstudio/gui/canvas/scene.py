@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -472,9 +472,9 @@ class GraphScene(QGraphicsScene):
         before = dict(self.stats)
         if any(_changes_model(event) for event in events):
             # The captions describe the model as it was; an edit makes them stale.
-            for lid in self._captioned:
-                if lid in self.blocks:
-                    self.blocks[lid].set_stats("")
+            for captioned in self._captioned:
+                if captioned in self.blocks:
+                    self.blocks[captioned].set_stats("")
             self._captioned.clear()
         if any(event.kind == "design_reset" for event in events):
             self.rebuild()
@@ -564,9 +564,9 @@ class GraphScene(QGraphicsScene):
                 elif isinstance(item, BlockItem) and item.layer_id not in wanted:
                     item.setSelected(False)
             for lid in ids:
-                item = self.blocks.get(lid)
-                if item is not None and not item.isSelected():
-                    item.setSelected(True)
+                block = self.blocks.get(lid)
+                if block is not None and not block.isSelected():
+                    block.setSelected(True)
             for path, group in self.group_items.items():
                 members = self._members.get(path, ())
                 if members and wanted.issuperset(members) and not group.isSelected():
@@ -584,7 +584,8 @@ class GraphScene(QGraphicsScene):
             self._syncing_selection = False
 
     # -- painting and tooltips ------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)  # Qt passes a QRectF; the stub also allows a QRect
         painter.fillRect(rect, self.theme.background)
         scale = painter.worldTransform().m11()
         if scale < 0.5:

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QMimeData,
     QPoint,
     QPointF,
+    QRect,
     QRectF,
     Qt,
     QTimer,
@@ -185,7 +186,7 @@ class CanvasView(QGraphicsView):
         positions = auto_layout(self.session.design)
         current = self.graph.item_positions()
         design = self.session.design
-        changed = {
+        changed: dict[str, tuple[float, float] | None] = {
             lid: pos
             for lid, pos in positions.items()
             if design[lid].pos != pos or current.get(lid) != pos
@@ -782,7 +783,7 @@ class CanvasView(QGraphicsView):
             self.graph.set_theme(theme_for(self.palette()))
         super().changeEvent(event)
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         if self.graph.blocks:
             return
         painter.save()

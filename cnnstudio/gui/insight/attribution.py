@@ -9,7 +9,7 @@ thread by the job the insight controller hands to `AttributionView.request`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +18,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from .feature_maps import graphics_widget
 
+if TYPE_CHECKING:
+    from torch import nn
+
+    from ...engine.insight import ModelSource, Sample, WeightsKey
+
 __all__ = ["AttributionView"]
 
 _METHODS = [
@@ -25,7 +30,8 @@ _METHODS = [
     ("saliency", "Saliency (input gradient)"),
     ("gradcam", "Grad-CAM (last Conv block)"),
 ]
-Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+#: How the view has a job run off the GUI thread: ``run(fn, receiver)``.
+Runner = Callable[[Callable[[], object], Callable[[object], None]], None]
 
 
 class AttributionView(QWidget):
@@ -37,7 +43,7 @@ class AttributionView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heat: np.ndarray | None = None
-        self._key: tuple[Any, ...] | None = None
+        self._key: tuple[WeightsKey, str, str, int] | None = None
         self._names: list[str] = []
         self.method = QComboBox()
         for key, text in _METHODS:
@@ -70,11 +76,11 @@ class AttributionView(QWidget):
 
     def request(
         self,
-        sample: Any,
+        sample: Sample,
         class_names: Sequence[str],
         predicted: int | None,
-        source: Any,
-        model_for: Callable[[Any], Any],
+        source: ModelSource,
+        model_for: Callable[[ModelSource], nn.Module],
         run: Runner,
     ) -> None:
         """Compute (off the GUI thread, through ``run``) the map for the current choices."""
@@ -106,7 +112,7 @@ class AttributionView(QWidget):
 
         run(job, lambda result: self._show(key, result))
 
-    def _show(self, key: tuple[Any, ...], result: Any) -> None:
+    def _show(self, key: tuple[WeightsKey, str, str, int], result: object) -> None:
         if key != self._key:
             return  # a later choice is on its way
         if not isinstance(result, np.ndarray):

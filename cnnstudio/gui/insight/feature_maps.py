@@ -6,7 +6,7 @@ same as drawing one picture. `build_mosaic` is pure numpy so that tests can chec
 against the model's real activations. Vector outputs (Dense, Softmax, pooled features) become
 one bar chart, labelled with the class names when the vector is the class scores.
 
-The view only displays what it is given; `cnnstudio.gui.insight.install.InsightController`
+The view only displays what it is given; `cnnstudio.gui.insight.controller.InsightController`
 decides what to compute and when. Neither this module nor its imports load torch.
 """
 

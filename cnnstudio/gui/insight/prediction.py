@@ -31,11 +31,15 @@ __all__ = ["PredictionView", "RankedClass"]
 
 
 class RankedClass(Protocol):
-    """What a row needs (``cnnstudio.engine.activations.Prediction`` has these)."""
+    """What a row needs (``cnnstudio.engine.activations.Prediction``, a frozen dataclass, has
+    these; read-only, so frozen classes fit)."""
 
-    index: int
-    name: str
-    probability: float
+    @property
+    def index(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def probability(self) -> float: ...
 
 
 class PredictionView(QWidget):

@@ -141,7 +141,7 @@ class TrainingController(QObject):
             self._request_run.connect(worker.run_job)
             self._request_warm_up.connect(worker.warm_up)
             self._request_drain.connect(worker.drain)
-            worker.event.connect(self._on_worker_event)
+            worker.run_event.connect(self._on_worker_run_event)
             worker.finished.connect(self._on_worker_finished)
             worker.paused_changed.connect(self._on_worker_paused)
             worker.task_done.connect(self._on_worker_task_done)
@@ -347,7 +347,7 @@ class TrainingController(QObject):
     # ----------------------------------------------------------------- worker reports
 
     @Slot(object)
-    def _on_worker_event(self, event: Any) -> None:
+    def _on_worker_run_event(self, event: Any) -> None:
         from ...engine.trainer import BatchEnded, EpochEnded, RunStarted
 
         if self._closed:

@@ -66,16 +66,18 @@ class EpochCurve(pg.GraphicsObject):
         self._y = np.asarray(y, dtype=float)
         finite = np.isfinite(self._x) & np.isfinite(self._y)
         self._segments = []
+        points: list[QPointF] = []
         segment: list[QPointF] = []
         for a, b, ok in zip(self._x.tolist(), self._y.tolist(), finite.tolist(), strict=True):
             if ok:
                 segment.append(QPointF(a, b))
+                points.append(segment[-1])
             elif segment:
                 self._segments.append(QPolygonF(segment))
                 segment = []
         if segment:
             self._segments.append(QPolygonF(segment))
-        self._points = QPolygonF([p for s in self._segments for p in s])
+        self._points = QPolygonF(points)
         self.prepareGeometryChange()
         if finite.any():
             xs, ys = self._x[finite], self._y[finite]
@@ -94,7 +96,7 @@ class EpochCurve(pg.GraphicsObject):
         self, axis: int, frac: float = 1.0, orthoRange: Any = None
     ) -> tuple[float, float] | tuple[None, None]:
         """The data range on ``axis`` (0: x, 1: y), for ViewBox auto-ranging."""
-        if not len(self._points):
+        if self._points.isEmpty():
             return None, None
         rect = self._data_rect
         return (rect.left(), rect.right()) if axis == 0 else (rect.top(), rect.bottom())
@@ -111,7 +113,7 @@ class EpochCurve(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:
         if self._bounds is None:
-            if not len(self._points):
+            if self._points.isEmpty():
                 self._bounds = QRectF()
             else:
                 # The data rectangle, grown by the marker radius converted into data units.
@@ -127,12 +129,12 @@ class EpochCurve(pg.GraphicsObject):
         return self._bounds
 
     def paint(self, painter: QPainter, *args: Any) -> None:
-        if not len(self._points):
+        if self._points.isEmpty():
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self._line_pen)
         for segment in self._segments:
-            if len(segment) > 1:
+            if segment.count() > 1:
                 painter.drawPolyline(segment)
         painter.setPen(self._marker_pen)
         painter.drawPoints(self._points)

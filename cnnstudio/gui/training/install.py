@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -184,6 +184,10 @@ def install_training(window: Any) -> TrainingController:
         show_dock()
         view.panel.start()
 
+    def continue_run() -> None:
+        show_dock()
+        view.panel.continue_run()
+
     def action(text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> QAction:
         act = QAction(text, window)
         if shortcut:
@@ -196,7 +200,7 @@ def install_training(window: Any) -> TrainingController:
     start_action = action("&Start Training", start, "F5", "Train the design from fresh weights")
     continue_action = action(
         "&Continue Training",
-        lambda: (show_dock(), view.panel.continue_run()),
+        continue_run,
         None,
         "Train the last model further",
     )
@@ -257,6 +261,6 @@ def install_training(window: Any) -> TrainingController:
     return controller
 
 
-def _disconnect(app: QApplication, slot: Any) -> None:
+def _disconnect(app: QCoreApplication, slot: Any) -> None:
     with contextlib.suppress(RuntimeError, TypeError):  # already gone or never connected
         app.aboutToQuit.disconnect(slot)

@@ -88,7 +88,7 @@ class _FloatBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         if not stripped:
             return (QValidator.State.Intermediate, text, pos)

@@ -97,7 +97,8 @@ class TrainingResults(QWidget):
         self.mistakes_grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._cells: list[QWidget] = []
         self._laid_columns = 0
-        self.scroll = scroll = QScrollArea()
+        # Not `scroll`: that name is QWidget.scroll(dx, dy).
+        self.mistakes_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.mistakes)
@@ -304,7 +305,7 @@ class TrainingResults(QWidget):
         self._reflow(force=True)
 
     def _columns(self) -> int:
-        width = self.scroll.viewport().width()
+        width = self.mistakes_scroll.viewport().width()
         # Captions (class names) can be wider than the thumbnails: the widest cell decides.
         cell = max([_THUMB_PX + 8, *(c.sizeHint().width() for c in self._cells)])
         spacing = self.mistakes_grid.spacing()

@@ -136,7 +136,8 @@ class TrainingWorker(QObject):
     """Runs warm-up, training runs and off-GUI tasks on its thread; reports by queued signals."""
 
     warmed_up = Signal(object)  # dict: {"devices": [...], "data_dir": str}
-    event = Signal(object)  # RunStarted / BatchEnded / EpochEnded, in order
+    # RunStarted / BatchEnded / EpochEnded, in order (not `event`: that is QObject.event()).
+    run_event = Signal(object)
     paused_changed = Signal(bool)  # the trainer is now waiting (True) / went on (False)
     finished = Signal(object)  # Outcome, after the generator is done
     task_done = Signal(object, object, object)  # Task | Probe, result, error message or None
@@ -352,7 +353,7 @@ class TrainingWorker(QObject):
             if isinstance(event, (RunFinished, RunFailed)):
                 end = event
                 continue
-            self.event.emit(event)
+            self.run_event.emit(event)
             if isinstance(event, BatchEnded):
                 # The generator is suspended here: weights are stable for queued tasks.
                 self.drain()

@@ -175,10 +175,12 @@ class MainWindow(QMainWindow):
         from .insight.install import install_insight
         from .lab import install_lab
         from .training.install import install_training
+        from .training.memory_check import install_memory_check
         from .training.sanity import install_sanity
 
         self.training = install_training(self)
         self.sanity = install_sanity(self, self.training)
+        self.memory_check = install_memory_check(self, self.training)
         self.insight = install_insight(self, self.training)
         self.export_menu = install_export(self, self.training)
         self.figures = install_figures(self)

@@ -113,7 +113,8 @@ class _WindowWatcher(QObject):
             self.controller.shutdown()
 
 
-def _find_menu(window: QMainWindow, title: str) -> QMenu | None:
+def find_menu(window: QMainWindow, title: str) -> QMenu | None:
+    """The menu bar's menu called ``title`` (mnemonics ignored), or None."""
     for action in window.menuBar().actions():
         menu = action.menu()
         if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
@@ -169,7 +170,7 @@ def install_training(window: Any) -> TrainingController:
     controller.view, controller.dock = view, dock
     install_gradient_probe(controller, view.gradients)
 
-    menu = _find_menu(window, "Train")
+    menu = find_menu(window, "Train")
     if menu is None:
         menu = window.insert_menu("&Train") if hasattr(window, "insert_menu") else None
     if menu is None:

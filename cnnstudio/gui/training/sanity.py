@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from ...core.commands import SetMeta
 from ..plot_palette import restyle_plots
+from .install import find_menu
 
 _OK, _FAIL = "✔", "✘"
 
@@ -262,14 +263,7 @@ class SanityTools:
 
 def install_sanity(window: Any, controller: Any) -> SanityTools:
     """Add Train ▸ Check Design… and Train ▸ Find Learning Rate… to ``window``'s Train menu."""
-    menu = next(
-        (
-            a.menu()
-            for a in window.menuBar().actions()
-            if a.menu() and a.text().replace("&", "") == "Train"
-        ),
-        None,
-    )
+    menu = find_menu(window, "Train")
     if menu is None:
         raise RuntimeError("install_training must run first: the Train menu is missing")
     return SanityTools(window, controller, menu)

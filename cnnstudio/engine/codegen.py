@@ -245,7 +245,7 @@ def _literal(value: object, column: int, closers: int) -> str:
     assert isinstance(value, list)
     pad = "\n" + " " * (column + 1)
     if not value or not isinstance(value[0], list):
-        words = [repr(float(v)) for v in value]  # type: ignore[arg-type]
+        words = [repr(float(v)) for v in value]
         rows, line = [], ""
         for word in words:
             if line and column + 1 + len(line) + len(word) + 2 + closers > LINE_LENGTH:

@@ -578,9 +578,9 @@ class InspectorPanel(QWidget):
             self.session.push(SetLabel(lid, text))
 
     def _on_clear_weights_clicked(self) -> None:
-        if self._current() is not None and self.session.design[self.layer_id].weights is not None:
-            label = f"Clear {self.layer_id}'s fixed weights"
-            self.session.push(SetWeights(self.layer_id, None, label=label))
+        lid = self._current()
+        if lid is not None and self.session.design[lid].weights is not None:
+            self.session.push(SetWeights(lid, None, label=f"Clear {lid}'s fixed weights"))
 
     def _on_frozen_toggled(self, checked: bool) -> None:
         lid = self._current()

@@ -106,12 +106,10 @@ def block_from_group(
     exits = index.exits(path)
     if len(sources) != 1:
         many = "no input" if not sources else f"{len(sources)} inputs ({', '.join(sources)})"
-        raise CompositeError(
-            f"{label} has {many} from outside: a block has exactly one, group one path"
-        )
+        raise CompositeError(f"{label} has {many} from outside: a block takes exactly one")
     if len(exits) != 1:
         raise CompositeError(
-            f"{label} has {len(exits)} outputs ({', '.join(exits)}): a block has exactly one"
+            f"{label} has {len(exits)} outputs ({', '.join(exits)}): a block gives exactly one"
         )
     analysis = analysis if analysis is not None else analyze(design)
     info = analysis.layers.get(sources[0])

@@ -34,7 +34,8 @@ TYPE_ROLE = Qt.ItemDataRole.UserRole
 BLOCK_ROLE = Qt.ItemDataRole.UserRole + 1  # a composite block's name
 BLOCK_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # its document, the drag payload
 MY_BLOCKS = "My blocks"
-MY_BLOCKS_HINT = "Right-click a group ▸ Save Group as Block…"
+MY_BLOCKS_HINT = "(none yet)"
+MY_BLOCKS_TIP = "Right-click a group on the canvas ▸ Save Group as Block… to keep it here"
 
 
 def layer_mime_data(type_name: str) -> QMimeData:
@@ -51,6 +52,10 @@ def composite_mime_data(name: str, text: str) -> QMimeData:
     mime.setData(COMPOSITE_MIME, text.encode("utf-8"))
     mime.setText(name)
     return mime
+
+
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [c for c in (item.child(i) for i in range(item.childCount())) if c is not None]
 
 
 class _PaletteTree(QTreeWidget):
@@ -119,6 +124,7 @@ class PalettePanel(QWidget):
         self.my_blocks = QTreeWidgetItem(self.tree, [MY_BLOCKS])
         self.my_blocks.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.my_blocks.setFont(0, bold)
+        self.my_blocks.setToolTip(0, MY_BLOCKS_TIP)
         self._composites: dict[str, QTreeWidgetItem] = {}
         self.set_composites([])
         self.tree.expandAll()
@@ -150,6 +156,7 @@ class PalettePanel(QWidget):
         if not blocks:  # an empty group still says how blocks get there
             hint = QTreeWidgetItem(group, [MY_BLOCKS_HINT])
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            hint.setToolTip(0, MY_BLOCKS_TIP)
             font = hint.font(0)
             font.setItalic(True)
             hint.setFont(0, font)
@@ -200,13 +207,13 @@ class PalettePanel(QWidget):
         for type_name, item in self._entries.items():
             haystack = f"{type_name} {titles.get(SPECS[type_name].group, '')}".lower()
             item.setHidden(bool(needle) and needle not in haystack)
-        for i in range(self.my_blocks.childCount()):
-            item = self.my_blocks.child(i)
-            name = item.data(0, BLOCK_ROLE)
-            item.setHidden(bool(needle) and (not name or needle not in f"{name} my blocks".lower()))
+        for child in _children(self.my_blocks):
+            name = child.data(0, BLOCK_ROLE)
+            child.setHidden(
+                bool(needle) and (not name or needle not in f"{name} my blocks".lower())
+            )
         for group in [*self._groups.values(), self.my_blocks]:
-            shown = any(not group.child(i).isHidden() for i in range(group.childCount()))
-            group.setHidden(not shown)
+            group.setHidden(all(child.isHidden() for child in _children(group)))
         if self.search.text() != text:
             self.search.setText(text)
 

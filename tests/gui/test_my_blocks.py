@@ -140,6 +140,25 @@ def test_a_saved_group_is_added_from_the_palette_as_one_undo_step(
     window.undo_action.trigger()
     assert dumps_design(session.design) == before
 
+    # Dropped on the connection pool1 -> conv2 it goes into it (the rest makes room below).
+    view = window.canvas
+    edge = next(e for e in view.graph.edges() if e.key[:2] == ("pool1", "conv2"))
+    below = view.graph.blocks["conv2"].pos().y()
+    target = view.mapFromScene(edge.shape().boundingRect().center())
+    drop = QDropEvent(
+        QPointF(target),
+        Qt.DropAction.CopyAction,
+        mime,  # (kept referenced: the event does not own it)
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    view.dropEvent(drop)
+    relu = next(lay for lay in session.design if lay.group == "Conv_block" and lay.type == "ReLU")
+    assert session.design["conv2"].inputs == [relu.id]
+    assert view.graph.blocks["conv2"].pos().y() > below
+    window.undo_action.trigger()
+    assert dumps_design(session.design) == before
+
 
 @pytest.mark.qt_log_ignore("does not support grabbing")  # a popup menu, offscreen
 def test_the_group_context_menu_saves_and_a_two_input_group_is_refused(

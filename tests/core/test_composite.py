@@ -202,3 +202,11 @@ def test_library_saves_renames_deletes_and_keeps_bad_files_aside(
         fresh.rename("Down 128", "  ")
     fresh.delete("Down 128")
     assert list(folder.glob("*" + SUFFIX)) == []
+
+
+def test_the_documented_example_is_a_block() -> None:
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "docs" / "design-format.md").read_text(encoding="utf-8")
+    example = text.split("## Composite blocks", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    block = loads_block(example, "docs")
+    assert (block.entry, block.exit, len(block.inner())) == ("entry1", "relu", 2)

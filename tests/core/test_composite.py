@@ -74,7 +74,8 @@ def test_round_trip_is_stable_and_loses_nothing(basic_down) -> None:
     [
         (["input", "conv1"], "holds the network's Input"),
         (["conv1", "conv2"], "2 inputs"),
-        (["fc1", "relu3", "fc2", "relu4", "fc3"], None),  # the head: one entry, the network's output
+        # The head: one entry, and the network's output as its exit.
+        (["fc1", "relu3", "fc2", "relu4", "fc3"], None),
     ],
 )
 def test_only_a_group_shaped_like_one_block_can_be_saved(ids, why) -> None:

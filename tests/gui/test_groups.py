@@ -7,6 +7,7 @@ and Ctrl+Shift+G group and ungroup the selection, each one undo step (Ctrl+Z).
 
 from __future__ import annotations
 
+import itertools
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -212,7 +213,7 @@ def test_auto_layout_puts_inception_branches_side_by_side(make_window) -> None:
     ]
     rects = [blocks[lid].sceneBoundingRect() for lid in heads]
     assert len({round(r.top()) for r in rects}) == 1  # one row, beside each other
-    assert all(a.right() < b.left() for a, b in zip(rects, rects[1:]))  # no overlap, in order
+    assert all(a.right() < b.left() for a, b in itertools.pairwise(rects))  # no overlap, in order
     concat = blocks["cat"].sceneBoundingRect()
     assert rects[0].left() < concat.center().x() < rects[-1].right()  # the merge under them
     assert window.canvas.zoom() >= FIT_MIN_ZOOM

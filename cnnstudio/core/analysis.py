@@ -233,15 +233,40 @@ class LayerMemo:
 
 @dataclass(slots=True)
 class _Graph:
-    """The structure an analysis was computed on, kept so that `reanalyze` can reuse it."""
+    """The structure an analysis was computed on, kept so that `reanalyze` can reuse it.
 
-    position: dict[str, int]  # topological position of every layer
-    consumers: dict[str, list[str]]
+    The topological positions and the consumer lists are built on the first `reanalyze` that
+    needs them, not by every `analyze` (a full analysis has no use for them, and building them
+    for every layer cost a fifth of its time). They may be built from the design then, because
+    `reanalyze` reuses a graph only while the design's structure is the one it was computed on.
+    """
+
+    order: list[str]  # every layer, inputs before consumers
     sinks: list[str]
     input_ids: list[str]
     needed: set[str] | None  # the layers on the way to the output, None when all are
     cyclic: set[str]
     receptive: dict[str, Receptive | None]
+    _position: dict[str, int] | None = None
+    _consumers: dict[str, list[str]] | None = None
+
+    def position(self) -> dict[str, int]:
+        """The topological position of every layer."""
+        if self._position is None:
+            self._position = {lid: n for n, lid in enumerate(self.order)}
+        return self._position
+
+    def consumers(self, design: Design) -> dict[str, list[str]]:
+        """The layers each layer feeds (a layer fed twice by one source: listed twice)."""
+        if self._consumers is None:
+            layers = design.layers
+            consumers: dict[str, list[str]] = {lid: [] for lid in layers}
+            for lid, layer in layers.items():
+                for src in layer.inputs:
+                    if src in consumers:
+                        consumers[src].append(lid)
+            self._consumers = consumers
+        return self._consumers
 
 
 class _Pass:
@@ -254,87 +279,113 @@ class _Pass:
         self.cyclic = cyclic
         self.infos: dict[str, LayerInfo] = {}
         self.receptive: dict[str, Receptive | None] = {}
+        # Totals of the layers `run` analysed (a full pass's totals; `reanalyze` keeps its own).
+        self.total_params = self.trainable_params = self.total_macs = self.activation_bytes = 0
 
     def layer(self, lid: str) -> LayerInfo:
         """Analyse one layer whose inputs are done; store and return its info."""
-        layer = self.layers[lid]
-        info = LayerInfo(lid, layer.type)
-        self.infos[lid] = info
-        errors = info.errors
-        if lid not in _GOOD_IDS:
-            if id_problem(lid):
-                errors.append(_bad_id(self.design, lid))
-            elif len(_GOOD_IDS) < 100_000:
-                _GOOD_IDS.add(lid)
-        spec = SPECS.get(layer.type)
-        if spec is None:
-            known = ", ".join(SPECS)
-            text = f"{lid}: unknown layer type {layer.type!r} (known: {known})"
-            errors.append(Diagnostic("unknown-type", text, lid))
-            return info
-        if lid in self.cyclic:
-            text = f"{lid}: its inputs loop back to it (the graph must be acyclic)"
-            errors.append(Diagnostic("cycle", text, lid))
-            return info
-        inputs = layer.inputs
-        if len(inputs) == 1 and spec.max_inputs == 1 and inputs[0] in self.infos:
-            # The common case, inlined: one input, already analysed.
-            src_shape = self.infos[inputs[0]].output_shape
-            shapes = None if src_shape is None else [src_shape]
-            in_rfs = [self.receptive.get(inputs[0])]
-        else:
-            shapes = _input_shapes(spec, lid, inputs, self.infos, self.layers, errors)
-            in_rfs = [self.receptive.get(i) for i in inputs]
-        memo = layer.memo
-        extra_input = layer.type == "Input" and len(self.input_ids) > 1 and lid != self.input_ids[0]
-        if (
-            shapes is not None
-            and type(memo) is LayerMemo
-            and not extra_input
-            # (memo.fits, inlined: this runs for every layer after every edit)
-            and memo.spec is spec
-            and memo.params == layer.params
-            and memo.input_shapes == shapes
-            and memo.input_rfs == in_rfs
-        ):
-            facts = memo.facts
-        else:
-            params, problems = normalize_params(spec, layer.params)
-            for problem in problems:
-                errors.append(Diagnostic("bad-param", f"{lid}: {problem}", lid))
-            if extra_input:
-                first = self.input_ids[0]
-                text = f"{lid}: a design has exactly one Input layer and {first} is the first"
-                errors.append(Diagnostic("extra-input", text, lid))
-                return info
-            if shapes is None or problems:
-                return info
-            computed = _compute(spec, lid, params, shapes, inputs, in_rfs, errors)
-            if computed is None:
-                return info
-            facts = computed
-            layer.memo = LayerMemo(spec, _snapshot(layer.params), shapes, in_rfs, facts)
-        for code, text in facts.notes:
-            errors.append(Diagnostic(code, f"{lid}: {text}", lid, severity="warning"))
-        out = facts.output_shape
-        info.output_shape = out
-        info.input_shapes = shapes
-        info.resolved_params = facts.params
-        info.params = facts.n_params
-        info.trainable_params = 0 if layer.frozen else facts.n_params
-        info.macs = facts.macs
-        numel = 1
-        for d in out:
-            numel *= d
-        info.activation_bytes = numel * BYTES_PER_VALUE
-        self.receptive[lid] = facts.receptive
-        info.receptive_field = facts.receptive[0] if facts.receptive is not None else None
-        if layer.weights is not None:
-            expected = spec.param_shapes(facts.params, shapes, out)
-            bad = weights_diagnostic(lid, layer.type, expected, layer.weights)
-            if bad is not None:
-                errors.append(bad)
-        return info
+        self.run((lid,))
+        return self.infos[lid]
+
+    def run(self, ids: Iterable[str]) -> None:
+        """Analyse ``ids`` in order (each one's inputs done before it), storing their infos.
+
+        One loop with the pass's state in locals: this runs for every layer of a full analysis.
+        """
+        layers, infos, receptive, cyclic = self.layers, self.infos, self.receptive, self.cyclic
+        input_ids = self.input_ids
+        first_input = input_ids[0] if len(input_ids) > 1 else None  # several: the rest are errors
+        specs = SPECS
+        total_params = trainable = total_macs = act_bytes = 0
+        for lid in ids:
+            layer = layers[lid]
+            info = LayerInfo(lid, layer.type)
+            infos[lid] = info
+            errors = info.errors
+            if lid not in _GOOD_IDS:
+                if id_problem(lid):
+                    errors.append(_bad_id(self.design, lid))
+                elif len(_GOOD_IDS) < 100_000:
+                    _GOOD_IDS.add(lid)
+            spec = specs.get(layer.type)
+            if spec is None:
+                known = ", ".join(specs)
+                text = f"{lid}: unknown layer type {layer.type!r} (known: {known})"
+                errors.append(Diagnostic("unknown-type", text, lid))
+                continue
+            if lid in cyclic:
+                text = f"{lid}: its inputs loop back to it (the graph must be acyclic)"
+                errors.append(Diagnostic("cycle", text, lid))
+                continue
+            inputs = layer.inputs
+            if len(inputs) == 1 and spec.max_inputs == 1 and inputs[0] in infos:
+                # The common case, inlined: one input, already analysed.
+                src_shape = infos[inputs[0]].output_shape
+                shapes = None if src_shape is None else [src_shape]
+                in_rfs = [receptive.get(inputs[0])]
+            else:
+                shapes = _input_shapes(spec, lid, inputs, infos, layers, errors)
+                in_rfs = [receptive.get(i) for i in inputs]
+            memo = layer.memo
+            extra_input = first_input is not None and layer.type == "Input" and lid != first_input
+            if (
+                shapes is not None
+                and type(memo) is LayerMemo
+                and not extra_input
+                # (memo.fits, inlined: this runs for every layer after every edit)
+                and memo.spec is spec
+                and memo.params == layer.params
+                and memo.input_shapes == shapes
+                and memo.input_rfs == in_rfs
+            ):
+                facts = memo.facts
+            else:
+                params, problems = normalize_params(spec, layer.params)
+                for problem in problems:
+                    errors.append(Diagnostic("bad-param", f"{lid}: {problem}", lid))
+                if extra_input:
+                    text = f"{lid}: a design has exactly one Input layer and {first_input} is "
+                    text += "the first"
+                    errors.append(Diagnostic("extra-input", text, lid))
+                    continue
+                if shapes is None or problems:
+                    continue
+                computed = _compute(spec, lid, params, shapes, inputs, in_rfs, errors)
+                if computed is None:
+                    continue
+                facts = computed
+                layer.memo = LayerMemo(spec, _snapshot(layer.params), shapes, in_rfs, facts)
+            for code, text in facts.notes:
+                errors.append(Diagnostic(code, f"{lid}: {text}", lid, severity="warning"))
+            out = facts.output_shape
+            info.output_shape = out
+            info.input_shapes = shapes
+            info.resolved_params = facts.params
+            n_params = facts.n_params
+            info.params = n_params
+            if not layer.frozen:
+                info.trainable_params = n_params
+                trainable += n_params
+            info.macs = facts.macs
+            numel = 1
+            for d in out:
+                numel *= d
+            info.activation_bytes = numel * BYTES_PER_VALUE
+            rf = facts.receptive
+            receptive[lid] = rf
+            info.receptive_field = rf[0] if rf is not None else None
+            if layer.weights is not None:
+                expected = spec.param_shapes(facts.params, shapes, out)
+                bad = weights_diagnostic(lid, layer.type, expected, layer.weights)
+                if bad is not None:
+                    errors.append(bad)
+            total_params += n_params
+            total_macs += facts.macs
+            act_bytes += info.activation_bytes
+        self.total_params += total_params
+        self.trainable_params += trainable
+        self.total_macs += total_macs
+        self.activation_bytes += act_bytes
 
 
 def _compute(
@@ -376,15 +427,10 @@ def analyze(design: Design) -> Analysis:
     order, cyclic = topological_order(design)
     input_ids = [lid for lid, lay in layers.items() if lay.type == "Input"]
     run = _Pass(design, input_ids, cyclic)
-    for lid in order:
-        run.layer(lid)
+    run.run(order)
     infos = run.infos
-    consumers: dict[str, list[str]] = {lid: [] for lid in layers}
-    for lid, layer in layers.items():
-        for src in layer.inputs:
-            if src in consumers:
-                consumers[src].append(lid)  # (a layer fed twice by one source: listed twice)
-    sinks = [lid for lid in infos if not consumers[lid]]
+    consumed = {src for layer in layers.values() for src in layer.inputs}
+    sinks = [lid for lid in infos if lid not in consumed]
     design_errors = _design_errors(input_ids)
     output_id = _find_output(design, infos, sinks, design_errors)
     needed = None
@@ -394,9 +440,8 @@ def analyze(design: Design) -> Analysis:
         needed = _needed(design, output_id)
         for info in infos.values():
             _warn_unused(info, needed, output_id)
-    position = {lid: n for n, lid in enumerate(order)}
-    graph = _Graph(position, consumers, sinks, input_ids, needed, cyclic, run.receptive)
-    analysis = _assemble(infos, input_ids, output_id, design_errors, graph)
+    graph = _Graph(order, sinks, input_ids, needed, cyclic, run.receptive)
+    analysis = _assemble(run, input_ids, output_id, design_errors, graph)
     if check_sizes(design, analysis):
         analysis.flagged = [lid for lid, info in analysis.layers.items() if info.errors]
     return analysis
@@ -419,12 +464,13 @@ def reanalyze(design: Design, previous: Analysis, events: Iterable[DesignEvent])
                 seeds.add(event.layer)
         elif event.kind != "layer_moved":
             graph = None  # structure changed
-    if graph is None or any(lid not in graph.position for lid in seeds):
+    if graph is None or any(lid not in graph.position() for lid in seeds):
         return analyze(design)
     run = _Pass(design, graph.input_ids, graph.cyclic)
     run.infos = dict(previous.layers)
     run.receptive = dict(graph.receptive)
-    position = graph.position
+    position = graph.position()
+    consumers = graph.consumers(design)
     queue = [(position[lid], lid) for lid in seeds]
     heapq.heapify(queue)
     queued = set(seeds)
@@ -439,7 +485,7 @@ def reanalyze(design: Design, previous: Analysis, events: Iterable[DesignEvent])
             _warn_unused(info, graph.needed, previous.output_id)
         if info.output_shape == old.output_shape and run.receptive.get(lid) == old_rf:
             continue  # what the consumers see is unchanged
-        for nxt in graph.consumers[lid]:
+        for nxt in consumers[lid]:
             if nxt not in queued:
                 queued.add(nxt)
                 heapq.heappush(queue, (position[nxt], nxt))
@@ -448,13 +494,14 @@ def reanalyze(design: Design, previous: Analysis, events: Iterable[DesignEvent])
     if output_id != previous.output_id:
         return analyze(design)  # which layers are unused has changed
     new_graph = _Graph(
-        position,
-        graph.consumers,
+        graph.order,
         graph.sinks,
         graph.input_ids,
         graph.needed,
         graph.cyclic,
         run.receptive,
+        position,
+        consumers,
     )
     if any(d.code == "too-large" for d in previous.diagnostics):
         return analyze(design)  # the size check's errors are not incremental
@@ -490,32 +537,24 @@ def reanalyze(design: Design, previous: Analysis, events: Iterable[DesignEvent])
 
 
 def _assemble(
-    infos: dict[str, LayerInfo],
+    run: _Pass,
     input_ids: list[str],
     output_id: str | None,
     design_errors: list[Diagnostic],
     graph: _Graph,
 ) -> Analysis:
-    """The analysis of freshly analysed ``infos``: totals and flagged layers summed up."""
-    total_params = trainable = total_macs = act_bytes = 0
-    flagged = []
-    for lid, info in infos.items():
-        total_params += info.params
-        trainable += info.trainable_params
-        total_macs += info.macs
-        act_bytes += info.activation_bytes
-        if info.errors:
-            flagged.append(lid)
+    """The analysis of a full pass: its totals, and the layers with messages."""
+    infos = run.infos
     return Analysis(
         infos,
         input_ids[0] if input_ids else None,
         output_id,
         design_errors,
-        total_params,
-        trainable,
-        total_macs,
-        act_bytes,
-        flagged=flagged,
+        run.total_params,
+        run.trainable_params,
+        run.total_macs,
+        run.activation_bytes,
+        flagged=[lid for lid, info in infos.items() if info.errors],
         graph=graph,
     )
 

@@ -207,6 +207,14 @@ class GroupIndex:
             self._exits[path] = tuple(exits)
         self._names: dict[str, tuple[tuple[Shape | None, ...], str]] = {}
 
+    def sources(self, path: str) -> tuple[str, ...]:
+        """The layers outside ``path`` that feed it, in order."""
+        return self._sources.get(path, ())
+
+    def exits(self, path: str) -> tuple[str, ...]:
+        """The members of ``path`` whose output leaves it (or ends the network)."""
+        return self._exits.get(path, ())
+
     def summary(self, analysis: Analysis, path: str) -> GroupSummary:
         """What the folded block of ``path`` shows, from ``analysis``."""
         members = self.members.get(path, [])

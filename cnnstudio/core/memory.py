@@ -16,13 +16,13 @@ them for the forward pass, and saves the inputs of Conv and Dense layers in floa
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from .analysis import Analysis
 from .design import Design
+from .limits import BYTES_PER_VALUE
 
 FLOAT, HALF, INDEX = 4, 2, 8
 #: What each layer type saves for the backward pass (besides its weights, which are held anyway):
@@ -102,8 +102,10 @@ class MemoryEstimate:
         return max(0, (free_bytes - fixed) // self.per_sample)
 
 
-def _numel(shape: Any) -> int:
-    return math.prod(int(v) for v in shape) if shape is not None else 0
+def _elements(info: Any) -> int:
+    """Elements of a layer's output for one sample (0 when unknown), from the analysis' own
+    count: this runs for every layer on every edit, and the analysis has multiplied already."""
+    return int(info.activation_bytes) // BYTES_PER_VALUE
 
 
 def _buffer_bytes(layer_type: str, shape: Any) -> int:
@@ -153,23 +155,25 @@ def estimate_memory(
     # Each tensor by the layer whose output it is; a view is its input's tensor.
     storage_of: dict[str, str] = {}
     saved: dict[str, int] = {}  # tensor key -> per-sample bytes
-    for lid, info in analysis.layers.items():
-        layer = design[lid]
-        inputs = [i for i in layer.inputs if i in analysis.layers]
-        needs_grad[lid] = info.trainable_params > 0 or any(needs_grad.get(i, False) for i in inputs)
+    infos = analysis.layers
+    layers = design.layers
+    for lid, info in infos.items():
+        layer = layers[lid]
+        inputs = [i for i in layer.inputs if i in infos]
+        grad = info.trainable_params > 0 or any(needs_grad.get(i, False) for i in inputs)
+        needs_grad[lid] = grad
         storage_of[lid] = storage_of[inputs[0]] if layer.type in VIEWS and inputs else lid
-        if not needs_grad[lid] or info.output_shape is None:
+        if not grad or info.output_shape is None:
             continue
-        out_elems = _numel(info.output_shape)
-        in_elems = _numel(analysis.layers[inputs[0]].output_shape) if inputs else 0
+        out_elems = _elements(info)
+        in_elems = _elements(infos[inputs[0]]) if inputs else 0
         for kind in SAVED.get(layer.type, ("in",)):  # an unknown type: assume its input
             if kind == "in":
                 for source in inputs:
                     if amp and layer.type in ("Conv", "Dense"):
-                        saved[f"{lid}:half"] = _numel(analysis.layers[source].output_shape) * HALF
+                        saved[f"{lid}:half"] = _elements(infos[source]) * HALF
                     else:
-                        key = storage_of[source]
-                        saved[key] = _numel(analysis.layers[source].output_shape) * FLOAT
+                        saved[storage_of[source]] = _elements(infos[source]) * FLOAT
             elif kind == "out":
                 saved[storage_of[lid]] = out_elems * FLOAT
             elif kind == "new_in":

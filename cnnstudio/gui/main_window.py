@@ -53,6 +53,7 @@ from .canvas import CanvasView
 from .canvas.group_actions import install_groups
 from .file_guard import FileGuard
 from .inspector import InspectorPanel
+from .my_blocks import install_my_blocks
 from .palette import PalettePanel
 from .session import DesignSession
 from .settings import THEMES, AppSettings
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self._create_actions()
         self._create_menus()
         self.group_actions = install_groups(self)
+        self.my_blocks = install_my_blocks(self)
         self._create_toolbar()
         self._create_status_bar()
         # Another program (a second cnnstudio, an editor) changing the open file is noticed.

@@ -21,6 +21,8 @@ from ..core.templates import DEFAULT_TEMPLATE, get_template
 
 LAYER_MIME = "application/x-cnnstudio-layer-type"
 """Drag-and-drop MIME type of a palette entry; the payload is the layer type name (UTF-8)."""
+COMPOSITE_MIME = "application/x-cnnstudio-composite"
+"""Drag-and-drop MIME type of a "My blocks" entry; the payload is the block document (UTF-8)."""
 
 
 class DesignSession(QObject):

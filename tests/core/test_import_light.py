@@ -17,7 +17,8 @@ def _loaded_after(statement: str) -> list[str]:
 def test_core_imports_neither_qt_nor_torch() -> None:
     statement = (
         "import cnnstudio.core.analysis, cnnstudio.core.commands, cnnstudio.core.fileio, "
-        "cnnstudio.core.templates, cnnstudio.core.layout"
+        "cnnstudio.core.templates, cnnstudio.core.layout, cnnstudio.core.composite, "
+        "cnnstudio.core.block_library"
     )
     assert _loaded_after(statement) == []
 

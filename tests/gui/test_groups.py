@@ -7,6 +7,7 @@ and Ctrl+Shift+G group and ungroup the selection, each one undo step (Ctrl+Z).
 
 from __future__ import annotations
 
+import itertools
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -197,3 +198,22 @@ def test_the_summary_table_folds_as_the_canvas_does(make_window, qtbot: QtBot) -
     assert window.canvas.graph.group_items["layer3"].isSelected()
     window.group_actions["unfold"].trigger()
     assert model.rowCount() == len(window.session.design)
+
+
+def test_auto_layout_puts_inception_branches_side_by_side(make_window) -> None:
+    window = make_window("googlenet")
+    window.group_actions["unfold"].trigger()
+    window.auto_layout_action.trigger()
+    blocks = window.canvas.graph.blocks
+    heads = [
+        "inception3a_branch1_conv",
+        "inception3a_branch2_0_conv",
+        "inception3a_branch3_0_conv",
+        "inception3a_branch4_0",
+    ]
+    rects = [blocks[lid].sceneBoundingRect() for lid in heads]
+    assert len({round(r.top()) for r in rects}) == 1  # one row, beside each other
+    assert all(a.right() < b.left() for a, b in itertools.pairwise(rects))  # no overlap, in order
+    concat = blocks["cat"].sceneBoundingRect()
+    assert rects[0].left() < concat.center().x() < rects[-1].right()  # the merge under them
+    assert window.canvas.zoom() >= FIT_MIN_ZOOM

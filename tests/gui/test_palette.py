@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from cnnstudio.core.catalog import GROUPS, SPECS
 from cnnstudio.gui.palette import PalettePanel
-from cnnstudio.gui.session import LAYER_MIME
+from cnnstudio.gui.session import COMPOSITE_MIME, LAYER_MIME
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ DRAGGABLE = [name for name, spec in SPECS.items() if spec.group in dict(GROUPS)]
 def test_every_type_appears_under_its_group_with_its_summary_as_tooltip(palette):
     tree = palette.tree
     titles = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
-    assert titles == [title for _, title in GROUPS]
+    assert titles == [*(title for _, title in GROUPS), "My blocks"]  # saved groups, last
     assert palette.visible_types() == DRAGGABLE
     assert "Opaque" in SPECS and "Opaque" not in DRAGGABLE
     for type_name, spec in SPECS.items():
@@ -70,7 +70,7 @@ def test_dragging_an_entry_carries_the_type_name(palette):
     mime = palette.tree.mimeData([palette.entry("Conv")])
     assert mime.hasFormat(LAYER_MIME)
     assert bytes(mime.data(LAYER_MIME)).decode("utf-8") == "Conv"
-    assert palette.tree.mimeTypes() == [LAYER_MIME]
+    assert palette.tree.mimeTypes() == [LAYER_MIME, COMPOSITE_MIME]  # My blocks: the second
     assert palette.entry("Conv").flags() & Qt.ItemFlag.ItemIsDragEnabled
     group = palette.entry("Conv").parent()
     assert not group.flags() & Qt.ItemFlag.ItemIsDragEnabled

@@ -57,13 +57,22 @@ from ...core.commands import (
     paste_layers,
     remove_layers,
 )
+from ...core.composite import (
+    CompositeBlock,
+    CompositeError,
+    add_block,
+    append_block_after,
+    entry_consumer,
+    insert_block_between,
+    loads_block,
+)
 from ...core.design import Design, Layer
 from ...core.errors import DesignError
 from ...core.fileio import dumps_design, loads_design
 from ...core.graph_rules import connect_problem, default_layer, disconnect_edges, downstream
 from ...core.groups import ancestors, common_group, grouping, ungrouping
 from ...core.layout import ROW_HEIGHT, auto_layout
-from ..session import LAYER_MIME, DesignSession
+from ..session import COMPOSITE_MIME, LAYER_MIME, DesignSession
 from .items import BlockItem, EdgeItem, GroupItem, PortItem, curve
 from .scene import GraphScene
 from .style import BLOCK_HEIGHT, BLOCK_WIDTH, theme_for
@@ -88,6 +97,7 @@ class CanvasView(QGraphicsView):
 
     status_message = Signal(str)  # a short note for the status bar (why a connection was refused)
     block_activated = Signal(str)  # a block was double-clicked (focus the inspector on it)
+    save_group_requested = Signal(str)  # "Save Group as Block…" on a group (its path)
 
     def __init__(self, session: DesignSession, parent: QWidget | None = None) -> None:
         self.session = session
@@ -224,6 +234,66 @@ class CanvasView(QGraphicsView):
         self.session.select([layer.id])
         self._ensure_visible(layer.id)
         return layer.id
+
+    def add_composite(
+        self,
+        block: CompositeBlock,
+        scene_pos: QPointF | tuple[float, float] | None = None,
+        after: str | None = None,
+    ) -> list[str]:
+        """Insert a composite block as a new group, one undo step; returns the new ids.
+
+        Where it goes follows `add_block`: after ``after`` (fed by it, feeding what it fed), on
+        the edge under ``scene_pos`` (inserted into that connection), elsewhere at
+        ``scene_pos`` (unconnected), or with neither below the design.
+        """
+        design = self.session.design
+        positions = self.graph.item_positions()
+        first = entry_consumer(block).pos or (0.0, 0.0)
+        steps: list[Command] = []
+        if after is not None and after in design:
+            ax, ay = positions.get(after, (0.0, 0.0))
+            origin = (ax - first[0], ay + ROW_HEIGHT)
+            command, placed = append_block_after(design, block, after, origin)
+            room = self._make_room(design.consumers(after), origin[1] + block.height() + ROW_HEIGHT)
+        else:
+            point = QPointF(*scene_pos) if isinstance(scene_pos, tuple) else scene_pos
+            edge = self.graph.edge_at(point) if point is not None else None
+            if point is None:
+                x, y = self.graph.free_spot(Layer("_", "Identity"))
+                command, placed = add_block(design, block, (x - first[0], y))
+                room = None
+            elif edge is None:
+                origin = (point.x() - BLOCK_WIDTH / 2 - first[0], point.y() - BLOCK_HEIGHT / 2)
+                command, placed = add_block(design, block, origin)
+                room = None
+            else:
+                source = edge.source.pos()
+                y = max(point.y() - BLOCK_HEIGHT / 2, source.y() + ROW_HEIGHT)
+                origin = (source.x() - first[0], y)
+                consumer = edge.target.layer_id
+                command, placed = insert_block_between(design, block, consumer, edge.slot, origin)
+                room = self._make_room([consumer], y + block.height() + ROW_HEIGHT)
+        steps.append(command)
+        if room is not None:
+            steps.append(room)
+        ids = [layer.id for layer in placed.layers]
+        self.session.push(Macro(command.label, steps) if len(steps) > 1 else command)
+        self.session.select(ids)
+        self._ensure_visible(ids[0])
+        self.status_message.emit(
+            f"Added {block.name}: {len(ids)} layers in group {placed.group} (Ctrl+Z removes them)"
+        )
+        return ids
+
+    def group_to_save(self) -> str | None:
+        """The group "Save Group as Block…" saves: the selected folded group, else the
+        innermost group holding the whole selection."""
+        folded = self.graph.selected_groups()
+        if folded:
+            return folded[0]
+        ids = self.graph.selected_blocks()
+        return common_group(self.session.design[lid].group for lid in ids) if ids else None
 
     def delete_selected(self) -> None:
         """Delete the selected blocks, or else disconnect the selected edges (Del)."""
@@ -607,6 +677,7 @@ class CanvasView(QGraphicsView):
             path = block.path
             menu.addAction(f"Unfold {path}", lambda: self.graph.unfold(path))
             menu.addAction(f"Ungroup {path}", lambda: self.ungroup(path))
+            menu.addAction("Save Group as Block…", lambda: self.save_group_requested.emit(path))
             menu.addAction("Copy", self.copy_selected)
             menu.addAction("Delete", self.delete_selected)
         elif block is not None:
@@ -629,6 +700,10 @@ class CanvasView(QGraphicsView):
             if group is not None:
                 for path in reversed(ancestors(group)):
                     menu.addAction(f"Fold {path}", functools.partial(self.graph.fold, [path]))
+                menu.addAction(
+                    f"Save Group {group} as Block…",
+                    functools.partial(self.save_group_requested.emit, group),
+                )
         elif edge is not None:
             src, dst = edge.source.layer_id, edge.target.layer_id
             menu.addAction(
@@ -691,13 +766,15 @@ class CanvasView(QGraphicsView):
 
     # -- drag and drop from the palette ---------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(LAYER_MIME):
+        mime = event.mimeData()
+        if mime.hasFormat(LAYER_MIME) or mime.hasFormat(COMPOSITE_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if not event.mimeData().hasFormat(LAYER_MIME):
+        mime = event.mimeData()
+        if not (mime.hasFormat(LAYER_MIME) or mime.hasFormat(COMPOSITE_MIME)):
             event.ignore()
             return
         self._set_drop_edge(self.graph.edge_at(self.mapToScene(event.position().toPoint())))
@@ -710,6 +787,18 @@ class CanvasView(QGraphicsView):
     def dropEvent(self, event: QDropEvent) -> None:
         self._set_drop_edge(None)
         mime = event.mimeData()
+        if mime.hasFormat(COMPOSITE_MIME):
+            text = bytes(mime.data(COMPOSITE_MIME).data()).decode("utf-8", "replace")
+            try:
+                block = loads_block(text, "the dropped block")
+            except CompositeError as err:
+                self.status_message.emit(str(err))
+                event.ignore()
+                return
+            self.add_composite(block, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+            self.setFocus()
+            return
         if not mime.hasFormat(LAYER_MIME):
             event.ignore()
             return

@@ -442,10 +442,13 @@ def test_keep_best_by_accuracy_chosen_in_the_combo_keeps_the_most_accurate_epoch
     assert combo.currentText() == "highest val acc" and edited
     assert panel.settings().best == "val_acc"
 
+    epoch_lines: list[str] = []
+    controller.epoch_ended.connect(lambda _event: epoch_lines.append(panel.status.text()))
     with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         panel.start_button.click()
     finished = blocker.args[0]
     assert finished.best_by == "val_acc"
+    assert epoch_lines[0].endswith("(best so far by accuracy)")  # the first epoch is the best yet
     accs = [h["val_acc"] for h in controller.history]
     assert finished.best_val_acc == max(accs)
     assert finished.best_epoch == accs.index(max(accs)) + 1

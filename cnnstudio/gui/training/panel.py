@@ -532,8 +532,13 @@ class TrainingPanel(QWidget):
         self._show_status(
             f"Epoch {event.epoch}: train loss {event.train_loss:.4f}, acc {event.train_acc:.1%}; "
             f"val loss {event.val_loss:.4f}, acc {event.val_acc:.1%}"
-            + ("  (best so far)" if event.improved else "")
+            + (f"  (best so far by {self._criterion()})" if event.improved else "")
         )
+
+    def _criterion(self) -> str:
+        """What keeps the weights of the current run, in words: ``loss`` or ``accuracy``."""
+        best = getattr(self.controller.settings, "best", "val_loss")
+        return "accuracy" if best == "val_acc" else "loss"
 
     def _on_controller_run_finished(self, event: RunFinished) -> None:
         # Stopped at 23 of 100 epochs shows 23 %, not a full bar.

@@ -28,6 +28,7 @@ from torch import nn
 
 from ..core.analysis import analyze
 from ..core.design import Design
+from ..core.gradient_flow import EXPLODING_GRADIENT, VANISHING_RATIO
 from .builder import build_model
 from .datasets import DatasetBundle, check_classes
 from .losses import OutputKind, classification_loss, output_kind
@@ -38,10 +39,8 @@ OVERFIT_SAMPLES_RANGE = (2, 16)
 OVERFIT_TARGET_LOSS = 0.05
 #: How far the initial loss may sit from ln(C), as a share of ln(C), before a hint is given.
 INIT_LOSS_TOLERANCE = 0.25
-#: A block whose mean |gradient| is this many times smaller than the largest one starves.
-VANISHING_RATIO = 1e-4
-#: Mean |gradient| above this at initialisation is exploding.
-EXPLODING_GRADIENT = 1e2
+# VANISHING_RATIO and EXPLODING_GRADIENT live in core.gradient_flow: the canvas badges judge
+# the gradient flow by the same rule.
 
 
 class SanityError(ValueError):

@@ -3,8 +3,9 @@
 ``cnnstudio/cli.py`` registers the sub-command with :func:`add_train_arguments` and calls
 :func:`run_train`. The command prints a carriage-return progress bar to stderr and one line per
 epoch to stdout, and writes ``metrics.csv``, ``last.pt`` (every epoch) and ``best.pt`` (on every
-new best validation loss) into the output folder. :func:`train_model` is the part that needs only a
-built ``nn.Module``, so it can be used (and tested) without the design core.
+new best epoch, by ``--best``: validation loss or accuracy) into the output folder.
+:func:`train_model` is the part that needs only a built ``nn.Module``, so it can be used (and
+tested) without the design core.
 
 Under ``torchrun`` (``RANK``/``WORLD_SIZE``/``LOCAL_RANK`` set) the command trains with every
 process (see :mod:`cnnstudio.engine.distributed` and ``docs/distributed.md``): only rank 0 prints
@@ -32,6 +33,7 @@ from cnnstudio.engine.datasets import BUILTIN_DATASETS, DatasetError, check_clas
 from cnnstudio.engine.distributed import DistEnv, DistributedError
 from cnnstudio.engine.ranges import MAX_SEED, MAX_THREADS, int_between
 from cnnstudio.engine.trainer import (
+    BEST_CRITERIA,
     HISTORY_KEYS,
     OPTIMIZERS,
     SCHEDULES,
@@ -62,6 +64,7 @@ _FLAG_FIELDS = {
     "val_fraction": "val_fraction",
     "weight_decay": "weight_decay",
     "patience": "early_stopping_patience",
+    "best": "best",
     "num_threads": "num_threads",
 }
 _BAR_INTERVAL_S = 0.2
@@ -87,6 +90,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schedule", choices=SCHEDULES, help="learning-rate schedule")
     parser.add_argument("--weight-decay", type=float, metavar="X", help="weight decay")
     parser.add_argument("--patience", type=int, metavar="N", help="early stopping patience")
+    parser.add_argument(
+        "--best",
+        choices=BEST_CRITERIA,
+        help="what picks best.pt and early stopping: the lowest val_loss (default) or the "
+        "highest val_acc",
+    )
     parser.add_argument("--val-fraction", type=float, metavar="X", help="validation share")
     parser.add_argument(
         "--augment",
@@ -398,11 +407,7 @@ def _train(
             elif isinstance(event, RunFinished):
                 bar.clear()
                 _dump_weights(trainer, env)
-                best = (
-                    f", best val loss {event.best_val_loss:.4f} (epoch {event.best_epoch})"
-                    if event.best_epoch is not None
-                    else ""
-                )
+                best = f", {event.best_summary()}" if event.best_epoch is not None else ""
                 print(
                     f"{event.reason} after {event.epochs_completed} epochs in "
                     f"{event.seconds:.1f} s: val acc {event.val_acc:.2%}{best}; "

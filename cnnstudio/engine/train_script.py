@@ -207,10 +207,13 @@ def train(args: argparse.Namespace) -> None:
     scaler = make_scaler(device, AMP)
     augment = Augmenter(INPUT_SHAPE, flip=FLIP) if AUGMENT else None
     generator = torch.Generator()
-    best, since_best = math.inf, 0
-    for h in history:  # early-stopping state of a resumed run
-        since_best = 0 if h["val_loss"] < best else since_best + 1
-        best = min(best, h["val_loss"])
+    best: tuple[float, float] | None = None  # (val loss, val acc) of the best epoch
+    since_best = 0
+    for h in history:  # the best epoch and early-stopping state of a resumed run
+        if is_better(args.best, h["val_loss"], h["val_acc"], best):
+            best, since_best = (h["val_loss"], h["val_acc"]), 0
+        else:
+            since_best += 1
     if main:
         size = sum(p.numel() for p in params)
         print(
@@ -267,8 +270,11 @@ def train(args: argparse.Namespace) -> None:
             raise SystemExit(f"the loss became NaN in epoch {epoch}: lower the lr")
         if SCHEDULE != "onecycle":
             step_at_epoch_end(scheduler, SCHEDULE, val_loss)
-        improved = val_loss < best
-        best, since_best = (val_loss, 0) if improved else (best, since_best + 1)
+        improved = is_better(args.best, val_loss, val_acc, best)
+        if improved:
+            best, since_best = (val_loss, val_acc), 0
+        else:
+            since_best += 1
         history.append(
             {
                 "epoch": epoch,
@@ -300,10 +306,15 @@ def train(args: argparse.Namespace) -> None:
             )
         if EARLY_STOPPING_PATIENCE and since_best >= EARLY_STOPPING_PATIENCE:
             if main:
-                print(f"early stop: no better validation loss for {since_best} epochs")
+                what = "accuracy" if args.best == "val_acc" else "loss"
+                print(f"early stop: no better val {what} for {since_best} epochs")
             break
-    if main:
-        print(f"best validation loss {best:.4f}; weights in {out_dir / 'best.pt'}")
+    if main and best is not None:
+        kept = "accuracy" if args.best == "val_acc" else "loss"
+        print(
+            f"best validation loss {best[0]:.4f}, accuracy {best[1]:.2%} (kept by "
+            f"{kept}); weights in {out_dir / 'best.pt'}"
+        )
 
 
 def parse_args() -> argparse.Namespace:
@@ -319,6 +330,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=LR, help="learning rate")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    parser.add_argument(
+        "--best",
+        choices=BEST_CRITERIA,
+        default=BEST,
+        help="what picks best.pt and early stopping (default: %(default)s)",
+    )
     parser.add_argument("--out", default="runs", help="folder for metrics and weights")
     parser.add_argument("--resume", metavar="LAST_PT", help="continue from a last.pt")
     parser.add_argument("--no-download", action="store_true", help="never download")
@@ -412,7 +429,8 @@ def _docstring(class_name: str, key: str, settings: TrainSettings) -> str:
         "learning rate is not scaled; raise it yourself if you want (e.g. linearly).\n\n"
         f"{_DATA_HELP[key]}\n\n"
         "Writes metrics.csv, last.pt (to --resume) and best.pt (the state_dict of the\n"
-        "epoch with the lowest validation loss) into --out (first process only).\n"
+        "best epoch: the lowest validation loss, or the highest accuracy; BEST below,\n"
+        "or --best) into --out (first process only).\n"
         f'"""\n'
     )
 
@@ -442,6 +460,7 @@ def _settings_block(
         ("GAMMA", _literal(s.gamma), "lr factor (step, plateau)"),
         ("PLATEAU_PATIENCE", _literal(s.plateau_patience), "epochs (plateau)"),
         ("EARLY_STOPPING_PATIENCE", _literal(s.early_stopping_patience), "0: off"),
+        ("BEST", _literal(s.best), "best.pt and early stopping: val_loss or val_acc"),
         ("SEED", _literal(s.seed), "weights, split, shuffling"),
         ("VAL_FRACTION", _literal(s.val_fraction), "share of images held out"),
         ("AMP", _literal(s.amp), "float16 mixed precision on CUDA"),

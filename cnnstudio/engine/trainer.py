@@ -47,6 +47,7 @@ from cnnstudio.engine.portable.augment import Augmenter
 from cnnstudio.engine.ranges import MAX_SEED, MAX_THREADS
 
 __all__ = [
+    "BEST_CRITERIA",
     "OPTIMIZERS",
     "SCHEDULES",
     "BatchEnded",
@@ -62,6 +63,8 @@ __all__ = [
 ]
 
 OPTIMIZERS: tuple[str, ...] = optim.OPTIMIZER_NAMES
+#: What picks the best epoch (the weights kept, early stopping): lowest loss, highest accuracy.
+BEST_CRITERIA: tuple[str, ...] = loop.BEST_CRITERIA
 SCHEDULES: tuple[str, ...] = optim.SCHEDULE_NAMES
 #: Columns of one history entry (and of the CLI's metrics.csv), in order.
 HISTORY_KEYS: tuple[str, ...] = (
@@ -93,6 +96,9 @@ class TrainSettings:
     ``num_threads`` ``None`` means all cores but one on the CPU, so a GUI stays responsive.
     ``plateau_patience`` is the number of epochs without val-loss improvement before the
     ``plateau`` schedule multiplies the learning rate by ``gamma``.
+    ``best`` picks the best epoch, whose weights are kept and from which early stopping counts
+    its patience: ``val_loss`` (the lowest) or ``val_acc`` (the highest; the lower loss among
+    equally accurate epochs), see :func:`cnnstudio.engine.portable.loop.is_better`.
     """
 
     dataset: str = "digits"
@@ -108,6 +114,7 @@ class TrainSettings:
     gamma: float = 0.1
     plateau_patience: int = 2
     early_stopping_patience: int = 0
+    best: str = "val_loss"
     seed: int = 0
     device: str = "auto"
     amp: bool = True
@@ -159,6 +166,9 @@ class TrainSettings:
         if not isinstance(self.schedule, str) or self.schedule.lower() not in SCHEDULES:
             _fail(f"unknown schedule {self.schedule!r}: use one of {', '.join(SCHEDULES)}")
         self.schedule = self.schedule.lower()
+        if not isinstance(self.best, str) or self.best.lower() not in BEST_CRITERIA:
+            _fail(f"unknown best {self.best!r}: use one of {', '.join(BEST_CRITERIA)}")
+        self.best = self.best.lower()
         if self.nesterov and (self.optimizer != "sgd" or self.momentum == 0):
             _fail("nesterov needs the sgd optimizer with momentum > 0")
         if not isinstance(self.dataset, str) or not self.dataset.strip():
@@ -227,7 +237,7 @@ class EpochEnded:
     lr: float  # learning rate used in this epoch (at its end for per-batch schedules)
     seconds: float  # whole epoch including validation, pauses excluded
     train_seconds: float = 0.0  # training part only (for samples/s)
-    improved: bool = False  # new best validation loss
+    improved: bool = False  # a new best epoch by the run's criterion (TrainSettings.best)
 
     def to_dict(self) -> dict[str, Any]:
         """The history entry: exactly :data:`HISTORY_KEYS`."""
@@ -249,6 +259,20 @@ class RunFinished:
     per_class_accuracy: tuple[float, ...]  # NaN for a class absent from the validation set
     # (validation index, predicted class, true class), at most 64
     misclassified: tuple[tuple[int, int, int], ...] = field(default_factory=tuple)
+    best_by: str = "val_loss"  # what picked best_epoch (TrainSettings.best)
+
+    def best_summary(self) -> str:
+        """``best val acc 93.1% (epoch 7, kept by accuracy)``: the kept epoch and its criterion.
+
+        The number shown is the criterion's own; empty when no epoch was validated.
+        """
+        if self.best_epoch is None or self.best_val_loss is None or self.best_val_acc is None:
+            return ""
+        if self.best_by == "val_acc":
+            return (
+                f"best val acc {self.best_val_acc:.1%} (epoch {self.best_epoch}, kept by accuracy)"
+            )
+        return f"best val loss {self.best_val_loss:.4f} (epoch {self.best_epoch}, kept by loss)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +384,7 @@ class Trainer:
         self.trainable = [p for p in model.parameters() if p.requires_grad]
         self.optimizer: torch.optim.Optimizer = self._make_optimizer()
         self.scheduler: torch.optim.lr_scheduler.LRScheduler | None = None
-        #: state_dict (CPU copies) of the epoch with the lowest validation loss so far.
+        #: state_dict (CPU copies) of the best epoch so far by ``settings.best``.
         self.best_state: dict[str, torch.Tensor] | None = None
         self.best_epoch: int | None = None
         self.best_val_loss: float | None = None
@@ -447,8 +471,15 @@ class Trainer:
             out.flatten(1).shape[1], self.data.num_classes, self.output_id, dataset=self.data.name
         )
 
+    def _is_best(self, val_loss: float, val_acc: float) -> bool:
+        """Whether these validation numbers beat the best epoch so far (``settings.best``)."""
+        best = None
+        if self.best_val_loss is not None and self.best_val_acc is not None:
+            best = (self.best_val_loss, self.best_val_acc)
+        return loop.is_better(self.settings.best, val_loss, val_acc, best)
+
     def _record_best(self, epoch: int, val_loss: float, val_acc: float) -> bool:
-        if self.best_val_loss is not None and not val_loss < self.best_val_loss:
+        if not self._is_best(val_loss, val_acc):
             return False
         self.best_val_loss, self.best_val_acc, self.best_epoch = val_loss, val_acc, epoch
         self.best_state = {
@@ -458,12 +489,9 @@ class Trainer:
 
     def _record_best_from_history(self, epoch: int, entry: Mapping[str, Any]) -> None:
         val_loss = float(entry.get("val_loss", math.inf))
-        if math.isfinite(val_loss) and (
-            self.best_val_loss is None or val_loss < self.best_val_loss
-        ):
-            self.best_val_loss = val_loss
-            self.best_val_acc = float(entry.get("val_acc", 0.0))
-            self.best_epoch = epoch
+        val_acc = float(entry.get("val_acc", 0.0))
+        if math.isfinite(val_loss) and self._is_best(val_loss, val_acc):
+            self.best_val_loss, self.best_val_acc, self.best_epoch = val_loss, val_acc, epoch
 
     def _finish(self, reason: str, run_start: float, preds: _Validation | None) -> RunFinished:
         val_loss, val_acc, pred_t = preds if preds is not None else self.evaluate()
@@ -492,6 +520,7 @@ class Trainer:
             confusion=confusion,
             per_class_accuracy=per_class,
             misclassified=misclassified,
+            best_by=self.settings.best,
         )
 
     # ----------------------------------------------------------------- the loop
@@ -766,7 +795,7 @@ class _Plan:
 class _RunState:
     """What the epochs of one run carry over to the next."""
 
-    since_best: int = 0  # epochs since the best validation loss
+    since_best: int = 0  # epochs since the best epoch (by TrainSettings.best)
     generator: torch.Generator = field(default_factory=torch.Generator)
     batches_run: int = 0
     train_time: float = 0.0  # seconds spent training in this run, pauses excluded

@@ -142,3 +142,49 @@ def test_export_train_script_brings_its_data(
     assert sorted(p.name for p in out.parent.iterdir()) == ["digits.npz", "train.py"]
     compile(out.read_text(encoding="utf-8"), str(out), "exec")
     assert "wrote" in capsys.readouterr().err
+
+
+def test_train_keeps_the_best_epoch_by_the_chosen_criterion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from cnnstudio.engine.checkpoint import load_checkpoint
+    from tests.engine.test_distributed import TINY_DESIGN
+
+    design = tmp_path / "tiny.cnn.json"
+    design.write_text(json.dumps(TINY_DESIGN), encoding="utf-8")
+    common = [
+        "train", str(design), "--dataset", "digits", "--epochs", "8", "--batch-size", "64",
+        "--optimizer", "adam", "--lr", "0.05", "--seed", "5", "--num-threads", "1",
+        "--patience", "2", "--quiet",
+    ]  # fmt: skip
+    results = {}
+    for best in ("val_loss", "val_acc"):
+        out = tmp_path / best
+        assert main([*common, "--best", best, "--out", str(out)]) == 0
+        last_line = capsys.readouterr().out.strip().splitlines()[-1]
+        with open(out / "metrics.csv", newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        kept = load_checkpoint(out / "best.pt")
+        results[best] = (last_line, rows, len(kept.history), kept.settings["best"])
+    # By accuracy: best.pt is the most accurate epoch, and the line says so.
+    line, rows, kept_epoch, setting = results["val_acc"]
+    accs = [float(r["val_acc"]) for r in rows]
+    assert setting == "val_acc"
+    assert kept_epoch == accs.index(max(accs)) + 1
+    assert f"best val acc {max(accs):.1%} (epoch {kept_epoch}, kept by accuracy)" in line
+    # By loss (the default): the lowest-loss epoch. Here they differ, and patience followed
+    # each criterion: accuracy stopped improving earlier, so that run stopped sooner.
+    line, loss_rows, loss_epoch, setting = results["val_loss"]
+    losses = [float(r["val_loss"]) for r in loss_rows]
+    assert setting == "val_loss"
+    assert loss_epoch == losses.index(min(losses)) + 1
+    assert "kept by loss" in line
+    assert loss_epoch != kept_epoch
+    assert len(rows) < len(loss_rows)
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([*common, "--best", "accuracy"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'accuracy'" in capsys.readouterr().err

@@ -172,3 +172,11 @@ def test_check_and_lr_find_on_the_command_line(tmp_path: Path) -> None:
     run = _cli("check", str(path), "--dataset", "nope")
     assert run.returncode == 1 and run.stderr.startswith("cnnstudio: error: unknown dataset 'nope'")
     assert "Traceback" not in run.stderr
+
+
+def test_the_sanity_report_judges_by_the_same_rule() -> None:
+    from cnnstudio.core import gradient_flow
+    from cnnstudio.engine import sanity
+
+    assert sanity.VANISHING_RATIO == gradient_flow.VANISHING_RATIO
+    assert sanity.EXPLODING_GRADIENT == gradient_flow.EXPLODING_GRADIENT

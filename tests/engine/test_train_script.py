@@ -130,6 +130,8 @@ def test_settings_are_written_into_the_script() -> None:
     source = generate_train_script(design, None)  # the design's own settings
     assert "EPOCHS = 7" in source and 'OPTIMIZER = "sgd"' in source
     assert "MOMENTUM = 0.5" in source
+    assert 'BEST = "val_loss"' in source  # the default criterion
+    assert 'BEST = "val_acc"' in generate_train_script(design, {"best": "val_acc"})
     settings = TrainSettings(epochs=3, batch_size=16, schedule="plateau", seed=9)
     source = generate_train_script(design, settings)
     for text in ("EPOCHS = 3", "BATCH_SIZE = 16", 'SCHEDULE = "plateau"', "SEED = 9"):
@@ -297,8 +299,16 @@ def test_torchrun_runs_the_script_with_two_processes(tmp_path: Path) -> None:
     [
         {"optimizer": "sgd", "schedule": "step", "step_size": 1, "augment": True},
         {"optimizer": "adam", "schedule": "onecycle", "lr": 0.005},
+        # Kept and stopped by accuracy: the epochs trained and best.pt follow the criterion.
+        {
+            "optimizer": "adam",
+            "lr": 0.05,
+            "epochs": 8,
+            "best": "val_acc",
+            "early_stopping_patience": 2,
+        },
     ],
-    ids=["sgd-step-augment", "adam-onecycle"],
+    ids=["sgd-step-augment", "adam-onecycle", "best-by-accuracy"],
 )
 def test_the_script_and_the_trainer_give_identical_metrics(
     tmp_path: Path, choices: dict[str, Any]
@@ -331,3 +341,15 @@ def test_the_script_and_the_trainer_give_identical_metrics(
     assert [{k: h[k] for k in keys} for h in script_history] == [
         {k: h[k] for k in keys} for h in trainer.history
     ]
+    if choices.get("best") == "val_acc":
+        # Here accuracy stops improving while the loss still falls: both stop by accuracy,
+        # and best.pt holds the most accurate epoch, not the lowest-loss one.
+        accs = [h["val_acc"] for h in trainer.history]
+        assert len(trainer.history) < settings.epochs
+        assert trainer.best_epoch == accs.index(max(accs)) + 1
+        losses = [h["val_loss"] for h in trainer.history]
+        assert trainer.best_epoch != losses.index(min(losses)) + 1
+    best = torch.load(run / "out" / "best.pt", weights_only=True)
+    assert trainer.best_state is not None
+    assert best.keys() == trainer.best_state.keys()
+    assert all(torch.equal(best[k], trainer.best_state[k]) for k in best)

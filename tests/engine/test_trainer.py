@@ -379,3 +379,86 @@ def test_out_of_memory_stops_with_a_hint_and_lets_the_memory_go(
     assert last.hint == "use a smaller batch size"
     assert last.epoch == 1 and last.batch is not None  # where it happened
     assert emptied == [True]  # the cache was emptied after the tensors were released
+
+
+# Scripted validation (loss, accuracy) per epoch: the lowest loss is epoch 2, the highest
+# accuracy epoch 3; epoch 4 ties epoch 3's accuracy with a higher loss (not better).
+_SCRIPTED_VALIDATION = [(0.9, 0.70), (0.5, 0.80), (0.6, 0.85), (0.7, 0.85), (0.8, 0.60)]
+
+
+def _scripted_trainer(
+    digits: DatasetBundle, monkeypatch: pytest.MonkeyPatch, **kw: object
+) -> tuple[Trainer, list[dict[str, torch.Tensor]]]:
+    """A trainer whose validation gives _SCRIPTED_VALIDATION, and each epoch's weights."""
+    trainer = Trainer(tiny_model(), digits, settings(epochs=5, **kw))
+    scripted = iter(_SCRIPTED_VALIDATION)
+    real_evaluate = trainer.evaluate
+
+    def evaluate() -> tuple[float, float, torch.Tensor]:
+        _, _, preds = real_evaluate()
+        loss, acc = next(scripted, (1.0, 0.5))
+        return loss, acc, preds
+
+    monkeypatch.setattr(trainer, "evaluate", evaluate)
+    weights: list[dict[str, torch.Tensor]] = []
+    for event in trainer.run():
+        if isinstance(event, EpochEnded):
+            weights.append({k: v.detach().clone() for k, v in trainer.model.state_dict().items()})
+        last = event
+    assert isinstance(last, RunFinished), last
+    trainer.finished = last  # type: ignore[attr-defined]
+    return trainer, weights
+
+
+@pytest.mark.parametrize(("best", "epoch"), [("val_loss", 2), ("val_acc", 3)])
+def test_best_epoch_and_weights_follow_the_chosen_criterion(
+    digits: DatasetBundle, monkeypatch: pytest.MonkeyPatch, best: str, epoch: int
+) -> None:
+    trainer, weights = _scripted_trainer(digits, monkeypatch, best=best)
+    finished: RunFinished = trainer.finished  # type: ignore[attr-defined]
+    assert finished.best_by == best
+    assert finished.best_epoch == epoch
+    assert (finished.best_val_loss, finished.best_val_acc) == _SCRIPTED_VALIDATION[epoch - 1]
+    assert trainer.best_state is not None
+    for key, value in weights[epoch - 1].items():
+        assert torch.equal(trainer.best_state[key], value), key
+    # The two criteria kept different weights: the state really is that epoch's.
+    other = 3 if epoch == 2 else 2
+    assert any(not torch.equal(trainer.best_state[k], v) for k, v in weights[other - 1].items())
+    summary = finished.best_summary()
+    if best == "val_acc":
+        assert summary == "best val acc 85.0% (epoch 3, kept by accuracy)"
+    else:
+        assert summary == "best val loss 0.5000 (epoch 2, kept by loss)"
+
+
+@pytest.mark.parametrize(("best", "stopped_after"), [("val_loss", 3), ("val_acc", 4)])
+def test_early_stopping_counts_patience_by_the_chosen_criterion(
+    digits: DatasetBundle, monkeypatch: pytest.MonkeyPatch, best: str, stopped_after: int
+) -> None:
+    trainer, _ = _scripted_trainer(digits, monkeypatch, best=best, early_stopping_patience=1)
+    finished: RunFinished = trainer.finished  # type: ignore[attr-defined]
+    assert finished.reason == "early-stopped"
+    assert finished.epochs_completed == stopped_after
+    assert [h["epoch"] for h in trainer.history] == list(range(1, stopped_after + 1))
+
+
+def test_a_resumed_run_finds_its_best_epoch_in_the_history_by_the_criterion(
+    digits: DatasetBundle,
+) -> None:
+    history = [
+        {"epoch": i, "train_loss": 1.0, "train_acc": 0.5, "val_loss": loss, "val_acc": acc}
+        for i, (loss, acc) in enumerate(_SCRIPTED_VALIDATION[:4], start=1)
+    ]
+    for best, epoch in (("val_loss", 2), ("val_acc", 3)):
+        trainer = Trainer(tiny_model(), digits, settings(epochs=4, best=best), history=history)
+        finished = run_all(trainer)[-1]
+        assert isinstance(finished, RunFinished)
+        assert (finished.best_epoch, finished.best_by) == (epoch, best)
+
+
+def test_best_setting_is_checked() -> None:
+    assert TrainSettings().best == "val_loss"
+    assert TrainSettings.from_dict({"best": "VAL_ACC"}).best == "val_acc"
+    with pytest.raises(ValueError, match="unknown best 'accuracy': use one of val_loss, val_acc"):
+        TrainSettings.from_dict({"best": "accuracy"})

@@ -639,3 +639,99 @@ def test_activation_statistics_caption_blocks_and_clear_on_edit(canvas: CanvasVi
     assert graph.blocks["conv1"].stats_text  # moving changes nothing about the model
     canvas.session.push(SetParam("conv1", "out_channels", 8))
     assert graph.blocks["conv1"].stats_text == "" and graph.blocks["relu1"].stats_text == ""
+
+
+def _caption_everything(view: CanvasView) -> None:
+    """Activation captions and gradient badges on every block, with long, realistic texts."""
+    from cnnstudio.engine.activations import ActivationStats
+
+    design = view.session.design
+    view.graph.set_activation_stats(
+        {
+            layer.id: ActivationStats(
+                -0.001234, 0.98765, 0.4123 if layer.type == "ReLU" else None, (1,), 64
+            )
+            for layer in design
+        }
+    )
+    view.graph.set_gradient_flow({layer.id: 1.234e-5 for layer in design})
+
+
+def _block_body(item: BlockItem):
+    from PySide6.QtCore import QRectF
+
+    from cnnstudio.gui.canvas.style import BLOCK_HEIGHT, BLOCK_WIDTH
+
+    cards = 8.0 if item.layer_id.startswith("group:") else 0.0
+    return item.mapRectToScene(QRectF(0, 0, BLOCK_WIDTH + cards, BLOCK_HEIGHT + cards))
+
+
+@pytest.mark.parametrize(
+    ("template", "unfold"),
+    [("lenet5", False), ("resnet18", False), ("resnet18", True)],
+    ids=["default", "resnet18-folded", "resnet18-unfolded"],
+)
+def test_captions_under_blocks_are_whole_and_clear_of_every_block(
+    make_canvas: Callable[[DesignSession], CanvasView], template: str, unfold: bool
+) -> None:
+    from PySide6.QtGui import QFontMetricsF
+
+    from cnnstudio.gui.canvas.items import _Fonts
+
+    session = DesignSession(get_template(template))
+    view = make_canvas(session)
+    if unfold:
+        view.graph.collapsed = set()
+        view.graph.rebuild()
+    _caption_everything(view)
+    items = [*view.graph.blocks.values(), *view.graph.group_items.values()]
+    bodies = {item.layer_id: _block_body(item) for item in items}
+    metrics = QFontMetricsF(_Fonts.small)
+    captioned = 0
+    for item in items:
+        for rect, lines in (
+            (item.stats_rect(), item.stats_lines()),
+            (item.gradient_rect(), [item.gradient_text()]),
+        ):
+            if rect.isEmpty():
+                continue
+            captioned += 1
+            # Inside the item's own bounds (nothing is cut when it repaints) ...
+            assert item.boundingRect().contains(rect), (item.layer_id, rect)
+            # ... wide enough for every line, which together are the whole text ...
+            assert all(metrics.horizontalAdvance(line) <= rect.width() for line in lines)
+            # ... and over no block, its own included.
+            scene_rect = item.mapRectToScene(rect)
+            hits = [lid for lid, body in bodies.items() if body.intersects(scene_rect)]
+            assert not hits, (item.layer_id, hits)
+        if item.stats_text:
+            assert " · ".join(item.stats_lines()) == item.stats_text  # wrapped, never elided
+    assert captioned >= len(items)
+    # The two annotations of a block sit side by side, not on each other.
+    for item in items:
+        if not item.stats_rect().isEmpty() and not item.gradient_rect().isEmpty():
+            assert not item.stats_rect().intersects(item.gradient_rect())
+
+
+def test_a_long_activation_caption_wraps_at_its_separator(canvas: CanvasView) -> None:
+    from cnnstudio.engine.activations import ActivationStats
+
+    canvas.graph.set_activation_stats({"relu1": ActivationStats(-0.001234, 0.98765, 0.41, (1,), 1)})
+    item = canvas.graph.blocks["relu1"]
+    assert item.stats_text == "μ -0.0012  σ 0.99 · 41% dead"
+    assert item.stats_lines() == ["μ -0.0012  σ 0.99", "41% dead"]
+
+
+def test_gradient_badges_are_coloured_by_level(canvas: CanvasView) -> None:
+    from cnnstudio.gui.canvas.items import GRADIENT_COLOURS
+
+    graph = canvas.graph
+    graph.set_gradient_flow({"conv1": 1e-9, "conv2": 0.5, "fc1": 500.0}, source="after epoch 2")
+    expected = {"conv1": "vanishing", "conv2": "healthy", "fc1": "exploding"}
+    for lid, level in expected.items():
+        assert graph.blocks[lid].gradient_level == level
+        assert level in graph.tooltip_for(graph.blocks[lid])
+        assert "Gradient after epoch 2" in graph.tooltip_for(graph.blocks[lid])
+    assert set(GRADIENT_COLOURS) == set(expected.values())
+    graph.set_gradient_flow({})
+    assert all(item.gradient is None for item in graph.blocks.values())

@@ -165,4 +165,5 @@ def test_progress_after_stop_and_the_best_criterion_is_named(
     done = len(window.training.history)
     assert done < 50
     assert panel.progress.maximum() == 50 and panel.progress.value() == done
-    assert "best weights by lowest val loss" in panel.status.text()
+    # The criterion that kept the weights is named, with its own number (Keep best by).
+    assert "best val loss" in panel.status.text() and "kept by loss" in panel.status.text()

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from cnnstudio.core.design import Design, Layer
 from cnnstudio.gui.main_window import MainWindow
@@ -77,3 +77,107 @@ def test_a_broken_design_is_explained_not_run(qtbot, window) -> None:
     _train_menu_action(window, "Check &Design…").trigger()
     assert window.sanity.check_window.status.text().startswith("Fix the design first:")
     assert "conv1" in window.sanity.check_window.status.text()
+
+
+def _synthetic_folder(root) -> str:
+    """Two classes of 8x8 grey images (bright top half vs bright bottom half), 10 each."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for name, rows in (("top", slice(0, 4)), ("bottom", slice(4, 8))):
+        folder = root / name
+        folder.mkdir(parents=True)
+        for i in range(10):
+            pixels = rng.integers(0, 60, (8, 8)).astype(np.uint8)
+            pixels[rows] += 180
+            Image.fromarray(pixels, mode="L").save(folder / f"{i}.png")
+    return str(root)
+
+
+def test_check_design_badges_each_block_with_its_gradient_flow(qtbot, tmp_path) -> None:
+    from cnnstudio.core.commands import MoveLayers, SetParam
+    from cnnstudio.core.gradient_flow import gradient_levels
+    from cnnstudio.engine.datasets import load_dataset
+    from cnnstudio.engine.sanity import check_design
+    from cnnstudio.gui.canvas.items import GRADIENT_COLOURS
+
+    design = _tiny()
+    design["fc"].params["out_features"] = 2
+    design.training = {"dataset": _synthetic_folder(tmp_path / "pictures"), "batch_size": 8}
+    window = MainWindow(DesignSession(design))
+    window.persist_layout = False
+    window._ask_save_changes = lambda: "discard"
+    window.install_tools()
+    qtbot.addWidget(window)
+    try:
+        graph = window.canvas.graph
+        assert all(item.gradient is None for item in graph.blocks.values())
+        _train_menu_action(window, "Check &Design…").trigger()
+        tools = window.sanity
+        qtbot.waitUntil(lambda: tools.last_report is not None, timeout=120_000)
+        flow = tools.last_report.gradient_flow
+        assert set(flow) == {"conv1", "fc"}  # the blocks with parameters
+        # The same numbers as the engine's own check on that data and seed.
+        bundle = load_dataset(design.training["dataset"], (1, 8, 8), seed=0)
+        assert check_design(window.session.design, bundle, seed=0).gradient_flow == flow
+        levels = gradient_levels(flow)
+        for lid in ("conv1", "fc"):
+            item = graph.blocks[lid]
+            assert item.gradient == flow[lid] and item.gradient_level == levels[lid]
+            assert item.gradient_text() == f"∇ {flow[lid]:.1e}"
+            assert item.boundingRect().contains(item.gradient_rect())
+            tip = graph.tooltip_for(item)
+            assert f"Gradient at initialisation: mean |grad| {flow[lid]:.3e}" in tip
+        for lid in ("input", "relu1", "flat"):  # no parameters: no badge
+            assert graph.blocks[lid].gradient is None
+        # Drawn: the badge's colour is in the canvas where the badge is.
+        view = window.canvas
+        view.centerOn(graph.blocks["conv1"])
+        image = view.viewport().grab().toImage()
+        conv = graph.blocks["conv1"]
+        badge = view.mapFromScene(conv.mapToScene(conv.gradient_rect().topLeft() + QPointF(2, 7)))
+        assert image.pixelColor(badge).name() == GRADIENT_COLOURS[levels["conv1"]]
+
+        # View ▸ Show Gradient Flow hides the badges and brings them back.
+        toggle = next(a for a in window.view_menu.actions() if a.text() == "Show &Gradient Flow")
+        assert toggle.isCheckable() and toggle.isChecked()
+        toggle.trigger()
+        assert all(item.gradient is None for item in graph.blocks.values())
+        toggle.trigger()
+        assert graph.blocks["fc"].gradient == flow["fc"]
+        # Moving a block keeps them; changing the network clears them (they describe it no more).
+        window.session.push(MoveLayers({"fc": (400.0, 400.0)}))
+        assert graph.blocks["fc"].gradient == flow["fc"]
+        window.session.push(SetParam("conv1", "out_channels", 6))
+        assert all(item.gradient is None for item in graph.blocks.values())
+        window.undo_action.trigger()
+        assert all(item.gradient is None for item in graph.blocks.values())
+    finally:
+        window.training.shutdown()
+
+
+def test_a_run_badges_the_blocks_with_each_epochs_gradient_flow(qtbot, tmp_path) -> None:
+    design = _tiny()
+    design["fc"].params["out_features"] = 2
+    design.training = {
+        "dataset": _synthetic_folder(tmp_path / "pictures"),
+        "batch_size": 8,
+        "epochs": 2,
+    }
+    window = MainWindow(DesignSession(design))
+    window.persist_layout = False
+    window._ask_save_changes = lambda: "discard"
+    window.install_tools()
+    qtbot.addWidget(window)
+    try:
+        gradients = window.training.view.gradients
+        with qtbot.waitSignal(window.training.run_finished, timeout=120_000):
+            _train_menu_action(window, "&Start Training").trigger()
+        qtbot.waitUntil(lambda: len(gradients.history) == 2, timeout=30_000)
+        epoch, flow = gradients.history[-1]
+        item = window.canvas.graph.blocks["conv1"]
+        assert epoch == 2 and item.gradient == flow["conv1"]
+        assert "Gradient after epoch 2" in window.canvas.graph.tooltip_for(item)
+    finally:
+        window.training.shutdown()

@@ -419,3 +419,47 @@ def test_the_warm_up_restores_the_thread_switch_interval(qtbot) -> None:
         worker.warm_up()  # here on the test's thread: the slot itself, as the worker runs it
     assert "cpu" in blocker.args[0]["devices"]
     assert sys.getswitchinterval() == before
+
+
+def test_keep_best_by_accuracy_chosen_in_the_combo_keeps_the_most_accurate_epoch(
+    qtbot: QtBot, view: TrainingView
+) -> None:
+    """The user tabs to "Keep best by", arrows down to "highest val acc" and starts a run.
+
+    (The keyboard rather than the popup: an offscreen popup cannot grab the mouse, and Qt
+    warns about it, which fails the test.)
+    """
+    from PySide6.QtCore import Qt
+
+    controller, panel = view.controller, view.panel
+    combo = panel.best_by
+    assert combo.currentData() == "val_loss"  # the default: unchanged behaviour
+    edited: list[bool] = []
+    panel.settings_edited.connect(lambda: edited.append(True))
+    combo.setFocus()
+    with qtbot.waitSignal(combo.activated):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == "highest val acc" and edited
+    assert panel.settings().best == "val_acc"
+
+    epoch_lines: list[str] = []
+    controller.epoch_ended.connect(lambda _event: epoch_lines.append(panel.status.text()))
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        panel.start_button.click()
+    finished = blocker.args[0]
+    assert finished.best_by == "val_acc"
+    assert epoch_lines[0].endswith("(best so far by accuracy)")  # the first epoch is the best yet
+    accs = [h["val_acc"] for h in controller.history]
+    assert finished.best_val_acc == max(accs)
+    assert finished.best_epoch == accs.index(max(accs)) + 1
+    # The result line names the criterion and the number it went by.
+    text = panel.status.text()
+    assert f"best val acc {max(accs):.1%} (epoch {finished.best_epoch}, kept by accuracy)" in text
+    # Stored in the design with the other settings, and shown again after a reload.
+    assert controller.session.design.training["best"] == "val_acc"
+    reloaded = TrainingView(
+        TrainingController(DesignSession(loads_design(dumps_design(controller.session.design))))
+    )
+    qtbot.addWidget(reloaded)
+    assert reloaded.panel.best_by.currentData() == "val_acc"
+    assert reloaded.controller.shutdown(timeout_s=10)

@@ -228,3 +228,27 @@ def evaluate(
     preds = all_gather_cat(preds)[:n]
     correct = (preds == val_y).sum().item()
     return loss_sum.item() / max(1, n), correct / max(1, n), preds
+
+
+#: What picks the best epoch: the weights kept and early stopping's patience.
+BEST_CRITERIA = ("val_loss", "val_acc")
+
+
+def is_better(
+    criterion: str,
+    val_loss: float,
+    val_acc: float,
+    best: tuple[float, float] | None,
+) -> bool:
+    """Whether an epoch's (val loss, val acc) beats ``best`` by ``criterion``.
+
+    ``val_loss``: a lower loss. ``val_acc``: a higher accuracy, or the same accuracy
+    with a lower loss (ties are common on small validation sets, and the lower loss is
+    the more confident of two equally accurate models). ``best`` ``None``: the first.
+    """
+    if best is None:
+        return True
+    best_loss, best_acc = best
+    if criterion == "val_acc":
+        return val_acc > best_acc or (val_acc == best_acc and val_loss < best_loss)
+    return val_loss < best_loss

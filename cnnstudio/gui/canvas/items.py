@@ -33,7 +33,14 @@ PORT_Z = 11.0
 ARROW_LENGTH = 9.0
 ARROW_WIDTH = 8.0
 SKIP_SPAN = 1.6 * 110.0  # an edge down more than about a layout row and a half skips blocks
-STATS_HEIGHT = 14.0
+STATS_HEIGHT = 14.0  # one line of a caption under a block
+# Captions under a block start beside its output port and may reach into the gap to the next
+# column (blocks sit COLUMN_WIDTH = 220 apart, 40 px between them): never past its middle.
+_CAPTION_LEFT = BLOCK_WIDTH / 2 + 8
+_CAPTION_MAX_WIDTH = BLOCK_WIDTH / 2 - 8 + 20
+_CAPTION_PAD = 3.0
+#: Gradient-flow badge colours by level (see core.gradient_flow): cold, green, red.
+GRADIENT_COLOURS = {"vanishing": "#3b6fd4", "healthy": "#2e8540", "exploding": "#d1242f"}
 _PAD = 8.0  # inner margin of the block texts
 DETAIL_LOD = 0.4  # below this zoom a block shows only its header, in a large font
 OVERVIEW_LOD = 0.15  # below this, not even that
@@ -174,6 +181,14 @@ class BlockItem(QGraphicsItem):
         # Activation statistics of the last epoch, drawn as a caption under the block.
         self.stats_text = ""
         self.stats_alarm = False
+        self._stats_lines: list[str] = []
+        self._stats_rect = QRectF()
+        # Mean |grad| at initialisation and its level, drawn as a badge left of the output port.
+        self.gradient: float | None = None
+        self.gradient_level = ""
+        self.gradient_source = ""  # "at initialisation", "after epoch 3"
+        self._gradient_text = ""
+        self._gradient_rect = QRectF()
         self._overview = ""
         self._overview_font = _Fonts.overview
         # What the scene last derived `state` from (see GraphScene.refresh_states).
@@ -218,11 +233,67 @@ class BlockItem(QGraphicsItem):
             self._rebuild_ports(state.slots)
 
     def set_stats(self, text: str, alarm: bool = False) -> None:
-        """Show (or with ``""`` clear) the activation caption, red when ``alarm``."""
+        """Show (or with ``""`` clear) the activation caption, red when ``alarm``.
+
+        The caption is never cut: it sits right of the output port, on a background so that
+        edges behind it do not cross the text, and wraps at its `` · `` separators into a
+        second line where one line would reach too far into the gap beside the block.
+        """
         if (text, alarm) != (self.stats_text, self.stats_alarm):
             self.prepareGeometryChange()
             self.stats_text, self.stats_alarm = text, alarm
+            metrics = QFontMetricsF(_Fonts.small)
+            self._stats_lines = _wrap(text, metrics, _CAPTION_MAX_WIDTH) if text else []
+            if self._stats_lines:
+                width = max(metrics.horizontalAdvance(line) for line in self._stats_lines)
+                self._stats_rect = QRectF(
+                    _CAPTION_LEFT,
+                    self._annotation_top(),
+                    width + 2 * _CAPTION_PAD,
+                    len(self._stats_lines) * STATS_HEIGHT,
+                )
+            else:
+                self._stats_rect = QRectF()
             self.update()
+
+    def stats_rect(self) -> QRectF:
+        """Local rectangle of the activation caption (empty when there is none)."""
+        return QRectF(self._stats_rect)
+
+    def stats_lines(self) -> list[str]:
+        """The caption as drawn, line by line (``stats_text`` wrapped, never elided)."""
+        return list(self._stats_lines)
+
+    def set_gradient(self, value: float | None, level: str = "", source: str = "") -> None:
+        """Show (or with ``None`` clear) the gradient-flow badge: mean |grad|, its level
+        (``vanishing``, ``healthy`` or ``exploding``, see :mod:`cnnstudio.core.gradient_flow`)
+        and when it was measured (``source``, for the tooltip)."""
+        self.gradient_source = source
+        if (value, level) == (self.gradient, self.gradient_level):
+            return
+        self.prepareGeometryChange()
+        self.gradient, self.gradient_level = value, level
+        if value is None:
+            self._gradient_text, self._gradient_rect = "", QRectF()
+        else:
+            self._gradient_text = f"∇ {value:.1e}"
+            width = QFontMetricsF(_Fonts.small).horizontalAdvance(self._gradient_text)
+            width += 2 * _CAPTION_PAD
+            # Left of the output port, mirroring the activation caption on its right.
+            right = BLOCK_WIDTH / 2 - 8
+            self._gradient_rect = QRectF(right - width, self._annotation_top(), width, STATS_HEIGHT)
+        self.update()
+
+    def gradient_rect(self) -> QRectF:
+        """Local rectangle of the gradient-flow badge (empty when there is none)."""
+        return QRectF(self._gradient_rect)
+
+    def gradient_text(self) -> str:
+        return self._gradient_text
+
+    def _annotation_top(self) -> float:
+        """Where captions under the block start (a folded group's cards reach lower)."""
+        return BLOCK_HEIGHT + 3
 
     def _rebuild_ports(self, slots: int) -> None:
         scene = self.scene()
@@ -273,8 +344,11 @@ class BlockItem(QGraphicsItem):
         return self.mark_rect().adjusted(-3, -3, 3, 3).contains(self.mapFromScene(scene_pos))
 
     def boundingRect(self) -> QRectF:
-        extra = STATS_HEIGHT if self.stats_text else 0.0
-        return QRectF(-4, -4, BLOCK_WIDTH + 8, BLOCK_HEIGHT + 8 + extra)
+        rect = QRectF(-4, -4, BLOCK_WIDTH + 8, BLOCK_HEIGHT + 8)
+        for extra in (self._stats_rect, self._gradient_rect):
+            if not extra.isEmpty():
+                rect = rect.united(extra.adjusted(-1, -1, 1, 1))
+        return rect
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -362,15 +436,33 @@ class BlockItem(QGraphicsItem):
             self._paint_mark(painter, theme)
         if state.frozen:
             self._paint_lock(painter, theme)
-        if self.stats_text:
-            # Right of the output port, so the edge leaving the block never crosses it.
+        if self._stats_lines:
+            # Right of the output port, so the edge leaving the block never crosses it; the
+            # background keeps other edges passing behind from striking through the text.
+            backdrop = QColor(theme.background)
+            backdrop.setAlpha(225)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(backdrop))
+            painter.drawRoundedRect(self._stats_rect, 3, 3)
             painter.setPen(theme.error if self.stats_alarm else theme.subtext)
             painter.setFont(_Fonts.small)
-            painter.drawText(
-                QRectF(BLOCK_WIDTH / 2 + 10, BLOCK_HEIGHT + 2, BLOCK_WIDTH / 2 - 10, STATS_HEIGHT),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                self.stats_text,
-            )
+            for i, text in enumerate(self._stats_lines):
+                row = QRectF(
+                    self._stats_rect.left() + _CAPTION_PAD,
+                    self._stats_rect.top() + i * STATS_HEIGHT,
+                    self._stats_rect.width() - _CAPTION_PAD,
+                    STATS_HEIGHT,
+                )
+                painter.drawText(
+                    row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
+                )
+        if self._gradient_text:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(QColor(GRADIENT_COLOURS.get(self.gradient_level, "#777777"))))
+            painter.drawRoundedRect(self._gradient_rect, 4, 4)
+            painter.setPen(QColor("#ffffff"))
+            painter.setFont(_Fonts.small)
+            painter.drawText(self._gradient_rect, Qt.AlignmentFlag.AlignCenter, self._gradient_text)
 
     def _paint_mark(self, painter: QPainter, theme: Theme) -> None:
         r = self.mark_rect()
@@ -420,7 +512,27 @@ class BlockItem(QGraphicsItem):
             lines.append("<hr>" + "<br>".join(_html(text) for text in explanation))
         if state.frozen:
             lines.append("Frozen: its parameters are not trained")
+        if self.gradient is not None:
+            lines.append(
+                f"Gradient {self.gradient_source or 'flow'}: mean |grad| {self.gradient:.3e} "
+                f"({self.gradient_level})"
+            )
         return "<br>".join(lines)
+
+
+def _wrap(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
+    """``text`` in lines of at most ``width``, broken only at its `` · `` separators.
+
+    A part longer than ``width`` keeps a line of its own, whole: captions are never elided.
+    """
+    lines: list[str] = []
+    for part in text.split(" · "):
+        joined = f"{lines[-1]} · {part}" if lines else part
+        if lines and metrics.horizontalAdvance(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines
 
 
 def _pen(
@@ -573,7 +685,10 @@ class GroupItem(BlockItem):
         return self.chevron_rect().adjusted(-3, -3, 3, 3).contains(self.mapFromScene(scene_pos))
 
     def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(0, 0, 8, 8)
+        return super().boundingRect().united(QRectF(-4, -4, BLOCK_WIDTH + 16, BLOCK_HEIGHT + 16))
+
+    def _annotation_top(self) -> float:
+        return BLOCK_HEIGHT + 11  # below the cards drawn behind
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -606,5 +721,10 @@ class GroupItem(BlockItem):
             colour = (self.theme.error if state.severity == "error" else self.theme.warning).name()
             lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
         lines.extend(_html(line) for line in self.summary_lines)
+        if self.gradient is not None:
+            lines.append(
+                f"Gradient {self.gradient_source or 'flow'}: the weakest (or exploding) "
+                f"member's mean |grad| {self.gradient:.3e} ({self.gradient_level})"
+            )
         lines.append("Double-click or click the chevron to unfold")
         return "<br>".join(lines)

@@ -30,6 +30,7 @@ from ...core.catalog import SPECS, normalize_params
 from ...core.design import DesignEvent, Layer
 from ...core.diagnostics import Diagnostic
 from ...core.formatting import fmt_compact, fmt_int, fmt_shape
+from ...core.gradient_flow import gradient_levels
 from ...core.groups import GroupIndex, GroupSummary, ancestors
 from ...core.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout, folded_layout
 from ..session import DesignSession
@@ -79,6 +80,11 @@ class GraphScene(QGraphicsScene):
         self._flagged_extra: set[str] = set()
         # Blocks that show activation statistics (cleared on the next edit of the model).
         self._captioned: set[str] = set()
+        #: The last gradient flow shown (layer id -> mean |grad| at initialisation); cleared
+        #: by the next edit of the model, whose gradients it no longer describes.
+        self.gradient_flow: dict[str, float] = {}
+        self.gradient_source = ""
+        self.gradient_flow_visible = True
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         session.design_events.connect(self._on_session_design_events)
         session.analysis_changed.connect(self._on_session_analysis_changed)
@@ -200,6 +206,7 @@ class GraphScene(QGraphicsScene):
             self._sync_edges_into(lid)
         for path in self.group_items:
             self._sync_group_edges(path)
+        self._show_gradient_flow()  # folding rebuilds the items, the flow stays valid
         self.stats["rebuilds"] += 1
         self.last_update = {"rebuilt": len(self.blocks)}
         self._on_session_selection_changed(self.session.selection)
@@ -468,6 +475,35 @@ class GraphScene(QGraphicsScene):
                 alarm = alarm or value.dead_fraction >= 0.5
             item.set_stats(text, alarm)
 
+    def set_gradient_flow(
+        self, flow: Mapping[str, float], source: str = "at initialisation"
+    ) -> None:
+        """Badge each block with its mean |grad| (``flow``: layer id -> value, as
+        `engine.sanity.gradient_flow` gives it), coloured by its level; a folded group shows
+        its worst member. ``source`` says when it was measured (in the tooltips). An empty
+        ``flow`` clears the badges."""
+        self.gradient_flow = {str(k): float(v) for k, v in flow.items()}
+        self.gradient_source = source
+        self._show_gradient_flow()
+
+    def set_gradient_flow_visible(self, visible: bool) -> None:
+        """Show or hide the gradient-flow badges (View ▸ Show Gradient Flow); the flow stays."""
+        self.gradient_flow_visible = visible
+        self._show_gradient_flow()
+
+    def _show_gradient_flow(self) -> None:
+        flow = self.gradient_flow if self.gradient_flow_visible else {}
+        levels = gradient_levels(flow)
+        for lid, item in self.blocks.items():
+            item.set_gradient(flow.get(lid), levels.get(lid, ""), self.gradient_source)
+        for path, group in self.group_items.items():
+            members = [m for m in self._members.get(path, ()) if m in flow]
+            if not members:
+                group.set_gradient(None)
+                continue
+            worst = _worst_member(members, flow, levels)
+            group.set_gradient(flow[worst], levels[worst], self.gradient_source)
+
     def _on_session_design_events(self, events: list[DesignEvent]) -> None:
         before = dict(self.stats)
         if any(_changes_model(event) for event in events):
@@ -476,6 +512,8 @@ class GraphScene(QGraphicsScene):
                 if captioned in self.blocks:
                     self.blocks[captioned].set_stats("")
             self._captioned.clear()
+            if self.gradient_flow:
+                self.set_gradient_flow({})
         if any(event.kind == "design_reset" for event in events):
             self.rebuild()
             return
@@ -684,6 +722,15 @@ def block_state(
         multi,
         alternatives,
     )
+
+
+def _worst_member(members: list[str], flow: Mapping[str, float], levels: Mapping[str, str]) -> str:
+    """The member a folded group's badge shows: the most exploding, else the most starved,
+    else the weakest healthy one."""
+    exploding = [m for m in members if levels[m] == "exploding"]
+    if exploding:
+        return max(exploding, key=lambda m: flow[m])
+    return min(members, key=lambda m: flow[m])
 
 
 def _changes_model(event: DesignEvent) -> bool:

@@ -40,13 +40,23 @@ from .controller import TrainingController
 if TYPE_CHECKING:
     from ...engine.trainer import BatchEnded, EpochEnded, RunFinished, RunStarted, TrainSettings
 
-__all__ = ["DATASETS", "DEFAULTS", "OPTIMIZERS", "SCHEDULES", "TrainingPanel", "fmt_duration"]
+__all__ = [
+    "BEST_CRITERIA",
+    "DATASETS",
+    "DEFAULTS",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "TrainingPanel",
+    "fmt_duration",
+]
 
 # The engine's choices and defaults, repeated here so that the panel does not import torch;
 # a test checks that they match cnnstudio.engine.trainer / datasets.
 DATASETS = ("digits", "mnist", "fashion-mnist", "cifar10")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
 SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
+# What picks the kept weights (TrainSettings.best), as the form shows it.
+BEST_CRITERIA: dict[str, str] = {"val_loss": "lowest val loss", "val_acc": "highest val acc"}
 DEFAULTS: dict[str, Any] = {
     "dataset": "digits",
     "data_dir": None,
@@ -59,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "weight_decay": 0.0,
     "schedule": "none",
     "early_stopping_patience": 0,
+    "best": "val_loss",
     "augment": False,
     "device": "auto",
     "seed": 0,
@@ -171,9 +182,16 @@ class TrainingPanel(QWidget):
             "Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau"
         )
         self.patience = _int_box(
-            0, 10_000, "Stop after this many epochs without a better validation loss (0: never)"
+            0, 10_000, "Stop after this many epochs without a better one by Keep best by (0: never)"
         )
         self.patience.setSpecialValueText("off")
+        self.best_by = QComboBox()
+        for key, text in BEST_CRITERIA.items():
+            self.best_by.addItem(text, key)
+        self.best_by.setToolTip(
+            "Which epoch's weights the run keeps (and early stopping counts from): the lowest "
+            "validation loss or the highest validation accuracy"
+        )
         self.augment = QCheckBox("Augment")
         self.augment.setToolTip("Random shifts, small rotations (and flips where they fit)")
         self.device = QComboBox()
@@ -216,7 +234,8 @@ class TrainingPanel(QWidget):
     def _build_layout(self) -> None:
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
+        # 2 px: the seven rows fit the Training dock of a 1366x768 screen without a scroll bar.
+        grid.setVerticalSpacing(2)
         folder = QHBoxLayout()
         folder.setSpacing(2)
         folder.addWidget(self.data_dir, 1)
@@ -230,16 +249,19 @@ class TrainingPanel(QWidget):
         device = QHBoxLayout()
         device.addWidget(self.device, 1)
         device.addWidget(self.augment)
-        rows: list[tuple[str | QLabel, Any, str | QLabel, Any]] = [
+        rows: list[tuple[str | QLabel, Any, str | QLabel | None, Any]] = [
             ("Dataset", self.dataset, "Data folder", folder),
             ("Batch size", self.batch_size, "Epochs", self.epochs),
             ("Optimizer", self.optimizer, "Learning rate", self.lr),
             ("Weight decay", self.weight_decay, self._momentum_label, momentum),
             ("Schedule", self.schedule, "Early stop", self.patience),
             ("Device", device, "Seed", self.seed),
+            ("Keep best by", self.best_by, None, None),
         ]
         for r, (l1, w1, l2, w2) in enumerate(rows):
             for c, (label, item) in enumerate(((l1, w1), (l2, w2))):
+                if label is None:
+                    continue
                 grid.addWidget(label if isinstance(label, QLabel) else QLabel(label), r, 2 * c)
                 if isinstance(item, QWidget):
                     grid.addWidget(item, r, 2 * c + 1)
@@ -287,7 +309,7 @@ class TrainingPanel(QWidget):
             box.valueChanged.connect(self._edited)
         for fbox in (self.lr, self.momentum, self.weight_decay):
             fbox.valueChanged.connect(self._edited)
-        for combo in (self.dataset, self.optimizer, self.schedule, self.device):
+        for combo in (self.dataset, self.optimizer, self.schedule, self.best_by, self.device):
             combo.currentIndexChanged.connect(self._edited)
         for check in (self.nesterov, self.augment):
             check.toggled.connect(self._edited)
@@ -315,6 +337,7 @@ class TrainingPanel(QWidget):
             "weight_decay": self.weight_decay.value(),
             "schedule": self.schedule.currentText(),
             "early_stopping_patience": self.patience.value(),
+            "best": self.best_by.currentData(),
             "augment": self.augment.isChecked(),
             "device": self.device.currentText(),
             "seed": self.seed.value(),
@@ -349,6 +372,8 @@ class TrainingPanel(QWidget):
             self.weight_decay.setValue(_as(values["weight_decay"], float, 0.0))
             _set_combo(self.schedule, values["schedule"], DEFAULTS["schedule"])
             self.patience.setValue(_as(values["early_stopping_patience"], int, 0))
+            best = values["best"].lower() if isinstance(values["best"], str) else ""
+            self.best_by.setCurrentIndex(max(0, self.best_by.findData(best)))
             self.augment.setChecked(values["augment"] is True)
             device = _as(values["device"], str, "auto").strip() or "auto"
             if self.device.findText(device) < 0:
@@ -473,6 +498,7 @@ class TrainingPanel(QWidget):
             self.weight_decay,
             self.schedule,
             self.patience,
+            self.best_by,
             self.augment,
             self.device,
             self.seed,
@@ -506,8 +532,13 @@ class TrainingPanel(QWidget):
         self._show_status(
             f"Epoch {event.epoch}: train loss {event.train_loss:.4f}, acc {event.train_acc:.1%}; "
             f"val loss {event.val_loss:.4f}, acc {event.val_acc:.1%}"
-            + ("  (best so far)" if event.improved else "")
+            + (f"  (best so far by {self._criterion()})" if event.improved else "")
         )
+
+    def _criterion(self) -> str:
+        """What keeps the weights of the current run, in words: ``loss`` or ``accuracy``."""
+        best = getattr(self.controller.settings, "best", "val_loss")
+        return "accuracy" if best == "val_acc" else "loss"
 
     def _on_controller_run_finished(self, event: RunFinished) -> None:
         # Stopped at 23 of 100 epochs shows 23 %, not a full bar.
@@ -517,12 +548,7 @@ class TrainingPanel(QWidget):
         what = {"completed": "Finished", "stopped": "Stopped", "early-stopped": "Early-stopped"}
         head = what.get(event.reason, event.reason.capitalize())
         self.progress.setFormat(f"{head} after {event.epochs_completed} epochs")
-        best = (
-            f"; best weights by lowest val loss: epoch {event.best_epoch} "
-            f"(val acc {event.best_val_acc:.1%})"
-            if event.best_epoch is not None and event.best_val_acc is not None
-            else ""
-        )
+        best = f"; {event.best_summary()}" if event.best_epoch is not None else ""
         self._show_status(
             f"{head} in {fmt_duration(event.seconds)}: val loss {event.val_loss:.4f}, "
             f"val acc {event.val_acc:.1%}{best}",

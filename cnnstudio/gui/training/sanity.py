@@ -5,6 +5,11 @@ size of the Training panel, and show their result in a window of their own: the 
 with a bar chart of the gradient flow per block, or the learning-rate sweep in pyqtgraph with the
 suggestion and the other usual markers. "Use this learning rate" writes the suggestion into the
 design's training settings as one undo step. Neither touches the design otherwise.
+
+The gradient flow of a check (and, during a run, of each epoch's probe in the Gradients tab)
+also goes onto the canvas: each block gets a badge with its mean |grad|, coloured vanishing,
+healthy or exploding (`core.gradient_flow`), which View ▸ Show Gradient Flow hides; the next
+edit of the network clears them (`GraphScene.set_gradient_flow`).
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ class SanityTools:
         self.lr_window: _ResultWindow | None = None
         self.last_report: Any = None
         self.last_sweep: Any = None
+        self._checked_design: Any = None  # the design as the last check saw it
         self.use_lr_button: QPushButton | None = None
         self.check_action = QAction("Check &Design…", window)
         self.check_action.setStatusTip(
@@ -83,8 +89,42 @@ class SanityTools:
         menu.addSeparator()
         menu.addAction(self.check_action)
         menu.addAction(self.lr_action)
+        self.show_flow_action = QAction("Show &Gradient Flow", window)
+        self.show_flow_action.setCheckable(True)
+        self.show_flow_action.setChecked(True)
+        self.show_flow_action.setStatusTip(
+            "Badges on the blocks with their mean |grad| from Train ▸ Check Design or the run"
+        )
+        self.show_flow_action.toggled.connect(self._on_show_flow_toggled)
+        view_menu = getattr(window, "view_menu", None)
+        if view_menu is not None:
+            view_menu.addSeparator()
+            view_menu.addAction(self.show_flow_action)
         controller.state_changed.connect(self._on_state_changed)
         self._on_state_changed(controller.state)
+        gradients = getattr(getattr(controller, "view", None), "gradients", None)
+        if gradients is not None:
+            gradients.updated.connect(self._on_gradients_updated)
+
+    def _graph(self) -> Any:
+        canvas = getattr(self.window, "canvas", None)
+        return getattr(canvas, "graph", None)
+
+    def _on_show_flow_toggled(self, visible: bool) -> None:
+        graph = self._graph()
+        if graph is not None:
+            graph.set_gradient_flow_visible(visible)
+
+    def _on_gradients_updated(self, epoch: int) -> None:
+        """A run's epoch-end probe: badge the blocks live while the weights fit the design."""
+        graph = self._graph()
+        history = self.controller.view.gradients.history
+        session = self.window.session
+        if graph is None or not history:
+            return
+        if not self.controller.weights_fit(session.design, session.analysis):
+            return  # the network was edited since the run started: the names may not match
+        graph.set_gradient_flow(history[-1][1], source=f"after epoch {epoch}")
 
     def _on_state_changed(self, state: str) -> None:
         # Both run on the training thread: never while a run holds it.
@@ -131,6 +171,8 @@ class SanityTools:
             window.status.setText(inputs)
             return window
         design, shape, settings = inputs
+        if attribute == "check_window":
+            self._checked_design = design.clone()  # the job may not change it, but owns it
         window.status.setText(f"{what} {design.name or 'the design'} on {settings.dataset}…")
         self.check_action.setEnabled(False)
         self.lr_action.setEnabled(False)
@@ -174,6 +216,19 @@ class SanityTools:
             lines.append(f"{_OK if ok else _FAIL} {line[4:].strip()}")
         window.lines.setText("\n".join(lines))
         self._draw_gradient_flow(window.chart, result.gradient_flow)
+        graph = self._graph()
+        if graph is not None and self._still_checked_network():
+            graph.set_gradient_flow(result.gradient_flow, source="at initialisation")
+
+    def _still_checked_network(self) -> bool:
+        """Whether the design still generates the network the check ran on (moving blocks
+        or renaming keeps it; an edit during the check does not)."""
+        from ...engine.codegen import network_source
+
+        checked = self._checked_design
+        return checked is not None and network_source(checked) == network_source(
+            self.window.session.design
+        )
 
     def _draw_gradient_flow(self, chart: pg.PlotWidget, flow: dict[str, float]) -> None:
         chart.clear()

@@ -52,6 +52,10 @@ class FakeTrainingController(QObject):
         self.runner = BackgroundThread("fake-training", self)
         self.probe_calls = 0
 
+    @property
+    def run_data(self) -> Any:
+        return self.bundle
+
     def add_probe(
         self, probe: Callable[[Any], Any], receiver: Callable[[Any], None]
     ) -> Callable[[], None]:

@@ -81,6 +81,8 @@ class TrainingControllerLike(Protocol):
     @property
     def bundle(self) -> DatasetBundle | None: ...
     @property
+    def run_data(self) -> DatasetBundle | None: ...
+    @property
     def is_running(self) -> bool: ...
     @property
     def run_started(self) -> SignalInstance: ...
@@ -567,7 +569,9 @@ class InsightController(QObject):
     # -- training ------------------------------------------------------------------------------
     def _probe(self, model: nn.Module) -> EpochProbe:
         """At an epoch end, on the training thread: activations, kernels and statistics."""
-        return probe_epoch(model, self._run_bundle(), self._sample, self._probe_conv)
+        # The run's own data: the GUI thread may not have handled the run's start yet.
+        data = self.controller.run_data if self.controller is not None else None
+        return probe_epoch(model, data, self._sample, self._probe_conv)
 
     def _on_probe_result(self, result: object) -> None:
         if self._closed or not isinstance(result, EpochProbe):

@@ -316,6 +316,17 @@ class TrainingController(QObject):
 
     # ----------------------------------------------------------------- off-GUI work
 
+    @property
+    def run_data(self) -> DatasetBundle | None:
+        """The data of the run going on, else of the last run.
+
+        For probes: they run on the training thread at an epoch end, when the GUI thread may
+        not have handled the run's start yet (``bundle`` is still the last run's, or None).
+        """
+        worker = self._worker
+        trainer = worker.trainer if worker is not None else None
+        return trainer.data if trainer is not None else self.bundle
+
     def add_probe(
         self, probe: Callable[[torch.nn.Module], Any], receiver: Callable[[Any], None]
     ) -> Callable[[], None]:

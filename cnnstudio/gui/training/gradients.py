@@ -94,7 +94,7 @@ def install_gradient_probe(controller: Any, view: GradientFlowView) -> None:
         from ...engine.losses import output_kind
         from ...engine.sanity import gradient_flow
 
-        bundle = controller.bundle
+        bundle = controller.run_data  # not .bundle: the GUI may not have seen the start yet
         device = next(model.parameters()).device
         x = bundle.train_x[:PROBE_BATCH].to(device)
         y = bundle.train_y[:PROBE_BATCH].to(device)

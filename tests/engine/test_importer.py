@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,77 @@ def test_bad_user_sources_are_one_line_errors(
     with pytest.raises(error) as info:
         import_model(f"{user_file}:{name}", input_shape=(3, 4, 4))
     assert words in str(info.value) and "\n" not in str(info.value)
+
+
+BRANCHY_FILE = """
+import torch
+from torch import nn
+
+
+class Branchy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(4 * 4 * 4, 5)
+
+    def forward(self, x):
+        x = torch.relu(self.bn(self.conv(x)))
+        if x.shape[-1] > 4:  # a branch on a size: fx refuses, export runs it for the example
+            x = self.pool(x)
+        return self.fc(torch.flatten(x, 1))
+
+
+class Cond(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):  # a branch on a value: export keeps it, a design cannot
+        return torch.cond(x.sum() > 0, lambda t: self.fc(t), lambda t: self.fc(-t), (x,))
+"""
+
+
+@pytest.fixture
+def branchy(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "branchy.py"
+    path.write_text(BRANCHY_FILE)
+    yield path
+    sys.modules.pop("branchy", None)
+
+
+def test_torch_export_takes_over_where_fx_cannot_trace(
+    branchy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cnnstudio.engine.importer.sources import build
+
+    with pytest.raises(torch.fx.proxy.TraceError):
+        torch.fx.symbolic_trace(build(f"{branchy}:Branchy").model)
+    result = import_model(f"{branchy}:Branchy", input_shape=(3, 8, 8))
+    assert result.tracer.startswith("torch.export, as torch.fx cannot trace it (TraceError")
+    assert result.verification.ok, result.verification.message
+    assert result.native_share == 1.0
+    assert [lay.type for lay in result.design] == [
+        "Input", "Conv", "BatchNorm", "ReLU", "MaxPool", "Flatten", "Dense",
+    ]  # fmt: skip
+    assert result.design["conv"].type == "Conv"  # ids from the module hierarchy, as with fx
+    assert result.design_params == result.original_params
+    out = str(branchy.with_suffix(".cnn.json"))
+    assert main(["import", f"{branchy}:Branchy", "--input", "3,8,8", "-o", out]) == 0
+    report = capsys.readouterr().err
+    assert "traced with torch.export, as torch.fx cannot trace it" in report
+    assert "verified" in report
+
+
+def test_a_value_dependent_branch_keeps_the_model_whole(branchy: Path) -> None:
+    result = import_model(f"{branchy}:Cond", input_shape=(8,))
+    assert [lay.type for lay in result.design] == ["Input", "Opaque"]
+    assert result.tracer == "neither torch.fx nor torch.export (kept whole)"
+    [note] = result.opaque
+    assert note.reason.startswith("torch.fx cannot trace it")
+    assert "its torch.export graph cannot be mapped" in note.reason
+    assert result.verification.ok
 
 
 def test_whole_model_opaque_when_its_own_forward_cannot_be_mapped(tmp_path: Path) -> None:

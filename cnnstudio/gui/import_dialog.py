@@ -5,7 +5,8 @@ for ``.py`` (with the name of the class or function in it) and ``.pt2`` files, t
 and the pretrained choice. The import itself (`cnnstudio.engine.importer`: building, tracing,
 verifying) runs on a pool thread; the imported design then replaces the current document as an
 ordinary, unsaved design, and the import report (native share, opaque blocks, "verified" or
-the difference) is shown.
+the difference) is shown. The model's weights become the ones training starts from; Replace
+Classifier carries them over to the new head's design (the body's, and a fresh head).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Goal (issue 15): the import takes well under the time torchinfo.summary takes on the same
 model (a ratio, both timed in this process on the same built model). The import is timed
 without the model's construction (torchinfo gets a built model too) and without the
-verification, which is reported on its own (it runs two real forwards by design).
+verification, which is reported on its own (it runs two real forwards by design). It also
+times the torch.export path, the fallback for models torch.fx cannot trace.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def main() -> int:
     import torch
     import torchvision
 
-    from cnnstudio.engine.importer.graph import example_input, module_to_design
+    from cnnstudio.engine.importer.graph import _via_export, example_input, module_to_design
     from cnnstudio.engine.importer.sources import build
     from cnnstudio.engine.importer.verify import verify
 
@@ -41,6 +42,15 @@ def main() -> int:
     module_to_design(model, example, built.calls, "resnet50")  # warm-up (first trace, imports)
     ours = _median_s(lambda: module_to_design(model, example, built.calls, "resnet50"), 5)
     mapped = module_to_design(model, example, built.calls, "resnet50")
+    # The fallback for models fx cannot trace: non-decomposed torch.export, then its graph
+    # mapped. Measured here so that the order (fx first) rests on numbers.
+    exported, why = _via_export(model, example, "resnet50")  # warm-up (dynamo's first use)
+    assert exported is not None, why
+    via_export = _median_s(lambda: _via_export(model, example, "resnet50"), 3)
+    print(
+        f"torch.fx path {ours * 1000:.0f} ms, torch.export path {via_export * 1000:.0f} ms "
+        f"median ({via_export / ours:.0f}x): fx first, export where fx cannot trace"
+    )
     start = time.perf_counter()
     check = verify(mapped.design, mapped.state_dict, model, shape)
     verify_s = time.perf_counter() - start

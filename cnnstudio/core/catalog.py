@@ -210,6 +210,11 @@ def _fmt_axes(values: Sequence[int]) -> str:
     return str(values[0]) if len(set(values)) == 1 else fmt_size(values)
 
 
+def _fmt_order(values: Sequence[int]) -> str:
+    """An order of axes, ``1,2,0``."""
+    return ",".join(map(str, values))
+
+
 def _code_axes(values: Sequence[int]) -> str:
     return str(values[0]) if len(set(values)) == 1 else "(" + ", ".join(map(str, values)) + ")"
 
@@ -1413,6 +1418,17 @@ class ReshapeSpec(LayerSpec):
             )
         return target
 
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        return [
+            f"{fmt_shape(shapes[0])} = {fmt_int(math.prod(shapes[0]))} values, read in order "
+            f"and laid out as {fmt_shape(out)}; no parameters, nothing computed"
+        ]
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        return None  # the output's axes are no longer the input's image axes
+
     def shorthand(self, p: dict[str, Any]) -> str:
         shape = p.get("shape")
         return f"Reshape {fmt_shape(shape)}" if isinstance(shape, list) else "Reshape"
@@ -1420,6 +1436,56 @@ class ReshapeSpec(LayerSpec):
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
         dims = ", ".join(str(n) for n in p["shape"])
         return f"{args[0]}.reshape({args[0]}.shape[0], {dims})"
+
+
+@register
+class PermuteSpec(LayerSpec):
+    type = "Permute"
+    group = "reshape"
+    summary = (
+        "Reorders the axes (torch.permute), e.g. C x H x W to H x W x C (channels last); "
+        "the batch axis stays first."
+    )
+    params = (
+        ParamSpec(
+            "dims",
+            "shape",
+            [1, 2, 0],
+            "The input axes in their new order, without the batch axis (0 = the first).",
+            minimum=0,
+        ),
+    )
+
+    def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
+        shape, dims = shapes[0], list(p["dims"])
+        if sorted(dims) != list(range(len(shape))):
+            every = ", ".join(str(i) for i in range(len(shape)))
+            raise LayerProblem(
+                "bad-param",
+                f"dims {_fmt_order(dims)} must list each axis of the {fmt_shape(shape)} input "
+                f"once: {every} in some order",
+            )
+        return tuple(shape[d] for d in dims)
+
+    def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
+        moves = ", ".join(f"axis {d} ({shapes[0][d]}) -> {i}" for i, d in enumerate(p["dims"]))
+        return [
+            f"{fmt_shape(shapes[0])} -> {fmt_shape(out)}: {moves}; no parameters, "
+            "the values are moved, not computed"
+        ]
+
+    def receptive(
+        self, p: dict[str, Any], rfs: list[Receptive | None], out: Shape
+    ) -> Receptive | None:
+        return None  # the output's axes are no longer the input's image axes
+
+    def shorthand(self, p: dict[str, Any]) -> str:
+        dims = p.get("dims")
+        return f"Permute {_fmt_order(dims)}" if isinstance(dims, list) else "Permute"
+
+    def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
+        dims = ", ".join(str(d + 1) for d in p["dims"])  # after the batch axis
+        return f"{args[0]}.permute(0, {dims})"
 
 
 @register

@@ -119,6 +119,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", metavar="DIR", help="folder for downloaded datasets")
     parser.add_argument("--resume", metavar="CKPT", help="continue from a checkpoint (last.pt)")
     parser.add_argument(
+        "--weights",
+        metavar="W.pt",
+        help="start from these weights (a state_dict, as `import --weights-out` and "
+        "`export --weights` write, or a checkpoint's model); frozen layers keep them",
+    )
+    parser.add_argument(
         "--out",
         metavar="DIR",
         help="output folder (default: runs/<the design file's name without .cnn.json>)",
@@ -192,6 +198,19 @@ def run_train(args: argparse.Namespace) -> int:
     from cnnstudio.engine.builder import build_model
 
     model = build_model(design, seed=settings.seed)
+    weights = getattr(args, "weights", None)
+    if weights is not None:
+        if args.resume is not None:
+            return _error("give --weights or --resume, not both", design_err)
+        from cnnstudio.engine.export import ExportError, apply_weights, load_weights
+
+        try:
+            # Checked key by key: the first missing, extra or reshaped tensor is named.
+            apply_weights(model, load_weights(weights), f"the weights in {weights}")
+        except ExportError as exc:
+            return _error(str(exc), design_err)
+        if env.is_main:
+            print(f"starting from the weights in {weights}", flush=True)
     num_outputs = _num_outputs_from(output_shape)
     return train_model(
         model,

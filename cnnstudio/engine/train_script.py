@@ -172,6 +172,7 @@ def train(args: argparse.Namespace) -> None:
 
     torch.manual_seed(args.seed)  # the same initial weights in every process
     model = MODEL().to(device)
+    train_mode(model)  # frozen layers (BatchNorm statistics too) stay as they are
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = make_optimizer(
         params,

@@ -461,7 +461,8 @@ class Trainer:
             with torch.no_grad(), loop.autocast(self.device, self.settings.amp):
                 out = self.model(x)
         finally:
-            self.model.train(was_training)
+            if was_training:
+                loop.train_mode(self.model)
         if out.dim() < 2 or out.shape[0] != len(x):
             raise DatasetError(
                 f"{self.output_id} gives shape {tuple(out.shape)}: the model must output "
@@ -597,7 +598,7 @@ class Trainer:
         if env.distributed and not ddp.is_initialized():
             raise ValueError("distributed training needs cnnstudio.engine.distributed.setup()")
         self.model.to(device)
-        self.model.train()
+        loop.train_mode(self.model)  # frozen layers stay in eval mode
         self.data.to(device)
         self.net = sharding.wrap_ddp(self.model, device) if env.distributed else self.model
         n = len(self.data.train_y)

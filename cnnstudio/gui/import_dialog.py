@@ -5,7 +5,8 @@ for ``.py`` (with the name of the class or function in it) and ``.pt2`` files, t
 and the pretrained choice. The import itself (`cnnstudio.engine.importer`: building, tracing,
 verifying) runs on a pool thread; the imported design then replaces the current document as an
 ordinary, unsaved design, and the import report (native share, opaque blocks, "verified" or
-the difference) is shown.
+the difference) is shown. The model's weights become the ones training starts from; Replace
+Classifier carries them over to the new head's design (the body's, and a fresh head).
 """
 
 from __future__ import annotations
@@ -196,6 +197,7 @@ class ImportTool(QObject):
         self._progress: QProgressDialog | None = None
         self.dialog: ImportDialog | None = None
         self.last_result: Any = None
+        self._pretrained = False
         file_menu = window.file_menu  # type: ignore[attr-defined]
         self.action = file_menu.addAction("&Import…")
         self.action.setObjectName("import_action")
@@ -235,6 +237,7 @@ class ImportTool(QObject):
         progress.setMinimumDuration(400)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress = progress
+        self._pretrained = request[2]
         self.pool.start(_ImportTask(request, self._signals))
         return True
 
@@ -257,6 +260,17 @@ class ImportTool(QObject):
         self.window.statusBar().showMessage(
             f"{head} now has {classes} outputs; the layers before it are frozen", 8000
         )
+        training = getattr(self.window, "training", None)
+        if training is not None and training.initial_weights is not None:
+            # Training starts from the imported body and a fresh head (built off the GUI).
+            from ..engine.transfer import transfer_state
+
+            state, label = training.initial_weights, training.initial_weights_label
+            design = session.design.clone()
+            training.run_off_gui(
+                lambda: transfer_state(state, design)[0],
+                lambda new: training.set_initial_weights(new, f"{label}, new head {head}"),
+            )
         return True
 
     def _ask_classes(self, current: int) -> int | None:
@@ -278,11 +292,18 @@ class ImportTool(QObject):
         self.last_result = result
         session = self.window.session  # type: ignore[attr-defined]
         session.load(result.design, None)
+        training = getattr(self.window, "training", None)
+        if training is not None:  # training starts from the model's own weights
+            training.set_initial_weights(result.state_dict, self.weights_label(result))
         QTimer.singleShot(0, self.window.canvas.fit_all)  # type: ignore[attr-defined]
         status = "verified" if result.verification.ok else "NOT verified"
         self.window.statusBar().showMessage(f"Imported {result.source}: {status}", 8000)
         self.show_message("Import", "\n".join(result.report()), not result.verification.ok)
         self.done.emit(result)
+
+    def weights_label(self, result: Any) -> str:
+        """How the panel names the imported weights: the source, and whether pretrained."""
+        return f"{result.source} (pretrained)" if self._pretrained else result.source
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()

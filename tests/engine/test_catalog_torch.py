@@ -182,6 +182,8 @@ CASES: list[tuple[str, Design]] = [
     ("chunk channels", single("Chunk", [5, 4, 4], {"chunks": 2, "index": 1})),
     ("chunk width", single("Chunk", IMAGE, {"chunks": 3, "index": 0, "dim": -1})),
     ("reshape", single("Reshape", IMAGE, {"shape": [27, 8]})),
+    ("permute channels last", single("Permute", IMAGE, {"dims": [1, 2, 0]})),
+    ("permute sequence", single("Permute", SEQUENCE, {"dims": [1, 0]})),
     (
         "opaque conv",
         single(
@@ -234,6 +236,32 @@ def test_channel_shuffle_matches_torchvision() -> None:
     model = build_model(single("ChannelShuffle", [6, 2, 2], {"groups": 3})).eval()
     x = torch.randn(2, 6, 2, 2)
     assert torch.equal(model(x), channel_shuffle(x, 3))
+
+
+@pytest.mark.parametrize("dims", [[1, 2, 0], [2, 0, 1], [0, 2, 1], [0, 1, 2]])
+def test_permute_moves_the_values_as_torch_permute(dims: list[int]) -> None:
+    design = single("Permute", IMAGE, {"dims": dims})
+    x = torch.randn(2, *IMAGE)
+    out = build_model(design).eval()(x)
+    torch.testing.assert_close(out, x.permute(0, *(d + 1 for d in dims)), rtol=0, atol=0)
+    info = analyze(design).layers["layer"]
+    assert info.output_shape == tuple(out.shape[1:])
+    assert info.params == 0 and info.macs == 0
+
+
+def test_permute_refuses_dims_that_are_not_an_order_of_the_axes() -> None:
+    for dims in ([1, 1, 0], [1, 0], [0, 1, 3]):
+        errors = analyze(single("Permute", IMAGE, {"dims": dims})).errors
+        assert [e.message for e in errors] == [
+            f"layer: dims {','.join(map(str, dims))} must list each axis of the 3x9x8 input "
+            "once: 0, 1, 2 in some order"
+        ]
+
+
+def test_reshape_reads_the_values_in_order() -> None:
+    design = single("Reshape", IMAGE, {"shape": [27, 8]})
+    x = torch.randn(2, *IMAGE)
+    torch.testing.assert_close(build_model(design).eval()(x), x.reshape(2, 27, 8))
 
 
 def test_stochastic_depth_is_identity_in_eval() -> None:

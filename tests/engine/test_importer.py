@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,59 @@ def test_user_function_source(user_file: Path) -> None:
     assert result.design["l_0"].group is None  # the Sequential itself is the model
 
 
+PERMUTE_FILE = """
+import torch
+from torch import nn
+from torchvision.ops import Permute
+
+
+class Layout(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.last = Permute([0, 2, 3, 1])  # torchvision's module: torch.permute inside
+        self.rows = nn.Flatten(2)
+        self.fc = nn.Linear(4 * 36, 5)
+
+    def forward(self, x):
+        x = self.conv(x)  # 4x6x6
+        a = self.last(x).permute(0, 3, 1, 2)  # 6x6x4, back to 4x6x6
+        b = torch.transpose(x, 1, 2).transpose(2, 3)  # 6x4x6, 6x6x4
+        b = b.reshape(b.shape[0], 6, 24).view(-1, 24, 6)  # two Reshapes
+        b = b.reshape(x.size(0), 6, 6, 4).permute(0, 3, 1, 2)  # 4x6x6 again
+        c = a.flatten(2).permute([0, 2, 1]).reshape(-1, 4, 6, 6)  # 4x36, 36x4, 4x6x6
+        d = torch.reshape(self.rows(x), (x.shape[0], 4, 6, 6))  # nn.Flatten(2): 4x36
+        return self.fc(torch.flatten(a + b + c + d, 1))
+"""
+
+
+def test_permute_and_reshape_forms_map_to_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "layouts.py"
+    path.write_text(PERMUTE_FILE)
+    try:
+        result = import_model(f"{path}:Layout", input_shape=(3, 6, 6))
+    finally:
+        sys.modules.pop("layouts", None)
+    assert result.verification.ok, result.verification.message
+    design = result.design
+    permutes = {lay.id: lay.params["dims"] for lay in design if lay.type == "Permute"}
+    assert sorted(permutes.values()) == [
+        [0, 2, 1],
+        [1, 0],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 0, 1],
+    ]
+    assert result.native_share == 1.0, result.report()
+    shapes = analyze(design).layers
+    assert shapes["permute"].output_shape == (6, 6, 4)
+    assert design["permute"].group == "last"  # inside torchvision's Permute module
+    reshapes = [lay.params["shape"] for lay in design if lay.type == "Reshape"]
+    assert sorted(reshapes) == [[4, 6, 6], [4, 6, 6], [4, 36], [4, 36], [6, 6, 4], [6, 24], [24, 6]]
+    assert design["rows"].type == "Reshape"  # nn.Flatten(2)
+
+
 @pytest.mark.parametrize(
     ("name", "error", "words"),
     [
@@ -158,6 +212,77 @@ def test_bad_user_sources_are_one_line_errors(
     assert words in str(info.value) and "\n" not in str(info.value)
 
 
+BRANCHY_FILE = """
+import torch
+from torch import nn
+
+
+class Branchy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(4 * 4 * 4, 5)
+
+    def forward(self, x):
+        x = torch.relu(self.bn(self.conv(x)))
+        if x.shape[-1] > 4:  # a branch on a size: fx refuses, export runs it for the example
+            x = self.pool(x)
+        return self.fc(torch.flatten(x, 1))
+
+
+class Cond(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):  # a branch on a value: export keeps it, a design cannot
+        return torch.cond(x.sum() > 0, lambda t: self.fc(t), lambda t: self.fc(-t), (x,))
+"""
+
+
+@pytest.fixture
+def branchy(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "branchy.py"
+    path.write_text(BRANCHY_FILE)
+    yield path
+    sys.modules.pop("branchy", None)
+
+
+def test_torch_export_takes_over_where_fx_cannot_trace(
+    branchy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cnnstudio.engine.importer.sources import build
+
+    with pytest.raises(torch.fx.proxy.TraceError):
+        torch.fx.symbolic_trace(build(f"{branchy}:Branchy").model)
+    result = import_model(f"{branchy}:Branchy", input_shape=(3, 8, 8))
+    assert result.tracer.startswith("torch.export, as torch.fx cannot trace it (TraceError")
+    assert result.verification.ok, result.verification.message
+    assert result.native_share == 1.0
+    assert [lay.type for lay in result.design] == [
+        "Input", "Conv", "BatchNorm", "ReLU", "MaxPool", "Flatten", "Dense",
+    ]  # fmt: skip
+    assert result.design["conv"].type == "Conv"  # ids from the module hierarchy, as with fx
+    assert result.design_params == result.original_params
+    out = str(branchy.with_suffix(".cnn.json"))
+    assert main(["import", f"{branchy}:Branchy", "--input", "3,8,8", "-o", out]) == 0
+    report = capsys.readouterr().err
+    assert "traced with torch.export, as torch.fx cannot trace it" in report
+    assert "verified" in report
+
+
+def test_a_value_dependent_branch_keeps_the_model_whole(branchy: Path) -> None:
+    result = import_model(f"{branchy}:Cond", input_shape=(8,))
+    assert [lay.type for lay in result.design] == ["Input", "Opaque"]
+    assert result.tracer == "neither torch.fx nor torch.export (kept whole)"
+    [note] = result.opaque
+    assert note.reason.startswith("torch.fx cannot trace it")
+    assert "its torch.export graph cannot be mapped" in note.reason
+    assert result.verification.ok
+
+
 def test_whole_model_opaque_when_its_own_forward_cannot_be_mapped(tmp_path: Path) -> None:
     path = tmp_path / "permuted.py"
     path.write_text(
@@ -171,7 +296,7 @@ def test_whole_model_opaque_when_its_own_forward_cannot_be_mapped(tmp_path: Path
                     self.fc = nn.Linear(width, 3)
 
                 def forward(self, x):
-                    return self.fc(x.transpose(1, 2)).flatten(1)
+                    return self.fc(x.flip(1).transpose(1, 2)).flatten(1)
             """
         )
     )
@@ -182,7 +307,7 @@ def test_whole_model_opaque_when_its_own_forward_cannot_be_mapped(tmp_path: Path
     assert [lay.type for lay in result.design] == ["Input", "Opaque"]
     assert result.native_share == 0.0
     assert result.verification.ok
-    assert "Tensor.transpose" in result.opaque[0].reason
+    assert "Tensor.flip" in result.opaque[0].reason
 
 
 def test_cli_import_writes_design_and_weights_for_export(

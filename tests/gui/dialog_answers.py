@@ -42,6 +42,7 @@ class DialogAnswers:
     folders: deque[str] = field(default_factory=deque)
     buttons: deque[Button] = field(default_factory=deque)
     texts: deque[str] = field(default_factory=deque)
+    ints: deque[int] = field(default_factory=deque)
     asked: list[Asked] = field(default_factory=list)
 
     def kinds(self) -> list[str]:
@@ -112,9 +113,9 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogAnswers]:
     def get_int(
         parent: Any = None, title: str = "", label: str = "", value: int = 0, *_: Any, **__: Any
     ):
-        # Accepts the offered value, as a user pressing Enter does.
+        # The queued number, else accepts the offered value, as a user pressing Enter does.
         answers.asked.append(Asked("int", str(title), str(label), parent))
-        return (int(value), True)
+        return (answers.ints.popleft() if answers.ints else int(value), True)
 
     monkeypatch.setattr(QInputDialog, "getInt", staticmethod(get_int))
 

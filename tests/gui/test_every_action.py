@@ -86,6 +86,10 @@ def test_every_menu_action_triggers_cleanly(
     dialogs.save_paths.append(str(tmp_path / "weights.pt"))
     trigger("Train ▸ Save Checkpoint...")
     assert (tmp_path / "weights.pt").is_file()
+    dialogs.open_paths.append(str(tmp_path / "weights.pt"))  # a checkpoint's model weights
+    trigger("Train ▸ Load Weights...")
+    qtbot.waitUntil(lambda: training.initial_weights_label == "weights.pt", timeout=30_000)
+    trigger("Train ▸ Forget Loaded Weights")
 
     # Exports, each into its own folder (one that does not exist yet, too).
     for name in [n for n in actions if n.startswith("File ▸ ") and "(." in n]:

@@ -331,6 +331,8 @@ class GraphMapper:
                     f"{node.target} is a tensor of the model used directly", self.where(node)
                 )
             return
+        if isinstance(out, torch.Size):
+            return  # x.shape, x.size(): arithmetic for a reshape, whose result is recorded
         if isinstance(out, tuple) and node.op in ("call_method", "call_function"):
             self.map_tuple(node)
             return
@@ -436,6 +438,13 @@ class GraphMapper:
             return "Dropout", {"p": float(m.p)}  # type: ignore[arg-type]
         if t is nn.Flatten and m.start_dim == 1 and m.end_dim == -1:
             return "Flatten", {}
+        if t is nn.Flatten:  # from a later axis: the batch axis stays, a Reshape of the rest
+            assert isinstance(m, nn.Flatten)
+            out = self.value(node)
+            start, end = m.start_dim % x.dim(), m.end_dim % x.dim()
+            if 1 <= start <= end and 2 < out.dim() <= 4:
+                return "Reshape", {"shape": list(_sample(out))}
+            raise fail
         if t is nn.ChannelShuffle:
             return "ChannelShuffle", {"groups": int(m.groups)}  # type: ignore[arg-type]
         if isinstance(m, nn.LayerNorm):
@@ -517,6 +526,17 @@ class GraphMapper:
         if fn is torch.flatten:
             b = _bind(node, ("input", "start_dim", "end_dim"), {"start_dim": 0, "end_dim": -1})
             self.flatten(node, b)
+            return
+        if fn is torch.permute:  # also torchvision.ops.Permute (ConvNeXt, Swin) traced through
+            b = _bind(node, ("input", "dims"), {})
+            self.permute(node, b["input"], b["dims"])
+            return
+        if fn is torch.transpose:
+            b = _bind(node, ("input", "dim0", "dim1"), {})
+            self.transpose(node, b["input"], b["dim0"], b["dim1"])
+            return
+        if fn is torch.reshape:
+            self.reshape(node, _bind(node, ("input", "shape"), {})["input"])
             return
         if fn is operator.getitem and args[0] in self.chunks:
             source, n, dim = self.chunks[args[0]]  # type: ignore[index]
@@ -629,21 +649,67 @@ class GraphMapper:
         if name == "mean":
             self.mean(node, _bind(node, ("input", "dim", "keepdim"), {"keepdim": False}))
             return
-        if name in ("view", "reshape"):
-            out = self.value(node)
-            source = self.value(args[0])
-            if self.is_tensor(args[0]) and out.shape[0] == source.shape[0]:
-                if out.dim() == 2:
-                    self.add(node, "Flatten", {}, [args[0]])
-                else:
-                    self.add(node, "Reshape", {"shape": list(_sample(out))}, [args[0]])
-                return
+        if name in ("view", "reshape") and args and self.is_tensor(args[0]):
+            self.reshape(node, args[0])
+            return
+        if name == "permute" and args:  # x.permute(0, 2, 3, 1) or x.permute([0, 2, 3, 1])
+            rest = list(args[1:])
+            dims = rest[0] if len(rest) == 1 and isinstance(rest[0], (list, tuple)) else rest
+            self.permute(node, args[0], node.kwargs.get("dims", dims))
+            return
+        if name == "transpose" and len(args) == 3 and not node.kwargs:
+            self.transpose(node, args[0], args[1], args[2])
+            return
         raise Unmapped(f"{node.name}: method Tensor.{name}", group)
+
+    def reshape(self, node: fx.Node, source: Any) -> None:
+        """view/reshape that keeps the batch axis: Flatten to a vector, else Reshape."""
+        out, x = self.value(node), self.value(source)
+        if not (self.is_tensor(source) and out.dim() >= 2 and out.shape[0] == x.shape[0]):
+            raise Unmapped(f"{node.name}: a reshape across the batch axis", self.where(node))
+        if out.dim() == 2:
+            self.add(node, "Flatten", {}, [source])
+        elif out.dim() <= 4:  # a Reshape's shape has 1 to 3 axes after the batch
+            self.add(node, "Reshape", {"shape": list(_sample(out))}, [source])
+        else:
+            raise Unmapped(f"{node.name}: a reshape to {out.dim() - 1} axes", self.where(node))
+
+    def permute(self, node: fx.Node, source: Any, dims: Any) -> None:
+        """A permutation that keeps the batch axis first: Permute of the other axes."""
+        x = self.value(source)
+        try:
+            order = [int(d) % x.dim() for d in dims]
+        except (TypeError, ValueError):
+            raise Unmapped(f"{node.name}: permute by computed axes", self.where(node)) from None
+        if not (self.is_tensor(source) and 2 <= x.dim() <= 4) or sorted(order) != list(
+            range(x.dim())
+        ):
+            raise Unmapped(f"{node.name}: permute of a {x.dim()}-axis tensor", self.where(node))
+        if order[0] != 0:
+            raise Unmapped(f"{node.name}: a permute that moves the batch axis", self.where(node))
+        if order == list(range(x.dim())):  # the identity order: nothing moves
+            self.add(node, "Identity", {}, [source])
+            return
+        self.add(node, "Permute", {"dims": [d - 1 for d in order[1:]]}, [source])
+
+    def transpose(self, node: fx.Node, source: Any, dim0: Any, dim1: Any) -> None:
+        x = self.value(source)
+        order = list(range(x.dim()))
+        try:
+            a, b = int(dim0) % x.dim(), int(dim1) % x.dim()
+        except (TypeError, ValueError):
+            raise Unmapped(f"{node.name}: transpose of computed axes", self.where(node)) from None
+        order[a], order[b] = order[b], order[a]
+        self.permute(node, source, order)
 
     def flatten(self, node: fx.Node, b: dict[str, Any]) -> None:
         x = self.value(b["input"])
-        if b["start_dim"] == 1 and b["end_dim"] in (-1, x.dim() - 1):
+        start, end = b["start_dim"] % x.dim(), b["end_dim"] % x.dim()
+        if start == 1 and end == x.dim() - 1:
             self.add(node, "Flatten", {}, [b["input"]])
+            return
+        if 1 <= start <= end:  # the batch axis stays: a Reshape of the rest
+            self.reshape(node, b["input"])
             return
         raise Unmapped(f"{node.name}: flatten from axis {b['start_dim']}", self.where(node))
 

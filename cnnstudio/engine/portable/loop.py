@@ -38,6 +38,19 @@ def output_kind(model: nn.Module) -> str:
     return "log-probs" if isinstance(last, nn.LogSoftmax) else "logits"
 
 
+def train_mode(model: nn.Module) -> None:
+    """Train mode, except for frozen layers (all own parameters without gradients).
+
+    A frozen BatchNorm in train mode would still move its running statistics and
+    normalize with the batch's: frozen means the loaded layer computes as it did.
+    """
+    model.train()
+    for module in model.modules():
+        own = list(module.parameters(recurse=False))
+        if own and not any(p.requires_grad for p in own):
+            module.eval()
+
+
 def compute_loss(out: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
     """Cross entropy on scores; NLL on probabilities (softmax is not applied twice)."""
     if out.dim() > 2:
@@ -223,7 +236,8 @@ def evaluate(
             loss_sum += compute_loss(out, y, kind).double() * len(y)
             preds[start - first : stop - first] = out.flatten(1).argmax(1)
     finally:
-        model.train(was_training)
+        if was_training:
+            train_mode(model)
     all_reduce_sum(loss_sum)
     preds = all_gather_cat(preds)[:n]
     correct = (preds == val_y).sum().item()

@@ -84,6 +84,8 @@ class TrainingController(QObject):
     runs_changed = Signal()  # ``runs`` gained, replaced or lost an entry
     devices_changed = Signal(list)  # the devices torch reports, after the warm-up
     task_failed = Signal(str)  # a probe or an off-GUI task raised
+    #: Where a fresh run's weights come from ("" when from the seeded initialization).
+    initial_weights_changed = Signal(str)
 
     _request_run = Signal(object)
     _request_warm_up = Signal()
@@ -129,6 +131,12 @@ class TrainingController(QObject):
         self._closed = False
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
+        #: The state_dict a fresh run starts from (imported or loaded weights), or None.
+        self.initial_weights: dict[str, Any] | None = None
+        #: Where ``initial_weights`` come from (a file name, an import source), or "".
+        self.initial_weights_label = ""
+        # Weights belong to the document they were imported or loaded for: New/Open drops them.
+        session.design_reset.connect(self.clear_initial_weights)
         #: The Training dock and its content, set by ``install_training``.
         self.view: QObject | None = None
         self.dock: QObject | None = None
@@ -223,6 +231,20 @@ class TrainingController(QObject):
         """Whether the last run can be trained further (``start(settings, resume=True)``)."""
         return self.state == "idle" and self.model is not None and bool(self.history)
 
+    # ----------------------------------------------------------------- initial weights
+
+    def set_initial_weights(self, state: dict[str, Any], label: str) -> None:
+        """Fresh runs start from ``state`` (checked against the design when a run starts)."""
+        self.initial_weights = dict(state)
+        self.initial_weights_label = label
+        self.initial_weights_changed.emit(label)
+
+    def clear_initial_weights(self) -> None:
+        """Fresh runs start from the seeded initialization again."""
+        if self.initial_weights is not None:
+            self.initial_weights, self.initial_weights_label = None, ""
+            self.initial_weights_changed.emit("")
+
     # ----------------------------------------------------------------- commands
 
     def start(self, settings: TrainSettings, *, resume: bool = False) -> bool:
@@ -247,6 +269,10 @@ class TrainingController(QObject):
             job.resume_state = dict(self.model.state_dict())
             job.history = [dict(h) for h in self.history]
             job.optimizer_state = self._optimizer_state
+        elif self.initial_weights is not None:
+            # The tensors are copied into the new module, so every fresh run starts from them.
+            job.resume_state = self.initial_weights
+            job.weights_source = self.initial_weights_label
         self._resuming = resume
         self._job_design = job.design
         self.last_error = ""

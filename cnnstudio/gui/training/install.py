@@ -153,6 +153,51 @@ def save_checkpoint_dialog(
     return Path(path)
 
 
+def load_weights_dialog(
+    window: QWidget, controller: TrainingController, path: str | Path | None = None
+) -> bool:
+    """Ask for a weights file (unless ``path`` is given); fresh runs then start from it.
+
+    The file is read and checked against the design (every key and shape) on the training
+    thread; a file that does not fit is refused in one line naming the first mismatch.
+    Returns False when no file was chosen.
+    """
+    if path is None:
+        base = controller.session.path.parent if controller.session.path else Path.home()
+        chosen, _ = QFileDialog.getOpenFileName(
+            window, "Load weights", str(base), "Weights (*.pt *.pth);;All files (*)"
+        )
+        if not chosen:
+            return False
+        path = chosen
+    source = Path(path)
+    design = controller.session.design.clone()
+
+    def load() -> dict[str, Any] | str:
+        from ...core.errors import CnnStudioError
+        from ...engine.builder import build_model
+        from ...engine.export import apply_weights, load_weights
+
+        try:
+            state = load_weights(source)
+            apply_weights(build_model(design), state, f"the weights in {source.name}")
+        except CnnStudioError as exc:
+            return str(exc)
+        return state
+
+    def loaded(answer: dict[str, Any] | str) -> None:
+        if isinstance(answer, str):
+            QMessageBox.warning(window, "Load weights", answer)
+            return
+        controller.set_initial_weights(answer, source.name)
+        status = window.statusBar() if isinstance(window, QMainWindow) else None
+        if status is not None:
+            status.showMessage(f"Training starts from the weights in {source.name}", 8000)
+
+    controller.run_off_gui(load, loaded)
+    return True
+
+
 def install_training(window: Any) -> TrainingController:
     """Add the Train menu and the Training dock to ``window``; returns the controller."""
     controller = TrainingController(window.session, parent=window)
@@ -217,6 +262,26 @@ def install_training(window: Any) -> TrainingController:
         "Save the trained weights, optimizer state and history with the design",
     )
 
+    load_weights_action = action(
+        "&Load Weights...",
+        lambda: load_weights_dialog(window, controller),
+        None,
+        "Start training from a state_dict file (as Import and Export write)",
+    )
+    load_weights_action.setObjectName("load_weights_action")
+    forget_weights_action = action(
+        "&Forget Loaded Weights",
+        controller.clear_initial_weights,
+        None,
+        "Start training from the seeded initialization again",
+    )
+    forget_weights_action.setObjectName("forget_weights_action")
+
+    def update_weights_actions(label: str) -> None:
+        forget_weights_action.setEnabled(bool(label) and controller.state == "idle")
+
+    controller.initial_weights_changed.connect(update_weights_actions)
+
     def update_actions(state: str) -> None:
         active = state in ("preparing", "running", "paused")
         start_action.setEnabled(state == "idle")
@@ -225,6 +290,8 @@ def install_training(window: Any) -> TrainingController:
         pause_action.setText("&Resume" if state == "paused" else "&Pause")
         stop_action.setEnabled(active)
         save_action.setEnabled(controller.model is not None and state in ("idle", "paused"))
+        load_weights_action.setEnabled(state == "idle")
+        update_weights_actions(controller.initial_weights_label)
 
     controller.state_changed.connect(update_actions)
     update_actions(controller.state)

@@ -136,6 +136,17 @@ def _int_box(lo: int, hi: int, tip: str) -> QSpinBox:
     return box
 
 
+class _ElidedLabel(QLabel):
+    """One line that ends in "…" where it does not fit (its tooltip holds the whole text)."""
+
+    def paintEvent(self, event: Any) -> None:
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+
+
 class TrainingPanel(QWidget):
     """Training settings, run buttons, progress bar and the last error of a `TrainingController`."""
 
@@ -208,6 +219,12 @@ class TrainingPanel(QWidget):
         self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("Stop after the current batch; the weights are kept")
+        # Beside the buttons, so that it costs the short dock no height.
+        self.weights = _ElidedLabel("")
+        self.weights.setObjectName("initial_weights_label")
+        self.weights.setVisible(False)
+        # A long source name is cut at the dock's edge (its tooltip has it all), never widens it.
+        self.weights.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -226,6 +243,7 @@ class TrainingPanel(QWidget):
         self._connect()
         self.load_from_design()
         self._on_controller_state_changed(controller.state)
+        self._on_controller_initial_weights_changed(controller.initial_weights_label)
         if controller.devices:
             self._on_controller_devices_changed(controller.devices)
 
@@ -274,7 +292,7 @@ class TrainingPanel(QWidget):
         for button in (self.start_button, self.continue_button, self.pause_button):
             buttons.addWidget(button)
         buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.weights, 1)
 
         # The run controls come first, above the form: on a short screen they are what must
         # stay in view (a 1366x768 laptop gives the Training dock about 280 px).
@@ -296,6 +314,7 @@ class TrainingPanel(QWidget):
         c.run_finished.connect(self._on_controller_run_finished)
         c.run_failed.connect(self._on_controller_run_failed)
         c.devices_changed.connect(self._on_controller_devices_changed)
+        c.initial_weights_changed.connect(self._on_controller_initial_weights_changed)
         self.session.design_reset.connect(self.load_from_design)
         self.session.design_events.connect(self._on_session_design_events)
         self.start_button.clicked.connect(self.start)
@@ -314,6 +333,21 @@ class TrainingPanel(QWidget):
         for check in (self.nesterov, self.augment):
             check.toggled.connect(self._edited)
         self.data_dir.textEdited.connect(self._edited)
+
+    def _on_controller_initial_weights_changed(self, label: str) -> None:
+        self.weights.setText(f"starting from {label}" if label else "")
+        self.weights.setToolTip(
+            f"Start trains from the weights of {label} (Train > Forget Loaded Weights to "
+            "start from the seeded initialization)"
+            if label
+            else ""
+        )
+        self.weights.setVisible(bool(label))
+        self.start_button.setToolTip(
+            f"Start training from the weights of {label} (F5)"
+            if label
+            else "Start training from fresh weights (F5)"
+        )
 
     def _edited(self, *_: Any) -> None:
         if not self._loading:

@@ -92,7 +92,9 @@ class RunJob:
 
     design: Design  # a clone: training never sees later edits
     settings: TrainSettings
-    resume_state: dict[str, Any] | None = None  # model weights to continue from
+    resume_state: dict[str, Any] | None = None  # model weights to continue (or start) from
+    #: Where ``resume_state`` comes from when a fresh run starts from loaded weights, else "".
+    weights_source: str = ""
     history: list[dict[str, Any]] = field(default_factory=list)
     optimizer_state: dict[str, Any] | None = None
 
@@ -291,7 +293,17 @@ class TrainingWorker(QObject):
             model = build_model(job.design, seed=settings.seed, analysis=result)
         except DesignInvalidError as exc:
             return RunFailed(str(exc), "fix the marked blocks, then start again")
-        if job.resume_state is not None:
+        if job.resume_state is not None and job.weights_source:
+            from ...engine.export import ExportError, apply_weights
+
+            try:
+                # Key by key: the message names the first tensor that does not fit.
+                apply_weights(model, job.resume_state, f"the weights from {job.weights_source}")
+            except ExportError as exc:
+                return RunFailed(
+                    str(exc), "load weights that fit (Train > Load Weights…) or forget them"
+                )
+        elif job.resume_state is not None:
             try:
                 model.load_state_dict(job.resume_state)
             except RuntimeError:

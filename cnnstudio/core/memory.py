@@ -63,10 +63,11 @@ SAVED: dict[str, tuple[str, ...]] = {
     "ChannelShuffle": (),
     "Chunk": (),
     "Reshape": (),
+    "Permute": (),
     "Opaque": ("in",),  # unknown inside: its input, at least
 }
 #: Layer types whose output is a view of their input: saving it holds the input's storage.
-VIEWS = frozenset({"Flatten", "Identity", "Chunk", "Reshape"})
+VIEWS = frozenset({"Flatten", "Identity", "Chunk", "Reshape", "Permute"})
 #: Optimizer state: float tensors kept per trainable weight.
 OPTIMIZER_STATES = {"sgd": 1, "adam": 2, "adamw": 2, "rmsprop": 1}
 OPTIMIZERS = tuple(OPTIMIZER_STATES)

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         """
         from .export_menu import install_export
         from .figure_menu import install_figures
+        from .first_paint import install_first_paint
         from .import_dialog import install_import
         from .insight.install import install_insight
         from .lab import install_lab
@@ -181,6 +182,11 @@ class MainWindow(QMainWindow):
         from .training.sanity import install_sanity
 
         self.training = install_training(self)
+        # After torch's warm-up, the docks tabbed out of sight get their first layout and paint,
+        # so that the first click on their tab does not hold the GUI (issue 19).
+        self.first_paint, self.first_paint_trigger = install_first_paint(
+            self, self.training.devices_changed
+        )
         self.sanity = install_sanity(self, self.training)
         self.memory_check = install_memory_check(self, self.training)
         self.insight = install_insight(self, self.training)

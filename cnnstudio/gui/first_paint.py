@@ -14,6 +14,7 @@ shown or changed: Qt and pyqtgraph only keep their layouts and caches.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -73,7 +74,7 @@ class FirstPaintPrimer(QObject):
         for dock in self.window.findChildren(QDockWidget):
             hidden = dock.widget() is not None and self._hidden(dock)
             if hidden and _front_sibling(self.window, dock) is not None:
-                self._steps.append(lambda dock=dock: self._lay_out(dock))
+                self._steps.append(partial(self._lay_out, dock))
         if self._steps:
             self._timer.start()
         else:
@@ -91,10 +92,8 @@ class FirstPaintPrimer(QObject):
         widget = dock.widget()
         assert widget is not None
         views = [v for v in widget.findChildren(QGraphicsView) if v.isVisibleTo(widget)]
-        later: list[Callable[[], None]] = [
-            lambda view=view: self._paint_if_hidden(dock, view) for view in views
-        ]
-        later.append(lambda: self._paint_if_hidden(dock, widget))
+        later: list[Callable[[], None]] = [partial(self._paint_if_hidden, dock, v) for v in views]
+        later.append(partial(self._paint_if_hidden, dock, widget))
         self._steps[0:0] = later
 
     def _paint_if_hidden(self, dock: QDockWidget, widget: QWidget) -> None:

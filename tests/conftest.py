@@ -7,6 +7,7 @@ module or the GUI conftest imports the app. ``HYPOTHESIS_PROFILE=deep`` runs mor
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,17 @@ settings.register_profile(
     "deep", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def lenet_file(tmp_path: Path) -> Path:
+    """The LeNet-5 template saved as ``lenet.cnn.json`` in the test's own folder."""
+    from cnnstudio.core.fileio import save_design
+    from cnnstudio.core.templates import get_template
+
+    path = tmp_path / "lenet.cnn.json"
+    save_design(get_template("lenet5"), path, backup=False)
+    return path
 
 
 def pytest_sessionfinish(session: object, exitstatus: int) -> None:

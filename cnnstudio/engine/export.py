@@ -44,6 +44,7 @@ __all__ = [
     "apply_weights",
     "export_design",
     "load_weights",
+    "save_weights",
 ]
 
 ONNX_MISSING = 'ONNX export needs the onnx extra: pip install "cnnstudio[onnx]"'
@@ -245,6 +246,18 @@ def load_weights(path: str | os.PathLike[str]) -> dict[str, torch.Tensor]:
     ):
         return dict(raw)
     raise ExportError(f"{source} holds neither a cnnstudio checkpoint nor a state_dict")
+
+
+def save_weights(state: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write a state_dict as ``torch.save`` does, atomically: the file is whole or untouched.
+
+    The archive is built in memory first (see `_write_bytes`'s note on torch's zip writer), so
+    a full disk gives an `OSError` rather than an abort."""
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    atomic_write(Path(path), buffer.getvalue())
 
 
 def apply_weights(

@@ -150,7 +150,7 @@ def test_train_keeps_the_best_epoch_by_the_chosen_criterion(
     import csv
 
     from cnnstudio.engine.checkpoint import load_checkpoint
-    from tests.engine.test_distributed import TINY_DESIGN
+    from tests.engine.torchrun import TINY_DESIGN
 
     design = tmp_path / "tiny.cnn.json"
     design.write_text(json.dumps(TINY_DESIGN), encoding="utf-8")

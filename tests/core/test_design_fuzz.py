@@ -29,7 +29,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnnstudio.cli import main, summary_json, summary_table
+from cnnstudio.cli import main
+from cnnstudio.cli.summary import summary_json, summary_table
 from cnnstudio.core.analysis import analyze
 from cnnstudio.core.errors import DesignError
 from cnnstudio.core.fileio import design_from_dict, dumps_design, loads_design

@@ -18,26 +18,13 @@ from hypothesis import given, settings
 from cnnstudio.core.analysis import analyze
 from cnnstudio.core.design import Design, Layer
 from cnnstudio.core.errors import DesignInvalidError
-from cnnstudio.core.templates import TEMPLATES, adapt, get_template
+from cnnstudio.core.templates import TEMPLATES, get_template
 from cnnstudio.engine.builder import build_model, load_generated
 from cnnstudio.engine.codegen import generate_code
 
+from .small_templates import small_template
 from .strategies import assert_matches_torch, examples, valid_designs
 
-# Inputs small enough for fast tests that every template still fits (five 2x2 pools in VGG,
-# AlexNet's 11x11 stride-4 stem followed by three 3x3 stride-2 pools).
-SMALL = {
-    "alexnet": ((3, 64, 64), 10),
-    "vgg16": ((3, 32, 32), 10),
-    "resnet18": ((3, 32, 32), 10),
-    "resnet50": ((3, 32, 32), 10),
-    "vgg19": ((3, 32, 32), 10),
-    "googlenet": ((3, 32, 32), 10),
-    "mobilenet-v2": ((3, 32, 32), 10),
-    "mobilenet-v3-small": ((3, 32, 32), 10),
-    "mobilenet-v3-large": ((3, 32, 32), 10),
-    "efficientnet-b0": ((3, 32, 32), 10),
-}
 TORCHVISION = {
     "alexnet": (torchvision.models.alexnet, 61_100_840),
     "vgg16": (torchvision.models.vgg16, 138_357_544),
@@ -57,15 +44,6 @@ TORCHVISION = {
     "mobilenet-v3-large": (torchvision.models.mobilenet_v3_large, 5_483_032),
     "efficientnet-b0": (torchvision.models.efficientnet_b0, 5_288_548),
 }
-
-
-def small_template(name: str) -> Design:
-    """A template, adapted to a small input where it is an ImageNet one."""
-    design = get_template(name)
-    if name in SMALL:
-        shape, classes = SMALL[name]
-        design = adapt(design, shape, classes)
-    return design
 
 
 def tiny() -> Design:

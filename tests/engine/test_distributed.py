@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,40 +22,7 @@ from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.checkpoint import load_checkpoint, save_checkpoint, unwrap_state_dict
 from cnnstudio.engine.distributed import DistEnv, DistributedError
 
-TINY_DESIGN = {
-    "format": "cnnstudio-design",
-    "version": 1,
-    "name": "Tiny digits",
-    "layers": [
-        {"id": "input", "type": "Input", "params": {"shape": [1, 8, 8]}},
-        {
-            "id": "conv1",
-            "type": "Conv",
-            "inputs": ["input"],
-            "params": {"out_channels": 4, "kernel_size": 3, "padding": 1},
-        },
-        {"id": "bn1", "type": "BatchNorm", "inputs": ["conv1"]},
-        {"id": "relu1", "type": "ReLU", "inputs": ["bn1"]},
-        {"id": "pool1", "type": "MaxPool", "inputs": ["relu1"]},
-        {"id": "flat", "type": "Flatten", "inputs": ["pool1"]},
-        {"id": "drop", "type": "Dropout", "inputs": ["flat"], "params": {"p": 0.1}},
-        {"id": "fc", "type": "Dense", "inputs": ["drop"], "params": {"out_features": 10}},
-    ],
-}
-_TORCHRUN_ENV = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_PORT")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def torchrun_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _TORCHRUN_ENV}
-    env.update(OMP_NUM_THREADS="1", CNNSTUDIO_OFFLINE="1", **extra)
-    return env
-
+from .torchrun import TINY_DESIGN, TORCHRUN_ENV, free_port, torchrun_env
 
 # --------------------------------------------------------------------------- environment
 
@@ -164,7 +129,7 @@ def _train_args(design: Path, out: Path, epochs: int, *extra: str) -> list[str]:
 def test_torchrun_two_processes_agree_and_resume_across_machine_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in _TORCHRUN_ENV:
+    for name in TORCHRUN_ENV:
         monkeypatch.delenv(name, raising=False)
     design = tmp_path / "tiny.cnn.json"
     design.write_text(json.dumps(TINY_DESIGN), encoding="utf-8")

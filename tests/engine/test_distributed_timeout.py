@@ -21,7 +21,7 @@ import pytest
 from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.distributed import DistEnv, DistributedError
 
-from .test_distributed import TINY_DESIGN, free_port, torchrun_env
+from .torchrun import TINY_DESIGN, free_port, torchrun_env
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or not hasattr(signal, "SIGSTOP"), reason="needs /proc and SIGSTOP"

@@ -9,7 +9,6 @@ outputs, which are compared here with `build_model`'s: exactly for the torch for
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -24,9 +23,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnnstudio import cli
+from cnnstudio.cli import main
 from cnnstudio.core.design import Design
-from cnnstudio.core.errors import DesignError, DesignInvalidError
+from cnnstudio.core.errors import DesignInvalidError
 from cnnstudio.core.fileio import design_to_dict, save_design
 from cnnstudio.core.templates import TEMPLATES, get_template
 from cnnstudio.engine.builder import build_model
@@ -39,10 +38,9 @@ from cnnstudio.engine.export import (
     export_design,
     load_weights,
 )
-from cnnstudio.engine.export_cli import add_export_arguments, default_output, run_export
 
+from .small_templates import small_template
 from .strategies import examples, valid_designs
-from .test_builder import small_template
 
 # The model formats; "train-script" writes a training program, tested in test_train_script.py.
 FORMATS = [name for name in EXPORT_FORMATS if name != "train-script"]
@@ -223,71 +221,9 @@ def test_full_size_templates_export_as_python(name: str, tmp_path: Path) -> None
     }
 
 
-# -- the command line ---------------------------------------------------------------------------
-@pytest.fixture
-def lenet_file(tmp_path: Path) -> Path:
-    path = tmp_path / "lenet.cnn.json"
-    save_design(get_template("lenet5"), path, backup=False)
-    return path
-
-
+# -- writing (the export command itself: tests/cli/test_export.py) ------------------------------
 def files_in(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
-
-
-def test_cli_export_is_quiet(lenet_file: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    for fmt in ("python", "onnx"):
-        out = lenet_file.with_name(f"net_{fmt}{EXPORT_FORMATS[fmt].suffix}")
-        assert cli.main(["export", str(lenet_file), "-f", fmt, "-o", str(out)]) == 0
-        captured = capfd.readouterr()
-        assert captured.out == ""
-        assert captured.err == f"wrote {out} ({EXPORT_FORMATS[fmt].title})\n"
-    assert files_in(lenet_file.parent) == {"lenet.cnn.json", "net_python.py", "net_onnx.onnx"}
-
-
-def test_cli_default_output_is_beside_the_design(lenet_file: Path) -> None:
-    assert cli.main(["export", str(lenet_file), "-f", "exported-program"]) == 0
-    assert (lenet_file.parent / "lenet.pt2").is_file()
-    assert default_output("a/b/net.cnn.json", "python") == Path("a/b/net.py")
-    assert default_output("net.json", "onnx") == Path("net.onnx")
-
-
-def test_cli_design_with_errors_lists_them(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    design = get_template("lenet5")
-    design["conv1"].params["kernel_size"] = 99
-    design["fc3"].params["bogus"] = 1
-    path = tmp_path / "bad.cnn.json"
-    save_design(design, path, backup=False)
-    assert cli.main(["export", str(path), "-o", str(tmp_path / "bad.py")]) == 1
-    lines = capsys.readouterr().err.splitlines()
-    assert "the design has 2 errors" in lines[0]
-    assert lines[1].strip().startswith("conv1: kernel 99")
-    assert lines[2].strip().startswith("fc3: unknown parameter 'bogus'")
-    assert files_in(tmp_path) == {"bad.cnn.json"}
-
-
-def test_not_a_design_propagates_design_error(tmp_path: Path) -> None:
-    path = tmp_path / "junk.cnn.json"
-    path.write_text("{not json", encoding="utf-8")
-    parser = argparse.ArgumentParser()
-    add_export_arguments(parser)
-    with pytest.raises(DesignError):
-        run_export(parser.parse_args([str(path)]))
-    assert cli.main(["export", str(path)]) == 2
-
-
-@pytest.mark.parametrize("where", ["missing/folder/net.py", "lenet.cnn.json/net.py"])
-def test_unwritable_output_is_one_line_and_leaves_nothing(
-    lenet_file: Path, where: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    before = files_in(lenet_file.parent)
-    out = lenet_file.parent / where
-    assert cli.main(["export", str(lenet_file), "-f", "torchscript", "-o", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"cnnstudio: error: {out}: cannot be written")
-    assert files_in(lenet_file.parent) == before
 
 
 def test_failed_write_leaves_no_partial_file(
@@ -314,23 +250,9 @@ def test_missing_onnx_extra_is_one_line(
     with pytest.raises(ExportError) as info:
         export_design(get_template("lenet5"), "onnx", lenet_file.with_suffix(".onnx"))
     assert str(info.value) == ONNX_MISSING
-    assert cli.main(["export", str(lenet_file), "-f", "onnx"]) == 1
+    assert main(["export", str(lenet_file), "-f", "onnx"]) == 1
     assert capsys.readouterr().err == f"cnnstudio: error: {ONNX_MISSING}\n"
     assert files_in(lenet_file.parent) == {"lenet.cnn.json"}
-
-
-def test_export_cli_does_not_import_torch() -> None:
-    code = "import sys, cnnstudio.engine.export_cli; assert 'torch' not in sys.modules"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
-def test_help_recommends_exported_program() -> None:
-    parser = argparse.ArgumentParser()
-    add_export_arguments(parser)
-    text = " ".join(parser.format_help().split())
-    assert "exported-program is recommended over the deprecated torchscript" in text
-    for fmt in FORMATS:
-        assert fmt in text
 
 
 # -- weights ------------------------------------------------------------------------------------
@@ -395,7 +317,7 @@ def test_weights_that_do_not_fit_name_the_key(
     design_path = tmp_path / "net.cnn.json"
     save_design(design, design_path, backup=False)
     argv = ["export", str(design_path), "--weights", str(weights)]
-    assert cli.main(argv) == 1
+    assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
     assert files_in(tmp_path) == {"w.pt", "net.cnn.json"}

@@ -31,7 +31,6 @@ from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from cnnstudio.engine.datasets import DatasetError, load_dataset
 from cnnstudio.engine.export import ExportError, load_weights
-from cnnstudio.engine.train_cli import default_out_dir
 from cnnstudio.engine.trainer import TrainSettings
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
@@ -294,12 +293,6 @@ def test_out_of_range_arguments_are_one_line_usage_errors(
 def test_settings_from_a_design_are_range_checked(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         TrainSettings.from_dict(settings)
-
-
-def test_train_default_folder_is_the_file_name_without_the_suffix() -> None:
-    assert default_out_dir("designs/mine.cnn.json") == Path("runs/mine")  # was runs/mine.cnn
-    assert default_out_dir("net.json") == Path("runs/net")
-    assert default_out_dir(".cnn.json") == Path("runs/.cnn")
 
 
 def test_every_template_stays_within_the_size_limits() -> None:

@@ -28,7 +28,7 @@ from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.datasets import DatasetError, load_dataset
 from cnnstudio.engine.train_script import generate_train_script, write_train_script
 from cnnstudio.engine.trainer import Trainer, TrainSettings
-from tests.engine.test_distributed import TINY_DESIGN, free_port, torchrun_env
+from tests.engine.torchrun import TINY_DESIGN, free_port, torchrun_env
 
 DIGITS_NPZ = Path(__file__).resolve().parents[2] / "resources" / "digits.npz"
 RUFF = Path(sys.executable).with_name("ruff")

@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import gc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,22 @@ from cnnstudio.gui.canvas import CanvasView
 from cnnstudio.gui.session import DesignSession
 from tests.gui.dialog_answers import dialogs  # noqa: F401  (the fixture answering Qt dialogs)
 from tests.gui.real_window import app_window  # noqa: F401  (the window as the app shows it)
+
+
+@pytest.fixture
+def app_environment(tmp_path: Path) -> dict[str, str]:
+    """The environment of an app process a test starts: offscreen, and every settings and data
+    folder (the recovery folder too) inside the test's own directory."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        CNNSTUDIO_RECOVERY_DIR=str(tmp_path / "recovery"),
+    )
+    return env
 
 
 @pytest.fixture

@@ -23,8 +23,6 @@ import pytest
 from cnnstudio.core.fileio import load_design, save_design
 from cnnstudio.core.templates import get_template
 
-from .test_crash_recovery_app import _environment
-
 EDITS = ["fc2", "relu4", "fc1", "relu3", "pool2"]
 """The blocks deleted, one a second, in this order (LeNet-5)."""
 
@@ -73,7 +71,7 @@ DRIVER = textwrap.dedent(
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
 def test_editing_once_a_second_then_kill_minus_nine_loses_nothing_older_than_2s(
-    tmp_path: Path,
+    tmp_path: Path, app_environment: dict[str, str]
 ) -> None:
     design_file = tmp_path / "mine.cnn.json"
     save_design(get_template("lenet5"), design_file, backup=False)
@@ -82,7 +80,7 @@ def test_editing_once_a_second_then_kill_minus_nine_loses_nothing_older_than_2s(
     states: list[tuple[float, list[str]]] = []  # (when, layer ids after the edit)
     with subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(design_file), json.dumps(EDITS)],
-        env=_environment(tmp_path),
+        env=app_environment,
         stdout=subprocess.PIPE,
         text=True,
     ) as app:

@@ -9,7 +9,6 @@ an offscreen window cannot be reached from outside its process.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -90,20 +89,6 @@ DRIVER = textwrap.dedent(
 )
 
 
-def _environment(tmp_path: Path) -> dict[str, str]:
-    """Offscreen, and every settings and data folder inside the test's own directory."""
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        HOME=str(tmp_path / "home"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        CNNSTUDIO_RECOVERY_DIR=str(tmp_path / "recovery"),
-    )
-    return env
-
-
 def _line(proc: subprocess.Popen[str], prefix: str) -> object:
     """The JSON after ``prefix`` on the driver's next line starting with it."""
     assert proc.stdout is not None
@@ -114,12 +99,14 @@ def _line(proc: subprocess.Popen[str], prefix: str) -> object:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
-def test_killed_app_offers_its_unsaved_work_at_the_next_start(tmp_path: Path) -> None:
+def test_killed_app_offers_its_unsaved_work_at_the_next_start(
+    tmp_path: Path, app_environment: dict[str, str]
+) -> None:
     design_file = tmp_path / "mine.cnn.json"
     save_design(get_template("lenet5"), design_file, backup=False)
     original = design_file.read_bytes()
     recovery = tmp_path / "recovery"
-    env = _environment(tmp_path)
+    env = app_environment
     command = [sys.executable, "-c", DRIVER]
 
     with subprocess.Popen(

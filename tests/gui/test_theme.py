@@ -30,7 +30,7 @@ from pytestqt.qtbot import QtBot
 
 from cnnstudio.gui.theme import apply_theme
 from cnnstudio.gui.training import TrainingController, TrainingView
-from tests.gui.test_training import small_session
+from tests.gui.training_session import small_session
 
 
 def _luminance(colour: QColor) -> float:

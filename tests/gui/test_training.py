@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.commands import MoveLayers, SetFrozen, SetMeta, SetParam
 from cnnstudio.core.fileio import design_to_dict, dumps_design, loads_design
-from cnnstudio.core.templates import adapt, get_template
 from cnnstudio.engine.builder import build_model
 from cnnstudio.engine.checkpoint import load_checkpoint
 from cnnstudio.engine.datasets import BUILTIN_DATASETS
@@ -27,6 +26,7 @@ from cnnstudio.gui.training import TrainingController, TrainingView, evaluating
 from cnnstudio.gui.training.panel import DATASETS, DEFAULTS
 from cnnstudio.gui.training.panel import OPTIMIZERS as PANEL_OPTIMIZERS
 from cnnstudio.gui.training.panel import SCHEDULES as PANEL_SCHEDULES
+from tests.gui.training_session import small_session
 
 RUN_TIMEOUT_MS = 30_000
 
@@ -36,13 +36,6 @@ def layers_of(session: DesignSession) -> dict:
     doc = design_to_dict(session.design)
     doc.pop("training", None)
     return doc
-
-
-def small_session(training: dict | None = None) -> DesignSession:
-    """LeNet-5 adapted to digits at 16x16 (fast), with batch size 64."""
-    design = adapt(get_template("lenet5"), (1, 16, 16))
-    design.training = {"epochs": 2, "batch_size": 64, "lr": 0.005, **(training or {})}
-    return DesignSession(design)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""The ``cnnstudio export`` command: Python, TorchScript, torch.export, ONNX or a train.py.
+"""``cnnstudio export``: Python, TorchScript, torch.export, ONNX or a train.py.
 
-``cnnstudio/cli.py`` registers the sub-command with `add_export_arguments` and calls
-`run_export`. The command line imports this module to build its parser, so torch is imported
-only inside `run_export` (through `cnnstudio.engine.export`, which imports it lazily too).
+Exit 0 when written; 1 when the design has errors (listed on stderr, one per line) or the export
+fails. A file that is not a design raises `DesignError`, which `cnnstudio.cli.main` reports
+(exit 2). Importing this module does not import torch: `cnnstudio.engine.export` imports it
+only to export.
 """
 
 from __future__ import annotations
@@ -14,16 +15,14 @@ from pathlib import Path
 from ..core.analysis import analyze
 from ..core.errors import CnnStudioError
 from ..core.fileio import SUFFIX, load_design
-from .export import EXPORT_FORMATS, ExportError, export_design
-from .ranges import MAX_SEED, int_between
+from ..engine.export import EXPORT_FORMATS, ExportError, export_design
+from ..engine.ranges import MAX_SEED
+from .common import EXIT_INVALID, EXIT_OK, error, int_between
 
-__all__ = ["add_export_arguments", "default_output", "run_export"]
-
-EXIT_OK, EXIT_FAILED = 0, 1
+__all__ = ["add_arguments", "default_output", "run"]
 
 
-def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the ``export`` sub-command's arguments on ``parser``."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     formats = "; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS.values())
     parser.description = (
         "Export a design as PyTorch code or as a model file. Without --weights the weights are "
@@ -66,34 +65,26 @@ def default_output(design_file: str | Path, fmt: str) -> Path:
     return path.with_name(stem + EXPORT_FORMATS[fmt].suffix)
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Run ``cnnstudio export``; returns the exit status.
-
-    0 when written; 1 when the design has errors (listed on stderr, one per line) or the export
-    fails. A file that is not a design raises `DesignError`, which the caller reports (exit 2).
-    """
+def run(args: argparse.Namespace) -> int:
     design = load_design(args.file)
     analysis = analyze(design)
     if not analysis.valid:
         messages = [d.message for d in analysis.errors] or ["the design has no output layer"]
         count = len(messages)
-        print(
-            f"cnnstudio: error: {args.file}: the design has {count} error"
-            f"{'s' if count != 1 else ''}, nothing was exported",
-            file=sys.stderr,
+        error(
+            f"{args.file}: the design has {count} error{'s' if count != 1 else ''}, "
+            "nothing was exported"
         )
         for message in messages:
             print(f"  {message}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_INVALID
     out = Path(args.output) if args.output else default_output(args.file, args.format)
     if out.exists() and out.resolve() == Path(args.file).resolve():
-        print(f"cnnstudio: error: {out}: would overwrite the design file", file=sys.stderr)
-        return EXIT_FAILED
+        return error(f"{out}: would overwrite the design file")
     try:
         written = export_design(design, args.format, out, weights=args.weights, seed=args.seed)
     except (ExportError, CnnStudioError) as exc:
-        print(f"cnnstudio: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return error(str(exc))
     title = EXPORT_FORMATS[args.format].title
     print(f"wrote {written[0]} ({title})", file=sys.stderr)
     extra_kind = "data for the script" if args.format == "train-script" else "weights"

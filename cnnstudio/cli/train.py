@@ -1,14 +1,14 @@
-"""The ``cnnstudio train`` command: train a design file from the terminal.
+"""``cnnstudio train``: train a design file from the terminal.
 
-``cnnstudio/cli.py`` registers the sub-command with :func:`add_train_arguments` and calls
-:func:`run_train`. The command prints a carriage-return progress bar to stderr and one line per
-epoch to stdout, and writes ``metrics.csv``, ``last.pt`` (every epoch) and ``best.pt`` (on every
-new best epoch, by ``--best``: validation loss or accuracy) into the output folder.
-:func:`train_model` is the part that needs only a built ``nn.Module``, so it can be used (and
-tested) without the design core.
+The command prints a carriage-return progress bar to stderr and one line per epoch to stdout,
+and writes ``metrics.csv``, ``last.pt`` (every epoch) and ``best.pt`` (on every new best
+epoch, by ``--best``: validation loss or accuracy) into the output folder
+(`cnnstudio.engine.run_folder`). `train_model` is the
+part that needs only a built ``nn.Module``, so it can be used (and tested) without the design
+core.
 
 Under ``torchrun`` (``RANK``/``WORLD_SIZE``/``LOCAL_RANK`` set) the command trains with every
-process (see :mod:`cnnstudio.engine.distributed` and ``docs/distributed.md``): only rank 0 prints
+process (see `cnnstudio.engine.distributed` and ``docs/distributed.md``): only rank 0 prints
 progress and writes ``metrics.csv`` and the checkpoints; run-time errors are printed by every
 rank, prefixed with its rank.
 """
@@ -16,25 +16,24 @@ rank, prefixed with its rank.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from cnnstudio.core.atomic_file import AtomicFile, atomic_write
-from cnnstudio.engine import distributed as ddp
-from cnnstudio.engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from cnnstudio.engine.datasets import BUILTIN_DATASETS, DatasetError, check_classes, load_dataset
-from cnnstudio.engine.distributed import DistEnv, DistributedError
-from cnnstudio.engine.ranges import MAX_SEED, MAX_THREADS, int_between
-from cnnstudio.engine.trainer import (
+from ..core.errors import CnnStudioError, DesignError
+from ..core.fileio import SUFFIX, design_to_dict
+from ..engine import distributed as ddp
+from ..engine.checkpoint import CheckpointError
+from ..engine.datasets import DatasetBundle, DatasetError, check_classes, load_dataset
+from ..engine.distributed import DistEnv, DistributedError
+from ..engine.ranges import MAX_SEED, MAX_THREADS
+from ..engine.run_folder import RunFolder, dump_weights, resume_from
+from ..engine.trainer import (
     BEST_CRITERIA,
-    HISTORY_KEYS,
     OPTIMIZERS,
     SCHEDULES,
     BatchEnded,
@@ -46,8 +45,10 @@ from cnnstudio.engine.trainer import (
     Trainer,
     TrainSettings,
 )
+from .common import EXIT_INTERRUPTED, EXIT_OK, error, int_between
+from .loading import add_dataset_arguments, load_trainable, training_settings
 
-__all__ = ["add_train_arguments", "run_train", "train_model"]
+__all__ = ["add_arguments", "default_out_dir", "run", "train_model"]
 
 # Command-line flag -> TrainSettings field; flags left out keep the design's or default value.
 _FLAG_FIELDS = {
@@ -68,21 +69,13 @@ _FLAG_FIELDS = {
     "num_threads": "num_threads",
 }
 _BAR_INTERVAL_S = 0.2
-# Test hook: when set to a folder, every rank saves its final state_dict there as rank<N>.pt and
-# its history as rank<N>.json, so a test can prove that all replicas of a distributed run end
-# with identical weights and report identical metrics.
-_DUMP_WEIGHTS_ENV = "CNNSTUDIO_DEBUG_DUMP_WEIGHTS"
+# _train's return value when another rank stopped answering: exit 1, and do not wait for it.
+_PEER_FAILED = -1
 
 
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``train`` sub-command's arguments to ``parser``."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="design file (.json) to train")
-    parser.add_argument(
-        "--dataset",
-        metavar="NAME|PATH",
-        help=f"{', '.join(BUILTIN_DATASETS)} or a folder with one sub-folder per class "
-        "(default: the design's setting, else digits)",
-    )
+    add_dataset_arguments(parser)
     parser.add_argument("--epochs", type=int, metavar="N", help="total epochs (default 10)")
     parser.add_argument("--batch-size", type=int, metavar="N", help="batch size (default 64)")
     parser.add_argument("--lr", type=float, metavar="X", help="learning rate (default 0.01)")
@@ -116,7 +109,6 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"random seed, 0 to {MAX_SEED} (default 0)",
     )
-    parser.add_argument("--data-dir", metavar="DIR", help="folder for downloaded datasets")
     parser.add_argument("--resume", metavar="CKPT", help="continue from a checkpoint (last.pt)")
     parser.add_argument(
         "--weights",
@@ -150,81 +142,61 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _error(message: str, stream: TextIO) -> int:
-    print(f"cnnstudio: error: {message}", file=stream)
-    return 1
-
-
-def _settings_from(training: Mapping[str, Any] | None, args: argparse.Namespace) -> TrainSettings:
-    merged: dict[str, Any] = dict(training or {})
-    for flag, name in _FLAG_FIELDS.items():
-        value = getattr(args, flag, None)
-        if value is not None:
-            merged[name] = value
-    return TrainSettings.from_dict(merged)
-
-
-def run_train(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``cnnstudio train``; returns the exit code. ``DesignError`` propagates to the caller."""
-    from cnnstudio.core.analysis import analyze
-    from cnnstudio.core.fileio import design_to_dict, load_design
-
-    err = sys.stderr
     try:
         env = DistEnv.from_env()
     except DistributedError as exc:
-        return _error(str(exc), err)
+        return error(str(exc))
     # Every rank reads the same file: design and settings errors are printed once, by rank 0.
-    design_err = err if env.is_main else cast(TextIO, _NullStream())
-    design = load_design(args.file)
-    result = analyze(design)
-    if not result.valid:
-        errors = result.errors
-        first = errors[0].message if errors else "the design has no output layer"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _error(f"{args.file}: {first}{more}", design_err)
-    assert result.output_id is not None
-    input_shape = result.layers[result.input_id].output_shape if result.input_id else None
-    output_shape = result.layers[result.output_id].output_shape
-    if input_shape is None:
-        return _error(f"{args.file}: the design has no Input layer", design_err)
-
+    design_err = sys.stderr if env.is_main else cast(TextIO, _NullStream())
     try:
-        settings = _settings_from(getattr(design, "training", None), args)
-    except ValueError as exc:
-        return _error(str(exc), design_err)
-    out_dir = Path(args.out) if args.out else default_out_dir(args.file)
+        loaded = load_trainable(args.file)
+        settings = _settings_from(training_settings(loaded.design), args)
+    except DesignError:
+        raise
+    except (CnnStudioError, ValueError) as exc:
+        return error(str(exc), design_err)
 
-    from cnnstudio.engine.builder import build_model
+    from ..engine.builder import build_model
 
-    model = build_model(design, seed=settings.seed)
+    model = build_model(loaded.design, seed=settings.seed)
     weights = getattr(args, "weights", None)
     if weights is not None:
         if args.resume is not None:
-            return _error("give --weights or --resume, not both", design_err)
-        from cnnstudio.engine.export import ExportError, apply_weights, load_weights
+            return error("give --weights or --resume, not both", design_err)
+        from ..engine.export import ExportError, apply_weights, load_weights
 
         try:
             # Checked key by key: the first missing, extra or reshaped tensor is named.
             apply_weights(model, load_weights(weights), f"the weights in {weights}")
         except ExportError as exc:
-            return _error(str(exc), design_err)
+            return error(str(exc), design_err)
         if env.is_main:
             print(f"starting from the weights in {weights}", flush=True)
-    num_outputs = _num_outputs_from(output_shape)
+    shape = loaded.output_shape
     return train_model(
         model,
-        tuple(input_shape),
-        result.output_id,
+        loaded.input_shape,
+        loaded.output_id,
         settings,
-        out_dir,
-        design_dict=design_to_dict(design),
-        num_outputs=num_outputs,
+        Path(args.out) if args.out else default_out_dir(args.file),
+        design_dict=design_to_dict(loaded.design),
+        num_outputs=int(math.prod(shape)) if shape else None,
         resume=args.resume,
         quiet=bool(getattr(args, "quiet", False)),
         dist=env,
         dist_timeout=getattr(args, "dist_timeout", None),
     )
+
+
+def _settings_from(training: Mapping[str, Any], args: argparse.Namespace) -> TrainSettings:
+    merged: dict[str, Any] = dict(training)
+    for flag, name in _FLAG_FIELDS.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            merged[name] = value
+    return TrainSettings.from_dict(merged)
 
 
 def default_out_dir(design_file: str | os.PathLike[str]) -> Path:
@@ -233,20 +205,12 @@ def default_out_dir(design_file: str | os.PathLike[str]) -> Path:
     The file's name rather than the design's display name: two designs made from one template
     share a name ("LeNet-5"), and their runs must not overwrite each other.
     """
-    from cnnstudio.core.fileio import SUFFIX
-
     name = Path(design_file).name
     for suffix in (SUFFIX, ".json"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
     return Path("runs") / name
-
-
-def _num_outputs_from(output_shape: Sequence[int] | None) -> int | None:
-    if not output_shape:
-        return None
-    return int(math.prod(output_shape))
 
 
 def train_model(
@@ -293,10 +257,8 @@ def train_model(
         if env.distributed and not ddp.is_initialized():
             ddp.setup(env, settings.device, timeout_s)
             joined = True
-        code = _train(
-            model, input_shape, output_id, settings, Path(out_dir), design_dict, num_outputs,
-            resume, stop, quiet, out, err, env,
-        )  # fmt: skip
+        run = _Run(settings, Path(out_dir), design_dict, env, out, err, quiet)
+        code = run.train(model, input_shape, output_id, num_outputs, resume, stop)
         if code == _PEER_FAILED:
             code = 1
             joined = False  # the group is broken: leaving it would wait for the missing rank
@@ -304,36 +266,83 @@ def train_model(
     except (DistributedError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if not joined and env.distributed and not ddp.is_initialized():  # joining failed
-            return _error(f"cannot start distributed training: {first}", err)
+            return error(f"cannot start distributed training: {first}", err)
         peer = ddp.describe_failure(f"{type(exc).__name__}: {exc}", env, timeout_s)
         if peer is not None:  # e.g. the barrier around loading the data timed out
             joined = False
-            return _error(peer, err)
+            return error(peer, err)
         raise
     finally:
         if joined:
             ddp.teardown()
 
 
-def _train(
-    model: Any,
-    input_shape: tuple[int, ...],
-    output_id: str,
-    settings: TrainSettings,
-    out_path: Path,
-    design_dict: Mapping[str, Any] | None,
-    num_outputs: int | None,
-    resume: str | os.PathLike[str] | None,
-    stop: StopToken | None,
-    quiet: bool,
-    out: TextIO,
-    err: TextIO,
-    env: DistEnv,
-) -> int:
-    design = dict(design_dict or {})
-    try:
+class _Run:
+    """One run of the command: loads the data, sets up the trainer, reports its events."""
+
+    def __init__(
+        self,
+        settings: TrainSettings,
+        out_path: Path,
+        design_dict: Mapping[str, Any] | None,
+        env: DistEnv,
+        out: TextIO,
+        err: TextIO,
+        quiet: bool,
+    ) -> None:
+        self.settings = settings
+        self.out_path = out_path
+        self.design = dict(design_dict or {})
+        self.env = env
+        self.out = out
+        self.err = err
+        self.bar = _ProgressBar(err, enabled=not quiet)
+
+    def train(
+        self,
+        model: Any,
+        input_shape: tuple[int, ...],
+        output_id: str,
+        num_outputs: int | None,
+        resume: str | os.PathLike[str] | None,
+        stop: StopToken | None,
+    ) -> int:
+        """The whole run; returns the exit code (or `_PEER_FAILED`)."""
+        from ..engine.export import ExportError
+
+        try:
+            data = self._load_data(input_shape, num_outputs, output_id)
+            history, optimizer_state = (
+                resume_from(model, resume) if resume is not None else ([], None)
+            )
+            folder = RunFolder(
+                self.out_path,
+                design=self.design,
+                settings=self.settings.to_dict(),
+                dataset=data.stats(),
+            )
+            if self.env.is_main:
+                folder.create()
+        except (DatasetError, CheckpointError, ExportError) as exc:
+            return error(str(exc), self.err)
+        trainer = Trainer(
+            model,
+            data,
+            self.settings,
+            stop=stop,
+            history=history,
+            optimizer_state=optimizer_state,
+            output_id=output_id,
+            dist=self.env,
+        )
+        return self._follow(trainer, folder, data)
+
+    def _load_data(
+        self, input_shape: tuple[int, ...], num_outputs: int | None, output_id: str
+    ) -> DatasetBundle:
+        settings = self.settings
         # Each node's first process loads (and downloads, if needed) before the others read.
-        with ddp.local_main_first(env):
+        with ddp.local_main_first(self.env):
             data = load_dataset(
                 settings.dataset,
                 input_shape,
@@ -343,133 +352,84 @@ def _train(
             )
         if num_outputs is not None:
             check_classes(num_outputs, data.num_classes, output_id, dataset=data.name)
-    except DatasetError as exc:
-        return _error(str(exc), err)
+        return data
 
-    history: list[dict[str, Any]] = []
-    optimizer_state = None
-    if resume is not None:
-        from cnnstudio.engine.export import ExportError, apply_weights
-
+    def _follow(self, trainer: Trainer, folder: RunFolder, data: DatasetBundle) -> int:
+        """Report the trainer's events until it ends; returns the exit code."""
         try:
-            ckpt = load_checkpoint(resume)
-            # Checked key by key first: torch's own message is several lines listing every key.
-            apply_weights(model, ckpt.model_state, f"the weights in checkpoint {resume}")
-        except (CheckpointError, ExportError) as exc:
-            return _error(str(exc), err)
-        history, optimizer_state = ckpt.history, ckpt.optimizer_state
+            return self._report(trainer.run(), trainer, folder, data)
+        except CheckpointError as exc:
+            self.bar.clear()
+            return error(str(exc), self.err)
+        except KeyboardInterrupt:
+            self.bar.clear()
+            print("cnnstudio: interrupted; last.pt holds the last completed epoch", file=self.err)
+            return EXIT_INTERRUPTED
 
-    if env.is_main:
-        try:
-            out_path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            return _error(f"cannot create output folder {out_path}: {exc.strerror or exc}", err)
-
-    trainer = Trainer(
-        model,
-        data,
-        settings,
-        stop=stop,
-        history=history,
-        optimizer_state=optimizer_state,
-        output_id=output_id,
-        dist=env,
-    )
-    bar = _ProgressBar(err, enabled=not quiet)
-
-    def save(name: str, state: Mapping[str, Any]) -> None:
-        save_checkpoint(
-            out_path / name,
-            design=design,
-            model_state=state,
-            optimizer_state=trainer.optimizer.state_dict(),
-            history=trainer.history,
-            settings=settings.to_dict(),
-            epoch=len(trainer.history),
-            dataset=data.stats(),
-        )
-
-    try:
-        for event in trainer.run():
+    def _report(
+        self, events: Iterable[Any], trainer: Trainer, folder: RunFolder, data: DatasetBundle
+    ) -> int:
+        for event in events:
             if isinstance(event, BatchEnded):
-                bar.update(event)
+                self.bar.update(event)
             elif isinstance(event, RunStarted):
-                bar.start(event)
-                where = (
-                    f"{event.world_size} processes ({event.device} on rank 0), batch "
-                    f"{settings.batch_size} per process"
-                    if event.world_size > 1
-                    else event.device
-                )
-                print(
-                    f"training on {where}: {data.name}, {event.train_samples} training and "
-                    f"{event.val_samples} validation images, {event.trainable_params:,} "
-                    f"trainable parameters",
-                    file=out,
-                    flush=True,
-                )
+                self.bar.start(event)
+                self._print(_start_line(event, data.name, self.settings.batch_size))
             elif isinstance(event, EpochEnded):
-                bar.clear()
-                if env.is_main:
-                    # Checkpoints first: metrics.csv never lists an epoch that last.pt lacks,
-                    # also when the disk fills up in between.
-                    save("last.pt", trainer.model.state_dict())
-                    if event.improved:
-                        save("best.pt", trainer.model.state_dict())
-                    try:
-                        _write_metrics(out_path / "metrics.csv", trainer.history)
-                    except OSError as exc:
-                        raise CheckpointError(
-                            f"cannot write {out_path / 'metrics.csv'}: {exc.strerror or exc}"
-                        ) from None
-                print(_epoch_line(event, settings.epochs), file=out, flush=True)
+                self.bar.clear()
+                if self.env.is_main:
+                    folder.save_epoch(trainer, improved=event.improved)
+                self._print(_epoch_line(event, self.settings.epochs))
             elif isinstance(event, RunFinished):
-                bar.clear()
-                _dump_weights(trainer, env)
-                best = f", {event.best_summary()}" if event.best_epoch is not None else ""
-                print(
-                    f"{event.reason} after {event.epochs_completed} epochs in "
-                    f"{event.seconds:.1f} s: val acc {event.val_acc:.2%}{best}; "
-                    f"files in {out_path}",
-                    file=out,
-                    flush=True,
-                )
+                self.bar.clear()
+                dump_weights(trainer, self.env.rank)
+                self._print(_finish_line(event, self.out_path))
             elif isinstance(event, RunFailed):
-                bar.clear()
-                peer = ddp.describe_failure(event.message, env, ddp.current_timeout())
-                if peer is not None:
-                    _error(peer, err)
-                    return _PEER_FAILED
-                hint = f": {event.hint}" if event.hint else ""
-                return _error(f"{event.message}{hint}", err)
-    except CheckpointError as exc:
-        bar.clear()
-        return _error(str(exc), err)
-    except KeyboardInterrupt:
-        bar.clear()
-        print("cnnstudio: interrupted; last.pt holds the last completed epoch", file=err)
-        return 130
-    return 0
+                self.bar.clear()
+                return self._failed(event)
+        return EXIT_OK
+
+    def _failed(self, event: RunFailed) -> int:
+        peer = ddp.describe_failure(event.message, self.env, ddp.current_timeout())
+        if peer is not None:
+            error(peer, self.err)
+            return _PEER_FAILED
+        hint = f": {event.hint}" if event.hint else ""
+        return error(f"{event.message}{hint}", self.err)
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
 
 
-# _train's return value when another rank stopped answering: exit 1, and do not wait for it.
-_PEER_FAILED = -1
+def _start_line(event: RunStarted, dataset: str, batch_size: int) -> str:
+    where = (
+        f"{event.world_size} processes ({event.device} on rank 0), batch {batch_size} per process"
+        if event.world_size > 1
+        else event.device
+    )
+    return (
+        f"training on {where}: {dataset}, {event.train_samples} training and "
+        f"{event.val_samples} validation images, {event.trainable_params:,} "
+        f"trainable parameters"
+    )
 
 
-def _dump_weights(trainer: Trainer, env: DistEnv) -> None:
-    folder = os.environ.get(_DUMP_WEIGHTS_ENV)
-    if folder:
-        import json
+def _epoch_line(event: EpochEnded, epochs: int) -> str:
+    mark = "  *" if event.improved else ""
+    return (
+        f"epoch {event.epoch:>{len(str(epochs))}}/{epochs}  "
+        f"train loss {event.train_loss:.4f} acc {event.train_acc:6.2%}  "
+        f"val loss {event.val_loss:.4f} acc {event.val_acc:6.2%}  "
+        f"lr {event.lr:.3g}  {event.seconds:.1f} s{mark}"
+    )
 
-        import torch
 
-        path = Path(folder)
-        path.mkdir(parents=True, exist_ok=True)
-        with AtomicFile(path / f"rank{env.rank}.pt") as staged:
-            with staged.open() as fh:
-                torch.save(trainer.model.state_dict(), fh)
-            staged.commit()
-        atomic_write(path / f"rank{env.rank}.json", json.dumps(trainer.history).encode("utf-8"))
+def _finish_line(event: RunFinished, out_path: Path) -> str:
+    best = f", {event.best_summary()}" if event.best_epoch is not None else ""
+    return (
+        f"{event.reason} after {event.epochs_completed} epochs in "
+        f"{event.seconds:.1f} s: val acc {event.val_acc:.2%}{best}; files in {out_path}"
+    )
 
 
 class _NullStream:
@@ -497,32 +457,6 @@ class _RankPrefixed:
 
     def flush(self) -> None:
         self.stream.flush()
-
-
-def _write_metrics(path: Path, history: Sequence[Mapping[str, Any]]) -> None:
-    """Rewrite metrics.csv from the whole history (small) so a resumed run keeps one file."""
-    text = io.StringIO(newline="")
-    writer = csv.writer(text)
-    writer.writerow(HISTORY_KEYS)
-    for entry in history:
-        writer.writerow([_fmt_cell(entry.get(k)) for k in HISTORY_KEYS])
-    atomic_write(path, text.getvalue().encode("utf-8"))
-
-
-def _fmt_cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return "" if value is None else str(value)
-
-
-def _epoch_line(event: EpochEnded, epochs: int) -> str:
-    mark = "  *" if event.improved else ""
-    return (
-        f"epoch {event.epoch:>{len(str(epochs))}}/{epochs}  "
-        f"train loss {event.train_loss:.4f} acc {event.train_acc:6.2%}  "
-        f"val loss {event.val_loss:.4f} acc {event.val_acc:6.2%}  "
-        f"lr {event.lr:.3g}  {event.seconds:.1f} s{mark}"
-    )
 
 
 def _fmt_eta(seconds: float) -> str:

@@ -1,42 +1,27 @@
-"""The ``cnnstudio import`` command: a torchvision model, a module from a file or a
-torch.export program as a design file (and optionally the weights of its generated module).
-
-``cnnstudio/cli.py`` registers the sub-command with `add_import_arguments` and calls
-`run_import`; torch is imported only inside `run_import`.
+"""``cnnstudio import``: a torchvision model, a module from a file or a torch.export program as
+a design file (and optionally the weights of its generated module).
 
 Exit status: 0 imported and verified; 1 the model cannot be imported, or the import is not
 verified (the design is still written); 2 the source is not there (no such file or name).
+torch is imported only when the command runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.errors import CnnStudioError
 from ..core.fileio import SUFFIX, save_design
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, error, sizes
 
-__all__ = ["add_import_arguments", "run_import"]
+__all__ = ["add_arguments", "run"]
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCE = 0, 1, 2
-
-
-def _shape(text: str) -> tuple[int, ...]:
-    try:
-        shape = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes like 3,224,224, got {text!r}") from None
-    if not 1 <= len(shape) <= 3 or any(v < 1 for v in shape):
-        raise argparse.ArgumentTypeError(
-            f"expected 1 to 3 positive sizes like 3,224,224, got {text!r}"
-        )
-    return shape
+EXIT_BAD_SOURCE = EXIT_USAGE  # the command cannot run: no source, or none by that name
 
 
-def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the ``import`` sub-command's arguments on ``parser``."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Import a model as an ordinary design, verified against the original: "
         "torchvision:NAME (a classification builder of the installed torchvision), "
@@ -58,7 +43,7 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--input",
-        type=_shape,
+        type=sizes("3,224,224"),
         metavar="C,H,W",
         help="input shape (default: the model's own, or 3,224,224 for torchvision)",
     )
@@ -79,43 +64,42 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_import(args: argparse.Namespace) -> int:
-    """Run ``cnnstudio import``; returns the exit status."""
-    from .importer import ImportModelError, ImportSourceError, classification_models, import_model
+def run(args: argparse.Namespace) -> int:
+    from ..engine.importer import (
+        ImportModelError,
+        ImportSourceError,
+        classification_models,
+        import_model,
+    )
 
     if args.list:
         print("\n".join(classification_models()))
         return EXIT_OK
     if not args.source:
-        print("cnnstudio: error: give a SOURCE (or --list)", file=sys.stderr)
+        error("give a SOURCE (or --list)")
         return EXIT_BAD_SOURCE
     if not args.output:
-        print(
-            f"cnnstudio: error: give the design file to write with -o DESIGN{SUFFIX}",
-            file=sys.stderr,
-        )
+        error(f"give the design file to write with -o DESIGN{SUFFIX}")
         return EXIT_BAD_SOURCE
     try:
         result = import_model(args.source, input_shape=args.input, pretrained=args.pretrained)
     except ImportSourceError as exc:
-        print(f"cnnstudio: error: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_BAD_SOURCE
     except ImportModelError as exc:
-        print(f"cnnstudio: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return error(str(exc))
     state = result.state_dict
     if args.classes is not None or args.freeze_until is not None:
         from ..core.transfer import transfer_command
-        from .transfer import transfer_state
+        from ..engine.transfer import transfer_state
 
         if args.classes is None:
-            print("cnnstudio: error: --freeze-until needs --classes", file=sys.stderr)
+            error("--freeze-until needs --classes")
             return EXIT_BAD_SOURCE
         try:
             transfer_command(result.design, args.classes, args.freeze_until).do(result.design)
         except CnnStudioError as exc:
-            print(f"cnnstudio: error: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+            return error(str(exc))
         state, fresh = transfer_state(state, result.design)
         frozen = sum(lay.frozen for lay in result.design)
         print(
@@ -125,26 +109,15 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         save_design(result.design, args.output)
         if args.weights_out:
-            _save_weights(state, Path(args.weights_out))
+            from ..engine.export import save_weights
+
+            save_weights(state, Path(args.weights_out))
     except (OSError, CnnStudioError) as exc:
-        print(f"cnnstudio: error: cannot write: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return error(f"cannot write: {exc}")
     for line in result.report():
         print(line, file=sys.stderr)
     written = f"wrote {args.output}"
     if args.weights_out:
         written += f" and {args.weights_out}"
     print(written, file=sys.stderr)
-    return EXIT_OK if result.verification.ok else EXIT_FAILED
-
-
-def _save_weights(state: Mapping[str, object], path: Path) -> None:
-    import io
-
-    import torch
-
-    from ..core.fileio import atomic_write
-
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    atomic_write(path, buffer.getvalue())
+    return EXIT_OK if result.verification.ok else EXIT_INVALID

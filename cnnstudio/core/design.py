@@ -229,11 +229,15 @@ class Design:
 
     def set_param(self, layer_id: str, name: str, value: Any = MISSING) -> None:
         """Set a parameter, or remove it (back to its default) when ``value`` is omitted."""
-        params = self._layers[layer_id].params
+        layer = self._layers[layer_id]
+        params = layer.params
         if value is MISSING:
             params.pop(name, None)
         else:
             params[name] = copy.deepcopy(value)
+        # The analysis' memo compares params by equality, for which True == 1 == 1.0: a
+        # kernel_size set from 1 to True must not reuse the facts of 1.
+        layer.memo = None
         self._emit("param_changed", layer_id, name)
 
     def set_inputs(self, layer_id: str, inputs: list[str]) -> None:

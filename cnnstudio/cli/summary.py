@@ -17,7 +17,15 @@ from ..core.formatting import fmt_bytes, fmt_compact, fmt_int, fmt_shape, one_li
 from ..core.memory import MemoryEstimate
 from .common import EXIT_INVALID, EXIT_OK, positive_int
 
-__all__ = ["add_arguments", "memory_line", "run", "summary_json", "summary_table", "unknown_text"]
+__all__ = [
+    "add_arguments",
+    "measured_line",
+    "memory_line",
+    "run",
+    "summary_json",
+    "summary_table",
+    "unknown_text",
+]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +39,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("sgd", "adam", "adamw", "rmsprop"),
         help="optimizer for the memory estimate (default: the design's, else sgd)",
     )
+    parser.add_argument(
+        "--measure",
+        action="store_true",
+        help="also run one real training step and report the memory torch held",
+    )
+    parser.add_argument(
+        "--device",
+        default="auto",
+        metavar="NAME",
+        help="where --measure runs the step: auto, cpu, cuda, cuda:N or mps (default auto)",
+    )
+    parser.add_argument(
+        "--amp", action="store_true", help="mixed precision for the estimate and --measure (CUDA)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     except MemoryEstimateError as exc:
         raise CnnStudioError(str(exc)) from None
     free = available_memory()
+    measured = _measure(args, design, memory) if args.measure and analysis.valid else None
     if args.json:
         document = summary_json(analysis, design.layers)
         document["memory"] = {
@@ -51,10 +74,50 @@ def run(args: argparse.Namespace) -> int:
             "fits": memory.fits(free) if free is not None else None,
             "largest_batch": memory.largest_batch(free) if free is not None else None,
         }
+        if args.measure:
+            document["memory"]["measured"] = measured.to_dict() if measured else None
         print(json.dumps(document, indent=2))
     else:
-        print(summary_table(analysis, memory_line(memory, free).splitlines()))
+        lines = memory_line(memory, free).splitlines()
+        if args.measure:
+            lines.append(measured_line(measured))
+        print(summary_table(analysis, lines))
     return EXIT_OK if analysis.valid else EXIT_INVALID
+
+
+def _measure(args: argparse.Namespace, design: Design, memory: MemoryEstimate) -> Any:
+    """One real step with the estimate's settings (`engine.memory_measure`), or a one-line
+    error (a device that is not there, a batch that does not fit on it)."""
+    from ..engine.memory_measure import MeasureError, measure_step
+
+    training = design.training if isinstance(design.training, dict) else {}
+    optimizer = args.optimizer or training.get("optimizer") or "sgd"
+    momentum = training.get("momentum", 0.9)
+    if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
+        momentum = 0.9
+    try:
+        return measure_step(
+            design,
+            batch_size=memory.batch_size,
+            optimizer=str(optimizer),
+            momentum=float(momentum),
+            amp=args.amp,
+            device=args.device,
+        )
+    except MeasureError as exc:
+        raise CnnStudioError(str(exc)) from None
+
+
+def measured_line(measured: Any) -> str:
+    """``measured on cpu: 1.13 MB (tensors held); the estimate is 0.0 % higher``."""
+    if measured is None:
+        return "measured: not run (fix the design first)"
+    held = "peak allocated" if measured.method == "allocator peak" else "tensors held"
+    direction = "higher" if measured.error >= 0 else "lower"
+    return (
+        f"measured on {measured.device}: {fmt_bytes(measured.measured)} ({held}); "
+        f"the estimate is {abs(measured.error):.1f} % {direction}"
+    )
 
 
 def summary_json(analysis: Analysis, design_layers: dict[str, Any]) -> dict[str, Any]:
@@ -167,5 +230,10 @@ def _memory_for(args: argparse.Namespace, design: Design, analysis: Analysis) ->
     if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
         momentum = 0.9
     return estimate_memory(
-        design, analysis, batch_size=batch, optimizer=str(optimizer), momentum=float(momentum)
+        design,
+        analysis,
+        batch_size=batch,
+        optimizer=str(optimizer),
+        momentum=float(momentum),
+        amp=args.amp,
     )

@@ -164,8 +164,11 @@ def _held_bytes(
     model: torch.nn.Module, opt: torch.optim.Optimizer | None, saved: dict[int, int]
 ) -> int:
     """Weights, buffers, gradients and optimizer state after the step, plus the saved tensors
-    (each storage once: a tensor saved by two operations is held once)."""
-    storages: dict[int, int] = dict(saved)
+    (each storage once: a tensor saved by two operations is held once).
+
+    The two are summed apart: the saved tensors are freed by the backward pass, and the
+    gradients and optimizer state allocated after it may reuse their addresses."""
+    storages: dict[int, int] = {}
     tensors = [*model.parameters(), *model.buffers()]
     tensors += [p.grad for p in model.parameters() if p.grad is not None]
     if opt is not None:
@@ -174,4 +177,4 @@ def _held_bytes(
     for t in tensors:
         ptr, nbytes = _storage(t)
         storages[ptr] = nbytes
-    return sum(storages.values())
+    return sum(saved.values()) + sum(storages.values())

@@ -7,6 +7,7 @@ system's device must never be at risk.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -117,3 +118,29 @@ def test_the_gui_screenshot_refuses_a_named_pipe(tmp_path: Path) -> None:
         "(a named pipe, not a regular file: left as it is)"
     ]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_summary_measure_runs_one_real_step_beside_the_estimate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    path = tmp_path / "lenet.cnn.json"
+    save_design(get_template("lenet5"), path)
+    args = ["summary", str(path), "--batch-size", "8", "--optimizer", "adam", "--measure"]
+    assert main([*args, "--device", "cpu", "--json"]) == 0
+    memory = json.loads(capsys.readouterr().out)["memory"]
+    measured = memory["measured"]
+    assert measured["device"] == "cpu" and measured["method"] == "tensors held"
+    assert measured["estimate"] == memory["total"]
+    assert abs(measured["error_percent"]) < 20
+    assert main([*args, "--device", "cpu"]) == 0
+    text = capsys.readouterr().out
+    assert "measured on cpu: " in text and "(tensors held); the estimate is " in text
+    # A device that is not there: one line, exit 1, no traceback.
+    if not torch.cuda.is_available():
+        assert main([*args, "--device", "cuda"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert (
+            err == "cnnstudio: error: device cuda is not available on this machine: use auto or cpu"
+        )

@@ -54,3 +54,10 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type's name when it says nothing): what a
+    status line or a result window shows of a failure whose details are for the log."""
+    text = str(exc).strip()
+    return one_line(text.splitlines()[0]) if text else type(exc).__name__

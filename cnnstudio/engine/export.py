@@ -29,7 +29,7 @@ from ..core.analysis import Analysis, analyze
 from ..core.atomic_file import AtomicFile, atomic_write
 from ..core.design import Design
 from ..core.errors import CnnStudioError, DesignInvalidError
-from ..core.formatting import fmt_shape
+from ..core.formatting import first_line, fmt_shape
 from .builder import build_model
 from .codegen import generate_code
 
@@ -233,7 +233,7 @@ def load_weights(path: str | os.PathLike[str]) -> dict[str, torch.Tensor]:
             f"{source} is not a checkpoint or a state_dict: {torch_load_reason(exc)}"
         ) from None
     except zipfile.BadZipFile as exc:
-        raise ExportError(f"{source} is corrupt: {_first_line(exc)}") from None
+        raise ExportError(f"{source} is corrupt: {first_line(exc)}") from None
     if isinstance(raw, dict) and raw.get("format") == CHECKPOINT_FORMAT:
         try:
             return load_checkpoint(source).model_state
@@ -352,7 +352,7 @@ def _save_torchscript(model: torch.nn.Module, path: str) -> None:
         try:
             scripted = torch.jit.script(model)
         except Exception as exc:
-            raise ExportError(f"TorchScript export failed: {_first_line(exc)}") from None
+            raise ExportError(f"TorchScript export failed: {first_line(exc)}") from None
         buffer = io.BytesIO()
         torch.jit.save(scripted, buffer)
     _write_bytes(path, buffer.getbuffer())
@@ -375,7 +375,7 @@ def _export_program(model: torch.nn.Module, analysis: Analysis) -> Any:
         with _quiet_logs():
             return torch.export.export(model, (_example(analysis),), dynamic_shapes=({0: batch},))
     except Exception as exc:
-        raise ExportError(f"torch.export failed: {_first_line(exc)}") from None
+        raise ExportError(f"torch.export failed: {first_line(exc)}") from None
 
 
 def _save_program(program: Any, path: str) -> None:
@@ -427,7 +427,7 @@ def _onnx_bytes(model: torch.nn.Module, analysis: Analysis) -> bytes:
         onnx.checker.check_model(proto, full_check=True)
         return proto.SerializeToString()
     except Exception as exc:
-        raise ExportError(f"ONNX export failed: {_first_line(exc)}") from None
+        raise ExportError(f"ONNX export failed: {first_line(exc)}") from None
 
 
 # -- atomic writes ------------------------------------------------------------------------------
@@ -497,9 +497,4 @@ def _write_bytes(path: str, data: bytes | memoryview) -> None:
 def _os_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    return _first_line(exc)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return first_line(exc)

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from cnnstudio.core.design import Design
 from cnnstudio.core.templates import get_template
 from cnnstudio.gui.canvas import CanvasView
+from cnnstudio.gui.main_window import MainWindow
 from cnnstudio.gui.session import DesignSession
 from tests.gui.dialog_answers import dialogs  # noqa: F401  (the fixture answering Qt dialogs)
 from tests.gui.real_window import app_window  # noqa: F401  (the window as the app shows it)
@@ -34,6 +36,26 @@ def app_environment(tmp_path: Path) -> dict[str, str]:
         CNNSTUDIO_RECOVERY_DIR=str(tmp_path / "recovery"),
     )
     return env
+
+
+@pytest.fixture
+def tools_window(qtbot: QtBot) -> Iterator[Callable[[Design], MainWindow]]:
+    """Make a main window with every tool installed (Train menu, docks) on a design; the
+    training thread is shut down after the test."""
+    made: list[MainWindow] = []
+
+    def make(design: Design) -> MainWindow:
+        window = MainWindow(DesignSession(design))
+        window.persist_layout = False
+        window._ask_save_changes = lambda: "discard"  # type: ignore[method-assign]
+        window.install_tools()
+        qtbot.addWidget(window)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.training.shutdown()
 
 
 @pytest.fixture

@@ -11,36 +11,13 @@ import re
 import pytest
 
 from cnnstudio.core.commands import SetParam
-from cnnstudio.core.design import Design, Layer
 from cnnstudio.core.memory import estimate_memory
-from cnnstudio.gui.main_window import MainWindow
-from cnnstudio.gui.session import DesignSession
-
-
-def _tiny() -> Design:
-    design = Design(
-        [
-            Layer("input", "Input", params={"shape": [1, 8, 8]}),
-            Layer("conv1", "Conv", ["input"], {"out_channels": 4, "kernel_size": 3}),
-            Layer("relu1", "ReLU", ["conv1"]),
-            Layer("flat", "Flatten", ["relu1"]),
-            Layer("fc", "Dense", ["flat"], {"out_features": 10}),
-        ],
-        name="tiny",
-    )
-    design.training = {"batch_size": 16, "optimizer": "sgd", "device": "cpu", "amp": False}
-    return design
+from tests.gui.training_session import tiny_design
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow(DesignSession(_tiny()))
-    win.persist_layout = False
-    win._ask_save_changes = lambda: "discard"
-    win.install_tools()
-    qtbot.addWidget(win)
-    yield win
-    win.training.shutdown()
+def window(tools_window):
+    return tools_window(tiny_design(batch_size=16, optimizer="sgd", device="cpu", amp=False))
 
 
 def _action(window, text: str):

@@ -9,35 +9,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from cnnstudio.core.design import Design, Layer
 from cnnstudio.gui.main_window import MainWindow
 from cnnstudio.gui.session import DesignSession
-
-
-def _tiny() -> Design:
-    design = Design(
-        [
-            Layer("input", "Input", params={"shape": [1, 8, 8]}),
-            Layer("conv1", "Conv", ["input"], {"out_channels": 4, "kernel_size": 3}),
-            Layer("relu1", "ReLU", ["conv1"]),
-            Layer("flat", "Flatten", ["relu1"]),
-            Layer("fc", "Dense", ["flat"], {"out_features": 10}),
-        ],
-        name="tiny",
-    )
-    design.training = {"dataset": "digits", "batch_size": 32}
-    return design
+from tests.gui.training_session import tiny_design
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow(DesignSession(_tiny()))
-    win.persist_layout = False
-    win._ask_save_changes = lambda: "discard"
-    win.install_tools()
-    qtbot.addWidget(win)
-    yield win
-    win.training.shutdown()
+def window(tools_window):
+    return tools_window(tiny_design(dataset="digits", batch_size=32))
 
 
 def _train_menu_action(window, text: str):
@@ -102,7 +81,7 @@ def test_check_design_badges_each_block_with_its_gradient_flow(qtbot, tmp_path) 
     from cnnstudio.engine.sanity import check_design
     from cnnstudio.gui.canvas.items import GRADIENT_COLOURS
 
-    design = _tiny()
+    design = tiny_design(dataset="digits", batch_size=32)
     design["fc"].params["out_features"] = 2
     design.training = {"dataset": _synthetic_folder(tmp_path / "pictures"), "batch_size": 8}
     window = MainWindow(DesignSession(design))
@@ -158,7 +137,7 @@ def test_check_design_badges_each_block_with_its_gradient_flow(qtbot, tmp_path) 
 
 
 def test_a_run_badges_the_blocks_with_each_epochs_gradient_flow(qtbot, tmp_path) -> None:
-    design = _tiny()
+    design = tiny_design(dataset="digits", batch_size=32)
     design["fc"].params["out_features"] = 2
     design.training = {
         "dataset": _synthetic_folder(tmp_path / "pictures"),

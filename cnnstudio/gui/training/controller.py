@@ -402,7 +402,9 @@ class TrainingController(QObject):
                 self.model = trainer.model
                 self.bundle = trainer.data
                 self.settings = trainer.settings
-                self.history = [dict(h) for h in trainer.history]
+                # Only the epochs before this run: the worker goes on training while this
+                # event waits in the queue, and its later epochs arrive as EpochEnded events.
+                self.history = [dict(h) for h in trainer.history[: event.start_epoch]]
                 self._run_design = self._job_design
             if self.state == "preparing":
                 self._set_state("running")

@@ -105,8 +105,9 @@ def install_gradient_probe(controller: Any, view: GradientFlowView) -> None:
     # a probe's result may reach the GUI before or after its EpochEnded event does.
     first_epoch = [1]
 
-    def on_run_started(_event: Any) -> None:
-        first_epoch[0] = len(controller.history) + 1
+    def on_run_started(event: Any) -> None:
+        # From the event, not the history: the worker may have finished epochs since.
+        first_epoch[0] = event.start_epoch + 1
         view.clear()
 
     def receive(flow: dict[str, float]) -> None:

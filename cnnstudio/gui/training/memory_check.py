@@ -15,13 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...core.formatting import fmt_bytes
+from ...core.formatting import first_line, fmt_bytes
 from .install import find_menu
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 class MemoryWindow(QDialog):
@@ -130,7 +125,7 @@ class MemoryCheck:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The step could not be measured: {_one_line(result)}")
+            window.status.setText(f"The step could not be measured: {first_line(result)}")
             return
         self.last_result = result
         window.status.setText(

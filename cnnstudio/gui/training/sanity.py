@@ -25,15 +25,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.commands import SetMeta
+from ...core.formatting import first_line
 from ..plot_palette import restyle_plots
 from .install import find_menu
 
 _OK, _FAIL = "✔", "✘"
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 class _ResultWindow(QDialog):
@@ -206,7 +202,7 @@ class SanityTools:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The check could not run: {_one_line(result)}")
+            window.status.setText(f"The check could not run: {first_line(result)}")
             return
         self.last_report = result
         window.status.setText("All checks passed" if result.passed else "Some checks failed")
@@ -270,7 +266,7 @@ class SanityTools:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The sweep could not run: {_one_line(result)}")
+            window.status.setText(f"The sweep could not run: {first_line(result)}")
             return
         self.last_sweep = result
         window.status.setText(

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .diagnostics import Fix, InsertLayerEdit, LayerProblem, SetParamEdit
 from .formatting import fmt_int, fmt_shape, fmt_size
+from .i18n import QT_TRANSLATE_NOOP
 from .params import ParamSpec
 
 Shape = tuple[int, ...]
@@ -46,15 +47,61 @@ class Group:
 
 #: The layer groups in palette order; a spec's ``group`` is one of their keys.
 LAYER_GROUPS: tuple[Group, ...] = (
-    Group("input", "Input", ("#eceff3", "#9aa5b4"), ("#2f343b", "#6b7786")),
-    Group("convolution", "Convolution", ("#e3edfb", "#5b8fd6"), ("#1f2f47", "#4a7fc9")),
-    Group("pooling", "Pooling", ("#e2f4f1", "#3fa596"), ("#1d3935", "#3a9486")),
-    Group("activation", "Activation", ("#fdf0dc", "#e0a23c"), ("#42351f", "#c98d2e")),
-    Group("dense", "Dense", ("#efe6f8", "#9468c9"), ("#33284a", "#8a62c0")),
-    Group("regularization", "Regularization", ("#fbe6ee", "#cf6b93"), ("#45253a", "#bf5f87")),
-    Group("merge", "Merge", ("#e8f4dd", "#6fa544"), ("#2a3b20", "#65983d")),
-    Group("reshape", "Reshape", ("#f4ecdf", "#a9865a"), ("#3b3226", "#98774f")),
-    Group("imported", "Imported", ("#f0f0f0", "#999999"), ("#333333", "#777777"), False),
+    Group(
+        "input",
+        QT_TRANSLATE_NOOP("Catalog", "Input"),
+        ("#eceff3", "#9aa5b4"),
+        ("#2f343b", "#6b7786"),
+    ),
+    Group(
+        "convolution",
+        QT_TRANSLATE_NOOP("Catalog", "Convolution"),
+        ("#e3edfb", "#5b8fd6"),
+        ("#1f2f47", "#4a7fc9"),
+    ),
+    Group(
+        "pooling",
+        QT_TRANSLATE_NOOP("Catalog", "Pooling"),
+        ("#e2f4f1", "#3fa596"),
+        ("#1d3935", "#3a9486"),
+    ),
+    Group(
+        "activation",
+        QT_TRANSLATE_NOOP("Catalog", "Activation"),
+        ("#fdf0dc", "#e0a23c"),
+        ("#42351f", "#c98d2e"),
+    ),
+    Group(
+        "dense",
+        QT_TRANSLATE_NOOP("Catalog", "Dense"),
+        ("#efe6f8", "#9468c9"),
+        ("#33284a", "#8a62c0"),
+    ),
+    Group(
+        "regularization",
+        QT_TRANSLATE_NOOP("Catalog", "Regularization"),
+        ("#fbe6ee", "#cf6b93"),
+        ("#45253a", "#bf5f87"),
+    ),
+    Group(
+        "merge",
+        QT_TRANSLATE_NOOP("Catalog", "Merge"),
+        ("#e8f4dd", "#6fa544"),
+        ("#2a3b20", "#65983d"),
+    ),
+    Group(
+        "reshape",
+        QT_TRANSLATE_NOOP("Catalog", "Reshape"),
+        ("#f4ecdf", "#a9865a"),
+        ("#3b3226", "#98774f"),
+    ),
+    Group(
+        "imported",
+        QT_TRANSLATE_NOOP("Catalog", "Imported"),
+        ("#f0f0f0", "#999999"),
+        ("#333333", "#777777"),
+        False,
+    ),
 )
 #: ``(key, title)`` of every group the palette lists, in palette order.
 GROUPS: tuple[tuple[str, str], ...] = tuple((g.key, g.title) for g in LAYER_GROUPS if g.in_palette)
@@ -394,15 +441,18 @@ def _pool_rf(
 class InputSpec(LayerSpec):
     type = "Input"
     group = "input"
-    summary = (
-        "The data entering the network: C x H x W for images, C x L for sequences, F for vectors."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "The data entering the network: C x H x W for images, C x L for sequences, F for vectors.",
     )
     params = (
         ParamSpec(
             "shape",
             "shape",
             [1, 28, 28],
-            "Input size without the batch axis: [C, H, W], [C, L] or [F].",
+            QT_TRANSLATE_NOOP(
+                "Catalog", "Input size without the batch axis: [C, H, W], [C, L] or [F]."
+            ),
             required=True,
         ),
     )
@@ -432,35 +482,55 @@ class ConvSpec(LayerSpec):
     type = "Conv"
     id_prefix = "conv"
     group = "convolution"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Slides learned filters over the input; each filter gives one output channel "
-        "(2-D on images, 1-D on sequences)."
+        "(2-D on images, 1-D on sequences).",
     )
     params = (
         ParamSpec(
             "out_channels",
             "int",
             16,
-            "Number of filters (output channels).",
+            QT_TRANSLATE_NOOP("Catalog", "Number of filters (output channels)."),
             1,
             65536,
             required=True,
         ),
-        ParamSpec("kernel_size", "size", 3, "Filter size f per spatial axis."),
-        ParamSpec("stride", "size", 1, "Step s between filter positions."),
+        ParamSpec(
+            "kernel_size",
+            "size",
+            3,
+            QT_TRANSLATE_NOOP("Catalog", "Filter size f per spatial axis."),
+        ),
+        ParamSpec(
+            "stride", "size", 1, QT_TRANSLATE_NOOP("Catalog", "Step s between filter positions.")
+        ),
         ParamSpec(
             "padding",
             "padding",
             0,
-            'Zeros p added on each side; "same" keeps the size (stride 1).',
+            QT_TRANSLATE_NOOP(
+                "Catalog", 'Zeros p added on each side; "same" keeps the size (stride 1).'
+            ),
             0,
             choices=("same", "valid"),
         ),
-        ParamSpec("dilation", "size", 1, "Spacing between filter taps (atrous convolution)."),
         ParamSpec(
-            "groups", "int", 1, "Split channels into groups (depthwise when = channels).", 1, 65536
+            "dilation",
+            "size",
+            1,
+            QT_TRANSLATE_NOOP("Catalog", "Spacing between filter taps (atrous convolution)."),
         ),
-        ParamSpec("bias", "bool", True, "Learn one bias per filter."),
+        ParamSpec(
+            "groups",
+            "int",
+            1,
+            QT_TRANSLATE_NOOP("Catalog", "Split channels into groups (depthwise when = channels)."),
+            1,
+            65536,
+        ),
+        ParamSpec("bias", "bool", True, QT_TRANSLATE_NOOP("Catalog", "Learn one bias per filter.")),
     )
     has_weights = True
 
@@ -586,11 +656,29 @@ class _WindowPoolSpec(LayerSpec):
     group = "pooling"
     torch_name: ClassVar[str]
     params = (
-        ParamSpec("kernel_size", "size", 2, "Window size per spatial axis."),
-        ParamSpec("stride", "size", None, "Step between windows; empty means the kernel size."),
-        ParamSpec("padding", "padding", 0, "Padding on each side (at most half the kernel).", 0),
         ParamSpec(
-            "ceil_mode", "bool", False, "Round the output size up (a last partial window counts)."
+            "kernel_size", "size", 2, QT_TRANSLATE_NOOP("Catalog", "Window size per spatial axis.")
+        ),
+        ParamSpec(
+            "stride",
+            "size",
+            None,
+            QT_TRANSLATE_NOOP("Catalog", "Step between windows; empty means the kernel size."),
+        ),
+        ParamSpec(
+            "padding",
+            "padding",
+            0,
+            QT_TRANSLATE_NOOP("Catalog", "Padding on each side (at most half the kernel)."),
+            0,
+        ),
+        ParamSpec(
+            "ceil_mode",
+            "bool",
+            False,
+            QT_TRANSLATE_NOOP(
+                "Catalog", "Round the output size up (a last partial window counts)."
+            ),
         ),
     )
 
@@ -672,8 +760,9 @@ class _WindowPoolSpec(LayerSpec):
 class MaxPoolSpec(_WindowPoolSpec):
     type = "MaxPool"
     id_prefix = "pool"
-    summary = (
-        "Keeps the largest value of each window: downsamples and adds a little shift tolerance."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Keeps the largest value of each window: downsamples and adds a little shift tolerance.",
     )
     torch_name = "MaxPool"
 
@@ -682,7 +771,10 @@ class MaxPoolSpec(_WindowPoolSpec):
 class AvgPoolSpec(_WindowPoolSpec):
     type = "AvgPool"
     id_prefix = "pool"
-    summary = "Averages each window: a smooth downsampling (padding zeros count in the average)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Averages each window: a smooth downsampling (padding zeros count in the average).",
+    )
     torch_name = "AvgPool"
 
 
@@ -690,7 +782,9 @@ class AvgPoolSpec(_WindowPoolSpec):
 class MinPoolSpec(_WindowPoolSpec):
     type = "MinPool"
     id_prefix = "pool"
-    summary = "Keeps the smallest value of each window (computed as -maxpool(-x))."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Keeps the smallest value of each window (computed as -maxpool(-x))."
+    )
     torch_name = "MaxPool"
 
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
@@ -720,7 +814,9 @@ class _GlobalPoolSpec(LayerSpec):
 class GlobalAvgPoolSpec(_GlobalPoolSpec):
     type = "GlobalAvgPool"
     id_prefix = "avgpool"
-    summary = "Averages each channel over all positions: C x H x W -> C (the modern Flatten)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Averages each channel over all positions: C x H x W -> C (the modern Flatten)."
+    )
     torch_name = "AdaptiveAvgPool"
 
 
@@ -728,7 +824,9 @@ class GlobalAvgPoolSpec(_GlobalPoolSpec):
 class GlobalMaxPoolSpec(_GlobalPoolSpec):
     type = "GlobalMaxPool"
     id_prefix = "maxpool"
-    summary = "Takes each channel's maximum over all positions: C x H x W -> C."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Takes each channel's maximum over all positions: C x H x W -> C."
+    )
     torch_name = "AdaptiveMaxPool"
 
 
@@ -738,10 +836,23 @@ class DenseSpec(LayerSpec):
     type = "Dense"
     id_prefix = "fc"
     group = "dense"
-    summary = "Fully connected layer: every output is a weighted sum of all inputs (nn.Linear)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Fully connected layer: every output is a weighted sum of all inputs (nn.Linear).",
+    )
     params = (
-        ParamSpec("out_features", "int", 10, "Number of output units.", 1, 1 << 24, required=True),
-        ParamSpec("bias", "bool", True, "Learn one bias per output unit."),
+        ParamSpec(
+            "out_features",
+            "int",
+            10,
+            QT_TRANSLATE_NOOP("Catalog", "Number of output units."),
+            1,
+            1 << 24,
+            required=True,
+        ),
+        ParamSpec(
+            "bias", "bool", True, QT_TRANSLATE_NOOP("Catalog", "Learn one bias per output unit.")
+        ),
     )
     has_weights = True
 
@@ -785,7 +896,10 @@ class DenseSpec(LayerSpec):
 class FlattenSpec(LayerSpec):
     type = "Flatten"
     group = "reshape"
-    summary = "Unrolls all axes into one vector (C x H x W -> C*H*W) so a Dense layer can follow."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Unrolls all axes into one vector (C x H x W -> C*H*W) so a Dense layer can follow.",
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         return (math.prod(shapes[0]),)
@@ -804,10 +918,20 @@ class DropoutSpec(LayerSpec):
     elementwise = True
     id_prefix = "drop"
     group = "regularization"
-    summary = (
-        "While training, zeroes each value with probability p (and scales the rest by 1/(1-p))."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "While training, zeroes each value with probability p (and scales the rest by 1/(1-p)).",
     )
-    params = (ParamSpec("p", "float", 0.5, "Probability of dropping a value.", 0.0, 1.0),)
+    params = (
+        ParamSpec(
+            "p",
+            "float",
+            0.5,
+            QT_TRANSLATE_NOOP("Catalog", "Probability of dropping a value."),
+            0.0,
+            1.0,
+        ),
+    )
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"Dropout {p.get('p')}"
@@ -821,16 +945,24 @@ class BatchNormSpec(LayerSpec):
     type = "BatchNorm"
     id_prefix = "bn"
     group = "regularization"
-    summary = "Normalizes each channel over the batch, then scales and shifts it (gamma, beta)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Normalizes each channel over the batch, then scales and shifts it (gamma, beta).",
+    )
     params = (
         ParamSpec(
-            "eps", "float", 1e-5, "Added to the variance for numerical stability.", 1e-12, 1.0
+            "eps",
+            "float",
+            1e-5,
+            QT_TRANSLATE_NOOP("Catalog", "Added to the variance for numerical stability."),
+            1e-12,
+            1.0,
         ),
         ParamSpec(
             "momentum",
             "float",
             0.1,
-            "Weight of the newest batch in the running statistics.",
+            QT_TRANSLATE_NOOP("Catalog", "Weight of the newest batch in the running statistics."),
             0.0,
             1.0,
         ),
@@ -876,15 +1008,26 @@ class _ActivationSpec(LayerSpec):
 @register
 class ReLUSpec(_ActivationSpec):
     type = "ReLU"
-    summary = "max(0, x): passes positives, zeroes negatives."
+    summary = QT_TRANSLATE_NOOP("Catalog", "max(0, x): passes positives, zeroes negatives.")
     torch_name = "ReLU"
 
 
 @register
 class LeakyReLUSpec(_ActivationSpec):
     type = "LeakyReLU"
-    summary = "x for positives, a small slope times x for negatives (no dead units)."
-    params = (ParamSpec("negative_slope", "float", 0.01, "Slope for negative inputs.", 0.0, 10.0),)
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x for positives, a small slope times x for negatives (no dead units)."
+    )
+    params = (
+        ParamSpec(
+            "negative_slope",
+            "float",
+            0.01,
+            QT_TRANSLATE_NOOP("Catalog", "Slope for negative inputs."),
+            0.0,
+            10.0,
+        ),
+    )
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"LeakyReLU {p.get('negative_slope')}"
@@ -896,9 +1039,18 @@ class LeakyReLUSpec(_ActivationSpec):
 @register
 class ELUSpec(_ActivationSpec):
     type = "ELU"
-    summary = "x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred."
+    )
     params = (
-        ParamSpec("alpha", "float", 1.0, "Saturation value for negative inputs.", 0.0, 100.0),
+        ParamSpec(
+            "alpha",
+            "float",
+            1.0,
+            QT_TRANSLATE_NOOP("Catalog", "Saturation value for negative inputs."),
+            0.0,
+            100.0,
+        ),
     )
 
     def shorthand(self, p: dict[str, Any]) -> str:
@@ -911,31 +1063,38 @@ class ELUSpec(_ActivationSpec):
 @register
 class GELUSpec(_ActivationSpec):
     type = "GELU"
-    summary = "x * Phi(x): a smooth ReLU used by transformers."
+    summary = QT_TRANSLATE_NOOP("Catalog", "x * Phi(x): a smooth ReLU used by transformers.")
     torch_name = "GELU"
 
 
 @register
 class SigmoidSpec(_ActivationSpec):
     type = "Sigmoid"
-    summary = "1 / (1 + e^-x): squashes to (0, 1)."
+    summary = QT_TRANSLATE_NOOP("Catalog", "1 / (1 + e^-x): squashes to (0, 1).")
     torch_name = "Sigmoid"
 
 
 @register
 class TanhSpec(_ActivationSpec):
     type = "Tanh"
-    summary = "tanh(x): squashes to (-1, 1), zero-centred."
+    summary = QT_TRANSLATE_NOOP("Catalog", "tanh(x): squashes to (-1, 1), zero-centred.")
     torch_name = "Tanh"
 
 
 @register
 class SoftmaxSpec(_ActivationSpec):
     type = "Softmax"
-    summary = "e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1."
+    )
     params = (
         ParamSpec(
-            "dim", "axis", 0, "Axis to normalize (0 = features of a vector, channels of an image)."
+            "dim",
+            "axis",
+            0,
+            QT_TRANSLATE_NOOP(
+                "Catalog", "Axis to normalize (0 = features of a vector, channels of an image)."
+            ),
         ),
     )
 
@@ -954,8 +1113,9 @@ class SoftmaxSpec(_ActivationSpec):
 class AddSpec(LayerSpec):
     type = "Add"
     group = "merge"
-    summary = (
-        "Adds its inputs elementwise (a ResNet skip connection); all must have the same shape."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Adds its inputs elementwise (a ResNet skip connection); all must have the same shape.",
     )
     min_inputs = 2
     max_inputs = None
@@ -1021,10 +1181,15 @@ class AddSpec(LayerSpec):
 class ConcatSpec(AddSpec):
     type = "Concat"
     id_prefix = "cat"
-    summary = (
-        "Stacks its inputs along one axis (channels by default), as Inception branches are joined."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Stacks its inputs along one axis (channels by default), as Inception branches are joined.",
     )
-    params = (ParamSpec("dim", "axis", 0, "Axis to join along (0 = channels)."),)
+    params = (
+        ParamSpec(
+            "dim", "axis", 0, QT_TRANSLATE_NOOP("Catalog", "Axis to join along (0 = channels).")
+        ),
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         rank = len(shapes[0])
@@ -1065,21 +1230,27 @@ class ConcatSpec(AddSpec):
 @register
 class SiLUSpec(_ActivationSpec):
     type = "SiLU"
-    summary = "x * sigmoid(x) (swish): the smooth activation of EfficientNet."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x * sigmoid(x) (swish): the smooth activation of EfficientNet."
+    )
     torch_name = "SiLU"
 
 
 @register
 class HardswishSpec(_ActivationSpec):
     type = "Hardswish"
-    summary = "x * ReLU6(x + 3) / 6: a cheap swish, used by MobileNetV3."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x * ReLU6(x + 3) / 6: a cheap swish, used by MobileNetV3."
+    )
     torch_name = "Hardswish"
 
 
 @register
 class HardsigmoidSpec(_ActivationSpec):
     type = "Hardsigmoid"
-    summary = "ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite."
+    )
     torch_name = "Hardsigmoid"
 
 
@@ -1087,7 +1258,9 @@ class HardsigmoidSpec(_ActivationSpec):
 class ReLU6Spec(_ActivationSpec):
     type = "ReLU6"
     id_prefix = "relu"
-    summary = "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2)."
+    )
     torch_name = "ReLU6"
 
 
@@ -1096,7 +1269,9 @@ class IdentitySpec(LayerSpec):
     type = "Identity"
     group = "reshape"
     elementwise = True
-    summary = "Passes its input through unchanged (a placeholder, e.g. for a removed head)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Passes its input through unchanged (a placeholder, e.g. for a removed head)."
+    )
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return "nn.Identity()"
@@ -1106,9 +1281,10 @@ class IdentitySpec(LayerSpec):
 class MulSpec(LayerSpec):
     type = "Mul"
     group = "merge"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Multiplies its inputs elementwise, broadcasting axes of size 1 "
-        "(squeeze-excite scales C x H x W by C x 1 x 1)."
+        "(squeeze-excite scales C x H x W by C x 1 x 1).",
     )
     min_inputs = 2
     max_inputs = None
@@ -1142,7 +1318,11 @@ class MulSpec(LayerSpec):
 class _AdaptivePoolSpec(LayerSpec):
     group = "pooling"
     torch_name: ClassVar[str]
-    params = (ParamSpec("output_size", "size", 1, "Output size per spatial axis."),)
+    params = (
+        ParamSpec(
+            "output_size", "size", 1, QT_TRANSLATE_NOOP("Catalog", "Output size per spatial axis.")
+        ),
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         n = _spatial(self, shapes[0])
@@ -1166,14 +1346,18 @@ class _AdaptivePoolSpec(LayerSpec):
 @register
 class AdaptiveAvgPoolSpec(_AdaptivePoolSpec):
     type = "AdaptiveAvgPool"
-    summary = "Averages into a fixed output size (e.g. 7x7 before VGG's classifier)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Averages into a fixed output size (e.g. 7x7 before VGG's classifier)."
+    )
     torch_name = "AdaptiveAvgPool"
 
 
 @register
 class AdaptiveMaxPoolSpec(_AdaptivePoolSpec):
     type = "AdaptiveMaxPool"
-    summary = "Takes maxima into a fixed output size, whatever the input size."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Takes maxima into a fixed output size, whatever the input size."
+    )
     torch_name = "AdaptiveMaxPool"
 
 
@@ -1181,22 +1365,36 @@ class AdaptiveMaxPoolSpec(_AdaptivePoolSpec):
 class LayerNormSpec(LayerSpec):
     type = "LayerNorm"
     group = "regularization"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Normalizes each sample (or, channels form, each position over its channels as in "
-        "ConvNeXt), then scales and shifts it."
+        "ConvNeXt), then scales and shifts it.",
     )
     params = (
         ParamSpec(
             "channels",
             "bool",
             False,
-            "Normalize over the channels at each position (ConvNeXt's channels-last form); "
-            "otherwise over the whole sample.",
+            QT_TRANSLATE_NOOP(
+                "Catalog",
+                "Normalize over the channels at each position (ConvNeXt's channels-last form); "
+                "otherwise over the whole sample.",
+            ),
         ),
         ParamSpec(
-            "eps", "float", 1e-5, "Added to the variance for numerical stability.", 1e-12, 1.0
+            "eps",
+            "float",
+            1e-5,
+            QT_TRANSLATE_NOOP("Catalog", "Added to the variance for numerical stability."),
+            1e-12,
+            1.0,
         ),
-        ParamSpec("affine", "bool", True, "Learn a scale and a shift per normalized value."),
+        ParamSpec(
+            "affine",
+            "bool",
+            True,
+            QT_TRANSLATE_NOOP("Catalog", "Learn a scale and a shift per normalized value."),
+        ),
     )
     has_weights = True
 
@@ -1246,14 +1444,24 @@ class LayerNormSpec(LayerSpec):
 class StochasticDepthSpec(LayerSpec):
     type = "StochasticDepth"
     group = "regularization"
-    summary = "While training, drops a whole residual branch with probability p (identity in eval)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "While training, drops a whole residual branch with probability p (identity in eval).",
+    )
     params = (
-        ParamSpec("p", "float", 0.2, "Probability of dropping the branch.", 0.0, 1.0),
+        ParamSpec(
+            "p",
+            "float",
+            0.2,
+            QT_TRANSLATE_NOOP("Catalog", "Probability of dropping the branch."),
+            0.0,
+            1.0,
+        ),
         ParamSpec(
             "mode",
             "text",
             "row",
-            '"row" drops per sample, "batch" for the whole batch.',
+            QT_TRANSLATE_NOOP("Catalog", '"row" drops per sample, "batch" for the whole batch.'),
             choices=("row", "batch"),
         ),
     )
@@ -1272,8 +1480,15 @@ class StochasticDepthSpec(LayerSpec):
 class ChannelShuffleSpec(LayerSpec):
     type = "ChannelShuffle"
     group = "reshape"
-    summary = "Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet)."
-    params = (ParamSpec("groups", "int", 2, "Number of channel groups.", 1, 65536),)
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet).",
+    )
+    params = (
+        ParamSpec(
+            "groups", "int", 2, QT_TRANSLATE_NOOP("Catalog", "Number of channel groups."), 1, 65536
+        ),
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         _spatial(self, shapes[0])
@@ -1298,13 +1513,16 @@ class ChannelShuffleSpec(LayerSpec):
 class ChunkSpec(LayerSpec):
     type = "Chunk"
     group = "reshape"
-    summary = (
-        "One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels.",
     )
     params = (
-        ParamSpec("chunks", "int", 2, "Number of parts.", 1, 65536),
-        ParamSpec("index", "int", 0, "Which part (0 = the first).", 0, 65535),
-        ParamSpec("dim", "axis", 0, "Axis to split (0 = channels)."),
+        ParamSpec("chunks", "int", 2, QT_TRANSLATE_NOOP("Catalog", "Number of parts."), 1, 65536),
+        ParamSpec(
+            "index", "int", 0, QT_TRANSLATE_NOOP("Catalog", "Which part (0 = the first)."), 0, 65535
+        ),
+        ParamSpec("dim", "axis", 0, QT_TRANSLATE_NOOP("Catalog", "Axis to split (0 = channels).")),
     )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
@@ -1335,9 +1553,17 @@ class ChunkSpec(LayerSpec):
 class ReshapeSpec(LayerSpec):
     type = "Reshape"
     group = "reshape"
-    summary = "Rearranges the values into another shape with the same number of values."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Rearranges the values into another shape with the same number of values."
+    )
     params = (
-        ParamSpec("shape", "shape", [1], "The new shape without the batch axis.", required=True),
+        ParamSpec(
+            "shape",
+            "shape",
+            [1],
+            QT_TRANSLATE_NOOP("Catalog", "The new shape without the batch axis."),
+            required=True,
+        ),
     )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
@@ -1366,24 +1592,54 @@ class OpaqueSpec(LayerSpec):
     type = "Opaque"
     # Not a palette group: an opaque block only comes from an import, never from a drag.
     group = "imported"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "An imported module kept as its original class (its code is imported, not drawn): "
-        "shapes and counts as recorded at import."
+        "shapes and counts as recorded at import.",
     )
     params = (
         ParamSpec(
             "module",
             "text",
             "",
-            "The class (or builder) as package.module.Name.",
+            QT_TRANSLATE_NOOP("Catalog", "The class (or builder) as package.module.Name."),
             required=True,
         ),
-        ParamSpec("args", "text", "", "The constructor arguments as Python code."),
-        ParamSpec("input_shape", "shape", [1], "The input shape it was imported for."),
-        ParamSpec("output_shape", "shape", [1], "Its output shape.", required=True),
-        ParamSpec("param_count", "int", 0, "Its parameters (numel).", 0),
-        ParamSpec("macs", "int", 0, "Its multiply-accumulates per sample, as measured.", 0),
-        ParamSpec("source", "text", "", "Where its class is defined (file:line)."),
+        ParamSpec(
+            "args",
+            "text",
+            "",
+            QT_TRANSLATE_NOOP("Catalog", "The constructor arguments as Python code."),
+        ),
+        ParamSpec(
+            "input_shape",
+            "shape",
+            [1],
+            QT_TRANSLATE_NOOP("Catalog", "The input shape it was imported for."),
+        ),
+        ParamSpec(
+            "output_shape",
+            "shape",
+            [1],
+            QT_TRANSLATE_NOOP("Catalog", "Its output shape."),
+            required=True,
+        ),
+        ParamSpec(
+            "param_count", "int", 0, QT_TRANSLATE_NOOP("Catalog", "Its parameters (numel)."), 0
+        ),
+        ParamSpec(
+            "macs",
+            "int",
+            0,
+            QT_TRANSLATE_NOOP("Catalog", "Its multiply-accumulates per sample, as measured."),
+            0,
+        ),
+        ParamSpec(
+            "source",
+            "text",
+            "",
+            QT_TRANSLATE_NOOP("Catalog", "Where its class is defined (file:line)."),
+        ),
     )
     has_weights = True
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .i18n import format_decimal, format_int
+
 
 def fmt_int(n: int) -> str:
-    """``61706`` -> ``61,706``."""
-    return f"{n:,}"
+    """``61706`` -> ``61,706`` (``61.706`` where the GUI runs in Portuguese, see `i18n`)."""
+    return format_int(n)
 
 
 def fmt_compact(n: float) -> str:
@@ -36,7 +38,7 @@ def fmt_bytes(n: int) -> str:
         return f"{n} B"
     for div, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
         if n >= div:
-            return f"{n / div:.2f} {suffix}"
+            return f"{format_decimal(n / div, 2)} {suffix}"
     return f"{n} B"
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 
 from ..core.design import Design
 from ..core.errors import CnnStudioError
+from ..core.i18n import translate
 from ..engine.export import EXPORT_FORMATS, ExportFormat
 from .background import BackgroundThread
 
@@ -84,7 +85,7 @@ class ExportMenu(QObject):
         self.training = training
         self.background = BackgroundThread("cnnstudio-export", self)
         self._progress: QProgressDialog | None = None
-        menu = QMenu("&Export", window.file_menu)  # type: ignore[attr-defined]
+        menu = QMenu(translate("ExportMenu", "&Export"), window.file_menu)  # type: ignore[attr-defined]
         menu.setObjectName("export_menu")
         before = window.quit_action  # type: ignore[attr-defined]
         window.file_menu.insertMenu(before, menu)  # type: ignore[attr-defined]
@@ -131,7 +132,7 @@ class ExportMenu(QObject):
     def _start(self, job: Callable[[], list[Path]]) -> None:
         progress = QProgressDialog("Exporting...", "", 0, 0, self.window)
         progress.setCancelButton(None)
-        progress.setWindowTitle("Export")
+        progress.setWindowTitle(translate("ExportMenu", "Export"))
         progress.setMinimumDuration(400)  # quick exports finish before it would appear
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress = progress
@@ -160,7 +161,9 @@ class ExportMenu(QObject):
     def _on_finished(self, written: list[Path]) -> None:
         self._close_progress()
         names = ", ".join(str(p) for p in written)
-        self.window.statusBar().showMessage(f"Exported {names}{self._note}", 8000)
+        self.window.statusBar().showMessage(
+            translate("ExportMenu", "Exported {names}").format(names=names) + self._note, 8000
+        )
         self.done.emit(list(written))
 
     def _on_failed(self, message: str) -> None:
@@ -201,7 +204,10 @@ class ExportMenu(QObject):
     def _ask_path(self, fmt: str, suggestion: str) -> str | None:
         spec = EXPORT_FORMATS[fmt]
         chosen, _ = QFileDialog.getSaveFileName(
-            self.window, f"Export {spec.title}", suggestion, f"*{spec.suffix};;All files (*)"
+            self.window,
+            translate("ExportMenu", "Export {format}").format(format=spec.title),
+            suggestion,
+            f"*{spec.suffix};;" + translate("ExportMenu", "All files (*)"),
         )
         return chosen or None
 

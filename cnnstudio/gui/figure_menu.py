@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import translate
 from .figures import (
     CHART_FIGURE_SUFFIXES,
     DEFAULT_SCALE,
@@ -64,7 +65,7 @@ class FigureDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("figure_dialog")
-        self.setWindowTitle("Export Figure")
+        self.setWindowTitle(translate("FigureMenu", "Export Figure"))
         self.folder = folder
         self.base = base
         self.subject = QComboBox()
@@ -79,21 +80,27 @@ class FigureDialog(QDialog):
         self.scale.setSingleStep(0.5)
         self.scale.setValue(scale)
         self.scale.setSuffix(" ×")
-        self.scale.setToolTip("Pixels per point of the picture: 2 is sharp on a projector")
+        self.scale.setToolTip(
+            translate("FigureMenu", "Pixels per point of the picture: 2 is sharp on a projector")
+        )
         self.path = QLineEdit()
         self.path.setObjectName("figure_path")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(translate("FigureMenu", "Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.hint = QLabel("Drawn in the light theme, with the blocks as the canvas shows them.")
+        self.hint = QLabel(
+            translate(
+                "FigureMenu", "Drawn in the light theme, with the blocks as the canvas shows them."
+            )
+        )
         self.hint.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow("Draw", self.subject)
-        form.addRow("Format", self.format)
-        form.addRow("PNG scale", self.scale)
-        form.addRow("File", row)
+        form.addRow(translate("FigureMenu", "Draw"), self.subject)
+        form.addRow(translate("FigureMenu", "Format"), self.format)
+        form.addRow(translate("FigureMenu", "PNG scale"), self.scale)
+        form.addRow(translate("FigureMenu", "File"), row)
         form.addRow(self.hint)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -137,7 +144,10 @@ class FigureDialog(QDialog):
     def _browse(self) -> None:
         suffix = self.chosen_suffix()
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export Figure", self.path.text(), f"{_FORMAT_NAMES[suffix]} (*{suffix})"
+            self,
+            translate("FigureMenu", "Export Figure"),
+            self.path.text(),
+            f"{_FORMAT_NAMES[suffix]} (*{suffix})",
         )
         if path:
             if not path.lower().endswith(suffix):
@@ -150,7 +160,7 @@ class FigureMenu:
 
     def __init__(self, designer: Any) -> None:
         self.designer = designer
-        self.action = QAction("Export &Figure…", designer)
+        self.action = QAction(translate("FigureMenu", "Export &Figure…"), designer)
         self.action.setObjectName("export_figure_action")
         tip = "Save the network or the training charts as SVG, PDF or PNG for slides"
         self.action.setStatusTip(tip)
@@ -196,7 +206,7 @@ class FigureMenu:
                 dialog.chosen_subject(), dialog.chosen_suffix(), path, dialog.scale.value()
             )
         except FigureError as exc:
-            QMessageBox.warning(self.designer, "Export Figure", str(exc))
+            QMessageBox.warning(self.designer, translate("FigureMenu", "Export Figure"), str(exc))
             return None
         store.setValue(_FOLDER_KEY, str(written.parent))
         store.setValue(_SCALE_KEY, dialog.scale.value())

@@ -35,13 +35,15 @@ from ..core.catalog import SPECS, LayerSpec
 from ..core.commands import MISSING, RenameLayer, SetFrozen, SetLabel, SetParam, fix_command
 from ..core.design import Design, DesignEvent, id_problem
 from ..core.diagnostics import Diagnostic, Fix
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from ..core.params import ParamSpec
 from .session import DesignSession
 from .theme import error_colour, warning_colour
 
-EMPTY_TEXT = (
+EMPTY_TEXT = QT_TRANSLATE_NOOP(
+    "Inspector",
     "Select a block on the canvas to see and edit its parameters.\n\n"
-    "Drag a block from the palette, or open a template from File ▸ New from Template."
+    "Drag a block from the palette, or open a template from File ▸ New from Template.",
 )
 INT_LIMIT = 2**31 - 1
 
@@ -194,13 +196,17 @@ class _ParamField:
         else:
             edit = QLineEdit(self.container)
             if ps.default is None:
-                edit.setPlaceholderText(ps.help.split(";")[-1].strip().rstrip("."))
+                edit.setPlaceholderText(
+                    translate("Catalog", ps.help).split(";")[-1].strip().rstrip(".")
+                )
             else:
-                edit.setPlaceholderText(f"default {format_value(ps.default)}")
+                edit.setPlaceholderText(
+                    translate("Inspector", "default {value}").format(value=format_value(ps.default))
+                )
             edit.textEdited.connect(self._on_text_edited)
             edit.editingFinished.connect(done)
             self.widget = edit
-        self.widget.setToolTip(ps.help)
+        self.widget.setToolTip(translate("Catalog", ps.help))
         self.reason = _reason_label(self.container)
         box.addWidget(self.widget)
         box.addWidget(self.reason)
@@ -259,7 +265,7 @@ class InspectorPanel(QWidget):
         self.fields: dict[str, _ParamField] = {}
         self._diagnostics_key: tuple[Any, ...] | None = None
 
-        self.empty = QLabel(EMPTY_TEXT, self)
+        self.empty = QLabel(translate("Inspector", EMPTY_TEXT), self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty.setContentsMargins(8, 8, 8, 8)
@@ -289,9 +295,11 @@ class InspectorPanel(QWidget):
             self.show_layer(target)
         if target is None:
             self.empty.setText(
-                EMPTY_TEXT
+                translate("Inspector", EMPTY_TEXT)
                 if not ids
-                else f"{len(ids)} blocks selected.\n\nSelect a single block to edit it."
+                else translate(
+                    "Inspector", "{n} blocks selected.\n\nSelect a single block to edit it."
+                ).format(n=len(ids))
             )
 
     def show_layer(self, layer_id: str | None) -> None:
@@ -328,7 +336,7 @@ class InspectorPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.title)
         if spec is not None:
-            blurb = QLabel(spec.summary, editor)
+            blurb = QLabel(translate("Catalog", spec.summary), editor)
             blurb.setWordWrap(True)
             blurb.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             outer.addWidget(blurb)
@@ -343,31 +351,38 @@ class InspectorPanel(QWidget):
         id_layout.setContentsMargins(0, 0, 0, 0)
         id_layout.setSpacing(2)
         self.id_edit = QLineEdit(id_box)
-        self.id_edit.setToolTip("The layer's name; it becomes the attribute name in exported code.")
+        self.id_edit.setToolTip(
+            translate(
+                "Inspector", "The layer's name; it becomes the attribute name in exported code."
+            )
+        )
         self.id_edit.textEdited.connect(self._on_id_edited)
         self.id_edit.editingFinished.connect(self._on_id_finished)
         self.id_reason = _reason_label(id_box)
         id_layout.addWidget(self.id_edit)
         id_layout.addWidget(self.id_reason)
-        form.addRow("id", id_box)
+        form.addRow(translate("Inspector", "id"), id_box)
 
         self.label_edit = QLineEdit(editor)
-        self.label_edit.setPlaceholderText("optional text on the block")
+        self.label_edit.setPlaceholderText(translate("Inspector", "optional text on the block"))
         self.label_edit.editingFinished.connect(self._on_label_finished)
-        form.addRow("label", self.label_edit)
+        form.addRow(translate("Inspector", "label"), self.label_edit)
 
         for ps in spec.params if spec is not None else ():
             field = _ParamField(ps, editor, self._apply_param, self.session.history.break_merge)
             self.fields[ps.name] = field
             name = QLabel(ps.name, editor)
-            name.setToolTip(ps.help)
+            name.setToolTip(translate("Catalog", ps.help))
             form.addRow(name, field.container)
 
         self.frozen_check: QCheckBox | None = None
         if spec is not None and spec.has_weights:
-            self.frozen_check = QCheckBox("frozen (not trained)", editor)
+            self.frozen_check = QCheckBox(translate("Inspector", "frozen (not trained)"), editor)
             self.frozen_check.setToolTip(
-                "Keep this layer's weights fixed during training (transfer learning)."
+                translate(
+                    "Inspector",
+                    "Keep this layer's weights fixed during training (transfer learning).",
+                )
             )
             self.frozen_check.toggled.connect(self._on_frozen_toggled)
             form.addRow("", self.frozen_check)
@@ -453,7 +468,14 @@ class InspectorPanel(QWidget):
                 widget.deleteLater()
         self.fix_buttons: list[QPushButton] = []
         for diag in diagnostics:
-            message = QLabel(f"{diag.severity}: {diag.message}", self.diagnostics_box)
+            message = QLabel(
+                (
+                    translate("Inspector", "error: {message}")
+                    if diag.severity == "error"
+                    else translate("Inspector", "warning: {message}")
+                ).format(message=diag.message),
+                self.diagnostics_box,
+            )
             message.setWordWrap(True)
             message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             pal = message.palette()
@@ -463,7 +485,7 @@ class InspectorPanel(QWidget):
             self.diagnostics_layout.addWidget(message)
             for fix in diag.fixes:  # one button per choice, the first choice first
                 button = QPushButton(self._button_text(f"Fix: {fix.label}"), self.diagnostics_box)
-                button.setToolTip("Apply this repair as one undoable step")
+                button.setToolTip(translate("Inspector", "Apply this repair as one undoable step"))
                 button.clicked.connect(lambda _=False, f=fix: self.apply_fix(f))
                 self.diagnostics_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
                 self.fix_buttons.append(button)

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.diagnostics import Fix
+from ...core.i18n import translate
 from .style import BLOCK_HEIGHT, BLOCK_RADIUS, BLOCK_WIDTH, LIGHT, MARK_SIZE, PORT_RADIUS, Theme
 
 BLOCK_Z = 10.0
@@ -120,7 +121,7 @@ class PortItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         if kind == "out":
             self.setCursor(Qt.CursorShape.CrossCursor)
-            self.setToolTip("Drag to an input port to connect")
+            self.setToolTip(translate("Canvas", "Drag to an input port to connect"))
 
     def boundingRect(self) -> QRectF:
         r = PORT_RADIUS + 2

@@ -61,6 +61,7 @@ from ...core.errors import DesignError
 from ...core.fileio import dumps_design, loads_design
 from ...core.graph_rules import connect_problem, default_layer, disconnect_edges, downstream
 from ...core.groups import ancestors, common_group, grouping, ungrouping
+from ...core.i18n import translate
 from ...core.layout import ROW_HEIGHT, auto_layout
 from ..session import LAYER_MIME, DesignSession
 from .items import BlockItem, EdgeItem, GroupItem, PortItem, curve
@@ -604,10 +605,15 @@ class CanvasView(QGraphicsView):
                 self.graph.clearSelection()
                 block.setSelected(True)
             path = block.path
-            menu.addAction(f"Unfold {path}", lambda: self.graph.unfold(path))
-            menu.addAction(f"Ungroup {path}", lambda: self.ungroup(path))
-            menu.addAction("Copy", self.copy_selected)
-            menu.addAction("Delete", self.delete_selected)
+            menu.addAction(
+                translate("Canvas", "Unfold {path}").format(path=path),
+                lambda: self.graph.unfold(path),
+            )
+            menu.addAction(
+                translate("Canvas", "Ungroup {path}").format(path=path), lambda: self.ungroup(path)
+            )
+            menu.addAction(translate("Canvas", "Copy"), self.copy_selected)
+            menu.addAction(translate("Canvas", "Delete"), self.delete_selected)
         elif block is not None:
             if not block.isSelected():
                 self.session.select([block.layer_id])
@@ -619,25 +625,28 @@ class CanvasView(QGraphicsView):
                 menu.addSeparator()
             frozen = self.session.design[lid].frozen
             menu.addAction(
-                "Unfreeze" if frozen else "Freeze",
+                translate("Canvas", "Unfreeze") if frozen else translate("Canvas", "Freeze"),
                 lambda: self.session.push(SetFrozen(lid, not frozen)),
             )
-            menu.addAction("Copy", self.copy_selected)
-            menu.addAction("Delete", self.delete_selected)
+            menu.addAction(translate("Canvas", "Copy"), self.copy_selected)
+            menu.addAction(translate("Canvas", "Delete"), self.delete_selected)
             group = self.session.design[lid].group
             if group is not None:
                 for path in reversed(ancestors(group)):
-                    menu.addAction(f"Fold {path}", functools.partial(self.graph.fold, [path]))
+                    menu.addAction(
+                        translate("Canvas", "Fold {path}").format(path=path),
+                        functools.partial(self.graph.fold, [path]),
+                    )
         elif edge is not None:
             src, dst = edge.source.layer_id, edge.target.layer_id
             menu.addAction(
-                f"Disconnect {src} from {dst}",
+                translate("Canvas", "Disconnect {src} from {dst}").format(src=src, dst=dst),
                 lambda: self.session.push(disconnect(self.session.design, src, dst)),
             )
         else:
-            menu.addAction("Paste", self.paste)
-            menu.addAction("Auto layout", self.auto_layout)
-            menu.addAction("Fit to view", self.fit_all)
+            menu.addAction(translate("Canvas", "Paste"), self.paste)
+            menu.addAction(translate("Canvas", "Auto layout"), self.auto_layout)
+            menu.addAction(translate("Canvas", "Fit to view"), self.fit_all)
         menu.exec(event.globalPos())
 
     # -- keys -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...core.i18n import translate
 from .feature_maps import graphics_widget
 
 __all__ = ["AttributionView"]
@@ -43,7 +44,9 @@ class AttributionView(QWidget):
         for key, text in _METHODS:
             self.method.addItem(text, key)
         self.klass = QComboBox()
-        self.klass.setToolTip("The class whose evidence is shown (default: the predicted one)")
+        self.klass.setToolTip(
+            translate("Insight", "The class whose evidence is shown (default: the predicted one)")
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -55,9 +58,9 @@ class AttributionView(QWidget):
         self._box.addItem(self.image)
         self._box.addItem(self.overlay)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Method:"))
+        top.addWidget(QLabel(translate("Insight", "Method:")))
         top.addWidget(self.method, 1)
-        top.addWidget(QLabel("Class:"))
+        top.addWidget(QLabel(translate("Insight", "Class:")))
         top.addWidget(self.klass, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -66,7 +69,9 @@ class AttributionView(QWidget):
         layout.addWidget(self.graphics, 1)
         self.method.currentIndexChanged.connect(lambda _i: self.requested.emit())
         self.klass.activated.connect(lambda _i: self.requested.emit())
-        self.message.setText("Pick a method: the heat map shows where the network looks.")
+        self.message.setText(
+            translate("Insight", "Pick a method: the heat map shows where the network looks.")
+        )
 
     def request(
         self,
@@ -95,7 +100,7 @@ class AttributionView(QWidget):
         if key == self._key and self.heat is not None:
             return
         self._key = key
-        self.message.setText("computing…")
+        self.message.setText(translate("Insight", "computing…"))
 
         def job() -> np.ndarray:
             import torch

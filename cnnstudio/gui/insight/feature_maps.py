@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.formatting import fmt_shape
+from ...core.i18n import translate
 from ..plot_palette import keep_background
 
 __all__ = [
@@ -399,7 +400,7 @@ class FeatureMapView(QWidget):
         self.layer_id: str | None = None
         self.selected_channel = 0
 
-        self.input_title = QLabel("Input")
+        self.input_title = QLabel(translate("Insight", "Input"))
         # No word wrap on the captions: a wrapped label gives the whole panel a height-for-width
         # that the dock's scroll area honours, pushing the views a few pixels past the dock.
         self.input_title.setWordWrap(False)
@@ -412,7 +413,7 @@ class FeatureMapView(QWidget):
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.show_all = QCheckBox("Show all channels")
+        self.show_all = QCheckBox(translate("Insight", "Show all channels"))
         self.show_all.setToolTip(
             f"Show every channel instead of the first {DEFAULT_MAX_CHANNELS} (slower to draw)"
         )

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from ...core.i18n import translate
 from .feature_maps import (
     DEFAULT_MAX_CHANNELS,
     Mosaic,
@@ -93,8 +94,10 @@ class FilterView(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.hover = QLabel()
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
-        self.show_all = QCheckBox("Show all")
-        self.show_all.setToolTip("Show every filter and input channel (slower to draw)")
+        self.show_all = QCheckBox(translate("Insight", "Show all"))
+        self.show_all.setToolTip(
+            translate("Insight", "Show every filter and input channel (slower to draw)")
+        )
         self.show_all.toggled.connect(self._on_show_all)
         # A dark ground: the white middle of the weight colours would hide the gaps on white.
         self.mosaic_view = MosaicView(self, QColor(70, 70, 70))

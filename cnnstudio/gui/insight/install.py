@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import CnnStudioError
 from ...core.formatting import fmt_shape
+from ...core.i18n import translate
 from ..background import BackgroundThread
 from ..plot_palette import restyle_plots
 from ..session import DesignSession
@@ -343,8 +344,11 @@ class LayerStatsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.caption = QLabel(
-            "Statistics appear after each training epoch (or open this tab to compute them "
-            "for the initial weights)."
+            translate(
+                "Insight",
+                "Statistics appear after each training epoch (or open this tab to compute them "
+                "for the initial weights).",
+            )
         )
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -426,11 +430,13 @@ class InsightPanel(QWidget):
         self.setAcceptDrops(True)
         self.index = QSpinBox()
         self.index.setRange(0, 99_999)
-        self.index.setToolTip("Index of the validation image shown")
-        self.random_button = QPushButton("Random")
-        self.random_button.setToolTip("Show a random validation image")
-        self.open_button = QPushButton("Open image…")
-        self.open_button.setToolTip("Use an image file as the sample (or drop one onto this dock)")
+        self.index.setToolTip(translate("Insight", "Index of the validation image shown"))
+        self.random_button = QPushButton(translate("Insight", "Random"))
+        self.random_button.setToolTip(translate("Insight", "Show a random validation image"))
+        self.open_button = QPushButton(translate("Insight", "Open image…"))
+        self.open_button.setToolTip(
+            translate("Insight", "Use an image file as the sample (or drop one onto this dock)")
+        )
         self.sample_label = QLabel()
         self.sample_label.setTextFormat(Qt.TextFormat.PlainText)
         self.weights_label = QLabel()
@@ -438,7 +444,7 @@ class InsightPanel(QWidget):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Sample"))
+        bar.addWidget(QLabel(translate("Insight", "Sample")))
         bar.addWidget(self.index)
         bar.addWidget(self.random_button)
         bar.addWidget(self.open_button)
@@ -451,12 +457,12 @@ class InsightPanel(QWidget):
         self.prediction = PredictionView()
         self.stats = LayerStatsView()
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.feature_maps, "Feature maps")
-        self.tabs.addTab(self.filters, "Filters")
-        self.tabs.addTab(self.prediction, "Prediction")
+        self.tabs.addTab(self.feature_maps, translate("Insight", "Feature maps"))
+        self.tabs.addTab(self.filters, translate("Insight", "Filters"))
+        self.tabs.addTab(self.prediction, translate("Insight", "Prediction"))
         self.why = AttributionView()
-        self.tabs.addTab(self.why, "Why?")
-        self.tabs.addTab(self.stats, "Layer statistics")
+        self.tabs.addTab(self.why, translate("Insight", "Why?"))
+        self.tabs.addTab(self.stats, translate("Insight", "Layer statistics"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
@@ -726,7 +732,7 @@ class InsightController(QObject):
         if shape is None:
             return
         self._inflight.add(key)
-        self.panel.status.setText("computing…")
+        self.panel.status.setText(translate("Insight", "computing…"))
         spec = self._sample_spec
         run_bundle = getattr(self.controller, "bundle", None)
         conv = self._selected if self._is_conv(self._selected) else None
@@ -859,7 +865,9 @@ class InsightController(QObject):
             return  # computed when its tab is opened (each map costs forward passes)
         source = self._model_source()
         if source is None or not acts.predictions:
-            view.message.setText("The network's output is not a vector of class scores.")
+            view.message.setText(
+                translate("Insight", "The network's output is not a vector of class scores.")
+            )
             return
         predicted = acts.predictions[0].index
         view.request(
@@ -1013,7 +1021,10 @@ class InsightController(QObject):
     def _on_open_clicked(self) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
         path, _ = QFileDialog.getOpenFileName(
-            self.panel, "Open an image", "", f"Images ({patterns});;All files (*)"
+            self.panel,
+            translate("Insight", "Open an image"),
+            "",
+            f"Images ({patterns});;All files (*)",
         )
         if path:
             self.open_image(path)
@@ -1040,7 +1051,7 @@ def install_insight(
     torch is not imported) until the user opens the tab.
     """
     session: DesignSession = window.session  # type: ignore[attr-defined]
-    dock = QDockWidget("Feature maps", window)
+    dock = QDockWidget(translate("Insight", "Feature maps"), window)
     dock.setObjectName("FeatureMapsDock")
     panel = InsightPanel(dock)
     dock.setWidget(panel)

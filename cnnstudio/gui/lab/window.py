@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from ...core.lab import (
     IMAGES,
     KERNELS,
@@ -96,7 +97,7 @@ class LabWindow(QMainWindow):
     def __init__(self, designer: Any | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConvolutionLab")
-        self.setWindowTitle("Convolution Lab — cnnstudio")
+        self.setWindowTitle(translate("Lab", "Convolution Lab — cnnstudio"))
         self.setAcceptDrops(True)
         self.designer = designer
         self.result: Convolution | Pooling | None = None
@@ -135,10 +136,10 @@ class LabWindow(QMainWindow):
             self.operation.addItem(f"{kind.capitalize()} pooling", kind)
         self.operation.currentIndexChanged.connect(self._on_operation_changed)
         top = QFormLayout()
-        top.addRow("Operation", self.operation)
+        top.addRow(translate("Lab", "Operation"), self.operation)
         column.addLayout(top)
 
-        image_box = QGroupBox("Input")
+        image_box = QGroupBox(translate("Lab", "Input"))
         image_form = QVBoxLayout(image_box)
         self.input_source = QComboBox()
         self.input_source.setObjectName("lab_input_source")
@@ -151,17 +152,21 @@ class LabWindow(QMainWindow):
         self.input_source.currentIndexChanged.connect(self._on_input_source_changed)
         self.input_edit = QPlainTextEdit()
         self.input_edit.setObjectName("lab_input_edit")
-        self.input_edit.setPlaceholderText("Type or paste numbers: one row a line, e.g. 1 2 3")
+        self.input_edit.setPlaceholderText(
+            translate("Lab", "Type or paste numbers: one row a line, e.g. 1 2 3")
+        )
         self.input_edit.setMaximumHeight(130)
         self.input_edit.textChanged.connect(self._on_input_edited)
         buttons = QHBoxLayout()
-        self.open_image_button = QPushButton("Open Image…")
+        self.open_image_button = QPushButton(translate("Lab", "Open Image…"))
         self.open_image_button.setToolTip(
             f"Use a picture, scaled to at most {MAX_IMAGE_SIDE} px, in grey"
         )
         self.open_image_button.clicked.connect(self._on_open_image_clicked)
-        self.sample_button = QPushButton("Use Sample")
-        self.sample_button.setToolTip("Use the sample shown in the Feature maps panel")
+        self.sample_button = QPushButton(translate("Lab", "Use Sample"))
+        self.sample_button.setToolTip(
+            translate("Lab", "Use the sample shown in the Feature maps panel")
+        )
         self.sample_button.clicked.connect(self._on_sample_clicked)
         buttons.addWidget(self.open_image_button)
         buttons.addWidget(self.sample_button)
@@ -170,7 +175,7 @@ class LabWindow(QMainWindow):
         image_form.addLayout(buttons)
         column.addWidget(image_box)
 
-        self.kernel_box = QGroupBox("Kernel")
+        self.kernel_box = QGroupBox(translate("Lab", "Kernel"))
         kernel_form = QVBoxLayout(self.kernel_box)
         self.kernel_source = QComboBox()
         self.kernel_source.setObjectName("lab_kernel_source")
@@ -184,18 +189,20 @@ class LabWindow(QMainWindow):
         self.kernel_edit = QPlainTextEdit()
         self.kernel_edit.setObjectName("lab_kernel_edit")
         self.kernel_edit.setPlaceholderText(
-            "e.g. 1 0 -1 (one row a line); fractions like 1/16 work"
+            translate("Lab", "e.g. 1 0 -1 (one row a line); fractions like 1/16 work")
         )
         self.kernel_edit.setMaximumHeight(110)
         self.kernel_edit.textChanged.connect(self._on_kernel_edited)
         learned = QHBoxLayout()
         self.conv_choice = QComboBox()
         self.conv_choice.setObjectName("lab_conv_choice")
-        self.conv_choice.setToolTip("A Conv block of the design: its learned (or initial) filter")
+        self.conv_choice.setToolTip(
+            translate("Lab", "A Conv block of the design: its learned (or initial) filter")
+        )
         self.filter_index = QSpinBox()
         self.filter_index.setPrefix("filter ")
         self.filter_index.setMinimum(1)
-        self.learned_button = QPushButton("Use Filter")
+        self.learned_button = QPushButton(translate("Lab", "Use Filter"))
         self.learned_button.setObjectName("lab_use_filter")
         self.learned_button.clicked.connect(self._on_use_filter_clicked)
         learned.addWidget(self.conv_choice, 1)
@@ -209,10 +216,10 @@ class LabWindow(QMainWindow):
         kernel_form.addWidget(self.learned_label)
         column.addWidget(self.kernel_box)
 
-        sizes = QGroupBox("Sliding")
+        sizes = QGroupBox(translate("Lab", "Sliding"))
         form = QFormLayout(sizes)
         self.size_spin = self._spin("lab_size", 1, 15, 2)
-        self.size_row_label = QLabel("Window")
+        self.size_row_label = QLabel(translate("Lab", "Window"))
         self.stride_spin = self._spin("lab_stride", 1, 10, 1)
         self.padding_spin = self._spin("lab_padding", 0, 10, 0)
         self.dilation_spin = self._spin("lab_dilation", 1, 6, 1)
@@ -227,28 +234,28 @@ class LabWindow(QMainWindow):
         self.bias_spin.setDecimals(4)
         self.bias_spin.valueChanged.connect(self._recompute)
         form.addRow(self.size_row_label, self.size_spin)
-        form.addRow("Stride", self.stride_spin)
-        form.addRow("Padding", self.padding_spin)
-        self.padding_mode_label = QLabel("Padding mode")
+        form.addRow(translate("Lab", "Stride"), self.stride_spin)
+        form.addRow(translate("Lab", "Padding"), self.padding_spin)
+        self.padding_mode_label = QLabel(translate("Lab", "Padding mode"))
         form.addRow(self.padding_mode_label, self.padding_mode)
-        self.dilation_label = QLabel("Dilation")
+        self.dilation_label = QLabel(translate("Lab", "Dilation"))
         form.addRow(self.dilation_label, self.dilation_spin)
-        self.bias_label = QLabel("Bias")
+        self.bias_label = QLabel(translate("Lab", "Bias"))
         form.addRow(self.bias_label, self.bias_spin)
         column.addWidget(sizes)
 
-        step = QGroupBox("Step through")
+        step = QGroupBox(translate("Lab", "Step through"))
         step_layout = QVBoxLayout(step)
         row = QHBoxLayout()
-        self.first_button = QPushButton("First")
-        self.first_button.setToolTip("First position (Home)")
-        self.prev_button = QPushButton("◀ Back")
-        self.prev_button.setToolTip("Previous position (Left)")
-        self.play_button = QPushButton("▶ Play")
+        self.first_button = QPushButton(translate("Lab", "First"))
+        self.first_button.setToolTip(translate("Lab", "First position (Home)"))
+        self.prev_button = QPushButton(translate("Lab", "◀ Back"))
+        self.prev_button.setToolTip(translate("Lab", "Previous position (Left)"))
+        self.play_button = QPushButton(translate("Lab", "▶ Play"))
         self.play_button.setCheckable(True)
-        self.play_button.setToolTip("Slide the kernel by itself (Space)")
-        self.next_button = QPushButton("Next ▶")
-        self.next_button.setToolTip("Next position (Right)")
+        self.play_button.setToolTip(translate("Lab", "Slide the kernel by itself (Space)"))
+        self.next_button = QPushButton(translate("Lab", "Next ▶"))
+        self.next_button.setToolTip(translate("Lab", "Next position (Right)"))
         for button in (self.first_button, self.prev_button, self.play_button, self.next_button):
             row.addWidget(button)
         self.first_button.clicked.connect(lambda: self.go_to(0))
@@ -259,7 +266,7 @@ class LabWindow(QMainWindow):
         self.speed_spin.setObjectName("lab_speed")
         self.speed_spin.setRange(0.25, 20)
         self.speed_spin.setValue(2)
-        self.speed_spin.setSuffix(" positions/s")
+        self.speed_spin.setSuffix(translate("Lab", " positions/s"))
         self.speed_spin.valueChanged.connect(self._on_speed_changed)
         step_layout.addLayout(row)
         step_layout.addWidget(self.speed_spin)
@@ -304,8 +311,11 @@ class LabWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.explain_label.setFont(font)
         self.legend_label = QLabel(
-            "Hatched grey: padding · red cross-hatch: pixels the stride never reaches · "
-            "outline: the window of the current output pixel · orange: the value pooling takes"
+            translate(
+                "Lab",
+                "Hatched grey: padding · red cross-hatch: pixels the stride never reaches · "
+                "outline: the window of the current output pixel · orange: the value pooling takes",
+            )
         )
         self.legend_label.setWordWrap(True)
         for label in (self.formula_label, self.explain_label, self.legend_label):
@@ -470,7 +480,9 @@ class LabWindow(QMainWindow):
         self._show_position()
 
     def _on_play_toggled(self, playing: bool) -> None:
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText(
+            translate("Lab", "⏸ Pause") if playing else translate("Lab", "▶ Play")
+        )
         if playing:
             self._on_speed_changed(self.speed_spin.value())
             self.play_timer.start()
@@ -580,7 +592,9 @@ class LabWindow(QMainWindow):
         return True
 
     def _on_open_image_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("Lab", "Open Image"), "", IMAGE_FILTER
+        )
         if path:
             self.open_image(path)
 
@@ -589,7 +603,9 @@ class LabWindow(QMainWindow):
         sample = getattr(insight, "sample", None)
         if sample is None:
             self.error_label.setText(
-                "No sample yet: open the Feature maps panel and pick a sample first"
+                translate(
+                    "Lab", "No sample yet: open the Feature maps panel and pick a sample first"
+                )
             )
             return
         image = np.asarray(sample.image, dtype=np.float64)

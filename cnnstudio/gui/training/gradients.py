@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 
 #: Training images the probe pushes through the network at each epoch end.
@@ -30,7 +31,9 @@ class GradientFlowView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.history: list[tuple[int, dict[str, float]]] = []
-        self.caption = QLabel("The gradient flow per block appears at the end of each epoch.")
+        self.caption = QLabel(
+            translate("Training", "The gradient flow per block appears at the end of each epoch.")
+        )
         self.caption.setWordWrap(True)
         self.chart = pg.PlotWidget()
         self.chart.setMenuEnabled(False)
@@ -46,7 +49,9 @@ class GradientFlowView(QWidget):
     def clear(self) -> None:
         self.history.clear()
         self.chart.clear()
-        self.caption.setText("The gradient flow per block appears at the end of each epoch.")
+        self.caption.setText(
+            translate("Training", "The gradient flow per block appears at the end of each epoch.")
+        )
 
     def show_flow(self, epoch: int, flow: dict[str, float]) -> None:
         self.history.append((epoch, dict(flow)))

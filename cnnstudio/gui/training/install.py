@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from .controller import TrainingController
 from .gradients import GradientFlowView, install_gradient_probe
 from .panel import TrainingPanel
@@ -65,13 +66,17 @@ class TrainingView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.splitter, "Run")
-        self.tabs.addTab(self.results, "Results")
+        self.tabs.addTab(self.splitter, translate("Training", "Run"))
+        self.tabs.addTab(self.results, translate("Training", "Results"))
         self.gradients = GradientFlowView()
-        self.tabs.addTab(self.gradients, "Gradients")
-        self.tabs.setTabToolTip(0, "Settings, Start / Stop and the live loss and accuracy curves")
-        self.tabs.setTabToolTip(1, "What the last run got right and wrong")
-        self.tabs.setTabToolTip(2, "The gradient flow per block at each epoch end")
+        self.tabs.addTab(self.gradients, translate("Training", "Gradients"))
+        self.tabs.setTabToolTip(
+            0, translate("Training", "Settings, Start / Stop and the live loss and accuracy curves")
+        )
+        self.tabs.setTabToolTip(1, translate("Training", "What the last run got right and wrong"))
+        self.tabs.setTabToolTip(
+            2, translate("Training", "The gradient flow per block at each epoch end")
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -139,7 +144,10 @@ def save_checkpoint_dialog(
         base = controller.session.path.parent if controller.session.path else Path.home()
         suggestion = str(base / f"{design.name or 'model'}.pt")
         chosen, _ = QFileDialog.getSaveFileName(
-            window, "Save checkpoint", suggestion, "Checkpoints (*.pt);;All files (*)"
+            window,
+            translate("Training", "Save checkpoint"),
+            suggestion,
+            "Checkpoints (*.pt);;All files (*)",
         )
         if not chosen:
             return None
@@ -147,7 +155,7 @@ def save_checkpoint_dialog(
     try:
         controller.save_checkpoint(path)
     except (RuntimeError, ValueError) as exc:  # CheckpointError is a ValueError
-        QMessageBox.warning(window, "Save checkpoint", str(exc))
+        QMessageBox.warning(window, translate("Training", "Save checkpoint"), str(exc))
         return None
     return Path(path)
 
@@ -157,9 +165,9 @@ def install_training(window: Any) -> TrainingController:
     controller = TrainingController(window.session, parent=window)
     view = TrainingView(controller)
     if hasattr(window, "add_bottom_dock"):
-        dock = window.add_bottom_dock(view, "Training")
+        dock = window.add_bottom_dock(view, QT_TRANSLATE_NOOP("Panels", "Training"))
     else:
-        dock = QDockWidget("Training", window)
+        dock = QDockWidget(translate("Training", "Training"), window)
         dock.setObjectName("training_dock")
         dock.setWidget(view)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -171,9 +179,13 @@ def install_training(window: Any) -> TrainingController:
 
     menu = _find_menu(window, "Train")
     if menu is None:
-        menu = window.insert_menu("&Train") if hasattr(window, "insert_menu") else None
+        menu = (
+            window.insert_menu(translate("Training", "&Train"))
+            if hasattr(window, "insert_menu")
+            else None
+        )
     if menu is None:
-        menu = window.menuBar().addMenu("&Train")
+        menu = window.menuBar().addMenu(translate("Training", "&Train"))
 
     def show_dock() -> None:
         dock.show()
@@ -217,7 +229,11 @@ def install_training(window: Any) -> TrainingController:
         start_action.setEnabled(state == "idle")
         continue_action.setEnabled(controller.can_continue)
         pause_action.setEnabled(active)
-        pause_action.setText("&Resume" if state == "paused" else "&Pause")
+        pause_action.setText(
+            translate("Training", "&Resume")
+            if state == "paused"
+            else translate("Training", "&Pause")
+        )
         stop_action.setEnabled(active)
         save_action.setEnabled(controller.model is not None and state in ("idle", "paused"))
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.design import DesignEvent
+from ...core.i18n import translate
 from ..settings import AppSettings
 from ..theme import error_colour, ok_colour
 from .controller import TrainingController
@@ -143,59 +144,77 @@ class TrainingPanel(QWidget):
         self.dataset = QComboBox()
         self.dataset.addItems([*DATASETS, _FOLDER_ITEM])
         self.dataset.setToolTip(
-            "Built-in datasets download on first use; an image folder has one sub-folder of "
-            "images per class"
+            translate(
+                "Training",
+                "Built-in datasets download on first use; an image folder has one sub-folder of "
+                "images per class",
+            )
         )
         self.dataset.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.dataset.setMinimumContentsLength(12)
         self.data_dir = QLineEdit()
-        self.data_dir.setPlaceholderText("default")
-        self.data_dir.setToolTip("Where downloaded datasets are kept (empty: the default folder)")
+        self.data_dir.setPlaceholderText(translate("Training", "default"))
+        self.data_dir.setToolTip(
+            translate("Training", "Where downloaded datasets are kept (empty: the default folder)")
+        )
         self.data_dir_button = QToolButton()
         self.data_dir_button.setText("...")
-        self.data_dir_button.setToolTip("Choose the data folder")
+        self.data_dir_button.setToolTip(translate("Training", "Choose the data folder"))
         self.batch_size = _int_box(1, 65536, "Images per training step")
         self.epochs = _int_box(1, 100_000, "Passes over the training set (in total)")
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
         self.lr = _float_box(1e-6, 10.0, 6, "Learning rate")
         self.momentum = _float_box(0.0, 0.999, 3, "SGD momentum")
-        self.nesterov = QCheckBox("Nesterov")
-        self.nesterov.setToolTip("Nesterov momentum (SGD with momentum > 0)")
+        self.nesterov = QCheckBox(translate("Training", "Nesterov"))
+        self.nesterov.setToolTip(translate("Training", "Nesterov momentum (SGD with momentum > 0)"))
         self.weight_decay = _float_box(0.0, 1.0, 6, "L2 penalty on the weights")
         self.schedule = QComboBox()
         self.schedule.addItems(list(SCHEDULES))
         self.schedule.setToolTip(
-            "Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau"
+            translate(
+                "Training",
+                "Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau",
+            )
         )
         self.patience = _int_box(
             0, 10_000, "Stop after this many epochs without a better validation loss (0: never)"
         )
-        self.patience.setSpecialValueText("off")
-        self.augment = QCheckBox("Augment")
-        self.augment.setToolTip("Random shifts, small rotations (and flips where they fit)")
+        self.patience.setSpecialValueText(translate("Training", "off"))
+        self.augment = QCheckBox(translate("Training", "Augment"))
+        self.augment.setToolTip(
+            translate("Training", "Random shifts, small rotations (and flips where they fit)")
+        )
         self.device = QComboBox()
         self.device.addItem("auto")
-        self.device.setToolTip("auto: a GPU when there is one, else the CPU")
+        self.device.setToolTip(translate("Training", "auto: a GPU when there is one, else the CPU"))
         self.seed = _int_box(0, 2**31 - 1, "Seed for the weights, the split and the shuffling")
 
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Start training from fresh weights (F5)")
-        self.continue_button = QPushButton("Continue")
-        self.continue_button.setToolTip(
-            "Train the last model further: up to the total epochs, or that many more when reached"
+        self.start_button = QPushButton(translate("Training", "Start"))
+        self.start_button.setToolTip(
+            translate("Training", "Start training from fresh weights (F5)")
         )
-        self.pause_button = QPushButton("Pause")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop after the current batch; the weights are kept")
+        self.continue_button = QPushButton(translate("Training", "Continue"))
+        self.continue_button.setToolTip(
+            translate(
+                "Training",
+                "Train the last model further: up to the total epochs, or that many more when "
+                "reached",
+            )
+        )
+        self.pause_button = QPushButton(translate("Training", "Pause"))
+        self.stop_button = QPushButton(translate("Training", "Stop"))
+        self.stop_button.setToolTip(
+            translate("Training", "Stop after the current batch; the weights are kept")
+        )
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
         self.progress.setFormat("Not started")
-        self.status = QLabel("Choose the data and press Start (F5).")
+        self.status = QLabel(translate("Training", "Choose the data and press Start (F5)."))
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -224,7 +243,7 @@ class TrainingPanel(QWidget):
         momentum = QHBoxLayout()
         momentum.addWidget(self.momentum, 1)
         momentum.addWidget(self.nesterov)
-        self._momentum_label = QLabel("Momentum")
+        self._momentum_label = QLabel(translate("Training", "Momentum"))
         # Augment shares the device's cell, as Nesterov shares momentum's: one row less, and
         # no wider than the dataset list already makes that column.
         device = QHBoxLayout()
@@ -382,13 +401,17 @@ class TrainingPanel(QWidget):
             self._last_dataset = self.dataset.itemText(index)
             return
         folder = QFileDialog.getExistingDirectory(
-            self, "Image folder (one sub-folder per class)", self.data_dir.text()
+            self,
+            translate("Training", "Image folder (one sub-folder per class)"),
+            self.data_dir.text(),
         )
         self.set_dataset(folder if folder else self._last_dataset)
 
     def _choose_data_dir(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Data folder", self.data_dir.text() or self.controller.default_data_dir
+            self,
+            translate("Training", "Data folder"),
+            self.data_dir.text() or self.controller.default_data_dir,
         )
         if folder:
             self.data_dir.setText(folder)
@@ -450,7 +473,9 @@ class TrainingPanel(QWidget):
         self.start_button.setEnabled(idle)
         self.continue_button.setEnabled(self.controller.can_continue)
         self.pause_button.setEnabled(state in ("preparing", "running", "paused"))
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.setText(
+            translate("Training", "Resume") if state == "paused" else translate("Training", "Pause")
+        )
         self.stop_button.setEnabled(state in ("preparing", "running", "paused"))
         for widget in self._form_widgets():
             widget.setEnabled(idle)

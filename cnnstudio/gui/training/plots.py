@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 from ..theme import is_dark
 from .controller import TrainingController
@@ -126,8 +127,10 @@ class TrainingPlots(QWidget):
         self._old_curves: list[Any] = []
         self._old_drawn: tuple[Any, ...] | None = None  # which runs _old_curves show
 
-        self.clear_button = QPushButton("Clear runs")
-        self.clear_button.setToolTip("Remove the dimmed curves of earlier runs")
+        self.clear_button = QPushButton(translate("Training", "Clear runs"))
+        self.clear_button.setToolTip(
+            translate("Training", "Remove the dimmed curves of earlier runs")
+        )
         self.clear_button.clicked.connect(controller.clear_runs)
         self.runs_label = QLabel()
         # Its text changes as runs accumulate; it must never widen the dock (which would

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 from .controller import TrainingController
 
@@ -68,7 +69,7 @@ class TrainingResults(QWidget):
         self.charts = pg.GraphicsLayoutWidget()
         self.charts.setMinimumSize(240, 180)
         self.confusion_plot = self._plot(0, "true class", "predicted class")
-        self.confusion_plot.setTitle("Confusion matrix", size="10pt")
+        self.confusion_plot.setTitle(translate("Training", "Confusion matrix"), size="10pt")
         self.confusion_plot.invertY(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.confusion_plot.addItem(self.image)
@@ -79,12 +80,12 @@ class TrainingResults(QWidget):
         self.confusion_plot.vb.sigResized.connect(self._fit_cell_texts)
 
         self.accuracy_plot = self._plot(1, "accuracy %", "class")
-        self.accuracy_plot.setTitle("Per-class accuracy", size="10pt")
+        self.accuracy_plot.setTitle(translate("Training", "Per-class accuracy"), size="10pt")
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.bars: pg.BarGraphItem | None = None
         restyle_plots(self.charts, palette=self.palette())  # and again on a theme change
 
-        self.mistakes_title = QLabel("Misclassified validation images")
+        self.mistakes_title = QLabel(translate("Training", "Misclassified validation images"))
         # Two lines of its own, never word-wrapped: a wrapping label has a height-for-width,
         # which makes the whole tab ask the dock's scroll area for its preferred height, and
         # the charts were then cut at the bottom instead of fitted to the dock.
@@ -117,7 +118,9 @@ class TrainingResults(QWidget):
         row.setSpacing(4)
         row.addWidget(self.charts, 3)
         row.addWidget(right, 2)
-        self.empty_label = QLabel("The confusion matrix and the mistakes appear when a run ends.")
+        self.empty_label = QLabel(
+            translate("Training", "The confusion matrix and the mistakes appear when a run ends.")
+        )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -269,7 +272,7 @@ class TrainingResults(QWidget):
             len(self.controller.last_finished.misclassified) if self.controller.last_finished else 0
         )
         if images is None or not len(images):
-            self.mistakes_title.setText("No misclassified validation images")
+            self.mistakes_title.setText(translate("Training", "No misclassified validation images"))
             return
         shown = len(images)
         more = " (first ones)" if total > shown else ""

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.commands import SetMeta
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 
 _OK, _FAIL = "✔", "✘"
@@ -38,7 +39,7 @@ class _ResultWindow(QDialog):
         self.setWindowTitle(title)
         self.setModal(False)
         self.resize(760, 520)
-        self.status = QLabel("Running…")
+        self.status = QLabel(translate("Training", "Running…"))
         self.status.setWordWrap(True)
         self.lines = QLabel()
         self.lines.setWordWrap(True)
@@ -49,7 +50,7 @@ class _ResultWindow(QDialog):
         self.chart.setMinimumHeight(220)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
-        close = QPushButton("Close")
+        close = QPushButton(translate("Training", "Close"))
         close.clicked.connect(self.close)
         self.buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -71,13 +72,18 @@ class SanityTools:
         self.last_report: Any = None
         self.last_sweep: Any = None
         self.use_lr_button: QPushButton | None = None
-        self.check_action = QAction("Check &Design…", window)
+        self.check_action = QAction(translate("Training", "Check &Design…"), window)
         self.check_action.setStatusTip(
-            "Loss at initialisation, overfit a tiny batch, gradient flow: before a long run"
+            translate(
+                "Training",
+                "Loss at initialisation, overfit a tiny batch, gradient flow: before a long run",
+            )
         )
         self.check_action.triggered.connect(lambda _=False: self.run_check())
-        self.lr_action = QAction("Find &Learning Rate…", window)
-        self.lr_action.setStatusTip("Sweep the learning rate over a few batches and suggest one")
+        self.lr_action = QAction(translate("Training", "Find &Learning Rate…"), window)
+        self.lr_action.setStatusTip(
+            translate("Training", "Sweep the learning rate over a few batches and suggest one")
+        )
         self.lr_action.triggered.connect(lambda _=False: self.run_lr_find())
         menu.addSeparator()
         menu.addAction(self.check_action)
@@ -166,7 +172,11 @@ class SanityTools:
             window.status.setText(f"The check could not run: {_one_line(result)}")
             return
         self.last_report = result
-        window.status.setText("All checks passed" if result.passed else "Some checks failed")
+        window.status.setText(
+            translate("Training", "All checks passed")
+            if result.passed
+            else translate("Training", "Some checks failed")
+        )
         lines = []
         for line in result.lines():
             ok = line.startswith("ok")
@@ -177,7 +187,11 @@ class SanityTools:
     def _draw_gradient_flow(self, chart: pg.PlotWidget, flow: dict[str, float]) -> None:
         chart.clear()
         plot = chart.getPlotItem()
-        plot.setTitle("Gradient flow at initialisation (mean |grad| per block, log scale)")
+        plot.setTitle(
+            translate(
+                "Training", "Gradient flow at initialisation (mean |grad| per block, log scale)"
+            )
+        )
         if not flow:
             return
         names = list(flow)
@@ -247,7 +261,9 @@ class SanityTools:
         plot.setYRange(low - 0.05 * abs(low), max(min(max(result.losses), 1.5 * first), low + 1e-3))
         button = QPushButton(f"Use {result.suggestion:.2e}")
         button.setObjectName("use_suggested_lr")
-        button.setToolTip("Put the suggestion into the training settings (one undo step)")
+        button.setToolTip(
+            translate("Training", "Put the suggestion into the training settings (one undo step)")
+        )
         button.clicked.connect(lambda: self.use_learning_rate(result.suggestion))
         window.buttons.insertWidget(0, button)
         self.use_lr_button = button

@@ -1,0 +1,183 @@
+"""Wrap the user-visible string literals of GUI modules in ``translate("Context", ...)``.
+
+A helper for marking strings (docs/ARCHITECTURE.md, "Translations"), not a build step: it
+looks for string literals at the arguments Qt shows to users (``setText``, ``setToolTip``,
+``QLabel(...)``, ``addMenu``, ``QMessageBox.warning(parent, title, text)``, ``addRow``...),
+wraps the plain ones and lists the f-strings and concatenations it cannot wrap, so they can be
+rewritten by hand as ``translate(...).format(...)``. Running it again changes nothing.
+
+    python tools/mark_strings.py cnnstudio/gui/summary.py [more files...]
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+ARG0 = {
+    "setText", "setToolTip", "setStatusTip", "setWindowTitle", "setPlaceholderText",
+    "setTitle", "setIconText", "showMessage", "setLabelText", "setWhatsThis",
+    "setInformativeText", "setDetailedText", "setSpecialValueText", "QLabel", "QPushButton",
+    "QCheckBox", "QRadioButton", "QGroupBox", "QDockWidget", "QAction", "QMenu", "QToolBar",
+    "QToolButton", "addMenu", "addAction", "insert_menu", "_action", "addRow", "setSuffix",
+    "_show_error", "_error_box",
+}
+ARG1 = {"addTab", "setTabText", "setTabToolTip", "add_dock", "add_bottom_dock"}
+ARG2 = {"insertTab"}
+DIALOG = {"warning", "information", "critical", "question", "about"}  # (parent, title, text)
+FILE_DIALOG = {"getOpenFileName", "getSaveFileName", "getExistingDirectory", "getText",
+               "getInt", "getDouble", "getItem"}  # (parent, caption/title, ...)
+LISTS = {"setHorizontalHeaderLabels", "setVerticalHeaderLabels", "setHeaderLabels", "addItems"}
+KEYWORDS = {"tip", "title", "text", "toolTip", "tooltip"}
+# Dock titles also name the dock (its objectName): the caller marks, add_dock translates.
+NOOP = {"add_dock", "add_bottom_dock"}
+
+
+def context_of(path: Path) -> str:
+    """One context per feature: the subpackage (``Training``) or the module (``MainWindow``)."""
+    parts = path.with_suffix("").parts
+    i = parts.index("cnnstudio")
+    rest = parts[i + 1 :]
+    if len(rest) >= 3:  # cnnstudio/gui/training/panel.py -> Training
+        return rest[1].title().replace("_", "")
+    return "".join(w.title() for w in rest[-1].split("_"))
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _visible(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and any(c.isalpha() for c in node.value)
+    )
+
+
+# Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
+DATA_ARGS = {"ParamSpec": 3, "Group": 1}
+DATA_ATTRIBUTES = {"summary"}
+
+
+def targets(tree: ast.AST) -> tuple[list[tuple[ast.expr, str]], list[ast.expr]]:
+    """The literals to wrap (with the marker to use) and the dynamic strings to rewrite."""
+    wrap: list[tuple[ast.expr, str]] = []
+    dynamic: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id in DATA_ATTRIBUTES for t in stmt.targets)
+                    and _visible(stmt.value)
+                ):
+                    wrap.append((stmt.value, "QT_TRANSLATE_NOOP"))
+        if isinstance(node, ast.Call) and _name(node.func) in DATA_ARGS:
+            index = DATA_ARGS[_name(node.func)]
+            if len(node.args) > index and _visible(node.args[index]):
+                wrap.append((node.args[index], "QT_TRANSLATE_NOOP"))
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        name = _name(call.func)
+        if name in ("translate", "QT_TRANSLATE_NOOP", "tr"):
+            continue
+        picks: list[ast.expr] = []
+        args = call.args
+        if name in ARG0 and args:
+            picks.append(args[0])
+            if name == "_action" and len(args) > 3:
+                picks.append(args[3])
+            if name == "_show_error" and len(args) > 1:
+                picks.append(args[1])
+        elif name in ARG1 and len(args) > 1:
+            picks.append(args[1])
+        elif name in ARG2 and len(args) > 2:
+            picks.append(args[2])
+        elif name in DIALOG and len(args) > 2:
+            picks.extend(args[1:3])
+        elif name in FILE_DIALOG and len(args) > 1:
+            picks.append(args[1])
+            if len(args) > 2 and name in ("getText", "getInt", "getDouble", "getItem"):
+                picks.append(args[2])
+        elif name in LISTS and args and isinstance(args[0], (ast.List, ast.Tuple)):
+            picks.extend(args[0].elts)
+        picks.extend(k.value for k in call.keywords if k.arg in KEYWORDS)
+        marker = "QT_TRANSLATE_NOOP" if name in NOOP else "translate"
+        for node in picks:
+            if _visible(node):
+                wrap.append((node, marker))
+            elif isinstance(node, (ast.JoinedStr, ast.BinOp)):
+                dynamic.append(node)
+            elif isinstance(node, ast.IfExp):
+                for branch in (node.body, node.orelse):
+                    if _visible(branch):
+                        wrap.append((branch, marker))
+                    elif isinstance(branch, (ast.JoinedStr, ast.BinOp)):
+                        dynamic.append(branch)
+    return wrap, dynamic
+
+
+def mark(path: Path) -> list[str]:
+    """Rewrite ``path`` in place; returns ``file:line`` of what needs a hand."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    wrap, dynamic = targets(tree)
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(lineno: int, col: int) -> int:
+        line = lines[lineno - 1]
+        return starts[lineno - 1] + len(line.encode("utf-8")[:col].decode("utf-8"))
+
+    context = context_of(path)
+    edits = []
+    markers = set()
+    for node, marker in wrap:
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        a = offset(node.lineno, node.col_offset)
+        b = offset(node.end_lineno, node.end_col_offset)
+        if marker == "QT_TRANSLATE_NOOP":
+            where = "Catalog" if context == "Catalog" else "Panels"
+        else:
+            where = context
+        edits.append((a, b, f'{marker}("{where}", {source[a:b]})'))
+        markers.add(marker)
+    for a, b, text in sorted(edits, reverse=True):
+        source = source[:a] + text + source[b:]
+    if edits:
+        depth = len(path.parts) - path.parts.index("cnnstudio") - 1
+        module = "." * depth + "core.i18n"
+        names = ", ".join(sorted(markers))
+        line = f"from {module} import {names}\n"
+        if line not in source:
+            tree2 = ast.parse(source)
+            last = max(
+                n.end_lineno or 0
+                for n in tree2.body
+                if isinstance(n, (ast.Import, ast.ImportFrom))
+            )
+            body = source.splitlines(keepends=True)
+            body.insert(last, line)
+            source = "".join(body)
+        path.write_text(source, encoding="utf-8")
+    return [f"{path}:{n.lineno}: {ast.unparse(n)[:90]}" for n in dynamic]
+
+
+def main(argv: list[str]) -> int:
+    for name in argv:
+        for problem in mark(Path(name)):
+            print(problem)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -16,19 +16,56 @@ import sys
 from pathlib import Path
 
 ARG0 = {
-    "setText", "setToolTip", "setStatusTip", "setWindowTitle", "setPlaceholderText",
-    "setTitle", "setIconText", "showMessage", "setLabelText", "setWhatsThis",
-    "setInformativeText", "setDetailedText", "setSpecialValueText", "QLabel", "QPushButton",
-    "QCheckBox", "QRadioButton", "QGroupBox", "QDockWidget", "QAction", "QMenu", "QToolBar",
-    "QToolButton", "addMenu", "addAction", "insert_menu", "_action", "addRow", "setSuffix",
-    "_show_error", "_error_box",
+    "setText",
+    "setToolTip",
+    "setStatusTip",
+    "setWindowTitle",
+    "setPlaceholderText",
+    "setTitle",
+    "setIconText",
+    "showMessage",
+    "setLabelText",
+    "setWhatsThis",
+    "setInformativeText",
+    "setDetailedText",
+    "setSpecialValueText",
+    "QLabel",
+    "QPushButton",
+    "QCheckBox",
+    "QRadioButton",
+    "QGroupBox",
+    "QDockWidget",
+    "QAction",
+    "QMenu",
+    "QToolBar",
+    "QToolButton",
+    "addMenu",
+    "addAction",
+    "insert_menu",
+    "_action",
+    "addRow",
+    "setSuffix",
+    "_show_error",
+    "_error_box",
+    "action",
+    "show_message",
 }
+# Helpers whose last argument is a tooltip: name -> index.
+TIP_ARG = {"_action": 3, "action": 3, "_int_box": 2, "_float_box": 3}
 ARG1 = {"addTab", "setTabText", "setTabToolTip", "add_dock", "add_bottom_dock"}
 ARG2 = {"insertTab"}
 DIALOG = {"warning", "information", "critical", "question", "about"}  # (parent, title, text)
-FILE_DIALOG = {"getOpenFileName", "getSaveFileName", "getExistingDirectory", "getText",
-               "getInt", "getDouble", "getItem"}  # (parent, caption/title, ...)
-LISTS = {"setHorizontalHeaderLabels", "setVerticalHeaderLabels", "setHeaderLabels", "addItems"}
+FILE_DIALOG = {
+    "getOpenFileName",
+    "getSaveFileName",
+    "getExistingDirectory",
+    "getText",
+    "getInt",
+    "getDouble",
+    "getItem",
+}  # (parent, caption/title, ...)
+# Not addItems: combo items are often codes the code reads back (currentText).
+LISTS = {"setHorizontalHeaderLabels", "setVerticalHeaderLabels", "setHeaderLabels"}
 KEYWORDS = {"tip", "title", "text", "toolTip", "tooltip"}
 # Dock titles also name the dock (its objectName): the caller marks, add_dock translates.
 NOOP = {"add_dock", "add_bottom_dock"}
@@ -61,7 +98,7 @@ def _visible(node: ast.expr) -> bool:
 
 
 # Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
-DATA_ARGS = {"ParamSpec": 3, "Group": 1}
+DATA_ARGS = {"ParamSpec": 3, "Group": 1, "TemplateInfo": 2}
 DATA_ATTRIBUTES = {"summary"}
 
 
@@ -74,7 +111,9 @@ def targets(tree: ast.AST) -> tuple[list[tuple[ast.expr, str]], list[ast.expr]]:
             for stmt in node.body:
                 if (
                     isinstance(stmt, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id in DATA_ATTRIBUTES for t in stmt.targets)
+                    and any(
+                        isinstance(t, ast.Name) and t.id in DATA_ATTRIBUTES for t in stmt.targets
+                    )
                     and _visible(stmt.value)
                 ):
                     wrap.append((stmt.value, "QT_TRANSLATE_NOOP"))
@@ -90,10 +129,10 @@ def targets(tree: ast.AST) -> tuple[list[tuple[ast.expr, str]], list[ast.expr]]:
             continue
         picks: list[ast.expr] = []
         args = call.args
+        if name in TIP_ARG and len(args) > TIP_ARG[name]:
+            picks.append(args[TIP_ARG[name]])
         if name in ARG0 and args:
             picks.append(args[0])
-            if name == "_action" and len(args) > 3:
-                picks.append(args[3])
             if name == "_show_error" and len(args) > 1:
                 picks.append(args[1])
         elif name in ARG1 and len(args) > 1:
@@ -146,7 +185,8 @@ def mark(path: Path) -> list[str]:
         a = offset(node.lineno, node.col_offset)
         b = offset(node.end_lineno, node.end_col_offset)
         if marker == "QT_TRANSLATE_NOOP":
-            where = "Catalog" if context == "Catalog" else "Panels"
+            # Data declared in the core keeps its module's context; dock titles use "Panels".
+            where = context if path.parent.name == "core" else "Panels"
         else:
             where = context
         edits.append((a, b, f'{marker}("{where}", {source[a:b]})'))
@@ -161,9 +201,7 @@ def mark(path: Path) -> list[str]:
         if line not in source:
             tree2 = ast.parse(source)
             last = max(
-                n.end_lineno or 0
-                for n in tree2.body
-                if isinstance(n, (ast.Import, ast.ImportFrom))
+                n.end_lineno or 0 for n in tree2.body if isinstance(n, (ast.Import, ast.ImportFrom))
             )
             body = source.splitlines(keepends=True)
             body.insert(last, line)

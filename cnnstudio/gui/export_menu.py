@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 
 from ..core.design import Design
 from ..core.errors import CnnStudioError
-from ..core.i18n import translate
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from ..engine.export import EXPORT_FORMATS, ExportFormat
 from .background import BackgroundThread
 
@@ -38,9 +38,20 @@ def module_name(text: str) -> str:
     return name
 
 
+# The engine's format titles (the engine stays free of Qt and of the interface's language).
+_TITLES = (
+    QT_TRANSLATE_NOOP("ExportMenu", "Python code"),
+    QT_TRANSLATE_NOOP("ExportMenu", "torch.export program"),
+    QT_TRANSLATE_NOOP("ExportMenu", "training script"),
+)
+
+
 def menu_title(fmt: ExportFormat) -> str:
     """``Python code (.py)...``: the engine's title, capitalised, with the file suffix."""
-    return f"{fmt.title[:1].upper()}{fmt.title[1:]} ({fmt.suffix})..."
+    title = translate("ExportMenu", fmt.title)
+    return translate("ExportMenu", "{format} ({suffix})...").format(
+        format=f"{title[:1].upper()}{title[1:]}", suffix=fmt.suffix
+    )
 
 
 def _failure_text(exc: Exception) -> str:
@@ -109,7 +120,11 @@ class ExportMenu(QObject):
         if not analysis.valid:
             errors = [d.message for d in analysis.errors] or ["the design has no output layer"]
             listed = "\n".join(errors[:8]) + ("\n..." if len(errors) > 8 else "")
-            self.show_message("Export", f"Fix the design before exporting:\n{listed}", True)
+            self.show_message(
+                translate("ExportMenu", "Export"),
+                f"Fix the design before exporting:\n{listed}",
+                True,
+            )
             return False
         path = self.ask_path(fmt, self._suggestion(fmt))
         if not path:
@@ -168,7 +183,7 @@ class ExportMenu(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
-        self.show_message("Export failed", message, True)
+        self.show_message(translate("ExportMenu", "Export failed"), message, True)
         self.failed.emit(message)
 
     # -- dialogs ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import translate
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from .figures import (
     CHART_FIGURE_SUFFIXES,
     DEFAULT_SCALE,
@@ -40,15 +40,18 @@ _FOLDER_KEY = "figures/folder"
 _SCALE_KEY = "figures/scale"
 #: What can be drawn: key -> (menu text, allowed suffixes).
 SUBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "network": ("The whole network", DESIGN_FIGURE_SUFFIXES),
-    "selection": ("The selected blocks", DESIGN_FIGURE_SUFFIXES),
-    "curves": ("Training curves", CHART_FIGURE_SUFFIXES),
-    "results": ("Confusion matrix and per-class accuracy", CHART_FIGURE_SUFFIXES),
+    "network": (QT_TRANSLATE_NOOP("FigureMenu", "The whole network"), DESIGN_FIGURE_SUFFIXES),
+    "selection": (QT_TRANSLATE_NOOP("FigureMenu", "The selected blocks"), DESIGN_FIGURE_SUFFIXES),
+    "curves": (QT_TRANSLATE_NOOP("FigureMenu", "Training curves"), CHART_FIGURE_SUFFIXES),
+    "results": (
+        QT_TRANSLATE_NOOP("FigureMenu", "Confusion matrix and per-class accuracy"),
+        CHART_FIGURE_SUFFIXES,
+    ),
 }
 _FORMAT_NAMES = {
-    ".svg": "SVG (vector, for slides)",
-    ".pdf": "PDF (vector)",
-    ".png": "PNG (picture)",
+    ".svg": QT_TRANSLATE_NOOP("FigureMenu", "SVG (vector, for slides)"),
+    ".pdf": QT_TRANSLATE_NOOP("FigureMenu", "PDF (vector)"),
+    ".png": QT_TRANSLATE_NOOP("FigureMenu", "PNG (picture)"),
 }
 
 
@@ -71,7 +74,7 @@ class FigureDialog(QDialog):
         self.subject = QComboBox()
         self.subject.setObjectName("figure_subject")
         for key in subjects:
-            self.subject.addItem(SUBJECTS[key][0], key)
+            self.subject.addItem(translate("FigureMenu", SUBJECTS[key][0]), key)
         self.format = QComboBox()
         self.format.setObjectName("figure_format")
         self.scale = QDoubleSpinBox()
@@ -124,7 +127,7 @@ class FigureDialog(QDialog):
         self.format.blockSignals(True)
         self.format.clear()
         for suffix in SUBJECTS[self.chosen_subject()][1]:
-            self.format.addItem(_FORMAT_NAMES[suffix], suffix)
+            self.format.addItem(translate("FigureMenu", _FORMAT_NAMES[suffix]), suffix)
         index = self.format.findData(previous)
         self.format.setCurrentIndex(max(0, index))
         self.format.blockSignals(False)
@@ -147,7 +150,7 @@ class FigureDialog(QDialog):
             self,
             translate("FigureMenu", "Export Figure"),
             self.path.text(),
-            f"{_FORMAT_NAMES[suffix]} (*{suffix})",
+            f"{translate('FigureMenu', _FORMAT_NAMES[suffix])} (*{suffix})",
         )
         if path:
             if not path.lower().endswith(suffix):
@@ -162,7 +165,9 @@ class FigureMenu:
         self.designer = designer
         self.action = QAction(translate("FigureMenu", "Export &Figure…"), designer)
         self.action.setObjectName("export_figure_action")
-        tip = "Save the network or the training charts as SVG, PDF or PNG for slides"
+        tip = translate(
+            "FigureMenu", "Save the network or the training charts as SVG, PDF or PNG for slides"
+        )
         self.action.setStatusTip(tip)
         self.action.setToolTip(tip)
         self.action.triggered.connect(lambda _=False: self.export())
@@ -211,7 +216,9 @@ class FigureMenu:
         store.setValue(_FOLDER_KEY, str(written.parent))
         store.setValue(_SCALE_KEY, dialog.scale.value())
         self.last_path = written
-        self.designer.statusBar().showMessage(f"Figure saved to {written}", 5000)
+        self.designer.statusBar().showMessage(
+            translate("FigureMenu", "Figure saved to {path}").format(path=written), 5000
+        )
         return written
 
     def _write(self, subject: str, suffix: str, path: Path, scale: float) -> Path:

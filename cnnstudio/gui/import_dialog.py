@@ -279,7 +279,7 @@ class ImportTool(QObject):
                 return False
             command = transfer_command(session.design, classes)
         except CnnStudioError as exc:
-            self.show_message("Replace classifier", str(exc), True)
+            self.show_message(translate("ImportDialog", "Replace classifier"), str(exc), True)
             return False
         session.push(command)
         self.window.statusBar().showMessage(  # type: ignore[attr-defined]
@@ -314,12 +314,16 @@ class ImportTool(QObject):
         QTimer.singleShot(0, self.window.canvas.fit_all)  # type: ignore[attr-defined]
         status = "verified" if result.verification.ok else "NOT verified"
         self.window.statusBar().showMessage(f"Imported {result.source}: {status}", 8000)
-        self.show_message("Import", "\n".join(result.report()), not result.verification.ok)
+        self.show_message(
+            translate("ImportDialog", "Import"),
+            "\n".join(result.report()),
+            not result.verification.ok,
+        )
         self.done.emit(result)
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
-        self.show_message("Import failed", message, True)
+        self.show_message(translate("ImportDialog", "Import failed"), message, True)
         self.failed.emit(message)
 
     def _show_message(self, title: str, text: str, error: bool) -> None:

@@ -357,8 +357,8 @@ class MainWindow(QMainWindow):
         self.templates_menu = self.file_menu.addMenu(translate("MainWindow", "New from &Template"))
         for name, info in TEMPLATES.items():
             action = self.templates_menu.addAction(info.title)
-            action.setStatusTip(info.description)
-            action.setToolTip(info.description)
+            action.setStatusTip(translate("Templates", info.description))
+            action.setToolTip(translate("Templates", info.description))
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.new_from_template(n))
         self.file_menu.addAction(self.open_action)
@@ -530,8 +530,8 @@ class MainWindow(QMainWindow):
         memory = self.training_memory()
         text = self.status_text()
         if memory is not None:
-            text += translate("MainWindow", " · step {size} (batch {batch})").format(
-                size=fmt_bytes(memory.total), batch=memory.batch_size
+            text = translate("MainWindow", "{status} · step {size} (batch {batch})").format(
+                status=text, size=fmt_bytes(memory.total), batch=memory.batch_size
             )
         self.totals_label.setText(text + " ·")
         if memory is not None:

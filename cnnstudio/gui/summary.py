@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ..core.analysis import Analysis
 from ..core.formatting import fmt_bytes, fmt_compact, fmt_int, fmt_shape
 from ..core.groups import GroupIndex
+from ..core.i18n import format_decimal, translate
 from .session import DesignSession
 from .theme import error_colour, warning_colour
 
@@ -305,11 +306,20 @@ class SummaryPanel(QWidget):
     def _update_totals(self) -> None:
         a = self.session.analysis
         self.totals.setText(
-            f"<b>Total</b>: {fmt_int(a.total_params)} params "
-            f"({fmt_int(a.trainable_params)} trainable, {fmt_int(a.frozen_params)} frozen) · "
-            f"{fmt_compact(a.total_macs)} MACs ({fmt_int(a.total_macs)}) · "
-            f"model size {a.size_mb:.2f} MB · activations {fmt_bytes(a.activation_bytes)} "
-            "per sample"
+            translate(
+                "Summary",
+                "<b>Total</b>: {params} params ({trainable} trainable, {frozen} frozen) · "
+                "{macs} MACs ({all_macs}) · model size {mb} MB · activations {activations} "
+                "per sample",
+            ).format(
+                params=fmt_int(a.total_params),
+                trainable=fmt_int(a.trainable_params),
+                frozen=fmt_int(a.frozen_params),
+                macs=fmt_compact(a.total_macs),
+                all_macs=fmt_int(a.total_macs),
+                mb=format_decimal(a.size_mb, 2),
+                activations=fmt_bytes(a.activation_bytes),
+            )
             + (
                 f" · <b>{len(a.unknown_blocks)} of {len(a.layers)} blocks unknown</b> "
                 "(not counted until their errors are fixed)"

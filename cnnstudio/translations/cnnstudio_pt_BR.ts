@@ -5,469 +5,557 @@
     <name>App</name>
     <message>
         <source>an unsaved design</source>
-        <translation type="unfinished"></translation>
+        <translation>um projeto não salvo</translation>
     </message>
     <message>
         <source>Restore unsaved work?</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurar o trabalho não salvo?</translation>
     </message>
     <message>
-        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} (&quot;{name}&quot;, autosaved {when}) can be restored.</source>
-        <translation type="unfinished"></translation>
+        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} ("{name}", autosaved {when}) can be restored.</source>
+        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} ("{name}", salvas automaticamente em {when}) podem ser restauradas.</translation>
     </message>
 </context>
 <context>
     <name>Canvas</name>
     <message>
         <source>Drag to an input port to connect</source>
-        <translation type="unfinished"></translation>
+        <translation>Arraste até uma porta de entrada para conectar</translation>
     </message>
     <message>
         <source>Unfold {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Expandir {path}</translation>
     </message>
     <message>
         <source>Ungroup {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Desagrupar {path}</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Excluir</translation>
     </message>
     <message>
         <source>Unfreeze</source>
-        <translation type="unfinished"></translation>
+        <translation>Descongelar</translation>
     </message>
     <message>
         <source>Freeze</source>
-        <translation type="unfinished"></translation>
+        <translation>Congelar</translation>
     </message>
     <message>
         <source>Fold {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Recolher {path}</translation>
     </message>
     <message>
         <source>Disconnect {src} from {dst}</source>
-        <translation type="unfinished"></translation>
+        <translation>Desconectar {src} de {dst}</translation>
     </message>
     <message>
         <source>Paste</source>
-        <translation type="unfinished"></translation>
+        <translation>Colar</translation>
     </message>
     <message>
         <source>Auto layout</source>
-        <translation type="unfinished"></translation>
+        <translation>Organizar automaticamente</translation>
     </message>
     <message>
         <source>Fit to view</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajustar à janela</translation>
+    </message>
+    <message>
+        <source>&amp;Group Selection</source>
+        <translation>A&amp;grupar a seleção</translation>
+    </message>
+    <message>
+        <source>Put the selected blocks into a new group (one undo step)</source>
+        <translation>Colocar os blocos selecionados em um novo grupo (um passo de desfazer)</translation>
+    </message>
+    <message>
+        <source>&amp;Ungroup</source>
+        <translation>&amp;Desagrupar</translation>
+    </message>
+    <message>
+        <source>Dissolve the selected group (one undo step)</source>
+        <translation>Desfazer o grupo selecionado (um passo de desfazer)</translation>
+    </message>
+    <message>
+        <source>&amp;Fold All Groups</source>
+        <translation>&amp;Recolher todos os grupos</translation>
+    </message>
+    <message>
+        <source>Show each top-level group as one block</source>
+        <translation>Mostrar cada grupo de nível superior como um bloco</translation>
+    </message>
+    <message>
+        <source>Unfold All Groups</source>
+        <translation>Expandir todos os grupos</translation>
+    </message>
+    <message>
+        <source>Show every layer</source>
+        <translation>Mostrar todas as camadas</translation>
     </message>
 </context>
 <context>
     <name>Catalog</name>
     <message>
         <source>Input</source>
-        <extracomment>Whether the palette offers this group&apos;s types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec&apos;s ``group`` is one of their keys.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Whether the palette offers this group's types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec's ``group`` is one of their keys.</extracomment>
+        <translation>Entrada</translation>
     </message>
     <message>
         <source>Convolution</source>
-        <translation type="unfinished"></translation>
+        <translation>Convolução</translation>
     </message>
     <message>
         <source>Pooling</source>
-        <translation type="unfinished"></translation>
+        <translation>Agrupamento</translation>
     </message>
     <message>
         <source>Activation</source>
-        <translation type="unfinished"></translation>
+        <translation>Ativação</translation>
     </message>
     <message>
         <source>Dense</source>
-        <translation type="unfinished"></translation>
+        <translation>Densa</translation>
     </message>
     <message>
         <source>Regularization</source>
-        <translation type="unfinished"></translation>
+        <translation>Regularização</translation>
     </message>
     <message>
         <source>Merge</source>
-        <translation type="unfinished"></translation>
+        <translation>Junção</translation>
     </message>
     <message>
         <source>Reshape</source>
-        <translation type="unfinished"></translation>
+        <translation>Remodelagem</translation>
     </message>
     <message>
         <source>Imported</source>
-        <translation type="unfinished"></translation>
+        <translation>Importado</translation>
     </message>
     <message>
         <source>The data entering the network: C x H x W for images, C x L for sequences, F for vectors.</source>
-        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input&apos;s shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input's shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
+        <translation>Os dados que entram na rede: C x H x W para imagens, C x L para sequências, F para vetores.</translation>
     </message>
     <message>
         <source>Input size without the batch axis: [C, H, W], [C, L] or [F].</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamanho da entrada sem o eixo do lote: [C, H, W], [C, L] ou [F].</translation>
     </message>
     <message>
         <source>Slides learned filters over the input; each filter gives one output channel (2-D on images, 1-D on sequences).</source>
-        <translation type="unfinished"></translation>
+        <translation>Desliza filtros aprendidos sobre a entrada; cada filtro gera um canal de saída (2-D em imagens, 1-D em sequências).</translation>
     </message>
     <message>
         <source>Number of filters (output channels).</source>
-        <translation type="unfinished"></translation>
+        <translation>Número de filtros (canais de saída).</translation>
     </message>
     <message>
         <source>Filter size f per spatial axis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamanho f do filtro em cada eixo espacial.</translation>
     </message>
     <message>
         <source>Step s between filter positions.</source>
-        <translation type="unfinished"></translation>
+        <translation>Passo s entre as posições do filtro.</translation>
     </message>
     <message>
-        <source>Zeros p added on each side; &quot;same&quot; keeps the size (stride 1).</source>
-        <translation type="unfinished"></translation>
+        <source>Zeros p added on each side; "same" keeps the size (stride 1).</source>
+        <translation>Zeros p acrescentados em cada lado; "same" mantém o tamanho (passo 1).</translation>
     </message>
     <message>
         <source>Spacing between filter taps (atrous convolution).</source>
-        <translation type="unfinished"></translation>
+        <translation>Espaçamento entre os pontos do filtro (convolução dilatada).</translation>
     </message>
     <message>
         <source>Split channels into groups (depthwise when = channels).</source>
-        <translation type="unfinished"></translation>
+        <translation>Divide os canais em grupos (depthwise quando = canais).</translation>
     </message>
     <message>
         <source>Learn one bias per filter.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aprende um viés por filtro.</translation>
     </message>
     <message>
         <source>Window size per spatial axis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamanho da janela em cada eixo espacial.</translation>
     </message>
     <message>
         <source>Step between windows; empty means the kernel size.</source>
-        <translation type="unfinished"></translation>
+        <translation>Passo entre as janelas; vazio significa o tamanho do kernel.</translation>
     </message>
     <message>
         <source>Padding on each side (at most half the kernel).</source>
-        <translation type="unfinished"></translation>
+        <translation>Preenchimento em cada lado (no máximo metade do kernel).</translation>
     </message>
     <message>
         <source>Round the output size up (a last partial window counts).</source>
-        <translation type="unfinished"></translation>
+        <translation>Arredonda o tamanho da saída para cima (uma última janela parcial conta).</translation>
     </message>
     <message>
         <source>Keeps the largest value of each window: downsamples and adds a little shift tolerance.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mantém o maior valor de cada janela: reduz a resolução e tolera pequenos deslocamentos.</translation>
     </message>
     <message>
         <source>Averages each window: a smooth downsampling (padding zeros count in the average).</source>
-        <translation type="unfinished"></translation>
+        <translation>Calcula a média de cada janela: uma redução suave (os zeros do preenchimento entram na média).</translation>
     </message>
     <message>
         <source>Keeps the smallest value of each window (computed as -maxpool(-x)).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mantém o menor valor de cada janela (calculado como -maxpool(-x)).</translation>
     </message>
     <message>
         <source>Averages each channel over all positions: C x H x W -&gt; C (the modern Flatten).</source>
-        <translation type="unfinished"></translation>
+        <translation>Calcula a média de cada canal sobre todas as posições: C x H x W -&gt; C (o Flatten moderno).</translation>
     </message>
     <message>
-        <source>Takes each channel&apos;s maximum over all positions: C x H x W -&gt; C.</source>
-        <translation type="unfinished"></translation>
+        <source>Takes each channel's maximum over all positions: C x H x W -&gt; C.</source>
+        <translation>Toma o máximo de cada canal sobre todas as posições: C x H x W -&gt; C.</translation>
     </message>
     <message>
         <source>Fully connected layer: every output is a weighted sum of all inputs (nn.Linear).</source>
-        <translation type="unfinished"></translation>
+        <translation>Camada totalmente conectada: cada saída é uma soma ponderada de todas as entradas (nn.Linear).</translation>
     </message>
     <message>
         <source>Number of output units.</source>
-        <translation type="unfinished"></translation>
+        <translation>Número de unidades de saída.</translation>
     </message>
     <message>
         <source>Learn one bias per output unit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aprende um viés por unidade de saída.</translation>
     </message>
     <message>
         <source>Unrolls all axes into one vector (C x H x W -&gt; C*H*W) so a Dense layer can follow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Desenrola todos os eixos em um vetor (C x H x W -&gt; C*H*W) para que uma camada Densa possa vir em seguida.</translation>
     </message>
     <message>
         <source>While training, zeroes each value with probability p (and scales the rest by 1/(1-p)).</source>
-        <translation type="unfinished"></translation>
+        <translation>Durante o treinamento, zera cada valor com probabilidade p (e multiplica o resto por 1/(1-p)).</translation>
     </message>
     <message>
         <source>Probability of dropping a value.</source>
-        <translation type="unfinished"></translation>
+        <translation>Probabilidade de descartar um valor.</translation>
     </message>
     <message>
         <source>Normalizes each channel over the batch, then scales and shifts it (gamma, beta).</source>
-        <translation type="unfinished"></translation>
+        <translation>Normaliza cada canal sobre o lote e depois o escala e desloca (gamma, beta).</translation>
     </message>
     <message>
         <source>Added to the variance for numerical stability.</source>
-        <translation type="unfinished"></translation>
+        <translation>Somado à variância para estabilidade numérica.</translation>
     </message>
     <message>
         <source>Weight of the newest batch in the running statistics.</source>
-        <translation type="unfinished"></translation>
+        <translation>Peso do lote mais recente nas estatísticas acumuladas.</translation>
     </message>
     <message>
         <source>max(0, x): passes positives, zeroes negatives.</source>
-        <translation type="unfinished"></translation>
+        <translation>max(0, x): deixa passar os positivos e zera os negativos.</translation>
     </message>
     <message>
         <source>x for positives, a small slope times x for negatives (no dead units).</source>
-        <translation type="unfinished"></translation>
+        <translation>x para positivos, uma pequena inclinação vezes x para negativos (sem unidades mortas).</translation>
     </message>
     <message>
         <source>Slope for negative inputs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Inclinação para entradas negativas.</translation>
     </message>
     <message>
         <source>x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred.</source>
-        <translation type="unfinished"></translation>
+        <translation>x para positivos, alpha * (e^x - 1) para negativos: suave e centrada em zero.</translation>
     </message>
     <message>
         <source>Saturation value for negative inputs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Valor de saturação para entradas negativas.</translation>
     </message>
     <message>
         <source>x * Phi(x): a smooth ReLU used by transformers.</source>
-        <translation type="unfinished"></translation>
+        <translation>x * Phi(x): uma ReLU suave usada pelos transformers.</translation>
     </message>
     <message>
         <source>1 / (1 + e^-x): squashes to (0, 1).</source>
-        <translation type="unfinished"></translation>
+        <translation>1 / (1 + e^-x): comprime para (0, 1).</translation>
     </message>
     <message>
         <source>tanh(x): squashes to (-1, 1), zero-centred.</source>
-        <translation type="unfinished"></translation>
+        <translation>tanh(x): comprime para (-1, 1), centrada em zero.</translation>
     </message>
     <message>
         <source>e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>e^x / soma(e^x) ao longo de um eixo: transforma pontuações em probabilidades que somam 1.</translation>
     </message>
     <message>
         <source>Axis to normalize (0 = features of a vector, channels of an image).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eixo a normalizar (0 = características de um vetor, canais de uma imagem).</translation>
     </message>
     <message>
         <source>Adds its inputs elementwise (a ResNet skip connection); all must have the same shape.</source>
-        <translation type="unfinished"></translation>
+        <translation>Soma as entradas elemento a elemento (uma conexão residual da ResNet); todas devem ter o mesmo formato.</translation>
     </message>
     <message>
         <source>Stacks its inputs along one axis (channels by default), as Inception branches are joined.</source>
-        <translation type="unfinished"></translation>
+        <translation>Empilha as entradas ao longo de um eixo (canais por padrão), como se juntam os ramos da Inception.</translation>
     </message>
     <message>
         <source>Axis to join along (0 = channels).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eixo da junção (0 = canais).</translation>
     </message>
     <message>
         <source>x * sigmoid(x) (swish): the smooth activation of EfficientNet.</source>
-        <translation type="unfinished"></translation>
+        <translation>x * sigmoid(x) (swish): a ativação suave da EfficientNet.</translation>
     </message>
     <message>
         <source>x * ReLU6(x + 3) / 6: a cheap swish, used by MobileNetV3.</source>
-        <translation type="unfinished"></translation>
+        <translation>x * ReLU6(x + 3) / 6: uma swish barata, usada pela MobileNetV3.</translation>
     </message>
     <message>
-        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3&apos;s squeeze-excite.</source>
-        <translation type="unfinished"></translation>
+        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite.</source>
+        <translation>ReLU6(x + 3) / 6: uma sigmoid barata, a porta do squeeze-excite da MobileNetV3.</translation>
     </message>
     <message>
         <source>min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2).</source>
-        <translation type="unfinished"></translation>
+        <translation>min(max(0, x), 6): uma ReLU limitada a 6, robusta em baixa precisão (MobileNetV2).</translation>
     </message>
     <message>
         <source>Passes its input through unchanged (a placeholder, e.g. for a removed head).</source>
-        <translation type="unfinished"></translation>
+        <translation>Repassa a entrada sem alterações (um marcador de lugar, p. ex. para uma cabeça removida).</translation>
     </message>
     <message>
         <source>Multiplies its inputs elementwise, broadcasting axes of size 1 (squeeze-excite scales C x H x W by C x 1 x 1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Multiplica as entradas elemento a elemento, expandindo eixos de tamanho 1 (o squeeze-excite escala C x H x W por C x 1 x 1).</translation>
     </message>
     <message>
         <source>Output size per spatial axis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamanho da saída em cada eixo espacial.</translation>
     </message>
     <message>
-        <source>Averages into a fixed output size (e.g. 7x7 before VGG&apos;s classifier).</source>
-        <translation type="unfinished"></translation>
+        <source>Averages into a fixed output size (e.g. 7x7 before VGG's classifier).</source>
+        <translation>Calcula médias até um tamanho de saída fixo (p. ex. 7x7 antes do classificador da VGG).</translation>
     </message>
     <message>
         <source>Takes maxima into a fixed output size, whatever the input size.</source>
-        <translation type="unfinished"></translation>
+        <translation>Toma máximos até um tamanho de saída fixo, qualquer que seja o tamanho da entrada.</translation>
     </message>
     <message>
         <source>Normalizes each sample (or, channels form, each position over its channels as in ConvNeXt), then scales and shifts it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Normaliza cada amostra (ou, na forma por canais, cada posição sobre seus canais, como na ConvNeXt) e depois a escala e desloca.</translation>
     </message>
     <message>
-        <source>Normalize over the channels at each position (ConvNeXt&apos;s channels-last form); otherwise over the whole sample.</source>
-        <translation type="unfinished"></translation>
+        <source>Normalize over the channels at each position (ConvNeXt's channels-last form); otherwise over the whole sample.</source>
+        <translation>Normaliza sobre os canais em cada posição (a forma channels-last da ConvNeXt); senão, sobre a amostra inteira.</translation>
     </message>
     <message>
         <source>Learn a scale and a shift per normalized value.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aprende uma escala e um deslocamento por valor normalizado.</translation>
     </message>
     <message>
         <source>While training, drops a whole residual branch with probability p (identity in eval).</source>
-        <translation type="unfinished"></translation>
+        <translation>Durante o treinamento, descarta um ramo residual inteiro com probabilidade p (identidade na avaliação).</translation>
     </message>
     <message>
         <source>Probability of dropping the branch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Probabilidade de descartar o ramo.</translation>
     </message>
     <message>
-        <source>&quot;row&quot; drops per sample, &quot;batch&quot; for the whole batch.</source>
-        <translation type="unfinished"></translation>
+        <source>"row" drops per sample, "batch" for the whole batch.</source>
+        <translation>"row" descarta por amostra, "batch" para o lote inteiro.</translation>
     </message>
     <message>
         <source>Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet).</source>
-        <translation type="unfinished"></translation>
+        <translation>Intercala os canais dos grupos para que convoluções agrupadas se misturem (ShuffleNet).</translation>
     </message>
     <message>
         <source>Number of channel groups.</source>
-        <translation type="unfinished"></translation>
+        <translation>Número de grupos de canais.</translation>
     </message>
     <message>
         <source>One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels.</source>
-        <translation type="unfinished"></translation>
+        <translation>Uma das partes iguais da entrada ao longo de um eixo (torch.chunk), p. ex. metade dos canais.</translation>
     </message>
     <message>
         <source>Number of parts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Número de partes.</translation>
     </message>
     <message>
         <source>Which part (0 = the first).</source>
-        <translation type="unfinished"></translation>
+        <translation>Qual parte (0 = a primeira).</translation>
     </message>
     <message>
         <source>Axis to split (0 = channels).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eixo da divisão (0 = canais).</translation>
     </message>
     <message>
         <source>Rearranges the values into another shape with the same number of values.</source>
-        <translation type="unfinished"></translation>
+        <translation>Reorganiza os valores em outro formato com o mesmo número de valores.</translation>
     </message>
     <message>
         <source>The new shape without the batch axis.</source>
-        <translation type="unfinished"></translation>
+        <translation>O novo formato sem o eixo do lote.</translation>
     </message>
     <message>
         <source>An imported module kept as its original class (its code is imported, not drawn): shapes and counts as recorded at import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Um módulo importado mantido como sua classe original (o código é importado, não desenhado): formatos e contagens como registrados na importação.</translation>
     </message>
     <message>
         <source>The class (or builder) as package.module.Name.</source>
-        <translation type="unfinished"></translation>
+        <translation>A classe (ou construtora) como pacote.módulo.Nome.</translation>
     </message>
     <message>
         <source>The constructor arguments as Python code.</source>
-        <translation type="unfinished"></translation>
+        <translation>Os argumentos do construtor como código Python.</translation>
     </message>
     <message>
         <source>The input shape it was imported for.</source>
-        <translation type="unfinished"></translation>
+        <translation>O formato de entrada para o qual foi importado.</translation>
     </message>
     <message>
         <source>Its output shape.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seu formato de saída.</translation>
     </message>
     <message>
         <source>Its parameters (numel).</source>
-        <translation type="unfinished"></translation>
+        <translation>Seus parâmetros (numel).</translation>
     </message>
     <message>
         <source>Its multiply-accumulates per sample, as measured.</source>
-        <translation type="unfinished"></translation>
+        <translation>Suas multiplicações-acumulações por amostra, como medidas.</translation>
     </message>
     <message>
         <source>Where its class is defined (file:line).</source>
-        <translation type="unfinished"></translation>
+        <translation>Onde a classe é definida (arquivo:linha).</translation>
     </message>
 </context>
 <context>
     <name>Crash</name>
     <message>
         <source>cnnstudio: unexpected error</source>
-        <translation type="unfinished"></translation>
+        <translation>cnnstudio: erro inesperado</translation>
     </message>
     <message>
         <source>Something went wrong inside cnnstudio. Your design is untouched and the app keeps running; saving your work now is a good idea.</source>
-        <translation type="unfinished"></translation>
+        <translation>Algo deu errado dentro do cnnstudio. Seu projeto não foi alterado e o aplicativo continua funcionando; é uma boa ideia salvar seu trabalho agora.</translation>
     </message>
 </context>
 <context>
     <name>ExportMenu</name>
     <message>
+        <source>Python code</source>
+        <translation>código Python</translation>
+    </message>
+    <message>
+        <source>torch.export program</source>
+        <translation>programa torch.export</translation>
+    </message>
+    <message>
+        <source>training script</source>
+        <translation>script de treinamento</translation>
+    </message>
+    <message>
+        <source>{format} ({suffix})...</source>
+        <translation>{format} ({suffix})...</translation>
+    </message>
+    <message>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exportar</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar</translation>
     </message>
     <message>
         <source>Exported {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportado: {names}</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>A exportação falhou</translation>
     </message>
     <message>
         <source>Export {format}</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar {format}</translation>
     </message>
     <message>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Todos os arquivos (*)</translation>
     </message>
 </context>
 <context>
     <name>FigureMenu</name>
     <message>
-        <source>Export Figure</source>
+        <source>The whole network</source>
         <extracomment>What can be drawn: key -&gt; (menu text, allowed suffixes).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>A rede inteira</translation>
+    </message>
+    <message>
+        <source>The selected blocks</source>
+        <translation>Os blocos selecionados</translation>
+    </message>
+    <message>
+        <source>Training curves</source>
+        <translation>Curvas de treinamento</translation>
+    </message>
+    <message>
+        <source>Confusion matrix and per-class accuracy</source>
+        <translation>Matriz de confusão e acurácia por classe</translation>
+    </message>
+    <message>
+        <source>SVG (vector, for slides)</source>
+        <translation>SVG (vetorial, para slides)</translation>
+    </message>
+    <message>
+        <source>PDF (vector)</source>
+        <translation>PDF (vetorial)</translation>
+    </message>
+    <message>
+        <source>PNG (picture)</source>
+        <translation>PNG (imagem)</translation>
+    </message>
+    <message>
+        <source>Export Figure</source>
+        <translation>Exportar figura</translation>
     </message>
     <message>
         <source>Pixels per point of the picture: 2 is sharp on a projector</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels por ponto da imagem: 2 fica nítido em um projetor</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Procurar…</translation>
     </message>
     <message>
         <source>Drawn in the light theme, with the blocks as the canvas shows them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Desenhada no tema claro, com os blocos como a área de desenho os mostra.</translation>
     </message>
     <message>
         <source>Draw</source>
-        <translation type="unfinished"></translation>
+        <translation>Desenhar</translation>
     </message>
     <message>
         <source>Format</source>
-        <translation type="unfinished"></translation>
+        <translation>Formato</translation>
     </message>
     <message>
         <source>PNG scale</source>
-        <translation type="unfinished"></translation>
+        <translation>Escala do PNG</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Arquivo</translation>
     </message>
     <message>
         <source>Export &amp;Figure…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar &amp;figura…</translation>
+    </message>
+    <message>
+        <source>Save the network or the training charts as SVG, PDF or PNG for slides</source>
+        <translation>Salvar a rede ou os gráficos do treinamento como SVG, PDF ou PNG para slides</translation>
+    </message>
+    <message>
+        <source>Figure saved to {path}</source>
+        <translation>Figura salva em {path}</translation>
     </message>
 </context>
 <context>
@@ -475,231 +563,291 @@
     <message>
         <source>cnnstudio charts</source>
         <extracomment>What File ▸ Export Figure ▸ Network writes, by suffix. What the chart figures can be: pyqtgraph exports pictures and SVG. Blank space around the blocks, in scene units. PNG pixels per scene unit unless the user chooses (2: sharp on a projector and in print). Larger pictures would need gigabytes of memory; say so instead of trying.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>gráficos do cnnstudio</translation>
     </message>
 </context>
 <context>
     <name>FileGuard</name>
     <message>
         <source>&amp;Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Recarregar</translation>
     </message>
     <message>
         <source>&amp;Overwrite</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sobrescrever</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar &amp;como…</translation>
     </message>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Dispensar</translation>
     </message>
     <message>
         <source>Cannot reload the file</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível recarregar o arquivo</translation>
     </message>
     <message>
         <source>Reloaded {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Recarregado: {path}</translation>
     </message>
     <message>
         <source>File changed on disk</source>
-        <translation type="unfinished"></translation>
+        <translation>Arquivo alterado no disco</translation>
     </message>
     <message>
         <source>{name} was changed on disk by another program (at {when}) since you opened or last saved it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} foi alterado no disco por outro programa (em {when}) depois que você o abriu ou salvou aqui pela última vez.</translation>
     </message>
     <message>
         <source>Overwrite replaces those changes with yours; Save As keeps both; Reload opens the file as it is now and drops your unsaved changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sobrescrever substitui essas alterações pelas suas; Salvar como mantém as duas; Recarregar abre o arquivo como está agora e descarta suas alterações não salvas.</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
         <source>Import a model</source>
-        <translation type="unfinished"></translation>
+        <translation>Importar um modelo</translation>
     </message>
     <message>
         <source>A torchvision classification model</source>
-        <translation type="unfinished"></translation>
+        <translation>Um modelo de classificação do torchvision</translation>
     </message>
     <message>
         <source>Search, e.g. resnet, mobilenet, efficientnet</source>
-        <translation type="unfinished"></translation>
+        <translation>Pesquisar, p. ex. resnet, mobilenet, efficientnet</translation>
     </message>
     <message>
         <source>A file: FILE.py (a module class or function) or FILE.pt2</source>
-        <translation type="unfinished"></translation>
+        <translation>Um arquivo: ARQUIVO.py (uma classe de módulo ou função) ou ARQUIVO.pt2</translation>
     </message>
     <message>
         <source>path/to/model.py or model.pt2</source>
-        <translation type="unfinished"></translation>
+        <translation>caminho/para/modelo.py ou modelo.pt2</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Procurar…</translation>
     </message>
     <message>
         <source>class or function in the .py file, e.g. Net</source>
-        <translation type="unfinished"></translation>
+        <translation>classe ou função no arquivo .py, p. ex. Net</translation>
     </message>
     <message>
         <source>Name in the file:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nome no arquivo:</translation>
     </message>
     <message>
         <source>The input shape without the batch axis: C,H,W</source>
-        <translation type="unfinished"></translation>
+        <translation>O formato da entrada sem o eixo do lote: C,H,W</translation>
     </message>
     <message>
         <source>Input shape:</source>
-        <translation type="unfinished"></translation>
+        <translation>Formato da entrada:</translation>
     </message>
     <message>
-        <source>Load torchvision&apos;s pretrained weights</source>
-        <translation type="unfinished"></translation>
+        <source>Load torchvision's pretrained weights</source>
+        <translation>Carregar os pesos pré-treinados do torchvision</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importar…</translation>
     </message>
     <message>
         <source>Import a torchvision model, a PyTorch module or a .pt2 program</source>
-        <translation type="unfinished"></translation>
+        <translation>Importar um modelo do torchvision, um módulo PyTorch ou um programa .pt2</translation>
     </message>
     <message>
         <source>Replace &amp;Classifier (transfer learning)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Substituir o &amp;classificador (aprendizado por transferência)…</translation>
     </message>
     <message>
-        <source>Give the classifier the dataset&apos;s number of classes and freeze every layer before it</source>
-        <translation type="unfinished"></translation>
+        <source>Give the classifier the dataset's number of classes and freeze every layer before it</source>
+        <translation>Dá ao classificador o número de classes do conjunto de dados e congela todas as camadas antes dele</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Importar</translation>
     </message>
     <message>
         <source>Replace classifier</source>
-        <translation type="unfinished"></translation>
+        <translation>Substituir o classificador</translation>
     </message>
     <message>
         <source>Classes in your dataset:</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes do seu conjunto de dados:</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>A importação falhou</translation>
     </message>
 </context>
 <context>
     <name>Insight</name>
     <message>
+        <source>Occlusion (Zeiler &amp; Fergus)</source>
+        <translation>Oclusão (Zeiler &amp; Fergus)</translation>
+    </message>
+    <message>
+        <source>Saliency (input gradient)</source>
+        <translation>Saliência (gradiente da entrada)</translation>
+    </message>
+    <message>
+        <source>Grad-CAM (last Conv block)</source>
+        <translation>Grad-CAM (último bloco Conv)</translation>
+    </message>
+    <message>
         <source>The class whose evidence is shown (default: the predicted one)</source>
-        <translation type="unfinished"></translation>
+        <translation>A classe cujas evidências são mostradas (padrão: a prevista)</translation>
     </message>
     <message>
         <source>Method:</source>
-        <translation type="unfinished"></translation>
+        <translation>Método:</translation>
     </message>
     <message>
         <source>Class:</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe:</translation>
     </message>
     <message>
         <source>Pick a method: the heat map shows where the network looks.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escolha um método: o mapa de calor mostra para onde a rede olha.</translation>
     </message>
     <message>
         <source>computing…</source>
-        <translation type="unfinished"></translation>
+        <translation>calculando…</translation>
     </message>
     <message>
         <source>Input</source>
-        <extracomment>Channels shown before the user ticks &quot;show all&quot; (a 8x8 grid stays readable).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Channels shown before the user ticks "show all" (a 8x8 grid stays readable).</extracomment>
+        <translation>Entrada</translation>
     </message>
     <message>
         <source>Show all channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar todos os canais</translation>
+    </message>
+    <message>
+        <source>Show every channel instead of the first {n} (slower to draw)</source>
+        <translation>Mostrar todos os canais em vez dos {n} primeiros (mais lento para desenhar)</translation>
+    </message>
+    <message>
+        <source>Click a block on the canvas to see what it computes for this sample.</source>
+        <translation>Clique em um bloco na área de desenho para ver o que ele calcula para esta amostra.</translation>
     </message>
     <message>
         <source>Show all</source>
-        <extracomment>Input channels (rows) shown per filter before &quot;show all&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Input channels (rows) shown per filter before "show all".</extracomment>
+        <translation>Mostrar tudo</translation>
     </message>
     <message>
         <source>Show every filter and input channel (slower to draw)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar todos os filtros e canais de entrada (mais lento para desenhar)</translation>
+    </message>
+    <message>
+        <source>Click a Conv block on the canvas to see its learned kernels.</source>
+        <translation>Clique em um bloco Conv na área de desenho para ver seus kernels aprendidos.</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <extracomment>File name endings accepted as images (open and drop). Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
+        <translation>Camada</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Saída</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Média</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>Desvio padrão</translation>
+    </message>
+    <message>
+        <source>Dead units</source>
+        <translation>Unidades mortas</translation>
     </message>
     <message>
         <source>Statistics appear after each training epoch (or open this tab to compute them for the initial weights).</source>
-        <extracomment>File name endings accepted as images (open and drop). Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>As estatísticas aparecem depois de cada época de treinamento (ou abra esta aba para calculá-las com os pesos iniciais).</translation>
     </message>
     <message>
         <source>Index of the validation image shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Índice da imagem de validação mostrada</translation>
     </message>
     <message>
         <source>Random</source>
-        <translation type="unfinished"></translation>
+        <translation>Aleatória</translation>
     </message>
     <message>
         <source>Show a random validation image</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar uma imagem de validação aleatória</translation>
     </message>
     <message>
         <source>Open image…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir imagem…</translation>
     </message>
     <message>
         <source>Use an image file as the sample (or drop one onto this dock)</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar um arquivo de imagem como amostra (ou solte um neste painel)</translation>
     </message>
     <message>
         <source>Sample</source>
-        <translation type="unfinished"></translation>
+        <translation>Amostra</translation>
     </message>
     <message>
         <source>Feature maps</source>
-        <translation type="unfinished"></translation>
+        <translation>Mapas de características</translation>
     </message>
     <message>
         <source>Filters</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtros</translation>
     </message>
     <message>
         <source>Prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Predição</translation>
     </message>
     <message>
         <source>Why?</source>
-        <translation type="unfinished"></translation>
+        <translation>Por quê?</translation>
     </message>
     <message>
         <source>Layer statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>Estatísticas das camadas</translation>
     </message>
     <message>
-        <source>The network&apos;s output is not a vector of class scores.</source>
-        <translation type="unfinished"></translation>
+        <source>The network's output is not a vector of class scores.</source>
+        <translation>A saída da rede não é um vetor de pontuações de classes.</translation>
+    </message>
+    <message>
+        <source>The network's output is not a vector of class scores, so there is nothing to rank.</source>
+        <translation>A saída da rede não é um vetor de pontuações de classes, então não há o que ordenar.</translation>
     </message>
     <message>
         <source>Open an image</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir uma imagem</translation>
     </message>
     <message>
         <source>Predict an image file (or drop one onto this dock)</source>
-        <translation type="unfinished"></translation>
+        <translation>Prever um arquivo de imagem (ou solte um neste painel)</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe</translation>
     </message>
     <message>
         <source>Probability</source>
-        <translation type="unfinished"></translation>
+        <translation>Probabilidade</translation>
+    </message>
+    <message>
+        <source>Open or drop an image to see the network's top-5 classes.</source>
+        <translation>Abra ou solte uma imagem para ver as 5 classes mais prováveis segundo a rede.</translation>
     </message>
 </context>
 <context>
@@ -708,554 +856,648 @@
         <source>Select a block on the canvas to see and edit its parameters.
 
 Drag a block from the palette, or open a template from File ▸ New from Template.</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecione um bloco na área de desenho para ver e editar seus parâmetros.
+
+Arraste um bloco da paleta ou abra um modelo pronto em Arquivo ▸ Novo a partir de modelo.</translation>
     </message>
     <message>
         <source>default {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>padrão {value}</translation>
     </message>
     <message>
         <source>{n} blocks selected.
 
 Select a single block to edit it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} blocos selecionados.
+
+Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
-        <source>The layer&apos;s name; it becomes the attribute name in exported code.</source>
-        <translation type="unfinished"></translation>
+        <source>The layer's name; it becomes the attribute name in exported code.</source>
+        <translation>O nome da camada; vira o nome do atributo no código exportado.</translation>
     </message>
     <message>
         <source>id</source>
-        <translation type="unfinished"></translation>
+        <translation>id</translation>
     </message>
     <message>
         <source>optional text on the block</source>
-        <translation type="unfinished"></translation>
+        <translation>texto opcional no bloco</translation>
     </message>
     <message>
         <source>label</source>
-        <translation type="unfinished"></translation>
+        <translation>rótulo</translation>
     </message>
     <message>
         <source>frozen (not trained)</source>
-        <translation type="unfinished"></translation>
+        <translation>congelada (não treinada)</translation>
     </message>
     <message>
-        <source>Keep this layer&apos;s weights fixed during training (transfer learning).</source>
-        <translation type="unfinished"></translation>
+        <source>Keep this layer's weights fixed during training (transfer learning).</source>
+        <translation>Mantém fixos os pesos desta camada durante o treinamento (aprendizado por transferência).</translation>
     </message>
     <message>
         <source>error: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>erro: {message}</translation>
     </message>
     <message>
         <source>warning: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>aviso: {message}</translation>
     </message>
     <message>
         <source>Apply this repair as one undoable step</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar este reparo como um passo que pode ser desfeito</translation>
     </message>
 </context>
 <context>
     <name>Lab</name>
     <message>
         <source>Convolution &amp;Lab</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Laboratório de convolução</translation>
+    </message>
+    <message>
+        <source>Slide a kernel over an image and see every output pixel as a sum of products</source>
+        <translation>Deslize um kernel sobre uma imagem e veja cada pixel de saída como uma soma de produtos</translation>
     </message>
     <message>
         <source>Convolution Lab — cnnstudio</source>
         <extracomment>Images larger than this (either side) are scaled down when opened: the lab is for looking at every pixel, and a 28x28 digit or a 64x64 photo is what the lectures slide over. Emitted after each recomputation, with the result (a Convolution or Pooling) or None.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Laboratório de convolução — cnnstudio</translation>
     </message>
     <message>
         <source>Operation</source>
-        <translation type="unfinished"></translation>
+        <translation>Operação</translation>
     </message>
     <message>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrada</translation>
     </message>
     <message>
         <source>Type or paste numbers: one row a line, e.g. 1 2 3</source>
-        <translation type="unfinished"></translation>
+        <translation>Digite ou cole números: uma linha da matriz por linha, p. ex. 1 2 3</translation>
     </message>
     <message>
         <source>Open Image…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir imagem…</translation>
     </message>
     <message>
         <source>Use Sample</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar amostra</translation>
     </message>
     <message>
         <source>Use the sample shown in the Feature maps panel</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar a amostra mostrada no painel Mapas de características</translation>
     </message>
     <message>
         <source>Kernel</source>
-        <translation type="unfinished"></translation>
+        <translation>Kernel</translation>
     </message>
     <message>
         <source>e.g. 1 0 -1 (one row a line); fractions like 1/16 work</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ex. 1 0 -1 (uma linha da matriz por linha); frações como 1/16 funcionam</translation>
     </message>
     <message>
         <source>A Conv block of the design: its learned (or initial) filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Um bloco Conv do projeto: seu filtro aprendido (ou inicial)</translation>
     </message>
     <message>
         <source>Use Filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar filtro</translation>
     </message>
     <message>
         <source>Sliding</source>
-        <translation type="unfinished"></translation>
+        <translation>Deslizamento</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Janela</translation>
     </message>
     <message>
         <source>Stride</source>
-        <translation type="unfinished"></translation>
+        <translation>Passo</translation>
     </message>
     <message>
         <source>Padding</source>
-        <translation type="unfinished"></translation>
+        <translation>Preenchimento</translation>
     </message>
     <message>
         <source>Padding mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo de preenchimento</translation>
     </message>
     <message>
         <source>Dilation</source>
-        <translation type="unfinished"></translation>
+        <translation>Dilatação</translation>
     </message>
     <message>
         <source>Bias</source>
-        <translation type="unfinished"></translation>
+        <translation>Viés</translation>
     </message>
     <message>
         <source>Step through</source>
-        <translation type="unfinished"></translation>
+        <translation>Percorrer</translation>
     </message>
     <message>
         <source>First</source>
-        <translation type="unfinished"></translation>
+        <translation>Início</translation>
     </message>
     <message>
         <source>First position (Home)</source>
-        <translation type="unfinished"></translation>
+        <translation>Primeira posição (Home)</translation>
     </message>
     <message>
         <source>◀ Back</source>
-        <translation type="unfinished"></translation>
+        <translation>◀ Voltar</translation>
     </message>
     <message>
         <source>Previous position (Left)</source>
-        <translation type="unfinished"></translation>
+        <translation>Posição anterior (Esquerda)</translation>
     </message>
     <message>
         <source>▶ Play</source>
-        <translation type="unfinished"></translation>
+        <translation>▶ Reproduzir</translation>
     </message>
     <message>
         <source>Slide the kernel by itself (Space)</source>
-        <translation type="unfinished"></translation>
+        <translation>Deslizar o kernel sozinho (Espaço)</translation>
     </message>
     <message>
         <source>Next ▶</source>
-        <translation type="unfinished"></translation>
+        <translation>Próximo ▶</translation>
     </message>
     <message>
         <source>Next position (Right)</source>
-        <translation type="unfinished"></translation>
+        <translation>Próxima posição (Direita)</translation>
     </message>
     <message>
         <source> positions/s</source>
-        <translation type="unfinished"></translation>
+        <translation> posições/s</translation>
     </message>
     <message>
         <source>Hatched grey: padding · red cross-hatch: pixels the stride never reaches · outline: the window of the current output pixel · orange: the value pooling takes</source>
-        <translation type="unfinished"></translation>
+        <translation>Cinza hachurado: preenchimento · hachura cruzada vermelha: pixels que o passo nunca alcança · contorno: a janela do pixel de saída atual · laranja: o valor que o agrupamento escolhe</translation>
+    </message>
+    <message>
+        <source>Next position</source>
+        <translation>Próxima posição</translation>
+    </message>
+    <message>
+        <source>Previous position</source>
+        <translation>Posição anterior</translation>
+    </message>
+    <message>
+        <source>First position</source>
+        <translation>Primeira posição</translation>
+    </message>
+    <message>
+        <source>Last position</source>
+        <translation>Última posição</translation>
+    </message>
+    <message>
+        <source>Play or pause</source>
+        <translation>Reproduzir ou pausar</translation>
     </message>
     <message>
         <source>⏸ Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>⏸ Pausar</translation>
     </message>
     <message>
         <source>Open Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir imagem</translation>
     </message>
     <message>
         <source>No sample yet: open the Feature maps panel and pick a sample first</source>
-        <translation type="unfinished"></translation>
+        <translation>Ainda não há amostra: abra o painel Mapas de características e escolha uma amostra primeiro</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>&amp;New</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Novo</translation>
     </message>
     <message>
         <source>Start a new design</source>
-        <translation type="unfinished"></translation>
+        <translation>Começar um novo projeto</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abrir…</translation>
     </message>
     <message>
         <source>Open a design file</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir um arquivo de projeto</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Salvar</translation>
     </message>
     <message>
         <source>Save the design</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar o projeto</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar &amp;como…</translation>
     </message>
     <message>
         <source>Save the design under a new name</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar o projeto com outro nome</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Sa&amp;ir</translation>
     </message>
     <message>
         <source>Close the window</source>
-        <translation type="unfinished"></translation>
+        <translation>Fechar a janela</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Desfazer</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Refazer</translation>
     </message>
     <message>
         <source>Cu&amp;t</source>
-        <translation type="unfinished"></translation>
+        <translation>Recor&amp;tar</translation>
     </message>
     <message>
         <source>Copy and delete the selection</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar e excluir a seleção</translation>
     </message>
     <message>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copiar</translation>
     </message>
     <message>
         <source>Copy the selected blocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar os blocos selecionados</translation>
     </message>
     <message>
         <source>&amp;Paste</source>
-        <translation type="unfinished"></translation>
+        <translation>C&amp;olar</translation>
     </message>
     <message>
         <source>Paste copied blocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Colar os blocos copiados</translation>
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Excluir</translation>
     </message>
     <message>
         <source>Delete the selection</source>
-        <translation type="unfinished"></translation>
+        <translation>Excluir a seleção</translation>
     </message>
     <message>
         <source>Select &amp;All</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecionar &amp;tudo</translation>
     </message>
     <message>
         <source>Select every block</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecionar todos os blocos</translation>
     </message>
     <message>
         <source>Zoom &amp;In</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aumentar zoom</translation>
     </message>
     <message>
         <source>Zoom &amp;Out</source>
-        <translation type="unfinished"></translation>
+        <translation>Di&amp;minuir zoom</translation>
     </message>
     <message>
         <source>&amp;Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;justar</translation>
     </message>
     <message>
         <source>Show the whole network</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar a rede inteira</translation>
     </message>
     <message>
         <source>Auto &amp;Layout</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Organizar automaticamente</translation>
     </message>
     <message>
         <source>Arrange the blocks top-down (one undo step)</source>
-        <translation type="unfinished"></translation>
+        <translation>Organizar os blocos de cima para baixo (um passo de desfazer)</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Validar</translation>
     </message>
     <message>
         <source>Select the first block with an error</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecionar o primeiro bloco com erro</translation>
     </message>
     <message>
         <source>&amp;About cnnstudio</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sobre o cnnstudio</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Arquivo</translation>
     </message>
     <message>
         <source>New from &amp;Template</source>
-        <translation type="unfinished"></translation>
+        <translation>Novo a partir de &amp;modelo</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir &amp;recente</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Editar</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xibir</translation>
     </message>
     <message>
         <source>&amp;Panels</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Painéis</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tema</translation>
     </message>
     <message>
         <source>Follow the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Seguir o sistema</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Claro</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Escuro</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Idioma</translation>
     </message>
     <message>
         <source>&amp;Network</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rede</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>Aj&amp;uda</translation>
     </message>
     <message>
         <source>&amp;Keyboard Shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Atalhos de teclado</translation>
     </message>
     <message>
         <source>&amp;Documentation</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Documentação</translation>
     </message>
     <message>
         <source>Main toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>Barra de ferramentas principal</translation>
     </message>
     <message>
         <source>&amp;Undo {action}</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Desfazer {action}</translation>
     </message>
     <message>
         <source>&amp;Redo {action}</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Refazer {action}</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Desfazer</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>Refazer</translation>
     </message>
     <message>
         <source> known, 1 block unknown</source>
-        <translation type="unfinished"></translation>
+        <translation> conhecidos, 1 bloco desconhecido</translation>
     </message>
     <message>
         <source> known, {n} blocks unknown</source>
-        <translation type="unfinished"></translation>
+        <translation> conhecidos, {n} blocos desconhecidos</translation>
     </message>
     <message>
         <source>{params} params{known} ({trainable} trainable) · {macs} MACs · {mb} MB</source>
-        <translation type="unfinished"></translation>
+        <translation>{params} parâmetros{known} ({trainable} treináveis) · {macs} MACs · {mb} MB</translation>
     </message>
     <message>
-        <source> · step {size} (batch {batch})</source>
-        <translation type="unfinished"></translation>
+        <source>{status} · step {size} (batch {batch})</source>
+        <translation>{status} · passo de treino {size} (lote {batch})</translation>
     </message>
     <message>
         <source>fits in the {free} of memory free here (largest batch: {largest})</source>
-        <translation type="unfinished"></translation>
+        <translation>cabe nos {free} de memória livre aqui (maior lote: {largest})</translation>
     </message>
     <message>
         <source>does not fit in the {free} of memory free here (largest batch: {largest})</source>
-        <translation type="unfinished"></translation>
+        <translation>não cabe nos {free} de memória livre aqui (maior lote: {largest})</translation>
     </message>
     <message>
         <source>One training step (batch {batch}): weights {weights}, gradients {gradients}, optimizer {optimizer}, saved activations {activations}</source>
-        <translation type="unfinished"></translation>
+        <translation>Um passo de treinamento (lote {batch}): pesos {weights}, gradientes {gradients}, otimizador {optimizer}, ativações guardadas {activations}</translation>
     </message>
     <message>
         <source>1 error</source>
-        <translation type="unfinished"></translation>
+        <translation>1 erro</translation>
     </message>
     <message>
         <source>{n} errors</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} erros</translation>
     </message>
     <message>
         <source>Click to select the first broken block.</source>
-        <translation type="unfinished"></translation>
+        <translation>Clique para selecionar o primeiro bloco com problema.</translation>
     </message>
     <message>
         <source>valid</source>
-        <translation type="unfinished"></translation>
+        <translation>válido</translation>
     </message>
     <message>
         <source>no output</source>
-        <translation type="unfinished"></translation>
+        <translation>sem saída</translation>
     </message>
     <message>
         <source>The design has no errors.</source>
-        <translation type="unfinished"></translation>
+        <translation>O projeto não tem erros.</translation>
     </message>
     <message>
         <source>The design has no output layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>O projeto não tem camada de saída.</translation>
     </message>
     <message>
         <source>Cannot open the file</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível abrir o arquivo</translation>
     </message>
     <message>
         <source>Cannot save the file</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível salvar o arquivo</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvo: {path}</translation>
     </message>
     <message>
         <source>Clear the List</source>
-        <translation type="unfinished"></translation>
+        <translation>Limpar a lista</translation>
     </message>
     <message>
         <source>No recent files</source>
-        <translation type="unfinished"></translation>
+        <translation>Nenhum arquivo recente</translation>
     </message>
     <message>
         <source>The design is valid: no errors found.</source>
-        <translation type="unfinished"></translation>
+        <translation>O projeto é válido: nenhum erro encontrado.</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Idioma</translation>
     </message>
     <message>
         <source>cnnstudio will be in {language} the next time it starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>O cnnstudio estará em {language} na próxima vez que for iniciado.</translation>
     </message>
     <message>
         <source>About cnnstudio</source>
-        <translation type="unfinished"></translation>
+        <translation>Sobre o cnnstudio</translation>
     </message>
     <message>
         <source>Design convolutional neural networks by dragging blocks, see every shape and parameter count as you edit, then train and export them to PyTorch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Projete redes neurais convolucionais arrastando blocos, veja cada formato e contagem de parâmetros enquanto edita, depois treine e exporte para PyTorch.</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Alterações não salvas</translation>
     </message>
     <message>
         <source>Save the changes to {name}?</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar as alterações em {name}?</translation>
     </message>
     <message>
-        <source>Your changes will be lost if you don&apos;t save them.</source>
-        <translation type="unfinished"></translation>
+        <source>Your changes will be lost if you don't save them.</source>
+        <translation>Suas alterações serão perdidas se você não as salvar.</translation>
     </message>
     <message>
         <source>Open design</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir projeto</translation>
     </message>
     <message>
         <source>Save design</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar projeto</translation>
     </message>
 </context>
 <context>
     <name>Palette</name>
     <message>
         <source>Search blocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Pesquisar blocos</translation>
     </message>
 </context>
 <context>
     <name>Panels</name>
     <message>
         <source>Palette</source>
-        <extracomment>The dock layout&apos;s version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab&apos;s controls) is not restored, the new defaults apply.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>The dock layout's version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab's controls) is not restored, the new defaults apply.</extracomment>
+        <translation>Paleta</translation>
     </message>
     <message>
         <source>Inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspetor</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Resumo</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>Treinamento</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Grupo</translation>
     </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
     <message>
         <source>Keyboard Shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Atalhos de teclado</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Ação</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Teclas</translation>
+    </message>
+</context>
+<context>
+    <name>Summary</name>
+    <message>
+        <source>&lt;b&gt;Total&lt;/b&gt;: {params} params ({trainable} trainable, {frozen} frozen) · {macs} MACs ({all_macs}) · model size {mb} MB · activations {activations} per sample</source>
+        <translation>&lt;b&gt;Total&lt;/b&gt;: {params} parâmetros ({trainable} treináveis, {frozen} congelados) · {macs} MACs ({all_macs}) · tamanho do modelo {mb} MB · ativações {activations} por amostra</translation>
+    </message>
+</context>
+<context>
+    <name>Templates</name>
+    <message>
+        <source>LeCun's digit recognizer, 1x32x32 -&gt; 10 classes</source>
+        <translation>O reconhecedor de dígitos de LeCun, 1x32x32 -&gt; 10 classes</translation>
+    </message>
+    <message>
+        <source>two conv/pool stages + Dense 1000, 1x28x28 -&gt; 10</source>
+        <translation>duas etapas conv/agrupamento + Densa 1000, 1x28x28 -&gt; 10</translation>
+    </message>
+    <message>
+        <source>ImageNet 2012 winner, 3x224x224 -&gt; 1000</source>
+        <translation>vencedora da ImageNet 2012, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>13 3x3 convolutions in 5 blocks, 3x224x224 -&gt; 1000</source>
+        <translation>13 convoluções 3x3 em 5 blocos, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>residual skip connections (Add), 3x224x224 -&gt; 1000</source>
+        <translation>conexões residuais (Add), 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>bottleneck residual blocks, 3x224x224 -&gt; 1000</source>
+        <translation>blocos residuais com gargalo, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>Inception branches joined by Concat, 3x32x32 -&gt; 10</source>
+        <translation>ramos Inception unidos por Concat, 3x32x32 -&gt; 10</translation>
+    </message>
+    <message>
+        <source>16 3x3 convolutions in 5 blocks, 3x224x224 -&gt; 1000</source>
+        <translation>16 convoluções 3x3 em 5 blocos, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>Inception v1: four-branch modules joined by Concat, 3x224x224 -&gt; 1000</source>
+        <translation>Inception v1: módulos de quatro ramos unidos por Concat, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>inverted residuals with depthwise convolutions and ReLU6, 3x224x224 -&gt; 1000</source>
+        <translation>resíduos invertidos com convoluções depthwise e ReLU6, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>depthwise blocks, squeeze-excite (Mul), Hardswish, 3x224x224 -&gt; 1000</source>
+        <translation>blocos depthwise, squeeze-excite (Mul), Hardswish, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>the larger MobileNet V3, 3x224x224 -&gt; 1000</source>
+        <translation>a MobileNet V3 maior, 3x224x224 -&gt; 1000</translation>
+    </message>
+    <message>
+        <source>MBConv blocks with SiLU, squeeze-excite and stochastic depth, 3x224x224 -&gt; 1000</source>
+        <translation>blocos MBConv com SiLU, squeeze-excite e profundidade estocástica, 3x224x224 -&gt; 1000</translation>
     </message>
 </context>
 <context>
@@ -1263,212 +1505,316 @@ Select a single block to edit it.</source>
     <message>
         <source>The gradient flow per block appears at the end of each epoch.</source>
         <extracomment>Training images the probe pushes through the network at each epoch end.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>O fluxo de gradiente por bloco aparece ao fim de cada época.</translation>
     </message>
     <message>
         <source>Run</source>
         <extracomment>The warm-up (torch import + one tiny step, off the GUI thread) starts this long after the window is first shown, so that the first paint happens without torch.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Execução</translation>
     </message>
     <message>
         <source>Results</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultados</translation>
     </message>
     <message>
         <source>Gradients</source>
-        <translation type="unfinished"></translation>
+        <translation>Gradientes</translation>
     </message>
     <message>
         <source>Settings, Start / Stop and the live loss and accuracy curves</source>
-        <translation type="unfinished"></translation>
+        <translation>Configurações, Iniciar / Parar e as curvas de perda e acurácia ao vivo</translation>
     </message>
     <message>
         <source>What the last run got right and wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>O que a última execução acertou e errou</translation>
     </message>
     <message>
         <source>The gradient flow per block at each epoch end</source>
-        <translation type="unfinished"></translation>
+        <translation>O fluxo de gradiente por bloco ao fim de cada época</translation>
     </message>
     <message>
         <source>Save checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar checkpoint</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>Treinamento</translation>
     </message>
     <message>
         <source>&amp;Train</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Treinar</translation>
+    </message>
+    <message>
+        <source>&amp;Start Training</source>
+        <translation>&amp;Iniciar o treinamento</translation>
+    </message>
+    <message>
+        <source>Train the design from fresh weights</source>
+        <translation>Treinar o projeto com pesos novos</translation>
+    </message>
+    <message>
+        <source>&amp;Continue Training</source>
+        <translation>&amp;Continuar o treinamento</translation>
+    </message>
+    <message>
+        <source>Train the last model further</source>
+        <translation>Continuar treinando o último modelo</translation>
+    </message>
+    <message>
+        <source>Pause or resume the run</source>
+        <translation>Pausar ou retomar a execução</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>Pa&amp;rar</translation>
+    </message>
+    <message>
+        <source>Stop after the current batch (keeps the weights)</source>
+        <translation>Parar depois do lote atual (mantém os pesos)</translation>
+    </message>
+    <message>
+        <source>Save C&amp;heckpoint...</source>
+        <translation>Salvar c&amp;heckpoint...</translation>
+    </message>
+    <message>
+        <source>Save the trained weights, optimizer state and history with the design</source>
+        <translation>Salvar os pesos treinados, o estado do otimizador e o histórico com o projeto</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Retomar</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pausar</translation>
     </message>
     <message>
         <source>Built-in datasets download on first use; an image folder has one sub-folder of images per class</source>
-        <translation type="unfinished"></translation>
+        <translation>Os conjuntos de dados embutidos são baixados no primeiro uso; uma pasta de imagens tem uma subpasta de imagens por classe</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>padrão</translation>
     </message>
     <message>
         <source>Where downloaded datasets are kept (empty: the default folder)</source>
-        <translation type="unfinished"></translation>
+        <translation>Onde ficam os conjuntos de dados baixados (vazio: a pasta padrão)</translation>
     </message>
     <message>
         <source>Choose the data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Escolher a pasta de dados</translation>
+    </message>
+    <message>
+        <source>Images per training step</source>
+        <translation>Imagens por passo de treinamento</translation>
+    </message>
+    <message>
+        <source>Passes over the training set (in total)</source>
+        <translation>Passagens pelo conjunto de treinamento (no total)</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Taxa de aprendizado</translation>
+    </message>
+    <message>
+        <source>SGD momentum</source>
+        <translation>Momento do SGD</translation>
     </message>
     <message>
         <source>Nesterov</source>
-        <translation type="unfinished"></translation>
+        <translation>Nesterov</translation>
     </message>
     <message>
         <source>Nesterov momentum (SGD with momentum &gt; 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>Momento de Nesterov (SGD com momento &gt; 0)</translation>
+    </message>
+    <message>
+        <source>L2 penalty on the weights</source>
+        <translation>Penalidade L2 sobre os pesos</translation>
     </message>
     <message>
         <source>Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau</source>
-        <translation type="unfinished"></translation>
+        <translation>Agenda da taxa de aprendizado: decaimento em degraus, decaimento cosseno, one-cycle ou redução no platô</translation>
+    </message>
+    <message>
+        <source>Stop after this many epochs without a better validation loss (0: never)</source>
+        <translation>Parar depois de tantas épocas sem melhora na perda de validação (0: nunca)</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>desligado</translation>
     </message>
     <message>
         <source>Augment</source>
-        <translation type="unfinished"></translation>
+        <translation>Aumentar dados</translation>
     </message>
     <message>
         <source>Random shifts, small rotations (and flips where they fit)</source>
-        <translation type="unfinished"></translation>
+        <translation>Deslocamentos aleatórios, pequenas rotações (e espelhamentos onde fazem sentido)</translation>
     </message>
     <message>
         <source>auto: a GPU when there is one, else the CPU</source>
-        <translation type="unfinished"></translation>
+        <translation>auto: uma GPU quando houver, senão a CPU</translation>
+    </message>
+    <message>
+        <source>Seed for the weights, the split and the shuffling</source>
+        <translation>Semente dos pesos, da divisão e do embaralhamento</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar</translation>
     </message>
     <message>
         <source>Start training from fresh weights (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar o treinamento com pesos novos (F5)</translation>
     </message>
     <message>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuar</translation>
     </message>
     <message>
         <source>Train the last model further: up to the total epochs, or that many more when reached</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuar treinando o último modelo: até o total de épocas, ou mais essa quantidade quando já alcançado</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausar</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Parar</translation>
     </message>
     <message>
         <source>Stop after the current batch; the weights are kept</source>
-        <translation type="unfinished"></translation>
+        <translation>Parar depois do lote atual; os pesos são mantidos</translation>
     </message>
     <message>
         <source>Choose the data and press Start (F5).</source>
-        <translation type="unfinished"></translation>
+        <translation>Escolha os dados e pressione Iniciar (F5).</translation>
     </message>
     <message>
         <source>Momentum</source>
-        <translation type="unfinished"></translation>
+        <translation>Momento</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Conjunto de dados</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Tamanho do lote</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Épocas</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>Otimizador</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>Decaimento de pesos</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Agenda</translation>
+    </message>
+    <message>
+        <source>Early stop</source>
+        <translation>Parada antecipada</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Semente</translation>
     </message>
     <message>
         <source>Image folder (one sub-folder per class)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pasta de imagens (uma subpasta por classe)</translation>
     </message>
     <message>
         <source>Data folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Pasta de dados</translation>
+    </message>
+    <message>
+        <source>Image folder...</source>
+        <translation>Pasta de imagens...</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Retomar</translation>
     </message>
     <message>
         <source>Clear runs</source>
-        <translation type="unfinished"></translation>
+        <translation>Limpar execuções</translation>
     </message>
     <message>
         <source>Remove the dimmed curves of earlier runs</source>
-        <translation type="unfinished"></translation>
+        <translation>Remover as curvas esmaecidas das execuções anteriores</translation>
     </message>
     <message>
         <source>Confusion matrix</source>
-        <translation type="unfinished"></translation>
+        <translation>Matriz de confusão</translation>
     </message>
     <message>
         <source>Per-class accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>Acurácia por classe</translation>
     </message>
     <message>
         <source>Misclassified validation images</source>
-        <translation type="unfinished"></translation>
+        <translation>Imagens de validação classificadas errado</translation>
     </message>
     <message>
         <source>The confusion matrix and the mistakes appear when a run ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>A matriz de confusão e os erros aparecem quando uma execução termina.</translation>
     </message>
     <message>
         <source>No misclassified validation images</source>
-        <translation type="unfinished"></translation>
+        <translation>Nenhuma imagem de validação classificada errado</translation>
     </message>
     <message>
         <source>Running…</source>
-        <translation type="unfinished"></translation>
+        <translation>Executando…</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Fechar</translation>
     </message>
     <message>
         <source>Check &amp;Design…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verificar o projeto…</translation>
     </message>
     <message>
         <source>Loss at initialisation, overfit a tiny batch, gradient flow: before a long run</source>
-        <translation type="unfinished"></translation>
+        <translation>Perda na inicialização, sobreajuste de um lote minúsculo, fluxo de gradiente: antes de uma execução longa</translation>
     </message>
     <message>
         <source>Find &amp;Learning Rate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Encontrar a &amp;taxa de aprendizado…</translation>
     </message>
     <message>
         <source>Sweep the learning rate over a few batches and suggest one</source>
-        <translation type="unfinished"></translation>
+        <translation>Varrer a taxa de aprendizado em alguns lotes e sugerir uma</translation>
     </message>
     <message>
         <source>All checks passed</source>
-        <translation type="unfinished"></translation>
+        <translation>Todas as verificações passaram</translation>
     </message>
     <message>
         <source>Some checks failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Algumas verificações falharam</translation>
     </message>
     <message>
         <source>Gradient flow at initialisation (mean |grad| per block, log scale)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fluxo de gradiente na inicialização (|grad| médio por bloco, escala log)</translation>
     </message>
     <message>
         <source>Put the suggestion into the training settings (one undo step)</source>
-        <translation type="unfinished"></translation>
+        <translation>Colocar a sugestão nas configurações de treinamento (um passo de desfazer)</translation>
     </message>
 </context>
 </TS>

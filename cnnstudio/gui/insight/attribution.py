@@ -16,15 +16,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...core.i18n import translate
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from .feature_maps import graphics_widget
 
 __all__ = ["AttributionView"]
 
 _METHODS = [
-    ("occlusion", "Occlusion (Zeiler & Fergus)"),
-    ("saliency", "Saliency (input gradient)"),
-    ("gradcam", "Grad-CAM (last Conv block)"),
+    ("occlusion", QT_TRANSLATE_NOOP("Insight", "Occlusion (Zeiler & Fergus)")),
+    ("saliency", QT_TRANSLATE_NOOP("Insight", "Saliency (input gradient)")),
+    ("gradcam", QT_TRANSLATE_NOOP("Insight", "Grad-CAM (last Conv block)")),
 ]
 Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
 
@@ -42,7 +42,7 @@ class AttributionView(QWidget):
         self._names: list[str] = []
         self.method = QComboBox()
         for key, text in _METHODS:
-            self.method.addItem(text, key)
+            self.method.addItem(translate("Insight", text), key)
         self.klass = QComboBox()
         self.klass.setToolTip(
             translate("Insight", "The class whose evidence is shown (default: the predicted one)")

@@ -415,7 +415,9 @@ class FeatureMapView(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.show_all = QCheckBox(translate("Insight", "Show all channels"))
         self.show_all.setToolTip(
-            f"Show every channel instead of the first {DEFAULT_MAX_CHANNELS} (slower to draw)"
+            translate(
+                "Insight", "Show every channel instead of the first {n} (slower to draw)"
+            ).format(n=DEFAULT_MAX_CHANNELS)
         )
         self.show_all.toggled.connect(self.show_all_changed)
         self.hover = QLabel()
@@ -465,7 +467,11 @@ class FeatureMapView(QWidget):
 
         self.mosaic_view.tile_clicked.connect(self.select_channel)
         self.mosaic_view.tile_hovered.connect(self._on_tile_hovered)
-        self.show_message("Click a block on the canvas to see what it computes for this sample.")
+        self.show_message(
+            translate(
+                "Insight", "Click a block on the canvas to see what it computes for this sample."
+            )
+        )
 
     # -- what the controller calls -------------------------------------------------------------
     def show_message(self, text: str) -> None:

@@ -117,7 +117,9 @@ class FilterView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
         layout.addWidget(self.stack, 1)
-        self.show_message("Click a Conv block on the canvas to see its learned kernels.")
+        self.show_message(
+            translate("Insight", "Click a Conv block on the canvas to see its learned kernels.")
+        )
 
     def show_message(self, text: str) -> None:
         self.weights = None

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import CnnStudioError
 from ...core.formatting import fmt_shape
-from ...core.i18n import translate
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from ..background import BackgroundThread
 from ..plot_palette import restyle_plots
 from ..session import DesignSession
@@ -333,7 +333,14 @@ class _Worker:
 # --------------------------------------------------------------------------- widgets
 
 
-_STATS_COLUMNS = ("Layer", "Type", "Output", "Mean", "Std", "Dead units")
+_STATS_COLUMNS = (
+    QT_TRANSLATE_NOOP("Insight", "Layer"),
+    QT_TRANSLATE_NOOP("Insight", "Type"),
+    QT_TRANSLATE_NOOP("Insight", "Output"),
+    QT_TRANSLATE_NOOP("Insight", "Mean"),
+    QT_TRANSLATE_NOOP("Insight", "Std"),
+    QT_TRANSLATE_NOOP("Insight", "Dead units"),
+)
 
 
 class LayerStatsView(QWidget):
@@ -353,7 +360,7 @@ class LayerStatsView(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.table = QTableWidget(0, len(_STATS_COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(_STATS_COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("Insight", c) for c in _STATS_COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -815,9 +822,14 @@ class InsightController(QObject):
         lid = self._selected
         if lid is None:
             p.feature_maps.show_message(
-                "Click a block on the canvas to see what it computes for this sample."
+                translate(
+                    "Insight",
+                    "Click a block on the canvas to see what it computes for this sample.",
+                )
             )
-            p.filters.show_message("Click a Conv block on the canvas to see its learned kernels.")
+            p.filters.show_message(
+                translate("Insight", "Click a Conv block on the canvas to see its learned kernels.")
+            )
             return
         if lid not in acts.values:
             text = (
@@ -878,7 +890,11 @@ class InsightController(QObject):
         view = self.panel.prediction
         if not acts.predictions:
             view.show_message(
-                "The network's output is not a vector of class scores, so there is nothing to rank."
+                translate(
+                    "Insight",
+                    "The network's output is not a vector of class scores, so there is nothing "
+                    "to rank.",
+                )
             )
             return
         weights = self.panel.weights_label.text()

@@ -86,7 +86,9 @@ class PredictionView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics)
         layout.addLayout(right, 1)
-        self.show_message("Open or drop an image to see the network's top-5 classes.")
+        self.show_message(
+            translate("Insight", "Open or drop an image to see the network's top-5 classes.")
+        )
 
     def show_message(self, text: str) -> None:
         """No prediction to show: say why and what to do."""

@@ -18,7 +18,9 @@ class LabLauncher:
         self.window: LabWindow | None = None
         self.action = QAction(translate("Lab", "Convolution &Lab"), designer)
         self.action.setObjectName("convolution_lab_action")
-        tip = "Slide a kernel over an image and see every output pixel as a sum of products"
+        tip = translate(
+            "Lab", "Slide a kernel over an image and see every output pixel as a sum of products"
+        )
         self.action.setStatusTip(tip)
         self.action.setToolTip(tip)
         self.action.triggered.connect(lambda _=False: self.show())

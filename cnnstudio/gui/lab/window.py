@@ -330,11 +330,17 @@ class LabWindow(QMainWindow):
             self.addAction(act)
             return act
 
-        self.next_action = action("Next position", "Right", lambda: self.step(1))
-        self.prev_action = action("Previous position", "Left", lambda: self.step(-1))
-        self.first_action = action("First position", "Home", lambda: self.go_to(0))
-        self.last_action = action("Last position", "End", lambda: self.go_to(-1))
-        self.play_action = action("Play or pause", "Space", self.play_button.toggle)
+        self.next_action = action(translate("Lab", "Next position"), "Right", lambda: self.step(1))
+        self.prev_action = action(
+            translate("Lab", "Previous position"), "Left", lambda: self.step(-1)
+        )
+        self.first_action = action(
+            translate("Lab", "First position"), "Home", lambda: self.go_to(0)
+        )
+        self.last_action = action(translate("Lab", "Last position"), "End", lambda: self.go_to(-1))
+        self.play_action = action(
+            translate("Lab", "Play or pause"), "Space", self.play_button.toggle
+        )
 
     # -- reading the controls ----------------------------------------------------------------
     @property

@@ -118,10 +118,14 @@ class _WindowWatcher(QObject):
             self.controller.shutdown()
 
 
-def _find_menu(window: QMainWindow, title: str) -> QMenu | None:
+TRAIN_MENU = "train_menu"  # the Train menu's object name (Check Design… finds it by that)
+
+
+def _find_menu(window: QMainWindow, name: str) -> QMenu | None:
+    # By object name, not by title: the title is translated.
     for action in window.menuBar().actions():
         menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
+        if isinstance(menu, QMenu) and menu.objectName() == name:
             return menu
     return None
 
@@ -177,7 +181,7 @@ def install_training(window: Any) -> TrainingController:
     controller.view, controller.dock = view, dock
     install_gradient_probe(controller, view.gradients)
 
-    menu = _find_menu(window, "Train")
+    menu = _find_menu(window, TRAIN_MENU)
     if menu is None:
         menu = (
             window.insert_menu(translate("Training", "&Train"))
@@ -186,6 +190,7 @@ def install_training(window: Any) -> TrainingController:
         )
     if menu is None:
         menu = window.menuBar().addMenu(translate("Training", "&Train"))
+    menu.setObjectName(TRAIN_MENU)
 
     def show_dock() -> None:
         dock.show()
@@ -205,23 +210,38 @@ def install_training(window: Any) -> TrainingController:
         menu.addAction(act)
         return act
 
-    start_action = action("&Start Training", start, "F5", "Train the design from fresh weights")
+    start_action = action(
+        translate("Training", "&Start Training"),
+        start,
+        "F5",
+        translate("Training", "Train the design from fresh weights"),
+    )
     continue_action = action(
-        "&Continue Training",
+        translate("Training", "&Continue Training"),
         lambda: (show_dock(), view.panel.continue_run()),
         None,
-        "Train the last model further",
+        translate("Training", "Train the last model further"),
     )
-    pause_action = action("&Pause", view.panel.toggle_pause, None, "Pause or resume the run")
+    pause_action = action(
+        translate("Training", "&Pause"),
+        view.panel.toggle_pause,
+        None,
+        translate("Training", "Pause or resume the run"),
+    )
     stop_action = action(
-        "S&top", controller.stop, "Shift+F5", "Stop after the current batch (keeps the weights)"
+        translate("Training", "S&top"),
+        controller.stop,
+        "Shift+F5",
+        translate("Training", "Stop after the current batch (keeps the weights)"),
     )
     menu.addSeparator()
     save_action = action(
-        "Save C&heckpoint...",
+        translate("Training", "Save C&heckpoint..."),
         lambda: save_checkpoint_dialog(window, controller),
         None,
-        "Save the trained weights, optimizer state and history with the design",
+        translate(
+            "Training", "Save the trained weights, optimizer state and history with the design"
+        ),
     )
 
     def update_actions(state: str) -> None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.design import DesignEvent
-from ...core.i18n import translate
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from ..settings import AppSettings
 from ..theme import error_colour, ok_colour
 from .controller import TrainingController
@@ -64,7 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "device": "auto",
     "seed": 0,
 }
-_FOLDER_ITEM = "Image folder..."
+_FOLDER_ITEM = QT_TRANSLATE_NOOP("Training", "Image folder...")
 
 
 def fmt_duration(seconds: float) -> str:
@@ -142,7 +142,7 @@ class TrainingPanel(QWidget):
         self._run_epochs = 1
 
         self.dataset = QComboBox()
-        self.dataset.addItems([*DATASETS, _FOLDER_ITEM])
+        self.dataset.addItems([*DATASETS, translate("Training", _FOLDER_ITEM)])
         self.dataset.setToolTip(
             translate(
                 "Training",
@@ -162,15 +162,19 @@ class TrainingPanel(QWidget):
         self.data_dir_button = QToolButton()
         self.data_dir_button.setText("...")
         self.data_dir_button.setToolTip(translate("Training", "Choose the data folder"))
-        self.batch_size = _int_box(1, 65536, "Images per training step")
-        self.epochs = _int_box(1, 100_000, "Passes over the training set (in total)")
+        self.batch_size = _int_box(1, 65536, translate("Training", "Images per training step"))
+        self.epochs = _int_box(
+            1, 100_000, translate("Training", "Passes over the training set (in total)")
+        )
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
-        self.lr = _float_box(1e-6, 10.0, 6, "Learning rate")
-        self.momentum = _float_box(0.0, 0.999, 3, "SGD momentum")
+        self.lr = _float_box(1e-6, 10.0, 6, translate("Training", "Learning rate"))
+        self.momentum = _float_box(0.0, 0.999, 3, translate("Training", "SGD momentum"))
         self.nesterov = QCheckBox(translate("Training", "Nesterov"))
         self.nesterov.setToolTip(translate("Training", "Nesterov momentum (SGD with momentum > 0)"))
-        self.weight_decay = _float_box(0.0, 1.0, 6, "L2 penalty on the weights")
+        self.weight_decay = _float_box(
+            0.0, 1.0, 6, translate("Training", "L2 penalty on the weights")
+        )
         self.schedule = QComboBox()
         self.schedule.addItems(list(SCHEDULES))
         self.schedule.setToolTip(
@@ -180,7 +184,12 @@ class TrainingPanel(QWidget):
             )
         )
         self.patience = _int_box(
-            0, 10_000, "Stop after this many epochs without a better validation loss (0: never)"
+            0,
+            10_000,
+            translate(
+                "Training",
+                "Stop after this many epochs without a better validation loss (0: never)",
+            ),
         )
         self.patience.setSpecialValueText(translate("Training", "off"))
         self.augment = QCheckBox(translate("Training", "Augment"))
@@ -190,7 +199,9 @@ class TrainingPanel(QWidget):
         self.device = QComboBox()
         self.device.addItem("auto")
         self.device.setToolTip(translate("Training", "auto: a GPU when there is one, else the CPU"))
-        self.seed = _int_box(0, 2**31 - 1, "Seed for the weights, the split and the shuffling")
+        self.seed = _int_box(
+            0, 2**31 - 1, translate("Training", "Seed for the weights, the split and the shuffling")
+        )
 
         self.start_button = QPushButton(translate("Training", "Start"))
         self.start_button.setToolTip(
@@ -250,12 +261,37 @@ class TrainingPanel(QWidget):
         device.addWidget(self.device, 1)
         device.addWidget(self.augment)
         rows: list[tuple[str | QLabel, Any, str | QLabel, Any]] = [
-            ("Dataset", self.dataset, "Data folder", folder),
-            ("Batch size", self.batch_size, "Epochs", self.epochs),
-            ("Optimizer", self.optimizer, "Learning rate", self.lr),
-            ("Weight decay", self.weight_decay, self._momentum_label, momentum),
-            ("Schedule", self.schedule, "Early stop", self.patience),
-            ("Device", device, "Seed", self.seed),
+            (
+                translate("Training", "Dataset"),
+                self.dataset,
+                translate("Training", "Data folder"),
+                folder,
+            ),
+            (
+                translate("Training", "Batch size"),
+                self.batch_size,
+                translate("Training", "Epochs"),
+                self.epochs,
+            ),
+            (
+                translate("Training", "Optimizer"),
+                self.optimizer,
+                translate("Training", "Learning rate"),
+                self.lr,
+            ),
+            (
+                translate("Training", "Weight decay"),
+                self.weight_decay,
+                self._momentum_label,
+                momentum,
+            ),
+            (
+                translate("Training", "Schedule"),
+                self.schedule,
+                translate("Training", "Early stop"),
+                self.patience,
+            ),
+            (translate("Training", "Device"), device, translate("Training", "Seed"), self.seed),
         ]
         for r, (l1, w1, l2, w2) in enumerate(rows):
             for c, (label, item) in enumerate(((l1, w1), (l2, w2))):
@@ -358,7 +394,9 @@ class TrainingPanel(QWidget):
             self.set_dataset(_as(values["dataset"], str, DEFAULTS["dataset"]))
             data_dir = values["data_dir"]
             self.data_dir.setText(data_dir if isinstance(data_dir, str) else "")
-            self.data_dir.setPlaceholderText(AppSettings().data_dir() or "default")
+            self.data_dir.setPlaceholderText(
+                AppSettings().data_dir() or translate("Training", "default")
+            )
             self.batch_size.setValue(_as(values["batch_size"], int, DEFAULTS["batch_size"]))
             self.epochs.setValue(_as(values["epochs"], int, DEFAULTS["epochs"]))
             _set_combo(self.optimizer, values["optimizer"], DEFAULTS["optimizer"])
@@ -384,7 +422,7 @@ class TrainingPanel(QWidget):
 
     def dataset_name(self) -> str:
         text = self.dataset.currentText()
-        return self._last_dataset if text == _FOLDER_ITEM else text
+        return self._last_dataset if text == translate("Training", _FOLDER_ITEM) else text
 
     def set_dataset(self, name_or_path: str) -> None:
         """Select a built-in dataset or an image folder (added to the list when new)."""
@@ -397,7 +435,7 @@ class TrainingPanel(QWidget):
         self._last_dataset = name_or_path
 
     def _on_dataset_activated(self, index: int) -> None:
-        if self.dataset.itemText(index) != _FOLDER_ITEM:
+        if self.dataset.itemText(index) != translate("Training", _FOLDER_ITEM):
             self._last_dataset = self.dataset.itemText(index)
             return
         folder = QFileDialog.getExistingDirectory(

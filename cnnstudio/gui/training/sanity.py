@@ -278,11 +278,13 @@ class SanityTools:
 
 def install_sanity(window: Any, controller: Any) -> SanityTools:
     """Add Train ▸ Check Design… and Train ▸ Find Learning Rate… to ``window``'s Train menu."""
+    from .install import TRAIN_MENU
+
     menu = next(
         (
             a.menu()
             for a in window.menuBar().actions()
-            if a.menu() and a.text().replace("&", "") == "Train"
+            if a.menu() and a.menu().objectName() == TRAIN_MENU
         ),
         None,
     )

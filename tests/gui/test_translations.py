@@ -1,0 +1,296 @@
+"""The interface in Brazilian Portuguese: every visible text is marked and translated.
+
+The window is built the way `cnnstudio gui` builds it under a ``pt_BR`` translator; the test
+opens every menu and the main dialogs through their actions (dialogs answered by
+`dialog_answers`), collects each text, tooltip, title, placeholder, tab and header a user can
+see, and fails on any that is not a Portuguese text of the catalog (formatted messages match
+their ``{placeholder}`` pattern). English strings that are the same in Portuguese (layer type
+names, numbers, shapes, ids of the design) are listed explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QDockWidget,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabBar,
+    QTableWidget,
+    QTreeWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from cnnstudio import __version__
+from cnnstudio.core import i18n as core_i18n
+from cnnstudio.core.catalog import SPECS
+from cnnstudio.core.formatting import fmt_int
+from cnnstudio.core.templates import TEMPLATES
+from cnnstudio.gui import i18n
+from cnnstudio.gui.main_window import MainWindow
+from cnnstudio.gui.settings import AppSettings
+from tests.gui.dialog_answers import DialogAnswers
+from tests.gui.real_window import all_menu_actions
+
+TS = i18n.ts_path("pt_BR")
+
+# The same in both languages: names of layer types and parameters (torch's own), units,
+# the languages' own names, and the option values stored in design files.
+SAME_IN_BOTH = {
+    *(t.title for t in TEMPLATES.values()),  # the networks' own names (LeNet-5, ResNet-18)
+    # Qt's own catalog (qtbase_pt_BR.qm) translates the standard buttons of message boxes.
+    "Cancelar",
+    "Salvar",
+    "Descartar",
+    "Sim",
+    "Não",
+    "Fechar",
+    "rmsprop",
+    f"cnnstudio {__version__}",
+    "OK",
+    "cnnstudio",
+    "MACs",
+    "PNG",
+    "SVG",
+    "PDF",
+    "ONNX",
+    "TorchScript",
+    "Python",
+    "English",
+    "Português (Brasil)",
+    "auto",
+    "cpu",
+    "sgd",
+    "adam",
+    "adamw",
+    "none",
+    "step",
+    "cosine",
+    "onecycle",
+    "plateau",
+    "zeros",
+    "reflect",
+    "replicate",
+    "circular",
+    "max",
+    "avg",
+    "min",
+    "digits",
+    "mnist",
+    "fashion-mnist",
+    "cifar10",
+    "occlusion",
+    "saliency",
+    "gradcam",
+    *SPECS,
+    *(ps.name for spec in SPECS.values() for ps in spec.params),
+}
+# Values, not words: numbers, shapes (6x28x28), sizes, ids and shorthand of the design's blocks.
+NEUTRAL = re.compile(r"^[\W\d_]*$|^[\d.,x×:\s%()/·+\-=≈…|ε]+[A-Za-z]{0,3}$")
+
+
+def _strip(text: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", text).replace("&", "")
+    return " ".join(text.split()).strip(" .…:·")
+
+
+def catalog() -> tuple[set[str], list[re.Pattern[str]]]:
+    """The finished Portuguese texts, as plain strings and as patterns for formatted ones."""
+    texts: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for message in ET.parse(TS).getroot().iter("message"):
+        node = message.find("translation")
+        if node is None or node.get("type") or not node.text:
+            continue
+        text = _strip(node.text)
+        texts.add(text)
+        if "{" in text:
+            parts = re.split(r"\{[^}]*\}", text)
+            patterns.append(re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$", re.S))
+    return texts, patterns
+
+
+def texts_of(widget: QWidget) -> Iterator[tuple[str, str]]:
+    """(where, text) for everything a user can read on ``widget`` and its children."""
+    for w in [widget, *widget.findChildren(QWidget)]:
+        name = type(w).__name__ + ":" + (w.objectName() or "")
+        if w.isWindow():
+            yield name + ".windowTitle", w.windowTitle()
+        yield name + ".toolTip", w.toolTip()
+        if isinstance(w, (QLabel, QAbstractButton)):
+            yield name + ".text", w.text()
+        if isinstance(w, QLineEdit):
+            yield name + ".placeholder", w.placeholderText()
+        if isinstance(w, (QGroupBox,)):
+            yield name + ".title", w.title()
+        if isinstance(w, QDockWidget):
+            yield name + ".title", w.windowTitle()
+        if isinstance(w, QMenu):
+            yield name + ".title", w.title()
+            for action in w.actions():
+                yield name + ".action", action.text()
+                yield name + ".statusTip", action.statusTip()
+        if isinstance(w, QTabBar):
+            for i in range(w.count()):
+                yield name + ".tab", w.tabText(i)
+                yield name + ".tabTip", w.tabToolTip(i)
+        if isinstance(w, QTableWidget):
+            for i in range(w.columnCount()):
+                item = w.horizontalHeaderItem(i)
+                if item is not None:
+                    yield name + ".header", item.text()
+        if isinstance(w, QTreeWidget):
+            stack = [w.topLevelItem(i) for i in range(w.topLevelItemCount())]
+            while stack:
+                item = stack.pop()
+                yield name + ".item", item.text(0)
+                yield name + ".itemTip", item.toolTip(0)
+                stack.extend(item.child(i) for i in range(item.childCount()))
+        if isinstance(w, QComboBox) and not w.isEditable():
+            for i in range(w.count()):
+                yield name + ".item", w.itemText(i)
+
+
+def untranslated(found: list[tuple[str, str]], design_words: set[str]) -> list[str]:
+    texts, patterns = catalog()
+    allowed = {_strip(t) for t in SAME_IN_BOTH | design_words}
+    bad = []
+    for where, raw in found:
+        text = _strip(raw)
+        if not text or NEUTRAL.match(text) or text in texts or text in allowed:
+            continue
+        if any(p.match(text) for p in patterns):
+            continue
+        chunks = [_strip(c) for c in re.split(r"<[^>]+>", raw) if _strip(c)]
+        if len(chunks) > 1 and all(
+            c in texts or c in allowed or NEUTRAL.match(c) or any(p.match(c) for p in patterns)
+            for c in chunks
+        ):
+            continue  # rich text: each paragraph marked on its own
+        bad.append(f"{where}: {raw!r}")
+    return sorted(set(bad))
+
+
+@pytest.fixture
+def portuguese(qapp: object) -> Iterator[None]:
+    """The pt_BR catalog loaded as the app loads it; English again afterwards."""
+    assert i18n.install_language("pt_BR") == "pt_BR"
+    yield
+    i18n.install_language("en")
+    core_i18n.install(None)
+
+
+def test_catalog_has_no_unfinished_or_empty_translation() -> None:
+    root = ET.parse(TS).getroot()
+    assert root.get("language") == "pt_BR"
+    unfinished = [
+        (m.findtext("source") or "")
+        for m in root.iter("message")
+        if (t := m.find("translation")) is None or t.get("type") or not (t.text or "").strip()
+    ]
+    assert unfinished == []
+    assert len(list(root.iter("message"))) > 300
+
+
+def test_the_catalog_is_found_and_numbers_follow_the_locale(portuguese: None) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("MainWindow", "&File") == "&Arquivo"
+    assert core_i18n.translate("Catalog", "Pooling") == "Agrupamento"
+    assert fmt_int(61706) == "61.706"
+
+
+def test_a_stale_catalog_is_compiled_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source checkout has no .qm: lrelease compiles one, else the .ts itself is read."""
+    monkeypatch.setenv("CNNSTUDIO_CACHE_DIR", str(tmp_path))
+    shipped = TS.with_suffix(".qm")
+    qm = i18n.qm_path("pt_BR")
+    assert qm is not None and qm.is_file()
+    assert qm == shipped or qm.is_relative_to(tmp_path)
+    monkeypatch.setattr(i18n, "qm_path", lambda language: None)
+    monkeypatch.setattr(i18n, "lrelease", lambda: None)
+    fallback = i18n.load_translator("pt_BR")
+    assert isinstance(fallback, i18n.TsTranslator)
+    assert fallback.translate("MainWindow", "&File") == "&Arquivo"
+
+
+def test_every_visible_text_is_portuguese(
+    portuguese: None,
+    app_window: MainWindow,
+    qtbot: QtBot,
+    dialogs: DialogAnswers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = app_window
+    found: list[tuple[str, str]] = []
+    answered = QDialog.exec
+
+    def exec_and_read(dialog: QDialog) -> int:
+        found.extend(texts_of(dialog))
+        return answered(dialog)
+
+    monkeypatch.setattr(QDialog, "exec", exec_and_read)
+    actions = all_menu_actions(window)  # every menu opened (aboutToShow), in Portuguese
+    for top in window.menuBar().actions():
+        found.append(("menubar", top.text()))
+    for path, action in actions.items():
+        found.append((f"action {path}", action.text()))
+        found.append((f"action {path} tip", action.statusTip()))
+    opened = []
+    for path, action in actions.items():
+        plain = path.replace("&", "")
+        if plain.endswith(
+            ("Atalhos de teclado", "Sobre o cnnstudio", "Exportar figura…", "Importar…")
+        ) or ("Laboratório" in plain):
+            action.trigger()
+            opened.append(plain)
+    assert len(opened) == 5, opened
+    for asked in dialogs.asked:
+        found.append((f"{asked.kind} title", asked.title))
+        found.append((f"{asked.kind} text", asked.text))
+    found.extend(texts_of(window))
+    for top in window.findChildren(QWidget):
+        if top.isWindow() and top is not window and top.isVisible():
+            found.extend(texts_of(top))
+    design = window.session.design
+    words = {*design.layers, window.session.title, f"{window.session.title} — cnnstudio"}
+    recent = window.settings.recent_files()
+    words |= {*recent, *(f"&{n} {Path(p).name}" for n, p in enumerate(recent, start=1))}
+    missing = untranslated(found, words)
+    assert not missing, "not marked or not translated:\n" + "\n".join(missing)
+
+
+def test_view_language_switches_and_is_remembered(
+    app_window: MainWindow, dialogs: DialogAnswers, tmp_path: Path
+) -> None:
+    window = app_window
+    actions = all_menu_actions(window)
+    english, portuguese = actions["View ▸ English"], actions["View ▸ Português (Brasil)"]
+    assert english.isChecked() != portuguese.isChecked()
+    english.trigger()
+    portuguese.trigger()
+    assert portuguese.isChecked()
+    assert dialogs.last("information").title == "Language"
+    assert "Português (Brasil)" in dialogs.last("information").text
+    assert window.settings.language() == "pt_BR"
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    assert AppSettings(store).language() == "pt_BR"
+    assert i18n.choose_language(AppSettings(store).language()) == "pt_BR"

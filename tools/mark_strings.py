@@ -48,8 +48,11 @@ ARG0 = {
     "_show_error",
     "_error_box",
     "action",
+    "setFormat",
     "show_message",
 }
+# pyqtgraph: axis labels (``setLabel("left", text)`` or ``axis.setLabel(text)``), legends.
+PLOT = {"setLabel": -1, "_plot": 1, "_curve": 2}
 # Helpers whose last argument is a tooltip: name -> index.
 TIP_ARG = {"_action": 3, "action": 3, "_int_box": 2, "_float_box": 3}
 ARG1 = {"addTab", "setTabText", "setTabToolTip", "add_dock", "add_bottom_dock"}
@@ -97,9 +100,112 @@ def _visible(node: ast.expr) -> bool:
     )
 
 
+# The core's messages: LayerProblem(code, message, fix), Fix(label, edits),
+# Diagnostic(code, message, ...), and the explanation lines of ``def explain``.
+CORE_ARGS = {"LayerProblem": 1, "Fix": 0, "Diagnostic": 1}
+CORE_NAMES = {"text", "message", "problem_text"}
+
 # Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
 DATA_ARGS = {"ParamSpec": 3, "Group": 1, "TemplateInfo": 2}
 DATA_ATTRIBUTES = {"summary"}
+
+
+def _core_targets(tree: ast.AST) -> list[ast.expr]:
+    found: list[ast.expr] = []
+
+    def strings(node: ast.expr) -> list[ast.expr]:
+        if isinstance(node, (ast.Constant, ast.JoinedStr)):
+            return [node]
+        if isinstance(node, ast.IfExp):
+            return strings(node.body) + strings(node.orelse)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [s for e in node.elts for s in strings(e)]
+        return []
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _name(node.func)
+            index = CORE_ARGS.get(name)
+            if index is not None and len(node.args) > index:
+                found.extend(strings(node.args[index]))
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in CORE_NAMES for t in node.targets
+        ):
+            found.extend(strings(node.value))
+        if isinstance(node, ast.FunctionDef) and node.name == "explain":
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call) and _name(sub.func) == "append" and sub.args:
+                    found.extend(strings(sub.args[0]))
+                if isinstance(sub, ast.Return) and sub.value is not None:
+                    found.extend(strings(sub.value))
+                if isinstance(sub, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in ("lines", "line", "over") for t in sub.targets
+                ):
+                    found.extend(strings(sub.value))
+    return [
+        n
+        for n in found
+        if (isinstance(n, ast.JoinedStr) or _visible(n))
+        and not (isinstance(n, ast.Constant) and not any(c.isalpha() for c in n.value))
+    ]
+
+
+def as_format(node: ast.JoinedStr, source: str) -> tuple[str, str] | None:
+    """``f"kernel {k} > {n}"`` -> ``("'kernel {k} > {n}'", ".format(k=k, n=n)")``, or None."""
+    template = []
+    args: dict[str, str] = {}
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            template.append(str(part.value).replace("{", "{{").replace("}", "}}"))
+            continue
+        assert isinstance(part, ast.FormattedValue)
+        expr = ast.get_source_segment(source, part.value)
+        if expr is None:
+            return None
+        value = part.value
+        if isinstance(value, ast.Name):
+            name = value.id
+        elif isinstance(value, ast.Attribute):
+            name = value.attr
+        else:
+            name = "value"
+        base, n = name, 1
+        while name in args and args[name] != expr:
+            n += 1
+            name = f"{base}{n}"
+        args[name] = expr
+        spec = ""
+        if part.format_spec is not None:
+            if not all(isinstance(v, ast.Constant) for v in part.format_spec.values):
+                return None  # a computed format spec: left for a hand
+            spec = ":" + "".join(str(v.value) for v in part.format_spec.values)  # type: ignore[attr-defined]
+        conversion = "" if part.conversion == -1 else "!" + chr(part.conversion)
+        template.append("{" + name + conversion + spec + "}")
+    text = "".join(template)
+    call = ", ".join(f"{k}={v}" for k, v in args.items())
+    return _literal(text), f".format({call})"
+
+
+def _literal(text: str, width: int = 76) -> str:
+    """A Python literal of ``text``, split into implicitly joined lines when it is long."""
+    chunks, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + len(word) + 1 > width:
+            chunks.append(line + " ")
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    chunks.append(line)
+    if text.startswith(" "):  # split() above drops a leading space
+        chunks = [text]
+
+    def one(chunk: str) -> str:
+        quoted = repr(chunk)
+        if quoted.startswith("'") and '"' not in chunk:
+            quoted = '"' + quoted[1:-1].replace("\\'", "'") + '"'
+        return quoted
+
+    return "\n".join(one(c) for c in chunks)
 
 
 def targets(tree: ast.AST) -> tuple[list[tuple[ast.expr, str]], list[ast.expr]]:
@@ -129,6 +235,10 @@ def targets(tree: ast.AST) -> tuple[list[tuple[ast.expr, str]], list[ast.expr]]:
             continue
         picks: list[ast.expr] = []
         args = call.args
+        if name in PLOT and args:
+            index = PLOT[name] if PLOT[name] >= 0 else len(args) - 1
+            if len(args) > index:
+                picks.append(args[index])
         if name in TIP_ARG and len(args) > TIP_ARG[name]:
             picks.append(args[TIP_ARG[name]])
         if name in ARG0 and args:
@@ -180,6 +290,20 @@ def mark(path: Path) -> list[str]:
     context = context_of(path)
     edits = []
     markers = set()
+    if path.parent.name == "core" or "core" in path.parts:
+        for node in _core_targets(tree):
+            a = offset(node.lineno, node.col_offset)  # type: ignore[arg-type]
+            b = offset(node.end_lineno, node.end_col_offset)  # type: ignore[arg-type]
+            if isinstance(node, ast.JoinedStr):
+                converted = as_format(node, source)
+                if converted is None:
+                    dynamic.append(node)
+                    continue
+                text, call = converted
+                edits.append((a, b, f'translate("{context}", {text}){call}'))
+            else:
+                edits.append((a, b, f'translate("{context}", {source[a:b]})'))
+            markers.add("translate")
     for node, marker in wrap:
         assert node.end_lineno is not None and node.end_col_offset is not None
         a = offset(node.lineno, node.col_offset)
@@ -191,7 +315,10 @@ def mark(path: Path) -> list[str]:
             where = context
         edits.append((a, b, f'{marker}("{where}", {source[a:b]})'))
         markers.add(marker)
-    for a, b, text in sorted(edits, reverse=True):
+    unique = sorted({(a, b): (a, b, t) for a, b, t in edits}.values(), reverse=True)
+    # A string inside another marked one (an f-string in a conditional) keeps the outer edit.
+    edits = [e for e in unique if not any(o[0] <= e[0] and e[1] <= o[1] and o != e for o in unique)]
+    for a, b, text in edits:
         source = source[:a] + text + source[b:]
     if edits:
         depth = len(path.parts) - path.parts.index("cnnstudio") - 1

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .diagnostics import Fix, InsertLayerEdit, LayerProblem, SetParamEdit
 from .formatting import fmt_int, fmt_shape, fmt_size
-from .i18n import QT_TRANSLATE_NOOP
+from .i18n import QT_TRANSLATE_NOOP, translate
 from .params import ParamSpec
 
 Shape = tuple[int, ...]
@@ -208,7 +208,9 @@ def _spatial(spec: LayerSpec, shape: Shape) -> int:
     kind = "a vector of " + str(shape[0]) if rank == 1 else "a " + fmt_shape(shape) + " tensor"
     raise LayerProblem(
         "needs-spatial-input",
-        f"{spec.type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}",
+        translate(
+            "Catalog", "{type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}"
+        ).format(type=spec.type, kind=kind),
     )
 
 
@@ -218,8 +220,9 @@ def _axes(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
     if len(value) != n:
         raise LayerProblem(
             "bad-param",
-            f"{name} has {len(value)} values but the input has {n} spatial axis"
-            f"{'es' if n != 1 else ''}",
+            translate(
+                "Catalog", "{name} has {value} values but the input has {n} spatial axis{value2}"
+            ).format(name=name, value=len(value), n=n, value2="es" if n != 1 else ""),
         )
     return tuple(value)
 
@@ -261,7 +264,12 @@ def _dim(n_dims: int) -> str:
 def _axis_problem(name: str, dim: int, rank: int) -> LayerProblem | None:
     if -rank <= dim < rank:
         return None
-    return LayerProblem("bad-param", f"{name} {dim} is out of range for a {rank}-axis input")
+    return LayerProblem(
+        "bad-param",
+        translate("Catalog", "{name} {dim} is out of range for a {rank}-axis input").format(
+            name=name, dim=dim, rank=rank
+        ),
+    )
 
 
 def _torch_dim(dim: int) -> int:
@@ -293,7 +301,9 @@ def _sliding_window(
             fixes = _kernel_fixes(spec, lid, sizes, k, s, pad, d)
             raise LayerProblem(
                 "kernel-too-large",
-                f"kernel {kernel} is larger than the padded input {padded}",
+                translate(
+                    "Catalog", "kernel {kernel} is larger than the padded input {padded}"
+                ).format(kernel=kernel, padded=padded),
                 fixes[0] if fixes else None,
                 fixes[1:],
             )
@@ -324,8 +334,9 @@ def _kernel_fixes(
     kernel = tuple(min(ki, (m - 1) // di + 1) for ki, m, di in zip(k, padded, d, strict=True))
     fixes.append(
         Fix(
-            f"Set {lid}'s kernel_size to {_fmt_axes(kernel)} "
-            f"(the largest that fits {fmt_size(padded)})",
+            translate(
+                "Catalog", "Set {lid}'s kernel_size to {value} (the largest that fits {value2})"
+            ).format(lid=lid, value=_fmt_axes(kernel), value2=fmt_size(padded)),
             (SetParamEdit(lid, "kernel_size", _param_value(kernel)),),
         )
     )
@@ -334,7 +345,9 @@ def _kernel_fixes(
     grown = fmt_size([n + 2 * q for n, q in zip(sizes, padding, strict=True)])
     fixes.append(
         Fix(
-            f"Set {lid}'s padding to {_fmt_axes(padding)} (pads the input to {grown})",
+            translate(
+                "Catalog", "Set {lid}'s padding to {value} (pads the input to {grown})"
+            ).format(lid=lid, value=_fmt_axes(padding), grown=grown),
             (SetParamEdit(lid, "padding", _param_value(padding)),),
         )
     )
@@ -343,11 +356,18 @@ def _kernel_fixes(
         and any(x != 1 for x in d)
         and all(ki <= m for ki, m in zip(k, padded, strict=True))
     ):
-        fixes.append(Fix(f"Set {lid}'s dilation to 1", (SetParamEdit(lid, "dilation", 1),)))
+        fixes.append(
+            Fix(
+                translate("Catalog", "Set {lid}'s dilation to 1").format(lid=lid),
+                (SetParamEdit(lid, "dilation", 1),),
+            )
+        )
     if spec.type == "Conv" and all(x == 1 for x in s):
         fixes.append(
             Fix(
-                f'Set {lid}\'s padding to "same" (keeps {fmt_size(sizes)})',
+                translate("Catalog", 'Set {lid}\'s padding to "same" (keeps {value})').format(
+                    lid=lid, value=fmt_size(sizes)
+                ),
                 (SetParamEdit(lid, "padding", "same"),),
             )
         )
@@ -549,19 +569,30 @@ class ConvSpec(LayerSpec):
         c_in, out_c, groups = shape[0], p["out_channels"], p["groups"]
         if c_in % groups:
             raise LayerProblem(
-                "bad-groups", f"groups {groups} does not divide the {c_in} input channels"
+                "bad-groups",
+                translate(
+                    "Catalog", "groups {groups} does not divide the {c_in} input channels"
+                ).format(groups=groups, c_in=c_in),
             )
         if out_c % groups:
             raise LayerProblem(
-                "bad-groups", f"groups {groups} does not divide out_channels {out_c}"
+                "bad-groups",
+                translate("Catalog", "groups {groups} does not divide out_channels {out_c}").format(
+                    groups=groups, out_c=out_c
+                ),
             )
         k, s, pad, d = self._geometry(p, shape)
         if p["padding"] == "same":
             if any(x != 1 for x in s):
                 raise LayerProblem(
                     "same-needs-stride-1",
-                    f'padding "same" needs stride 1, got stride {_fmt_axes(s)}',
-                    Fix(f"Set {lid}'s stride to 1", (SetParamEdit(lid, "stride", 1),)),
+                    translate(
+                        "Catalog", 'padding "same" needs stride 1, got stride {value}'
+                    ).format(value=_fmt_axes(s)),
+                    Fix(
+                        translate("Catalog", "Set {lid}'s stride to 1").format(lid=lid),
+                        (SetParamEdit(lid, "stride", 1),),
+                    ),
                 )
             return (out_c, *shape[1:])
         return (out_c, *_sliding_window(self, lid, shape[1:], k, s, pad, d))
@@ -599,24 +630,40 @@ class ConvSpec(LayerSpec):
         shape = shapes[0]
         k, s, pad, d = self._geometry(p, shape)
         if p["padding"] == "same":
-            lines = [f'padding "same" keeps the size: {fmt_shape(shape[1:])}']
+            lines = [
+                translate("Catalog", 'padding "same" keeps the size: {value}').format(
+                    value=fmt_shape(shape[1:])
+                )
+            ]
         else:
             lines = _window_lines(shape[1:], k, s, pad, d, out[1:])
         c_per_group = shape[0] // p["groups"]
         taps = "*".join(str(x) for x in k) + f"*{c_per_group}"
         n_params = self.count_params(p, shapes, out)
         if p["bias"]:
-            lines.append(f"params: ({taps} + 1) * {out[0]} = {fmt_int(n_params)}")
+            lines.append(
+                translate("Catalog", "params: ({taps} + 1) * {value} = {value2}").format(
+                    taps=taps, value=out[0], value2=fmt_int(n_params)
+                )
+            )
         else:
-            lines.append(f"params: {taps} * {out[0]} = {fmt_int(n_params)} (no bias)")
+            lines.append(
+                translate("Catalog", "params: {taps} * {value} = {value2} (no bias)").format(
+                    taps=taps, value=out[0], value2=fmt_int(n_params)
+                )
+            )
         macs = self.count_macs(p, shapes, out)
-        lines.append(f"MACs: {fmt_shape(out)} outputs * {taps} = {fmt_int(macs)}")
+        lines.append(
+            translate("Catalog", "MACs: {value} outputs * {taps} = {value2}").format(
+                value=fmt_shape(out), taps=taps, value2=fmt_int(macs)
+            )
+        )
         return lines
 
     def shorthand(self, p: dict[str, Any]) -> str:
         k, s, pad = p.get("kernel_size"), p.get("stride"), p.get("padding")
         ks = fmt_size(k) if isinstance(k, list) else f"{k}x{k}"
-        text = f"Conv {p.get('out_channels')}@{ks}"
+        text = translate("Catalog", "Conv {value}@{ks}").format(value=p.get("out_channels"), ks=ks)
         text += f" s{_fmt_axes(s) if isinstance(s, list) else s}"
         text += (
             f" p{pad}"
@@ -697,15 +744,25 @@ class _WindowPoolSpec(LayerSpec):
         shape = shapes[0]
         n = _spatial(self, shape)
         if p["padding"] == "same":
-            raise LayerProblem("bad-param", f'{self.type} does not support padding "same"')
+            raise LayerProblem(
+                "bad-param",
+                translate("Catalog", '{type} does not support padding "same"').format(
+                    type=self.type
+                ),
+            )
         k, s, pad = self._geometry(p, n)
         for ki, pi in zip(k, pad, strict=True):
             if pi > ki // 2:
                 raise LayerProblem(
                     "pool-padding-too-large",
-                    f"padding {pi} is more than half the kernel {ki} (at most {ki // 2})",
+                    translate(
+                        "Catalog",
+                        "padding {pi} is more than half the kernel {ki} (at most {value})",
+                    ).format(pi=pi, ki=ki, value=ki // 2),
                     Fix(
-                        f"Set {lid}'s padding to {ki // 2}",
+                        translate("Catalog", "Set {lid}'s padding to {value}").format(
+                            lid=lid, value=ki // 2
+                        ),
                         (SetParamEdit(lid, "padding", ki // 2),),
                     ),
                 )
@@ -731,14 +788,18 @@ class _WindowPoolSpec(LayerSpec):
             ]
         else:
             lines = _window_lines(shapes[0][1:], k, s, pad, (1,) * n, out[1:])
-        lines.append(f"channels kept: {out[0]}; no parameters")
+        lines.append(
+            translate("Catalog", "channels kept: {value}; no parameters").format(value=out[0])
+        )
         return lines
 
     def shorthand(self, p: dict[str, Any]) -> str:
         k, s, pad = p.get("kernel_size"), p.get("stride"), p.get("padding")
         ks = fmt_size(k) if isinstance(k, list) else f"{k}x{k}"
         stride = k if s is None else s
-        text = f"{self.type} {ks} s{_fmt_axes(stride) if isinstance(stride, list) else stride}"
+        text = translate("Catalog", "{type} {ks} s{value}").format(
+            type=self.type, ks=ks, value=_fmt_axes(stride) if isinstance(stride, list) else stride
+        )
         if pad not in (0, "valid", None):
             text += f" p{_fmt_axes(pad) if isinstance(pad, list) else pad}"
         return text
@@ -801,7 +862,11 @@ class _GlobalPoolSpec(LayerSpec):
         return (shapes[0][0],)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
-        return [f"{fmt_shape(shapes[0])} -> {out[0]}: one value per channel; no parameters"]
+        return [
+            translate(
+                "Catalog", "{value} -> {value2}: one value per channel; no parameters"
+            ).format(value=fmt_shape(shapes[0]), value2=out[0])
+        ]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return f"nn.{self.torch_name}{_dim(len(shapes[0]) - 1)}(1)"
@@ -862,10 +927,13 @@ class DenseSpec(LayerSpec):
             kind = "image" if len(shape) == 3 else "sequence" if len(shape) == 2 else "tensor"
             raise LayerProblem(
                 "dense-needs-vector",
-                f"Dense needs a vector input but gets the {kind} {fmt_shape(shape)}; "
-                "insert a Flatten (or a global pooling) before it",
+                translate(
+                    "Catalog",
+                    "Dense needs a vector input but gets the {kind} {value}; insert a Flatten (or "
+                    "a global pooling) before it",
+                ).format(kind=kind, value=fmt_shape(shape)),
                 Fix(
-                    f"Insert a Flatten before {lid}",
+                    translate("Catalog", "Insert a Flatten before {lid}").format(lid=lid),
                     (InsertLayerEdit(lid, 0, "Flatten", {}, "flatten"),),
                 ),
             )
@@ -881,7 +949,12 @@ class DenseSpec(LayerSpec):
         n_in, n_out = shapes[0][0], out[0]
         total = fmt_int(self.count_params(p, shapes, out))
         params = f"({n_in} + 1) * {n_out} = {total}" if p["bias"] else f"{n_in} * {n_out} = {total}"
-        return [f"params: {params}", f"MACs: {n_in} * {n_out} = {fmt_int(n_in * n_out)}"]
+        return [
+            translate("Catalog", "params: {params}").format(params=params),
+            translate("Catalog", "MACs: {n_in} * {n_out} = {value}").format(
+                n_in=n_in, n_out=n_out, value=fmt_int(n_in * n_out)
+            ),
+        ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"Dense {p.get('out_features')}"
@@ -905,7 +978,11 @@ class FlattenSpec(LayerSpec):
         return (math.prod(shapes[0]),)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
-        return [f"{'*'.join(map(str, shapes[0]))} = {fmt_int(out[0])} values"]
+        return [
+            translate("Catalog", "{value} = {value2} values").format(
+                value="*".join(map(str, shapes[0])), value2=fmt_int(out[0])
+            )
+        ]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return "nn.Flatten()"
@@ -972,7 +1049,10 @@ class BatchNormSpec(LayerSpec):
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         if len(shapes[0]) > 3:
             raise LayerProblem(
-                "bad-rank", f"BatchNorm needs at most 3 axes, got {fmt_shape(shapes[0])}"
+                "bad-rank",
+                translate("Catalog", "BatchNorm needs at most 3 axes, got {value}").format(
+                    value=fmt_shape(shapes[0])
+                ),
             )
         return shapes[0]
 
@@ -981,8 +1061,11 @@ class BatchNormSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         return [
-            f"params: 2 * {out[0]} = {fmt_int(2 * out[0])} (gamma and beta per channel; "
-            "the running mean and variance are buffers, not parameters)"
+            translate(
+                "Catalog",
+                "params: 2 * {value} = {value2} (gamma and beta per channel; the running mean "
+                "and variance are buffers, not parameters)",
+            ).format(value=out[0], value2=fmt_int(2 * out[0]))
         ]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
@@ -1129,7 +1212,9 @@ class AddSpec(LayerSpec):
         )
         raise LayerProblem(
             "add-shape-mismatch",
-            f"inputs must have the same shape: {listing}",
+            translate("Catalog", "inputs must have the same shape: {listing}").format(
+                listing=listing
+            ),
             self._fix(lid, shapes),
         )
 
@@ -1158,7 +1243,10 @@ class AddSpec(LayerSpec):
             else:
                 if edits:
                     return Fix(
-                        f"Add a 1x1 Conv to match {fmt_shape(target)} before {lid}", tuple(edits)
+                        translate("Catalog", "Add a 1x1 Conv to match {value} before {lid}").format(
+                            value=fmt_shape(target), lid=lid
+                        ),
+                        tuple(edits),
                     )
         return None
 
@@ -1208,14 +1296,20 @@ class ConcatSpec(AddSpec):
                 )
                 raise LayerProblem(
                     "concat-shape-mismatch",
-                    f"inputs must match on every axis but axis {dim}: {listing}",
+                    translate(
+                        "Catalog", "inputs must match on every axis but axis {dim}: {listing}"
+                    ).format(dim=dim, listing=listing),
                 )
         return (*first[:axis], sum(s[axis] for s in shapes), *first[axis + 1 :])
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         axis = p["dim"] % len(out)
         parts = " + ".join(str(s[axis]) for s in shapes)
-        return [f"axis {p['dim']}: {parts} = {out[axis]}"]
+        return [
+            translate("Catalog", "axis {value}: {parts} = {value2}").format(
+                value=p["dim"], parts=parts, value2=out[axis]
+            )
+        ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return "Concat" if p.get("dim", 0) == 0 else f"Concat dim {p.get('dim')}"
@@ -1295,21 +1389,33 @@ class MulSpec(LayerSpec):
             f"{i} gives {fmt_shape(s)}" for i, s in zip(inputs, shapes, strict=True)
         )
         if any(len(s) != rank for s in shapes):
-            raise LayerProblem("mul-shape-mismatch", f"inputs must have the same rank: {listing}")
+            raise LayerProblem(
+                "mul-shape-mismatch",
+                translate("Catalog", "inputs must have the same rank: {listing}").format(
+                    listing=listing
+                ),
+            )
         out = []
         for sizes in zip(*shapes, strict=True):
             big = {n for n in sizes if n != 1}
             if len(big) > 1:
                 raise LayerProblem(
                     "mul-shape-mismatch",
-                    f"inputs must agree on every axis (or have size 1 there): {listing}",
+                    translate(
+                        "Catalog",
+                        "inputs must agree on every axis (or have size 1 there): {listing}",
+                    ).format(listing=listing),
                 )
             out.append(big.pop() if big else 1)
         return tuple(out)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         parts = " * ".join(fmt_shape(s) for s in shapes)
-        return [f"{parts} -> {fmt_shape(out)} (axes of size 1 are repeated); no parameters"]
+        return [
+            translate(
+                "Catalog", "{parts} -> {value} (axes of size 1 are repeated); no parameters"
+            ).format(parts=parts, value=fmt_shape(out))
+        ]
 
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
         return " * ".join(args)
@@ -1330,8 +1436,11 @@ class _AdaptivePoolSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         return [
-            f"{fmt_shape(shapes[0])} -> {fmt_shape(out)}: each output cell pools its share of "
-            "the input, whatever the input size; no parameters"
+            translate(
+                "Catalog",
+                "{value} -> {value2}: each output cell pools its share of the input, whatever "
+                "the input size; no parameters",
+            ).format(value=fmt_shape(shapes[0]), value2=fmt_shape(out))
         ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
@@ -1405,7 +1514,9 @@ class LayerNormSpec(LayerSpec):
         if p["channels"] and len(shapes[0]) < 2:
             raise LayerProblem(
                 "bad-rank",
-                f"LayerNorm over channels needs an image or a sequence, got {fmt_shape(shapes[0])}",
+                translate(
+                    "Catalog", "LayerNorm over channels needs an image or a sequence, got {value}"
+                ).format(value=fmt_shape(shapes[0])),
             )
         return shapes[0]
 
@@ -1414,11 +1525,20 @@ class LayerNormSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         norm = self._normalized(p, out)
-        over = f"the {norm[0]} channels of each position" if p["channels"] else "the whole sample"
-        line = f"mean and variance over {over}"
+        over = (
+            translate("Catalog", "the {value} channels of each position").format(value=norm[0])
+            if p["channels"]
+            else translate("Catalog", "the whole sample")
+        )
+        line = translate("Catalog", "mean and variance over {over}").format(over=over)
         if p["affine"]:
             n = math.prod(norm)
-            return [line, f"params: 2 * {fmt_int(n)} = {fmt_int(2 * n)} (scale and shift)"]
+            return [
+                line,
+                translate("Catalog", "params: 2 * {value} = {value2} (scale and shift)").format(
+                    value=fmt_int(n), value2=fmt_int(2 * n)
+                ),
+            ]
         return [line + "; no parameters"]
 
     def shorthand(self, p: dict[str, Any]) -> str:
@@ -1494,13 +1614,20 @@ class ChannelShuffleSpec(LayerSpec):
         _spatial(self, shapes[0])
         if shapes[0][0] % p["groups"]:
             raise LayerProblem(
-                "bad-groups", f"groups {p['groups']} does not divide the {shapes[0][0]} channels"
+                "bad-groups",
+                translate("Catalog", "groups {value} does not divide the {value2} channels").format(
+                    value=p["groups"], value2=shapes[0][0]
+                ),
             )
         return shapes[0]
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         g = p["groups"]
-        return [f"{out[0]} channels as {g} groups of {out[0] // g}, transposed; no parameters"]
+        return [
+            translate(
+                "Catalog", "{value} channels as {g} groups of {value2}, transposed; no parameters"
+            ).format(value=out[0], g=g, value2=out[0] // g)
+        ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"ChannelShuffle {p.get('groups')}"
@@ -1536,8 +1663,10 @@ class ChunkSpec(LayerSpec):
         if p["index"] >= count:
             raise LayerProblem(
                 "bad-param",
-                f"index {p['index']} is out of range: axis {p['dim']} ({shape[axis]}) "
-                f"gives {count} parts",
+                translate(
+                    "Catalog",
+                    "index {value} is out of range: axis {value2} ({value3}) gives {count} parts",
+                ).format(value=p["index"], value2=p["dim"], value3=shape[axis], count=count),
             )
         part = min(size, shape[axis] - p["index"] * size)
         return (*shape[:axis], part, *shape[axis + 1 :])
@@ -1571,8 +1700,12 @@ class ReshapeSpec(LayerSpec):
         if math.prod(target) != math.prod(shapes[0]):
             raise LayerProblem(
                 "reshape-size-mismatch",
-                f"{fmt_shape(shapes[0])} has {fmt_int(math.prod(shapes[0]))} values, "
-                f"{fmt_shape(target)} needs {fmt_int(math.prod(target))}",
+                translate("Catalog", "{value} has {value2} values, {value3} needs {value4}").format(
+                    value=fmt_shape(shapes[0]),
+                    value2=fmt_int(math.prod(shapes[0])),
+                    value3=fmt_shape(target),
+                    value4=fmt_int(math.prod(target)),
+                ),
             )
         return target
 
@@ -1647,13 +1780,19 @@ class OpaqueSpec(LayerSpec):
         path = p["module"]
         parts = path.split(".")
         if len(parts) < 2 or not all(part.isidentifier() for part in parts):
-            raise LayerProblem("bad-param", f"module must be package.module.Name, got {path!r}")
+            raise LayerProblem(
+                "bad-param",
+                translate("Catalog", "module must be package.module.Name, got {path!r}").format(
+                    path=path
+                ),
+            )
         expected = tuple(p["input_shape"])
         if shapes[0] != expected:
             raise LayerProblem(
                 "opaque-shape-mismatch",
-                f"the imported {parts[-1]} was traced for input {fmt_shape(expected)}, "
-                f"gets {fmt_shape(shapes[0])}",
+                translate(
+                    "Catalog", "the imported {value} was traced for input {value2}, gets {value3}"
+                ).format(value=parts[-1], value2=fmt_shape(expected), value3=fmt_shape(shapes[0])),
             )
         return tuple(p["output_shape"])
 
@@ -1664,9 +1803,13 @@ class OpaqueSpec(LayerSpec):
         return int(p["macs"])
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
-        lines = [f"{p['module']}: {fmt_shape(shapes[0])} -> {fmt_shape(out)} (as imported)"]
+        lines = [
+            translate("Catalog", "{value}: {value2} -> {value3} (as imported)").format(
+                value=p["module"], value2=fmt_shape(shapes[0]), value3=fmt_shape(out)
+            )
+        ]
         if p["source"]:
-            lines.append(f"defined at {p['source']}")
+            lines.append(translate("Catalog", "defined at {value}").format(value=p["source"]))
         return lines
 
     def shorthand(self, p: dict[str, Any]) -> str:

@@ -283,7 +283,10 @@ class ImportTool(QObject):
             return False
         session.push(command)
         self.window.statusBar().showMessage(  # type: ignore[attr-defined]
-            f"{head} now has {classes} outputs; the layers before it are frozen", 8000
+            translate(
+                "ImportDialog", "{layer} now has {n} outputs; the layers before it are frozen"
+            ).format(layer=head, n=classes),
+            8000,
         )
         return True
 
@@ -312,8 +315,17 @@ class ImportTool(QObject):
         session = self.window.session  # type: ignore[attr-defined]
         session.load(result.design, None)
         QTimer.singleShot(0, self.window.canvas.fit_all)  # type: ignore[attr-defined]
-        status = "verified" if result.verification.ok else "NOT verified"
-        self.window.statusBar().showMessage(f"Imported {result.source}: {status}", 8000)
+        status = (
+            translate("ImportDialog", "verified")
+            if result.verification.ok
+            else translate("ImportDialog", "NOT verified")
+        )
+        self.window.statusBar().showMessage(  # type: ignore[attr-defined]
+            translate("ImportDialog", "Imported {source}: {status}").format(
+                source=result.source, status=status
+            ),
+            8000,
+        )
         self.show_message(
             translate("ImportDialog", "Import"),
             "\n".join(result.report()),

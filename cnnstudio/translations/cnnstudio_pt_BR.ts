@@ -2,6 +2,81 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR">
 <context>
+    <name>Analysis</name>
+    <message>
+        <source>{ins} -&gt; {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>receptive field: {value} input pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: unknown layer type {type!r} (known: {known})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: its inputs loop back to it (the graph must be acyclic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: a design has exactly one Input layer and {first} is the first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the design has no Input layer: drag one from the palette</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs an input: connect a block&apos;s output to it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs at least {min_inputs} inputs, has {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an {type} layer takes no inputs, has {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: its input {src!r} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename {lid} to {candidate}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: the id {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the output {output!r} is not a layer of the design</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value} layers end the network ({listed}): connect all but one or choose the output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{id}: not on the way to the output {output_id}, so it is not part of the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>an unsaved design</source>
@@ -12,8 +87,8 @@
         <translation>Restaurar o trabalho não salvo?</translation>
     </message>
     <message>
-        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} ("{name}", autosaved {when}) can be restored.</source>
-        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} ("{name}", salvas automaticamente em {when}) podem ser restauradas.</translation>
+        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} (&quot;{name}&quot;, autosaved {when}) can be restored.</source>
+        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} (&quot;{name}&quot;, salvas automaticamente em {when}) podem ser restauradas.</translation>
     </message>
 </context>
 <context>
@@ -103,7 +178,7 @@
     <name>Catalog</name>
     <message>
         <source>Input</source>
-        <extracomment>Whether the palette offers this group's types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec's ``group`` is one of their keys.</extracomment>
+        <extracomment>Whether the palette offers this group&apos;s types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec&apos;s ``group`` is one of their keys.</extracomment>
         <translation>Entrada</translation>
     </message>
     <message>
@@ -139,8 +214,40 @@
         <translation>Importado</translation>
     </message>
     <message>
+        <source>{type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}</source>
+        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input&apos;s shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} has {value} values but the input has {n} spatial axis{value2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} {dim} is out of range for a {rank}-axis input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kernel {kernel} is larger than the padded input {padded}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set {lid}&apos;s kernel_size to {value} (the largest that fits {value2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set {lid}&apos;s padding to {value} (pads the input to {grown})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set {lid}&apos;s dilation to 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set {lid}&apos;s padding to &quot;same&quot; (keeps {value})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The data entering the network: C x H x W for images, C x L for sequences, F for vectors.</source>
-        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input's shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
         <translation>Os dados que entram na rede: C x H x W para imagens, C x L para sequências, F para vetores.</translation>
     </message>
     <message>
@@ -164,8 +271,8 @@
         <translation>Passo s entre as posições do filtro.</translation>
     </message>
     <message>
-        <source>Zeros p added on each side; "same" keeps the size (stride 1).</source>
-        <translation>Zeros p acrescentados em cada lado; "same" mantém o tamanho (passo 1).</translation>
+        <source>Zeros p added on each side; &quot;same&quot; keeps the size (stride 1).</source>
+        <translation>Zeros p acrescentados em cada lado; &quot;same&quot; mantém o tamanho (passo 1).</translation>
     </message>
     <message>
         <source>Spacing between filter taps (atrous convolution).</source>
@@ -178,6 +285,42 @@
     <message>
         <source>Learn one bias per filter.</source>
         <translation>Aprende um viés por filtro.</translation>
+    </message>
+    <message>
+        <source>groups {groups} does not divide the {c_in} input channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>groups {groups} does not divide out_channels {out_c}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>padding &quot;same&quot; needs stride 1, got stride {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set {lid}&apos;s stride to 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>padding &quot;same&quot; keeps the size: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params: ({taps} + 1) * {value} = {value2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params: {taps} * {value} = {value2} (no bias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MACs: {value} outputs * {taps} = {value2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conv {value}@{ks}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Window size per spatial axis.</source>
@@ -196,6 +339,26 @@
         <translation>Arredonda o tamanho da saída para cima (uma última janela parcial conta).</translation>
     </message>
     <message>
+        <source>{type} does not support padding &quot;same&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>padding {pi} is more than half the kernel {ki} (at most {value})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set {lid}&apos;s padding to {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>channels kept: {value}; no parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{type} {ks} s{value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Keeps the largest value of each window: downsamples and adds a little shift tolerance.</source>
         <translation>Mantém o maior valor de cada janela: reduz a resolução e tolera pequenos deslocamentos.</translation>
     </message>
@@ -208,11 +371,15 @@
         <translation>Mantém o menor valor de cada janela (calculado como -maxpool(-x)).</translation>
     </message>
     <message>
+        <source>{value} -&gt; {value2}: one value per channel; no parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Averages each channel over all positions: C x H x W -&gt; C (the modern Flatten).</source>
         <translation>Calcula a média de cada canal sobre todas as posições: C x H x W -&gt; C (o Flatten moderno).</translation>
     </message>
     <message>
-        <source>Takes each channel's maximum over all positions: C x H x W -&gt; C.</source>
+        <source>Takes each channel&apos;s maximum over all positions: C x H x W -&gt; C.</source>
         <translation>Toma o máximo de cada canal sobre todas as posições: C x H x W -&gt; C.</translation>
     </message>
     <message>
@@ -228,8 +395,28 @@
         <translation>Aprende um viés por unidade de saída.</translation>
     </message>
     <message>
+        <source>Dense needs a vector input but gets the {kind} {value}; insert a Flatten (or a global pooling) before it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Insert a Flatten before {lid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params: {params}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MACs: {n_in} * {n_out} = {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Unrolls all axes into one vector (C x H x W -&gt; C*H*W) so a Dense layer can follow.</source>
         <translation>Desenrola todos os eixos em um vetor (C x H x W -&gt; C*H*W) para que uma camada Densa possa vir em seguida.</translation>
+    </message>
+    <message>
+        <source>{value} = {value2} values</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>While training, zeroes each value with probability p (and scales the rest by 1/(1-p)).</source>
@@ -250,6 +437,14 @@
     <message>
         <source>Weight of the newest batch in the running statistics.</source>
         <translation>Peso do lote mais recente nas estatísticas acumuladas.</translation>
+    </message>
+    <message>
+        <source>BatchNorm needs at most 3 axes, got {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params: 2 * {value} = {value2} (gamma and beta per channel; the running mean and variance are buffers, not parameters)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>max(0, x): passes positives, zeroes negatives.</source>
@@ -296,12 +491,28 @@
         <translation>Soma as entradas elemento a elemento (uma conexão residual da ResNet); todas devem ter o mesmo formato.</translation>
     </message>
     <message>
+        <source>inputs must have the same shape: {listing}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a 1x1 Conv to match {value} before {lid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Stacks its inputs along one axis (channels by default), as Inception branches are joined.</source>
         <translation>Empilha as entradas ao longo de um eixo (canais por padrão), como se juntam os ramos da Inception.</translation>
     </message>
     <message>
         <source>Axis to join along (0 = channels).</source>
         <translation>Eixo da junção (0 = canais).</translation>
+    </message>
+    <message>
+        <source>inputs must match on every axis but axis {dim}: {listing}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>axis {value}: {parts} = {value2}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>x * sigmoid(x) (swish): the smooth activation of EfficientNet.</source>
@@ -312,7 +523,7 @@
         <translation>x * ReLU6(x + 3) / 6: uma swish barata, usada pela MobileNetV3.</translation>
     </message>
     <message>
-        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite.</source>
+        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3&apos;s squeeze-excite.</source>
         <translation>ReLU6(x + 3) / 6: uma sigmoid barata, a porta do squeeze-excite da MobileNetV3.</translation>
     </message>
     <message>
@@ -328,11 +539,27 @@
         <translation>Multiplica as entradas elemento a elemento, expandindo eixos de tamanho 1 (o squeeze-excite escala C x H x W por C x 1 x 1).</translation>
     </message>
     <message>
+        <source>inputs must have the same rank: {listing}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>inputs must agree on every axis (or have size 1 there): {listing}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{parts} -&gt; {value} (axes of size 1 are repeated); no parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Output size per spatial axis.</source>
         <translation>Tamanho da saída em cada eixo espacial.</translation>
     </message>
     <message>
-        <source>Averages into a fixed output size (e.g. 7x7 before VGG's classifier).</source>
+        <source>{value} -&gt; {value2}: each output cell pools its share of the input, whatever the input size; no parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Averages into a fixed output size (e.g. 7x7 before VGG&apos;s classifier).</source>
         <translation>Calcula médias até um tamanho de saída fixo (p. ex. 7x7 antes do classificador da VGG).</translation>
     </message>
     <message>
@@ -344,12 +571,32 @@
         <translation>Normaliza cada amostra (ou, na forma por canais, cada posição sobre seus canais, como na ConvNeXt) e depois a escala e desloca.</translation>
     </message>
     <message>
-        <source>Normalize over the channels at each position (ConvNeXt's channels-last form); otherwise over the whole sample.</source>
+        <source>Normalize over the channels at each position (ConvNeXt&apos;s channels-last form); otherwise over the whole sample.</source>
         <translation>Normaliza sobre os canais em cada posição (a forma channels-last da ConvNeXt); senão, sobre a amostra inteira.</translation>
     </message>
     <message>
         <source>Learn a scale and a shift per normalized value.</source>
         <translation>Aprende uma escala e um deslocamento por valor normalizado.</translation>
+    </message>
+    <message>
+        <source>LayerNorm over channels needs an image or a sequence, got {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the {value} channels of each position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the whole sample</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mean and variance over {over}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params: 2 * {value} = {value2} (scale and shift)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>While training, drops a whole residual branch with probability p (identity in eval).</source>
@@ -360,8 +607,8 @@
         <translation>Probabilidade de descartar o ramo.</translation>
     </message>
     <message>
-        <source>"row" drops per sample, "batch" for the whole batch.</source>
-        <translation>"row" descarta por amostra, "batch" para o lote inteiro.</translation>
+        <source>&quot;row&quot; drops per sample, &quot;batch&quot; for the whole batch.</source>
+        <translation>&quot;row&quot; descarta por amostra, &quot;batch&quot; para o lote inteiro.</translation>
     </message>
     <message>
         <source>Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet).</source>
@@ -370,6 +617,14 @@
     <message>
         <source>Number of channel groups.</source>
         <translation>Número de grupos de canais.</translation>
+    </message>
+    <message>
+        <source>groups {value} does not divide the {value2} channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value} channels as {g} groups of {value2}, transposed; no parameters</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels.</source>
@@ -388,12 +643,20 @@
         <translation>Eixo da divisão (0 = canais).</translation>
     </message>
     <message>
+        <source>index {value} is out of range: axis {value2} ({value3}) gives {count} parts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Rearranges the values into another shape with the same number of values.</source>
         <translation>Reorganiza os valores em outro formato com o mesmo número de valores.</translation>
     </message>
     <message>
         <source>The new shape without the batch axis.</source>
         <translation>O novo formato sem o eixo do lote.</translation>
+    </message>
+    <message>
+        <source>{value} has {value2} values, {value3} needs {value4}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>An imported module kept as its original class (its code is imported, not drawn): shapes and counts as recorded at import.</source>
@@ -426,6 +689,22 @@
     <message>
         <source>Where its class is defined (file:line).</source>
         <translation>Onde a classe é definida (arquivo:linha).</translation>
+    </message>
+    <message>
+        <source>module must be package.module.Name, got {path!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the imported {value} was traced for input {value2}, gets {value3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value}: {value2} -&gt; {value3} (as imported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>defined at {value}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -606,6 +885,13 @@
     </message>
 </context>
 <context>
+    <name>Groups</name>
+    <message>
+        <source>Conv {size} {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>Import a model</source>
@@ -648,7 +934,7 @@
         <translation>Formato da entrada:</translation>
     </message>
     <message>
-        <source>Load torchvision's pretrained weights</source>
+        <source>Load torchvision&apos;s pretrained weights</source>
         <translation>Carregar os pesos pré-treinados do torchvision</translation>
     </message>
     <message>
@@ -664,7 +950,7 @@
         <translation>Substituir o &amp;classificador (aprendizado por transferência)…</translation>
     </message>
     <message>
-        <source>Give the classifier the dataset's number of classes and freeze every layer before it</source>
+        <source>Give the classifier the dataset&apos;s number of classes and freeze every layer before it</source>
         <translation>Dá ao classificador o número de classes do conjunto de dados e congela todas as camadas antes dele</translation>
     </message>
     <message>
@@ -676,8 +962,24 @@
         <translation>Substituir o classificador</translation>
     </message>
     <message>
+        <source>{layer} now has {n} outputs; the layers before it are frozen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Classes in your dataset:</source>
         <translation>Classes do seu conjunto de dados:</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NOT verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported {source}: {status}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Import failed</source>
@@ -719,8 +1021,12 @@
         <translation>calculando…</translation>
     </message>
     <message>
+        <source>Where the network finds class {name} (bright = strong evidence).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Input</source>
-        <extracomment>Channels shown before the user ticks "show all" (a 8x8 grid stays readable).</extracomment>
+        <extracomment>Channels shown before the user ticks &quot;show all&quot; (a 8x8 grid stays readable).</extracomment>
         <translation>Entrada</translation>
     </message>
     <message>
@@ -736,8 +1042,17 @@
         <translation>Clique em um bloco na área de desenho para ver o que ele calcula para esta amostra.</translation>
     </message>
     <message>
+        <source>channel {channel}  ·  {shape}
+min {lo} · max {hi} · mean {mean}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>channel {i}: {lo} … {hi}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show all</source>
-        <extracomment>Input channels (rows) shown per filter before "show all".</extracomment>
+        <extracomment>Input channels (rows) shown per filter before &quot;show all&quot;.</extracomment>
         <translation>Mostrar tudo</translation>
     </message>
     <message>
@@ -747,6 +1062,14 @@
     <message>
         <source>Click a Conv block on the canvas to see its learned kernels.</source>
         <translation>Clique em um bloco Conv na área de desenho para ver seus kernels aprendidos.</translation>
+    </message>
+    <message>
+        <source>filter {i}: |w| ≤ {peak}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>filter {i}, input channel {row}: |w| ≤ {peak}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Layer</source>
@@ -776,6 +1099,14 @@
     <message>
         <source>Statistics appear after each training epoch (or open this tab to compute them for the initial weights).</source>
         <translation>As estatísticas aparecem depois de cada época de treinamento (ou abra esta aba para calculá-las com os pesos iniciais).</translation>
+    </message>
+    <message>
+        <source>{percent} % of {layer}&apos;s units are &lt;= 0 for every image of the batch: they pass no signal and get no gradient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} gives the same value for every image</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Index of the validation image shown</source>
@@ -822,12 +1153,52 @@
         <translation>Estatísticas das camadas</translation>
     </message>
     <message>
-        <source>The network's output is not a vector of class scores.</source>
+        <source>no result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot show feature maps: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot predict: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} is a {type}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>click a Conv block to see its learned kernels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the kernels of {layer}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The network&apos;s output is not a vector of class scores.</source>
         <translation>A saída da rede não é um vetor de pontuações de classes.</translation>
     </message>
     <message>
-        <source>The network's output is not a vector of class scores, so there is nothing to rank.</source>
+        <source>The network&apos;s output is not a vector of class scores, so there is nothing to rank.</source>
         <translation>A saída da rede não é um vetor de pontuações de classes, então não há o que ordenar.</translation>
+    </message>
+    <message>
+        <source>Cannot show kernels: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} {dataset} validation images, initial weights (seed 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot compute statistics: {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open an image</source>
@@ -846,7 +1217,7 @@
         <translation>Probabilidade</translation>
     </message>
     <message>
-        <source>Open or drop an image to see the network's top-5 classes.</source>
+        <source>Open or drop an image to see the network&apos;s top-5 classes.</source>
         <translation>Abra ou solte uma imagem para ver as 5 classes mais prováveis segundo a rede.</translation>
     </message>
 </context>
@@ -873,7 +1244,7 @@ Select a single block to edit it.</source>
 Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
-        <source>The layer's name; it becomes the attribute name in exported code.</source>
+        <source>The layer&apos;s name; it becomes the attribute name in exported code.</source>
         <translation>O nome da camada; vira o nome do atributo no código exportado.</translation>
     </message>
     <message>
@@ -893,7 +1264,7 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>congelada (não treinada)</translation>
     </message>
     <message>
-        <source>Keep this layer's weights fixed during training (transfer learning).</source>
+        <source>Keep this layer&apos;s weights fixed during training (transfer learning).</source>
         <translation>Mantém fixos os pesos desta camada durante o treinamento (aprendizado por transferência).</translation>
     </message>
     <message>
@@ -939,6 +1310,10 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Open Image…</source>
         <translation>Abrir imagem…</translation>
+    </message>
+    <message>
+        <source>Use a picture, scaled to at most {n} px, in grey</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Use Sample</source>
@@ -1057,8 +1432,29 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Reproduzir ou pausar</translation>
     </message>
     <message>
+        <source>Output height: {heights}
+Output width: {widths}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output ({row}, {col}), position {n} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (all {n} channels; the views show channel 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>⏸ Pause</source>
         <translation>⏸ Pausar</translation>
+    </message>
+    <message>
+        <source>A {shape} picture is in use; type to replace it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: not an image Qt can read</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open Image</source>
@@ -1067,6 +1463,26 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>No sample yet: open the Feature maps panel and pick a sample first</source>
         <translation>Ainda não há amostra: abra o painel Mapas de características e escolha uma amostra primeiro</translation>
+    </message>
+    <message>
+        <source>Reading the filters of {conv}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>initial weights (seed 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trained weights after epoch {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{conv} is not a 2-D convolution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{conv}, filter {n} of {total} ({where}): {channels} input channel(s), bias {bias}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1380,7 +1796,7 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Salvar as alterações em {name}?</translation>
     </message>
     <message>
-        <source>Your changes will be lost if you don't save them.</source>
+        <source>Your changes will be lost if you don&apos;t save them.</source>
         <translation>Suas alterações serão perdidas se você não as salvar.</translation>
     </message>
     <message>
@@ -1403,7 +1819,7 @@ Selecione um único bloco para editá-lo.</translation>
     <name>Panels</name>
     <message>
         <source>Palette</source>
-        <extracomment>The dock layout's version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab's controls) is not restored, the new defaults apply.</extracomment>
+        <extracomment>The dock layout&apos;s version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab&apos;s controls) is not restored, the new defaults apply.</extracomment>
         <translation>Paleta</translation>
     </message>
     <message>
@@ -1421,6 +1837,13 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Group</source>
         <translation>Grupo</translation>
+    </message>
+</context>
+<context>
+    <name>Params</name>
+    <message>
+        <source>&quot;{value}&quot;</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1448,7 +1871,7 @@ Selecione um único bloco para editá-lo.</translation>
 <context>
     <name>Templates</name>
     <message>
-        <source>LeCun's digit recognizer, 1x32x32 -&gt; 10 classes</source>
+        <source>LeCun&apos;s digit recognizer, 1x32x32 -&gt; 10 classes</source>
         <translation>O reconhecedor de dígitos de LeCun, 1x32x32 -&gt; 10 classes</translation>
     </message>
     <message>
@@ -1506,6 +1929,18 @@ Selecione um único bloco para editá-lo.</translation>
         <source>The gradient flow per block appears at the end of each epoch.</source>
         <extracomment>Training images the probe pushes through the network at each epoch end.</extracomment>
         <translation>O fluxo de gradiente por bloco aparece ao fim de cada época.</translation>
+    </message>
+    <message>
+        <source>log10 mean |grad|</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: no block has trainable parameters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: mean |grad| from {low} ({weakest}) to {high} ({strongest}), on {n} training images</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Run</source>
@@ -1583,6 +2018,26 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>&amp;Resume</source>
         <translation>&amp;Retomar</translation>
+    </message>
+    <message>
+        <source>Training failed: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training {what} after {n} epochs: val acc {acc}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>early-stopped</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Pause</source>
@@ -1689,6 +2144,10 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Parar depois do lote atual; os pesos são mantidos</translation>
     </message>
     <message>
+        <source>Not started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose the data and press Start (F5).</source>
         <translation>Escolha os dados e pressione Iniciar (F5).</translation>
     </message>
@@ -1737,6 +2196,62 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Pasta de imagens (uma subpasta por classe)</translation>
     </message>
     <message>
+        <source> · paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}/{epochs}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training on {device}: {train} training and {val} validation images, {params} trainable parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} samples/s · {eta} left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: train loss {train_loss}, acc {train_acc}; val loss {val_loss}, acc {val_acc}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  (best so far)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Early-stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what} after {n} epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; best weights by lowest val loss: epoch {epoch} (val acc {acc})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what} in {time}: val loss {loss}, val acc {acc}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not trained</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Data folder</source>
         <translation>Pasta de dados</translation>
     </message>
@@ -1745,8 +2260,48 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Pasta de imagens...</translation>
     </message>
     <message>
+        <source>Where downloaded datasets are kept (empty: {folder})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preparing: building the model and loading the data...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preparing...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>Retomar</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accuracy %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Clear runs</source>
@@ -1755,6 +2310,18 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Remove the dimmed curves of earlier runs</source>
         <translation>Remover as curvas esmaecidas das execuções anteriores</translation>
+    </message>
+    <message>
+        <source>1 earlier run dimmed (solid: train, dashed: validation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} earlier runs dimmed (solid: train, dashed: validation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>true class</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Confusion matrix</source>
@@ -1775,6 +2342,19 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>No misclassified validation images</source>
         <translation>Nenhuma imagem de validação classificada errado</translation>
+    </message>
+    <message>
+        <source> (first ones)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} misclassified validation images{more}
+captions: predicted (true)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>predicted {pred}, true class {true}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Running…</source>
@@ -1801,6 +2381,18 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Varrer a taxa de aprendizado em alguns lotes e sugerir uma</translation>
     </message>
     <message>
+        <source>{what} {design} on {dataset}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the design</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The check could not run: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>All checks passed</source>
         <translation>Todas as verificações passaram</translation>
     </message>
@@ -1811,6 +2403,26 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Gradient flow at initialisation (mean |grad| per block, log scale)</source>
         <translation>Fluxo de gradiente na inicialização (|grad| médio por bloco, escala log)</translation>
+    </message>
+    <message>
+        <source>The sweep could not run: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggested learning rate: {lr} ({optimizer}, fastai&apos;s valley)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>steepest descent {steep} · lowest loss / 10 {minimum} · {n} batches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>smoothed loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use {lr}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Put the suggestion into the training settings (one undo step)</source>

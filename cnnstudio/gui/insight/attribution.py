@@ -126,5 +126,9 @@ class AttributionView(QWidget):
         )
         self.overlay.setRect(0, 0, result.shape[1], result.shape[0])
         name = self._names[key[3]] if key[3] < len(self._names) else str(key[3])
-        self.message.setText(f"Where the network finds class {name!r} (bright = strong evidence).")
+        self.message.setText(
+            translate(
+                "Insight", "Where the network finds class {name} (bright = strong evidence)."
+            ).format(name=repr(name))
+        )
         self.heat_shown.emit()

@@ -547,8 +547,15 @@ class FeatureMapView(QWidget):
         self._zoom_box.autoRange(padding=0.02)
         self.zoom_title.setText(
             # Two lines, not three: at 1366x768 a third line pushed the views past the dock.
-            f"channel {channel}  ·  {fmt_shape(tuple(act.shape[1:]))}\n"
-            f"min {lo:.3g} · max {hi:.3g} · mean {float(ch.mean()):.3g}"
+            translate(
+                "Insight", "channel {channel}  ·  {shape}\nmin {lo} · max {hi} · mean {mean}"
+            ).format(
+                channel=channel,
+                shape=fmt_shape(tuple(act.shape[1:])),
+                lo=f"{lo:.3g}",
+                hi=f"{hi:.3g}",
+                mean=f"{float(ch.mean()):.3g}",
+            )
         )
 
     # -- internals ----------------------------------------------------------------------------
@@ -558,7 +565,11 @@ class FeatureMapView(QWidget):
             self.hover.setText("")
             return
         lo, hi = mosaic.ranges[i]
-        self.hover.setText(f"channel {i}: {lo:.3g} … {hi:.3g}")
+        self.hover.setText(
+            translate("Insight", "channel {i}: {lo} … {hi}").format(
+                i=i, lo=f"{lo:.3g}", hi=f"{hi:.3g}"
+            )
+        )
 
     def mosaic_pos(self, channel: int) -> QPointF:
         """Centre of a channel's tile in image coordinates (for tests and tours)."""

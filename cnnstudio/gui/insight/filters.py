@@ -181,7 +181,15 @@ class FilterView(QWidget):
         tile = mosaic.tiles[i]
         peak = float(mosaic.ranges[tile.index][1])
         if self.weights.shape[1] == 3:
-            self.hover.setText(f"filter {tile.index}: |w| ≤ {peak:.3g}")
+            self.hover.setText(
+                translate("Insight", "filter {i}: |w| ≤ {peak}").format(
+                    i=tile.index, peak=f"{peak:.3g}"
+                )
+            )
         else:
             row = i // mosaic.cols
-            self.hover.setText(f"filter {tile.index}, input channel {row}: |w| ≤ {peak:.3g}")
+            self.hover.setText(
+                translate("Insight", "filter {i}, input channel {row}: |w| ≤ {peak}").format(
+                    i=tile.index, row=row, peak=f"{peak:.3g}"
+                )
+            )

@@ -398,12 +398,19 @@ class LayerStatsView(QWidget):
                 if col == 5 and dead is not None and dead > 0:
                     item.setForeground(red if dead >= _DEAD_WARNING else amber)
                     item.setToolTip(
-                        f"{dead * 100:.0f} % of {lid}'s units are <= 0 for every image of the "
-                        "batch: they pass no signal and get no gradient"
+                        translate(
+                            "Insight",
+                            "{percent} % of {layer}'s units are <= 0 for every image of the "
+                            "batch: they pass no signal and get no gradient",
+                        ).format(percent=f"{dead * 100:.0f}", layer=lid)
                     )
                 if col == 4 and not math.isnan(st.std) and st.std == 0.0:
                     item.setForeground(red)
-                    item.setToolTip(f"{lid} gives the same value for every image")
+                    item.setToolTip(
+                        translate("Insight", "{layer} gives the same value for every image").format(
+                            layer=lid
+                        )
+                    )
                 self.table.setItem(row, col, item)
 
     def _on_cell_clicked(self, row: int, _col: int) -> None:
@@ -760,11 +767,19 @@ class InsightController(QObject):
             return
         self.panel.status.setText("")
         if isinstance(result, Failure) or not isinstance(result, Activations):
-            message = result.message if isinstance(result, Failure) else "no result"
+            message = (
+                result.message if isinstance(result, Failure) else translate("Insight", "no result")
+            )
             if serial == self._spec_serial:
                 self._current = None
-                self.panel.feature_maps.show_message(f"Cannot show feature maps: {message}")
-                self.panel.prediction.show_message(f"Cannot predict: {message}")
+                self.panel.feature_maps.show_message(
+                    translate("Insight", "Cannot show feature maps: {reason}").format(
+                        reason=message
+                    )
+                )
+                self.panel.prediction.show_message(
+                    translate("Insight", "Cannot predict: {reason}").format(reason=message)
+                )
             return
         self._store(result)
         if serial == self._spec_serial and self._sample_spec[0] != "sample":
@@ -861,14 +876,24 @@ class InsightController(QObject):
         if self.panel.tabs.currentWidget() is not view:
             return  # drawn when its tab is opened (a hidden kernel grid is wasted work)
         if lid is None or not self._is_conv(lid):
-            name = f"{lid} is a {self._layer_type(lid) or 'block'}: " if lid else ""
-            view.show_message(f"{name}click a Conv block to see its learned kernels.")
+            name = (
+                translate("Insight", "{layer} is a {type}: ").format(
+                    layer=lid, type=self._layer_type(lid) or translate("Insight", "block")
+                )
+                if lid
+                else ""
+            )
+            view.show_message(
+                name + translate("Insight", "click a Conv block to see its learned kernels.")
+            )
             return
         weights = self._filters.get((acts.model_key, lid))
         if weights is not None:
             view.show_filters(lid, weights)
         elif view.layer_id != lid:
-            view.show_message(f"Reading the kernels of {lid}…")
+            view.show_message(
+                translate("Insight", "Reading the kernels of {layer}…").format(layer=lid)
+            )
 
     def _render_why(self) -> None:
         """The attribution map of the current sample, when the Why? tab is the one shown."""
@@ -924,7 +949,11 @@ class InsightController(QObject):
                 if self._current is not None:
                     self._render_filters(self._current)
             elif isinstance(result, Failure):
-                self.panel.filters.show_message(f"Cannot show kernels: {result.message}")
+                self.panel.filters.show_message(
+                    translate("Insight", "Cannot show kernels: {reason}").format(
+                        reason=result.message
+                    )
+                )
 
         self._run(job, done)
 
@@ -945,7 +974,9 @@ class InsightController(QObject):
             bundle = worker.dataset_for(shape, run_bundle)
             stats = worker.stats(worker.model_for(source), bundle)
             n = min(STATS_BATCH, len(bundle.val_x))
-            return stats, f"{n} {bundle.name} validation images, initial weights (seed 0)"
+            return stats, translate(
+                "Insight", "{n} {dataset} validation images, initial weights (seed 0)"
+            ).format(n=n, dataset=bundle.name)
 
         def done(result: Any) -> None:
             self._inflight.discard(("stats", source.key))
@@ -953,7 +984,11 @@ class InsightController(QObject):
                 self._stats_key = source.key
                 self._set_stats(*result)
             elif isinstance(result, Failure):
-                self.panel.stats.caption.setText(f"Cannot compute statistics: {result.message}")
+                self.panel.stats.caption.setText(
+                    translate("Insight", "Cannot compute statistics: {reason}").format(
+                        reason=result.message
+                    )
+                )
 
         self._run(job, done)
 

@@ -160,7 +160,9 @@ class LabWindow(QMainWindow):
         buttons = QHBoxLayout()
         self.open_image_button = QPushButton(translate("Lab", "Open Image…"))
         self.open_image_button.setToolTip(
-            f"Use a picture, scaled to at most {MAX_IMAGE_SIDE} px, in grey"
+            translate("Lab", "Use a picture, scaled to at most {n} px, in grey").format(
+                n=MAX_IMAGE_SIDE
+            )
         )
         self.open_image_button.clicked.connect(self._on_open_image_clicked)
         self.sample_button = QPushButton(translate("Lab", "Use Sample"))
@@ -441,7 +443,11 @@ class LabWindow(QMainWindow):
             self.output_view.set_matrix(result.output if result.squeeze else result.output[channel])
         self.kernel_view.setVisible(isinstance(result, Convolution))
         heights, widths = result.size_formulas()
-        self.formula_label.setText(f"Output height: {heights}\nOutput width: {widths}")
+        self.formula_label.setText(
+            translate("Lab", "Output height: {heights}\nOutput width: {widths}").format(
+                heights=heights, widths=widths
+            )
+        )
         self._show_position()
 
     def _show_position(self) -> None:
@@ -459,9 +465,13 @@ class LabWindow(QMainWindow):
         else:
             text = result.explain(row, col)
         channels = result.sliding.image.shape[0]
-        where = f"Output ({row}, {col}), position {self.position + 1} of {len(positions)}"
+        where = translate("Lab", "Output ({row}, {col}), position {n} of {total}").format(
+            row=row, col=col, n=self.position + 1, total=len(positions)
+        )
         if isinstance(result, Convolution) and channels > 1:
-            where += f" (all {channels} channels; the views show channel 1)"
+            where += translate("Lab", " (all {n} channels; the views show channel 1)").format(
+                n=channels
+            )
         self.explain_label.setText(f"{where}:\n{text}")
 
     # -- stepping ----------------------------------------------------------------------------
@@ -533,7 +543,9 @@ class LabWindow(QMainWindow):
             self._image = matrix
             self._set_text(self.input_edit, "")
             self.input_edit.setPlaceholderText(
-                f"A {'x'.join(str(s) for s in matrix.shape)} picture is in use; type to replace it"
+                translate("Lab", "A {shape} picture is in use; type to replace it").format(
+                    shape="x".join(str(s) for s in matrix.shape)
+                )
             )
         self._select(self.input_source, _TYPED)
         self._recompute()
@@ -592,7 +604,9 @@ class LabWindow(QMainWindow):
         try:
             matrix = image_to_matrix(image)
         except LabError:
-            self.error_label.setText(f"{Path(path).name}: not an image Qt can read")
+            self.error_label.setText(
+                translate("Lab", "{name}: not an image Qt can read").format(name=Path(path).name)
+            )
             return False
         self.set_input_matrix(matrix)
         return True
@@ -664,7 +678,9 @@ class LabWindow(QMainWindow):
         index = self.filter_index.value() - 1
         self._learned_request += 1
         request = self._learned_request
-        self.learned_label.setText(f"Reading the filters of {conv_id}…")
+        self.learned_label.setText(
+            translate("Lab", "Reading the filters of {conv}…").format(conv=conv_id)
+        )
         job, run = self._filter_job(conv_id)
         run(job, lambda result: self._on_filters_ready(request, conv_id, index, result))
 
@@ -676,11 +692,13 @@ class LabWindow(QMainWindow):
         design = session.design.clone()
         training: Any = getattr(designer, "training", None)
         trained = None
-        where = "initial weights (seed 0)"
+        where = translate("Lab", "initial weights (seed 0)")
         idle = training is not None and training.model is not None and not training.is_running
         if idle and training.weights_fit(session.design, session.analysis):
             trained = training.model
-            where = f"trained weights after epoch {_last_epoch(training.history)}"
+            where = translate("Lab", "trained weights after epoch {n}").format(
+                n=_last_epoch(training.history)
+            )
 
         def job() -> Any:
             try:
@@ -711,7 +729,9 @@ class LabWindow(QMainWindow):
             return
         weights, bias, where = result
         if weights.ndim != 4:
-            self.learned_label.setText(f"{conv_id} is not a 2-D convolution")
+            self.learned_label.setText(
+                translate("Lab", "{conv} is not a 2-D convolution").format(conv=conv_id)
+            )
             return
         index = min(index, weights.shape[0] - 1)
         self._learned = (conv_id, index)
@@ -720,8 +740,17 @@ class LabWindow(QMainWindow):
         self._select(self.kernel_source, _TYPED)
         channels = weights.shape[1]
         self.learned_label.setText(
-            f"{conv_id}, filter {index + 1} of {weights.shape[0]} ({where}): "
-            f"{channels} input channel(s), bias {float(bias[index]):.4g}"
+            translate(
+                "Lab",
+                "{conv}, filter {n} of {total} ({where}): {channels} input channel(s), bias {bias}",
+            ).format(
+                conv=conv_id,
+                n=index + 1,
+                total=weights.shape[0],
+                where=where,
+                channels=channels,
+                bias=f"{float(bias[index]):.4g}",
+            )
         )
         self._recompute()
 

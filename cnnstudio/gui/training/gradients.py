@@ -39,7 +39,7 @@ class GradientFlowView(QWidget):
         self.chart.setMenuEnabled(False)
         self.chart.hideButtons()
         self.chart.setMouseEnabled(x=False, y=False)
-        self.chart.setLabel("left", "log10 mean |grad|")
+        self.chart.setLabel("left", translate("Training", "log10 mean |grad|"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
@@ -57,7 +57,11 @@ class GradientFlowView(QWidget):
         self.history.append((epoch, dict(flow)))
         self.chart.clear()
         if not flow:
-            self.caption.setText(f"Epoch {epoch}: no block has trainable parameters.")
+            self.caption.setText(
+                translate("Training", "Epoch {epoch}: no block has trainable parameters.").format(
+                    epoch=epoch
+                )
+            )
             self.updated.emit(epoch)
             return
         names = list(flow)
@@ -71,8 +75,18 @@ class GradientFlowView(QWidget):
         weakest = min(names, key=lambda n: flow[n])
         strongest = max(names, key=lambda n: flow[n])
         self.caption.setText(
-            f"Epoch {epoch}: mean |grad| from {flow[weakest]:.2e} ({weakest}) to "
-            f"{flow[strongest]:.2e} ({strongest}), on {PROBE_BATCH} training images"
+            translate(
+                "Training",
+                "Epoch {epoch}: mean |grad| from {low} ({weakest}) to {high} ({strongest}), "
+                "on {n} training images",
+            ).format(
+                epoch=epoch,
+                low=f"{flow[weakest]:.2e}",
+                weakest=weakest,
+                high=f"{flow[strongest]:.2e}",
+                strongest=strongest,
+                n=PROBE_BATCH,
+            )
         )
         self.updated.emit(epoch)
 

@@ -263,13 +263,22 @@ def install_training(window: Any) -> TrainingController:
     status = window.statusBar()
     controller.run_failed.connect(
         lambda message, hint: status.showMessage(
-            f"Training failed: {message}" + (f" — {hint}" if hint else ""), 15000
+            translate("Training", "Training failed: {message}").format(message=message)
+            + (f" — {hint}" if hint else ""),
+            15000,
         )
     )
     controller.run_finished.connect(
         lambda event: status.showMessage(
-            f"Training {event.reason} after {event.epochs_completed} epochs: "
-            f"val acc {event.val_acc:.1%}",
+            translate("Training", "Training {what} after {n} epochs: val acc {acc}").format(
+                what={
+                    "completed": translate("Training", "completed"),
+                    "stopped": translate("Training", "stopped"),
+                    "early-stopped": translate("Training", "early-stopped"),
+                }.get(event.reason, event.reason),
+                n=event.epochs_completed,
+                acc=f"{event.val_acc:.1%}",
+            ),
             15000,
         )
     )

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.design import DesignEvent
-from ...core.i18n import QT_TRANSLATE_NOOP, translate
+from ...core.formatting import fmt_int
+from ...core.i18n import QT_TRANSLATE_NOOP, format_decimal, translate
 from ..settings import AppSettings
 from ..theme import error_colour, ok_colour
 from .controller import TrainingController
@@ -65,6 +66,11 @@ DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 _FOLDER_ITEM = QT_TRANSLATE_NOOP("Training", "Image folder...")
+
+
+def _percent(fraction: float) -> str:
+    """``0.123`` -> ``12.3%`` (``12,3%`` in Portuguese)."""
+    return format_decimal(fraction * 100, 1) + "%"
 
 
 def fmt_duration(seconds: float) -> str:
@@ -224,7 +230,7 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("Not started")
+        self.progress.setFormat(translate("Training", "Not started"))
         self.status = QLabel(translate("Training", "Choose the data and press Start (F5)."))
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -474,7 +480,9 @@ class TrainingPanel(QWidget):
             self._loading = False
         if self.controller.default_data_dir:
             self.data_dir.setToolTip(
-                f"Where downloaded datasets are kept (empty: {self.controller.default_data_dir})"
+                translate(
+                    "Training", "Where downloaded datasets are kept (empty: {folder})"
+                ).format(folder=self.controller.default_data_dir)
             )
 
     # ----------------------------------------------------------------- run buttons
@@ -495,9 +503,11 @@ class TrainingPanel(QWidget):
         except ValueError as exc:
             self._show_status(str(exc), error=True)
             return False
-        self._show_status("Preparing: building the model and loading the data...")
+        self._show_status(
+            translate("Training", "Preparing: building the model and loading the data...")
+        )
         self.progress.setRange(0, 0)  # busy indicator until the first batch
-        self.progress.setFormat("Preparing...")
+        self.progress.setFormat(translate("Training", "Preparing..."))
         return self.controller.start(settings, resume=resume)
 
     def toggle_pause(self) -> None:
@@ -518,9 +528,10 @@ class TrainingPanel(QWidget):
         for widget in self._form_widgets():
             widget.setEnabled(idle)
         if state == "paused":
-            self.progress.setFormat(self.progress.format().split(" · paused")[0] + " · paused")
+            paused = translate("Training", " · paused")
+            self.progress.setFormat(self.progress.format().split(paused)[0] + paused)
         elif state == "stopping":
-            self._show_status("Stopping after the current batch...")
+            self._show_status(translate("Training", "Stopping after the current batch..."))
 
     def _form_widgets(self) -> list[QWidget]:
         return [
@@ -550,26 +561,55 @@ class TrainingPanel(QWidget):
         total = max(1, (event.epochs - event.start_epoch) * self._run_batches)
         self.progress.setRange(0, total)
         self.progress.setValue(0)
-        self.progress.setFormat(f"Epoch {event.start_epoch + 1}/{event.epochs}")
+        self.progress.setFormat(
+            translate("Training", "Epoch {epoch}/{epochs}").format(
+                epoch=event.start_epoch + 1, epochs=event.epochs
+            )
+        )
         self._show_status(
-            f"Training on {event.device}: {event.train_samples:,} training and "
-            f"{event.val_samples:,} validation images, {event.trainable_params:,} trainable "
-            "parameters"
+            translate(
+                "Training",
+                "Training on {device}: {train} training and {val} validation images, "
+                "{params} trainable parameters",
+            ).format(
+                device=event.device,
+                train=fmt_int(event.train_samples),
+                val=fmt_int(event.val_samples),
+                params=fmt_int(event.trainable_params),
+            )
         )
 
     def _on_controller_batch_progress(self, event: BatchEnded) -> None:
         done = (event.epoch - 1 - self._run_start_epoch) * self._run_batches + event.batch
         self.progress.setValue(min(self.progress.maximum(), done))
         self.progress.setFormat(
-            f"Epoch {event.epoch}/{self._run_epochs} · batch {event.batch}/{event.batches} · "
-            f"{event.samples_per_s:,.0f} samples/s · {fmt_duration(event.eta_s)} left"
+            translate(
+                "Training",
+                "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} samples/s · {eta} left",
+            ).format(
+                epoch=event.epoch,
+                epochs=self._run_epochs,
+                batch=event.batch,
+                batches=event.batches,
+                speed=fmt_int(round(event.samples_per_s)),
+                eta=fmt_duration(event.eta_s),
+            )
         )
 
     def _on_controller_epoch_ended(self, event: EpochEnded) -> None:
         self._show_status(
-            f"Epoch {event.epoch}: train loss {event.train_loss:.4f}, acc {event.train_acc:.1%}; "
-            f"val loss {event.val_loss:.4f}, acc {event.val_acc:.1%}"
-            + ("  (best so far)" if event.improved else "")
+            translate(
+                "Training",
+                "Epoch {epoch}: train loss {train_loss}, acc {train_acc}; "
+                "val loss {val_loss}, acc {val_acc}",
+            ).format(
+                epoch=event.epoch,
+                train_loss=format_decimal(event.train_loss, 4),
+                train_acc=_percent(event.train_acc),
+                val_loss=format_decimal(event.val_loss, 4),
+                val_acc=_percent(event.val_acc),
+            )
+            + (translate("Training", "  (best so far)") if event.improved else "")
         )
 
     def _on_controller_run_finished(self, event: RunFinished) -> None:
@@ -577,18 +617,32 @@ class TrainingPanel(QWidget):
         planned = max(event.epochs_completed, self.epochs.value(), 1)
         self.progress.setRange(0, planned)
         self.progress.setValue(min(event.epochs_completed, planned))
-        what = {"completed": "Finished", "stopped": "Stopped", "early-stopped": "Early-stopped"}
+        what = {
+            "completed": translate("Training", "Finished"),
+            "stopped": translate("Training", "Stopped"),
+            "early-stopped": translate("Training", "Early-stopped"),
+        }
         head = what.get(event.reason, event.reason.capitalize())
-        self.progress.setFormat(f"{head} after {event.epochs_completed} epochs")
+        self.progress.setFormat(
+            translate("Training", "{what} after {n} epochs").format(
+                what=head, n=event.epochs_completed
+            )
+        )
         best = (
-            f"; best weights by lowest val loss: epoch {event.best_epoch} "
-            f"(val acc {event.best_val_acc:.1%})"
+            translate(
+                "Training", "; best weights by lowest val loss: epoch {epoch} (val acc {acc})"
+            ).format(epoch=event.best_epoch, acc=_percent(event.best_val_acc))
             if event.best_epoch is not None and event.best_val_acc is not None
             else ""
         )
         self._show_status(
-            f"{head} in {fmt_duration(event.seconds)}: val loss {event.val_loss:.4f}, "
-            f"val acc {event.val_acc:.1%}{best}",
+            translate("Training", "{what} in {time}: val loss {loss}, val acc {acc}").format(
+                what=head,
+                time=fmt_duration(event.seconds),
+                loss=format_decimal(event.val_loss, 4),
+                acc=_percent(event.val_acc),
+            )
+            + best,
             ok=True,
         )
         self._on_controller_state_changed(self.controller.state)
@@ -596,7 +650,7 @@ class TrainingPanel(QWidget):
     def _on_controller_run_failed(self, message: str, hint: str) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress.setFormat("Not trained")
+        self.progress.setFormat(translate("Training", "Not trained"))
         self._show_status(f"{message} — {hint}" if hint else message, error=True)
         self._on_controller_state_changed(self.controller.state)
 

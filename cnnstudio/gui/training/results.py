@@ -68,7 +68,7 @@ class TrainingResults(QWidget):
         # Both charts in one graphics view: its layout shrinks them together in a narrow dock.
         self.charts = pg.GraphicsLayoutWidget()
         self.charts.setMinimumSize(240, 180)
-        self.confusion_plot = self._plot(0, "true class", "predicted class")
+        self.confusion_plot = self._plot(0, translate("Training", "true class"), "predicted class")
         self.confusion_plot.setTitle(translate("Training", "Confusion matrix"), size="10pt")
         self.confusion_plot.invertY(True)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -79,7 +79,7 @@ class TrainingResults(QWidget):
         # font follows the cell size, so that numbers never spill into their neighbours.
         self.confusion_plot.vb.sigResized.connect(self._fit_cell_texts)
 
-        self.accuracy_plot = self._plot(1, "accuracy %", "class")
+        self.accuracy_plot = self._plot(1, translate("Training", "accuracy %"), "class")
         self.accuracy_plot.setTitle(translate("Training", "Per-class accuracy"), size="10pt")
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.bars: pg.BarGraphItem | None = None
@@ -275,9 +275,11 @@ class TrainingResults(QWidget):
             self.mistakes_title.setText(translate("Training", "No misclassified validation images"))
             return
         shown = len(images)
-        more = " (first ones)" if total > shown else ""
+        more = translate("Training", " (first ones)") if total > shown else ""
         self.mistakes_title.setText(
-            f"{shown} misclassified validation images{more}\ncaptions: predicted (true)"
+            translate(
+                "Training", "{n} misclassified validation images{more}\ncaptions: predicted (true)"
+            ).format(n=shown, more=more)
         )
         small = QFont()
         small.setPointSizeF(max(6.5, small.pointSizeF() - 1.5))
@@ -300,7 +302,11 @@ class TrainingResults(QWidget):
             caption = QLabel(f"{_short(pred_name, 8)} ({_short(true_name, 8)})")
             caption.setFont(small)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            cell.setToolTip(f"predicted {pred_name}, true class {true_name}")
+            cell.setToolTip(
+                translate("Training", "predicted {pred}, true class {true}").format(
+                    pred=pred_name, true=true_name
+                )
+            )
             cell_layout.addWidget(picture)
             cell_layout.addWidget(caption)
             self._cells.append(cell)

@@ -136,7 +136,13 @@ class SanityTools:
             window.status.setText(inputs)
             return window
         design, shape, settings = inputs
-        window.status.setText(f"{what} {design.name or 'the design'} on {settings.dataset}…")
+        window.status.setText(
+            translate("Training", "{what} {design} on {dataset}…").format(
+                what=what,
+                design=design.name or translate("Training", "the design"),
+                dataset=settings.dataset,
+            )
+        )
         self.check_action.setEnabled(False)
         self.lr_action.setEnabled(False)
 
@@ -169,7 +175,11 @@ class SanityTools:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The check could not run: {_one_line(result)}")
+            window.status.setText(
+                translate("Training", "The check could not run: {reason}").format(
+                    reason=_one_line(result)
+                )
+            )
             return
         self.last_report = result
         window.status.setText(
@@ -202,7 +212,7 @@ class SanityTools:
         )
         chart.addItem(bars)
         plot.getAxis("bottom").setTicks([list(enumerate(names))])
-        plot.setLabel("left", "log10 mean |grad|")
+        plot.setLabel("left", translate("Training", "log10 mean |grad|"))
 
     # -- Find Learning Rate ------------------------------------------------------------------
     def run_lr_find(self) -> None:
@@ -228,22 +238,30 @@ class SanityTools:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The sweep could not run: {_one_line(result)}")
+            window.status.setText(
+                translate("Training", "The sweep could not run: {reason}").format(
+                    reason=_one_line(result)
+                )
+            )
             return
         self.last_sweep = result
         window.status.setText(
-            f"Suggested learning rate: {result.suggestion:.2e} "
-            f"({result.optimizer}, fastai's valley)"
+            translate(
+                "Training", "Suggested learning rate: {lr} ({optimizer}, fastai's valley)"
+            ).format(lr=f"{result.suggestion:.2e}", optimizer=result.optimizer)
         )
         window.lines.setText(
-            f"steepest descent {result.steep:.2e} · lowest loss / 10 {result.minimum:.2e} · "
-            f"{len(result.lrs)} batches"
+            translate(
+                "Training", "steepest descent {steep} · lowest loss / 10 {minimum} · {n} batches"
+            ).format(
+                steep=f"{result.steep:.2e}", minimum=f"{result.minimum:.2e}", n=len(result.lrs)
+            )
         )
         plot = window.chart.getPlotItem()
         window.chart.clear()
         plot.setLogMode(x=True, y=False)
-        plot.setLabel("bottom", "learning rate")
-        plot.setLabel("left", "smoothed loss")
+        plot.setLabel("bottom", translate("Training", "learning rate"))
+        plot.setLabel("left", translate("Training", "smoothed loss"))
         # Log mode: the curve takes the rates as they are, lines take view (log10) positions.
         window.chart.plot(result.lrs, result.losses, pen=pg.mkPen("#4a90d9", width=2))
         markers = (("valley", result.valley, "#2e7d32"), ("steep", result.steep, "#e08a00"))
@@ -259,7 +277,9 @@ class SanityTools:
         # The divergence at the end would flatten the part that matters: clip it, as fastai does.
         low, first = min(result.losses), result.losses[0]
         plot.setYRange(low - 0.05 * abs(low), max(min(max(result.losses), 1.5 * first), low + 1e-3))
-        button = QPushButton(f"Use {result.suggestion:.2e}")
+        button = QPushButton(
+            translate("Training", "Use {lr}").format(lr=f"{result.suggestion:.2e}")
+        )
         button.setObjectName("use_suggested_lr")
         button.setToolTip(
             translate("Training", "Put the suggestion into the training settings (one undo step)")

@@ -419,7 +419,9 @@ def _window_lines(
         if not exact:
             expr = f"floor(({n} + 2*{pi} - {f}) / {si}) + 1"
         label = (
-            name if len(seen) > 1 or len(set(zip(sizes, k, s, pad, d, strict=True))) > 1 else "size"
+            name
+            if len(seen) > 1 or len(set(zip(sizes, k, s, pad, d, strict=True))) > 1
+            else translate("Catalog", "size")
         )
         lines.append(f"{label}: {expr} = {o}")
     return lines

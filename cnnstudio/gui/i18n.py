@@ -152,6 +152,13 @@ def load_translator(language: str) -> QTranslator | None:
     return TsTranslator(ts) if ts.is_file() else None
 
 
+def translated_in(language: str, context: str, text: str) -> str:
+    """``text`` in ``language`` whatever language is loaded (English when it has none)."""
+    translator = load_translator(language)
+    found = translator.translate(context, text) if translator is not None else ""
+    return found or text
+
+
 def _locale_number(x: float, decimals: int) -> str:
     if decimals == 0:
         return QLocale().toString(int(x))

@@ -53,7 +53,7 @@ from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
 from .canvas.group_actions import install_groups
 from .file_guard import FileGuard
-from .i18n import LANGUAGES, choose_language
+from .i18n import LANGUAGES, choose_language, translated_in
 from .inspector import InspectorPanel
 from .palette import PalettePanel
 from .session import DesignSession
@@ -756,13 +756,15 @@ class MainWindow(QMainWindow):
         self.settings.set_language(language)
         self.settings.sync()
         if language != previous:
+            text = QT_TRANSLATE_NOOP(
+                "MainWindow", "cnnstudio will be in {language} the next time it starts."
+            )
+            # Said in the language chosen as well, for whoever cannot read the current one.
+            lines = [translate("MainWindow", text), translated_in(language, "MainWindow", text)]
             QMessageBox.information(
                 self,
                 translate("MainWindow", "Language"),
-                translate(
-                    "MainWindow",
-                    "cnnstudio will be in {language} the next time it starts.",
-                ).format(language=LANGUAGES[language]),
+                "\n".join(dict.fromkeys(lines)).format(language=LANGUAGES[language]),
             )
 
     def show_shortcuts(self) -> None:

@@ -5,75 +5,75 @@
     <name>Analysis</name>
     <message>
         <source>{ins} -&gt; {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>{ins} -&gt; {value}</translation>
     </message>
     <message>
         <source>receptive field: {value} input pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>campo receptivo: {value} pixels da entrada</translation>
     </message>
     <message>
         <source>{lid}: unknown layer type {type!r} (known: {known})</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: tipo de camada desconhecido {type!r} (conhecidos: {known})</translation>
     </message>
     <message>
         <source>{lid}: its inputs loop back to it (the graph must be acyclic)</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: suas entradas voltam a ela mesma (o grafo deve ser acíclico)</translation>
     </message>
     <message>
         <source>{lid}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: {problem}</translation>
     </message>
     <message>
         <source>{lid}: a design has exactly one Input layer and {first} is the first</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: um projeto tem exatamente uma camada Input e {first} é a primeira</translation>
     </message>
     <message>
         <source>{lid}: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: {text}</translation>
     </message>
     <message>
         <source>{lid}: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: {message}</translation>
     </message>
     <message>
         <source>the design has no Input layer: drag one from the palette</source>
-        <translation type="unfinished"></translation>
+        <translation>o projeto não tem camada Input: arraste uma da paleta</translation>
     </message>
     <message>
-        <source>needs an input: connect a block&apos;s output to it</source>
-        <translation type="unfinished"></translation>
+        <source>needs an input: connect a block's output to it</source>
+        <translation>precisa de uma entrada: conecte a saída de um bloco a ela</translation>
     </message>
     <message>
         <source>needs at least {min_inputs} inputs, has {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>precisa de pelo menos {min_inputs} entradas, tem {n}</translation>
     </message>
     <message>
         <source>an {type} layer takes no inputs, has {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>uma camada {type} não recebe entradas, tem {n}</translation>
     </message>
     <message>
         <source>{lid}: its input {src!r} does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: sua entrada {src!r} não existe</translation>
     </message>
     <message>
         <source>Rename {lid} to {candidate}</source>
-        <translation type="unfinished"></translation>
+        <translation>Renomear {lid} para {candidate}</translation>
     </message>
     <message>
         <source>{lid}: the id {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: o id {why}</translation>
     </message>
     <message>
         <source>the output {output!r} is not a layer of the design</source>
-        <translation type="unfinished"></translation>
+        <translation>a saída {output!r} não é uma camada do projeto</translation>
     </message>
     <message>
         <source>{value} layers end the network ({listed}): connect all but one or choose the output</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} camadas terminam a rede ({listed}): conecte todas menos uma ou escolha a saída</translation>
     </message>
     <message>
         <source>{id}: not on the way to the output {output_id}, so it is not part of the model</source>
-        <translation type="unfinished"></translation>
+        <translation>{id}: não está no caminho até a saída {output_id}, então não faz parte do modelo</translation>
     </message>
 </context>
 <context>
@@ -87,8 +87,8 @@
         <translation>Restaurar o trabalho não salvo?</translation>
     </message>
     <message>
-        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} (&quot;{name}&quot;, autosaved {when}) can be restored.</source>
-        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} (&quot;{name}&quot;, salvas automaticamente em {when}) podem ser restauradas.</translation>
+        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} ("{name}", autosaved {when}) can be restored.</source>
+        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} ("{name}", salvas automaticamente em {when}) podem ser restauradas.</translation>
     </message>
 </context>
 <context>
@@ -96,6 +96,15 @@
     <message>
         <source>Drag to an input port to connect</source>
         <translation>Arraste até uma porta de entrada para conectar</translation>
+    </message>
+    <message>
+        <source>Click the mark to fix: {fix}</source>
+        <extracomment>Set by the scene (GraphScene.set_theme); items never reach back into their scene.</extracomment>
+        <translation>Clique na marca para corrigir: {fix}</translation>
+    </message>
+    <message>
+        <source>Click the mark to choose a fix:</source>
+        <translation>Clique na marca para escolher uma correção:</translation>
     </message>
     <message>
         <source>Unfold {path}</source>
@@ -173,12 +182,40 @@
         <source>Show every layer</source>
         <translation>Mostrar todas as camadas</translation>
     </message>
+    <message>
+        <source> (and {n} more inside)</source>
+        <translation> (e mais {n} dentro)</translation>
+    </message>
+    <message>
+        <source>{path} · {n} layers · {macs} MACs</source>
+        <translation>{path} · {n} camadas · {macs} MACs</translation>
+    </message>
+    <message>
+        <source>{n} layers</source>
+        <translation>{n} camadas</translation>
+    </message>
+    <message>
+        <source>in: </source>
+        <translation>entrada: </translation>
+    </message>
+    <message>
+        <source>out: </source>
+        <translation>saída: </translation>
+    </message>
+    <message>
+        <source>{params} params ({trainable} trainable)</source>
+        <translation>{params} parâmetros ({trainable} treináveis)</translation>
+    </message>
+    <message>
+        <source>, {n} layers unknown</source>
+        <translation>, {n} camadas desconhecidas</translation>
+    </message>
 </context>
 <context>
     <name>Catalog</name>
     <message>
         <source>Input</source>
-        <extracomment>Whether the palette offers this group&apos;s types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec&apos;s ``group`` is one of their keys.</extracomment>
+        <extracomment>Whether the palette offers this group's types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec's ``group`` is one of their keys.</extracomment>
         <translation>Entrada</translation>
     </message>
     <message>
@@ -215,36 +252,40 @@
     </message>
     <message>
         <source>{type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}</source>
-        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input&apos;s shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input's shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
+        <translation>{type} precisa de uma entrada imagem (C x H x W) ou sequência (C x L), recebeu {kind}</translation>
     </message>
     <message>
         <source>{name} has {value} values but the input has {n} spatial axis{value2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} tem {value} valores, mas a entrada tem {n} eixo(s) espacial(is)</translation>
     </message>
     <message>
         <source>{name} {dim} is out of range for a {rank}-axis input</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} {dim} está fora do intervalo para uma entrada de {rank} eixos</translation>
     </message>
     <message>
         <source>kernel {kernel} is larger than the padded input {padded}</source>
-        <translation type="unfinished"></translation>
+        <translation>o kernel {kernel} é maior que a entrada com preenchimento {padded}</translation>
     </message>
     <message>
-        <source>Set {lid}&apos;s kernel_size to {value} (the largest that fits {value2})</source>
-        <translation type="unfinished"></translation>
+        <source>Set {lid}'s kernel_size to {value} (the largest that fits {value2})</source>
+        <translation>Definir kernel_size de {lid} como {value} (o maior que cabe em {value2})</translation>
     </message>
     <message>
-        <source>Set {lid}&apos;s padding to {value} (pads the input to {grown})</source>
-        <translation type="unfinished"></translation>
+        <source>Set {lid}'s padding to {value} (pads the input to {grown})</source>
+        <translation>Definir o preenchimento de {lid} como {value} (a entrada passa a {grown})</translation>
     </message>
     <message>
-        <source>Set {lid}&apos;s dilation to 1</source>
-        <translation type="unfinished"></translation>
+        <source>Set {lid}'s dilation to 1</source>
+        <translation>Definir a dilatação de {lid} como 1</translation>
     </message>
     <message>
-        <source>Set {lid}&apos;s padding to &quot;same&quot; (keeps {value})</source>
-        <translation type="unfinished"></translation>
+        <source>Set {lid}'s padding to "same" (keeps {value})</source>
+        <translation>Definir o preenchimento de {lid} como "same" (mantém {value})</translation>
+    </message>
+    <message>
+        <source>size</source>
+        <translation>tamanho</translation>
     </message>
     <message>
         <source>The data entering the network: C x H x W for images, C x L for sequences, F for vectors.</source>
@@ -271,8 +312,8 @@
         <translation>Passo s entre as posições do filtro.</translation>
     </message>
     <message>
-        <source>Zeros p added on each side; &quot;same&quot; keeps the size (stride 1).</source>
-        <translation>Zeros p acrescentados em cada lado; &quot;same&quot; mantém o tamanho (passo 1).</translation>
+        <source>Zeros p added on each side; "same" keeps the size (stride 1).</source>
+        <translation>Zeros p acrescentados em cada lado; "same" mantém o tamanho (passo 1).</translation>
     </message>
     <message>
         <source>Spacing between filter taps (atrous convolution).</source>
@@ -288,39 +329,39 @@
     </message>
     <message>
         <source>groups {groups} does not divide the {c_in} input channels</source>
-        <translation type="unfinished"></translation>
+        <translation>groups {groups} não divide os {c_in} canais de entrada</translation>
     </message>
     <message>
         <source>groups {groups} does not divide out_channels {out_c}</source>
-        <translation type="unfinished"></translation>
+        <translation>groups {groups} não divide out_channels {out_c}</translation>
     </message>
     <message>
-        <source>padding &quot;same&quot; needs stride 1, got stride {value}</source>
-        <translation type="unfinished"></translation>
+        <source>padding "same" needs stride 1, got stride {value}</source>
+        <translation>o preenchimento "same" precisa de passo 1, recebeu passo {value}</translation>
     </message>
     <message>
-        <source>Set {lid}&apos;s stride to 1</source>
-        <translation type="unfinished"></translation>
+        <source>Set {lid}'s stride to 1</source>
+        <translation>Definir o passo de {lid} como 1</translation>
     </message>
     <message>
-        <source>padding &quot;same&quot; keeps the size: {value}</source>
-        <translation type="unfinished"></translation>
+        <source>padding "same" keeps the size: {value}</source>
+        <translation>o preenchimento "same" mantém o tamanho: {value}</translation>
     </message>
     <message>
         <source>params: ({taps} + 1) * {value} = {value2}</source>
-        <translation type="unfinished"></translation>
+        <translation>parâmetros: ({taps} + 1) * {value} = {value2}</translation>
     </message>
     <message>
         <source>params: {taps} * {value} = {value2} (no bias)</source>
-        <translation type="unfinished"></translation>
+        <translation>parâmetros: {taps} * {value} = {value2} (sem viés)</translation>
     </message>
     <message>
         <source>MACs: {value} outputs * {taps} = {value2}</source>
-        <translation type="unfinished"></translation>
+        <translation>MACs: {value} saídas * {taps} = {value2}</translation>
     </message>
     <message>
         <source>Conv {value}@{ks}</source>
-        <translation type="unfinished"></translation>
+        <translation>Conv {value}@{ks}</translation>
     </message>
     <message>
         <source>Window size per spatial axis.</source>
@@ -339,24 +380,24 @@
         <translation>Arredonda o tamanho da saída para cima (uma última janela parcial conta).</translation>
     </message>
     <message>
-        <source>{type} does not support padding &quot;same&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>{type} does not support padding "same"</source>
+        <translation>{type} não aceita o preenchimento "same"</translation>
     </message>
     <message>
         <source>padding {pi} is more than half the kernel {ki} (at most {value})</source>
-        <translation type="unfinished"></translation>
+        <translation>o preenchimento {pi} é mais que metade do kernel {ki} (no máximo {value})</translation>
     </message>
     <message>
-        <source>Set {lid}&apos;s padding to {value}</source>
-        <translation type="unfinished"></translation>
+        <source>Set {lid}'s padding to {value}</source>
+        <translation>Definir o preenchimento de {lid} como {value}</translation>
     </message>
     <message>
         <source>channels kept: {value}; no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>canais mantidos: {value}; sem parâmetros</translation>
     </message>
     <message>
         <source>{type} {ks} s{value}</source>
-        <translation type="unfinished"></translation>
+        <translation>{type} {ks} s{value}</translation>
     </message>
     <message>
         <source>Keeps the largest value of each window: downsamples and adds a little shift tolerance.</source>
@@ -372,14 +413,14 @@
     </message>
     <message>
         <source>{value} -&gt; {value2}: one value per channel; no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} -&gt; {value2}: um valor por canal; sem parâmetros</translation>
     </message>
     <message>
         <source>Averages each channel over all positions: C x H x W -&gt; C (the modern Flatten).</source>
         <translation>Calcula a média de cada canal sobre todas as posições: C x H x W -&gt; C (o Flatten moderno).</translation>
     </message>
     <message>
-        <source>Takes each channel&apos;s maximum over all positions: C x H x W -&gt; C.</source>
+        <source>Takes each channel's maximum over all positions: C x H x W -&gt; C.</source>
         <translation>Toma o máximo de cada canal sobre todas as posições: C x H x W -&gt; C.</translation>
     </message>
     <message>
@@ -396,19 +437,19 @@
     </message>
     <message>
         <source>Dense needs a vector input but gets the {kind} {value}; insert a Flatten (or a global pooling) before it</source>
-        <translation type="unfinished"></translation>
+        <translation>Dense precisa de um vetor na entrada, mas recebe {kind} {value}; insira um Flatten (ou um agrupamento global) antes dela</translation>
     </message>
     <message>
         <source>Insert a Flatten before {lid}</source>
-        <translation type="unfinished"></translation>
+        <translation>Inserir um Flatten antes de {lid}</translation>
     </message>
     <message>
         <source>params: {params}</source>
-        <translation type="unfinished"></translation>
+        <translation>parâmetros: {params}</translation>
     </message>
     <message>
         <source>MACs: {n_in} * {n_out} = {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>MACs: {n_in} * {n_out} = {value}</translation>
     </message>
     <message>
         <source>Unrolls all axes into one vector (C x H x W -&gt; C*H*W) so a Dense layer can follow.</source>
@@ -416,7 +457,7 @@
     </message>
     <message>
         <source>{value} = {value2} values</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} = {value2} valores</translation>
     </message>
     <message>
         <source>While training, zeroes each value with probability p (and scales the rest by 1/(1-p)).</source>
@@ -440,11 +481,11 @@
     </message>
     <message>
         <source>BatchNorm needs at most 3 axes, got {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>BatchNorm aceita no máximo 3 eixos, recebeu {value}</translation>
     </message>
     <message>
         <source>params: 2 * {value} = {value2} (gamma and beta per channel; the running mean and variance are buffers, not parameters)</source>
-        <translation type="unfinished"></translation>
+        <translation>parâmetros: 2 * {value} = {value2} (gamma e beta por canal; a média e a variância acumuladas são buffers, não parâmetros)</translation>
     </message>
     <message>
         <source>max(0, x): passes positives, zeroes negatives.</source>
@@ -492,11 +533,11 @@
     </message>
     <message>
         <source>inputs must have the same shape: {listing}</source>
-        <translation type="unfinished"></translation>
+        <translation>as entradas devem ter o mesmo formato: {listing}</translation>
     </message>
     <message>
         <source>Add a 1x1 Conv to match {value} before {lid}</source>
-        <translation type="unfinished"></translation>
+        <translation>Adicionar uma Conv 1x1 para chegar a {value} antes de {lid}</translation>
     </message>
     <message>
         <source>Stacks its inputs along one axis (channels by default), as Inception branches are joined.</source>
@@ -508,11 +549,11 @@
     </message>
     <message>
         <source>inputs must match on every axis but axis {dim}: {listing}</source>
-        <translation type="unfinished"></translation>
+        <translation>as entradas devem coincidir em todos os eixos exceto o eixo {dim}: {listing}</translation>
     </message>
     <message>
         <source>axis {value}: {parts} = {value2}</source>
-        <translation type="unfinished"></translation>
+        <translation>eixo {value}: {parts} = {value2}</translation>
     </message>
     <message>
         <source>x * sigmoid(x) (swish): the smooth activation of EfficientNet.</source>
@@ -523,7 +564,7 @@
         <translation>x * ReLU6(x + 3) / 6: uma swish barata, usada pela MobileNetV3.</translation>
     </message>
     <message>
-        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3&apos;s squeeze-excite.</source>
+        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite.</source>
         <translation>ReLU6(x + 3) / 6: uma sigmoid barata, a porta do squeeze-excite da MobileNetV3.</translation>
     </message>
     <message>
@@ -540,15 +581,15 @@
     </message>
     <message>
         <source>inputs must have the same rank: {listing}</source>
-        <translation type="unfinished"></translation>
+        <translation>as entradas devem ter o mesmo número de eixos: {listing}</translation>
     </message>
     <message>
         <source>inputs must agree on every axis (or have size 1 there): {listing}</source>
-        <translation type="unfinished"></translation>
+        <translation>as entradas devem coincidir em todos os eixos (ou ter tamanho 1 neles): {listing}</translation>
     </message>
     <message>
         <source>{parts} -&gt; {value} (axes of size 1 are repeated); no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>{parts} -&gt; {value} (eixos de tamanho 1 são repetidos); sem parâmetros</translation>
     </message>
     <message>
         <source>Output size per spatial axis.</source>
@@ -556,10 +597,10 @@
     </message>
     <message>
         <source>{value} -&gt; {value2}: each output cell pools its share of the input, whatever the input size; no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} -&gt; {value2}: cada célula da saída agrupa sua parte da entrada, qualquer que seja o tamanho da entrada; sem parâmetros</translation>
     </message>
     <message>
-        <source>Averages into a fixed output size (e.g. 7x7 before VGG&apos;s classifier).</source>
+        <source>Averages into a fixed output size (e.g. 7x7 before VGG's classifier).</source>
         <translation>Calcula médias até um tamanho de saída fixo (p. ex. 7x7 antes do classificador da VGG).</translation>
     </message>
     <message>
@@ -571,7 +612,7 @@
         <translation>Normaliza cada amostra (ou, na forma por canais, cada posição sobre seus canais, como na ConvNeXt) e depois a escala e desloca.</translation>
     </message>
     <message>
-        <source>Normalize over the channels at each position (ConvNeXt&apos;s channels-last form); otherwise over the whole sample.</source>
+        <source>Normalize over the channels at each position (ConvNeXt's channels-last form); otherwise over the whole sample.</source>
         <translation>Normaliza sobre os canais em cada posição (a forma channels-last da ConvNeXt); senão, sobre a amostra inteira.</translation>
     </message>
     <message>
@@ -580,23 +621,23 @@
     </message>
     <message>
         <source>LayerNorm over channels needs an image or a sequence, got {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>LayerNorm sobre os canais precisa de uma imagem ou sequência, recebeu {value}</translation>
     </message>
     <message>
         <source>the {value} channels of each position</source>
-        <translation type="unfinished"></translation>
+        <translation>os {value} canais de cada posição</translation>
     </message>
     <message>
         <source>the whole sample</source>
-        <translation type="unfinished"></translation>
+        <translation>a amostra inteira</translation>
     </message>
     <message>
         <source>mean and variance over {over}</source>
-        <translation type="unfinished"></translation>
+        <translation>média e variância sobre {over}</translation>
     </message>
     <message>
         <source>params: 2 * {value} = {value2} (scale and shift)</source>
-        <translation type="unfinished"></translation>
+        <translation>parâmetros: 2 * {value} = {value2} (escala e deslocamento)</translation>
     </message>
     <message>
         <source>While training, drops a whole residual branch with probability p (identity in eval).</source>
@@ -607,8 +648,8 @@
         <translation>Probabilidade de descartar o ramo.</translation>
     </message>
     <message>
-        <source>&quot;row&quot; drops per sample, &quot;batch&quot; for the whole batch.</source>
-        <translation>&quot;row&quot; descarta por amostra, &quot;batch&quot; para o lote inteiro.</translation>
+        <source>"row" drops per sample, "batch" for the whole batch.</source>
+        <translation>"row" descarta por amostra, "batch" para o lote inteiro.</translation>
     </message>
     <message>
         <source>Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet).</source>
@@ -620,11 +661,11 @@
     </message>
     <message>
         <source>groups {value} does not divide the {value2} channels</source>
-        <translation type="unfinished"></translation>
+        <translation>groups {value} não divide os {value2} canais</translation>
     </message>
     <message>
         <source>{value} channels as {g} groups of {value2}, transposed; no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} canais como {g} grupos de {value2}, transpostos; sem parâmetros</translation>
     </message>
     <message>
         <source>One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels.</source>
@@ -644,7 +685,7 @@
     </message>
     <message>
         <source>index {value} is out of range: axis {value2} ({value3}) gives {count} parts</source>
-        <translation type="unfinished"></translation>
+        <translation>o índice {value} está fora do intervalo: o eixo {value2} ({value3}) dá {count} partes</translation>
     </message>
     <message>
         <source>Rearranges the values into another shape with the same number of values.</source>
@@ -656,7 +697,7 @@
     </message>
     <message>
         <source>{value} has {value2} values, {value3} needs {value4}</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} tem {value2} valores, {value3} precisa de {value4}</translation>
     </message>
     <message>
         <source>An imported module kept as its original class (its code is imported, not drawn): shapes and counts as recorded at import.</source>
@@ -692,19 +733,19 @@
     </message>
     <message>
         <source>module must be package.module.Name, got {path!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>o módulo deve ser pacote.módulo.Nome, recebeu {path!r}</translation>
     </message>
     <message>
         <source>the imported {value} was traced for input {value2}, gets {value3}</source>
-        <translation type="unfinished"></translation>
+        <translation>o {value} importado foi rastreado para a entrada {value2}, recebe {value3}</translation>
     </message>
     <message>
         <source>{value}: {value2} -&gt; {value3} (as imported)</source>
-        <translation type="unfinished"></translation>
+        <translation>{value}: {value2} -&gt; {value3} (como importado)</translation>
     </message>
     <message>
         <source>defined at {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>definido em {value}</translation>
     </message>
 </context>
 <context>
@@ -888,7 +929,7 @@
     <name>Groups</name>
     <message>
         <source>Conv {size} {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>Conv {size} {value}</translation>
     </message>
 </context>
 <context>
@@ -934,7 +975,7 @@
         <translation>Formato da entrada:</translation>
     </message>
     <message>
-        <source>Load torchvision&apos;s pretrained weights</source>
+        <source>Load torchvision's pretrained weights</source>
         <translation>Carregar os pesos pré-treinados do torchvision</translation>
     </message>
     <message>
@@ -950,7 +991,7 @@
         <translation>Substituir o &amp;classificador (aprendizado por transferência)…</translation>
     </message>
     <message>
-        <source>Give the classifier the dataset&apos;s number of classes and freeze every layer before it</source>
+        <source>Give the classifier the dataset's number of classes and freeze every layer before it</source>
         <translation>Dá ao classificador o número de classes do conjunto de dados e congela todas as camadas antes dele</translation>
     </message>
     <message>
@@ -963,7 +1004,7 @@
     </message>
     <message>
         <source>{layer} now has {n} outputs; the layers before it are frozen</source>
-        <translation type="unfinished"></translation>
+        <translation>{layer} agora tem {n} saídas; as camadas antes dela estão congeladas</translation>
     </message>
     <message>
         <source>Classes in your dataset:</source>
@@ -971,15 +1012,15 @@
     </message>
     <message>
         <source>verified</source>
-        <translation type="unfinished"></translation>
+        <translation>verificado</translation>
     </message>
     <message>
         <source>NOT verified</source>
-        <translation type="unfinished"></translation>
+        <translation>NÃO verificado</translation>
     </message>
     <message>
         <source>Imported {source}: {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>Importado {source}: {status}</translation>
     </message>
     <message>
         <source>Import failed</source>
@@ -1022,11 +1063,11 @@
     </message>
     <message>
         <source>Where the network finds class {name} (bright = strong evidence).</source>
-        <translation type="unfinished"></translation>
+        <translation>Onde a rede encontra a classe {name} (claro = evidência forte).</translation>
     </message>
     <message>
         <source>Input</source>
-        <extracomment>Channels shown before the user ticks &quot;show all&quot; (a 8x8 grid stays readable).</extracomment>
+        <extracomment>Channels shown before the user ticks "show all" (a 8x8 grid stays readable).</extracomment>
         <translation>Entrada</translation>
     </message>
     <message>
@@ -1044,15 +1085,16 @@
     <message>
         <source>channel {channel}  ·  {shape}
 min {lo} · max {hi} · mean {mean}</source>
-        <translation type="unfinished"></translation>
+        <translation>canal {channel}  ·  {shape}
+mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>channel {i}: {lo} … {hi}</source>
-        <translation type="unfinished"></translation>
+        <translation>canal {i}: {lo} … {hi}</translation>
     </message>
     <message>
         <source>Show all</source>
-        <extracomment>Input channels (rows) shown per filter before &quot;show all&quot;.</extracomment>
+        <extracomment>Input channels (rows) shown per filter before "show all".</extracomment>
         <translation>Mostrar tudo</translation>
     </message>
     <message>
@@ -1065,11 +1107,11 @@ min {lo} · max {hi} · mean {mean}</source>
     </message>
     <message>
         <source>filter {i}: |w| ≤ {peak}</source>
-        <translation type="unfinished"></translation>
+        <translation>filtro {i}: |w| ≤ {peak}</translation>
     </message>
     <message>
         <source>filter {i}, input channel {row}: |w| ≤ {peak}</source>
-        <translation type="unfinished"></translation>
+        <translation>filtro {i}, canal de entrada {row}: |w| ≤ {peak}</translation>
     </message>
     <message>
         <source>Layer</source>
@@ -1101,12 +1143,12 @@ min {lo} · max {hi} · mean {mean}</source>
         <translation>As estatísticas aparecem depois de cada época de treinamento (ou abra esta aba para calculá-las com os pesos iniciais).</translation>
     </message>
     <message>
-        <source>{percent} % of {layer}&apos;s units are &lt;= 0 for every image of the batch: they pass no signal and get no gradient</source>
-        <translation type="unfinished"></translation>
+        <source>{percent} % of {layer}'s units are &lt;= 0 for every image of the batch: they pass no signal and get no gradient</source>
+        <translation>{percent} % das unidades de {layer} são &lt;= 0 para todas as imagens do lote: não passam sinal e não recebem gradiente</translation>
     </message>
     <message>
         <source>{layer} gives the same value for every image</source>
-        <translation type="unfinished"></translation>
+        <translation>{layer} dá o mesmo valor para todas as imagens</translation>
     </message>
     <message>
         <source>Index of the validation image shown</source>
@@ -1154,51 +1196,51 @@ min {lo} · max {hi} · mean {mean}</source>
     </message>
     <message>
         <source>no result</source>
-        <translation type="unfinished"></translation>
+        <translation>sem resultado</translation>
     </message>
     <message>
         <source>Cannot show feature maps: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível mostrar os mapas de características: {reason}</translation>
     </message>
     <message>
         <source>Cannot predict: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível prever: {reason}</translation>
     </message>
     <message>
         <source>{layer} is a {type}: </source>
-        <translation type="unfinished"></translation>
+        <translation>{layer} é um {type}: </translation>
     </message>
     <message>
         <source>block</source>
-        <translation type="unfinished"></translation>
+        <translation>bloco</translation>
     </message>
     <message>
         <source>click a Conv block to see its learned kernels.</source>
-        <translation type="unfinished"></translation>
+        <translation>clique em um bloco Conv para ver seus kernels aprendidos.</translation>
     </message>
     <message>
         <source>Reading the kernels of {layer}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lendo os kernels de {layer}…</translation>
     </message>
     <message>
-        <source>The network&apos;s output is not a vector of class scores.</source>
+        <source>The network's output is not a vector of class scores.</source>
         <translation>A saída da rede não é um vetor de pontuações de classes.</translation>
     </message>
     <message>
-        <source>The network&apos;s output is not a vector of class scores, so there is nothing to rank.</source>
+        <source>The network's output is not a vector of class scores, so there is nothing to rank.</source>
         <translation>A saída da rede não é um vetor de pontuações de classes, então não há o que ordenar.</translation>
     </message>
     <message>
         <source>Cannot show kernels: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível mostrar os kernels: {reason}</translation>
     </message>
     <message>
         <source>{n} {dataset} validation images, initial weights (seed 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} imagens de validação de {dataset}, pesos iniciais (semente 0)</translation>
     </message>
     <message>
         <source>Cannot compute statistics: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Não foi possível calcular as estatísticas: {reason}</translation>
     </message>
     <message>
         <source>Open an image</source>
@@ -1217,7 +1259,7 @@ min {lo} · max {hi} · mean {mean}</source>
         <translation>Probabilidade</translation>
     </message>
     <message>
-        <source>Open or drop an image to see the network&apos;s top-5 classes.</source>
+        <source>Open or drop an image to see the network's top-5 classes.</source>
         <translation>Abra ou solte uma imagem para ver as 5 classes mais prováveis segundo a rede.</translation>
     </message>
 </context>
@@ -1244,7 +1286,7 @@ Select a single block to edit it.</source>
 Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
-        <source>The layer&apos;s name; it becomes the attribute name in exported code.</source>
+        <source>The layer's name; it becomes the attribute name in exported code.</source>
         <translation>O nome da camada; vira o nome do atributo no código exportado.</translation>
     </message>
     <message>
@@ -1264,7 +1306,7 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>congelada (não treinada)</translation>
     </message>
     <message>
-        <source>Keep this layer&apos;s weights fixed during training (transfer learning).</source>
+        <source>Keep this layer's weights fixed during training (transfer learning).</source>
         <translation>Mantém fixos os pesos desta camada durante o treinamento (aprendizado por transferência).</translation>
     </message>
     <message>
@@ -1313,7 +1355,7 @@ Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
         <source>Use a picture, scaled to at most {n} px, in grey</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar uma imagem, reduzida a no máximo {n} px, em tons de cinza</translation>
     </message>
     <message>
         <source>Use Sample</source>
@@ -1434,15 +1476,16 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Output height: {heights}
 Output width: {widths}</source>
-        <translation type="unfinished"></translation>
+        <translation>Altura da saída: {heights}
+Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>Output ({row}, {col}), position {n} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>Saída ({row}, {col}), posição {n} de {total}</translation>
     </message>
     <message>
         <source> (all {n} channels; the views show channel 1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (todos os {n} canais; as vistas mostram o canal 1)</translation>
     </message>
     <message>
         <source>⏸ Pause</source>
@@ -1450,11 +1493,11 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>A {shape} picture is in use; type to replace it</source>
-        <translation type="unfinished"></translation>
+        <translation>Uma imagem {shape} está em uso; digite para substituí-la</translation>
     </message>
     <message>
         <source>{name}: not an image Qt can read</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: não é uma imagem que o Qt consiga ler</translation>
     </message>
     <message>
         <source>Open Image</source>
@@ -1466,23 +1509,23 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>Reading the filters of {conv}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lendo os filtros de {conv}…</translation>
     </message>
     <message>
         <source>initial weights (seed 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>pesos iniciais (semente 0)</translation>
     </message>
     <message>
         <source>trained weights after epoch {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>pesos treinados depois da época {n}</translation>
     </message>
     <message>
         <source>{conv} is not a 2-D convolution</source>
-        <translation type="unfinished"></translation>
+        <translation>{conv} não é uma convolução 2-D</translation>
     </message>
     <message>
         <source>{conv}, filter {n} of {total} ({where}): {channels} input channel(s), bias {bias}</source>
-        <translation type="unfinished"></translation>
+        <translation>{conv}, filtro {n} de {total} ({where}): {channels} canal(is) de entrada, viés {bias}</translation>
     </message>
 </context>
 <context>
@@ -1796,7 +1839,7 @@ Output width: {widths}</source>
         <translation>Salvar as alterações em {name}?</translation>
     </message>
     <message>
-        <source>Your changes will be lost if you don&apos;t save them.</source>
+        <source>Your changes will be lost if you don't save them.</source>
         <translation>Suas alterações serão perdidas se você não as salvar.</translation>
     </message>
     <message>
@@ -1819,7 +1862,7 @@ Output width: {widths}</source>
     <name>Panels</name>
     <message>
         <source>Palette</source>
-        <extracomment>The dock layout&apos;s version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab&apos;s controls) is not restored, the new defaults apply.</extracomment>
+        <extracomment>The dock layout's version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab's controls) is not restored, the new defaults apply.</extracomment>
         <translation>Paleta</translation>
     </message>
     <message>
@@ -1842,8 +1885,8 @@ Output width: {widths}</source>
 <context>
     <name>Params</name>
     <message>
-        <source>&quot;{value}&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>"{value}"</source>
+        <translation>"{value}"</translation>
     </message>
 </context>
 <context>
@@ -1871,7 +1914,7 @@ Output width: {widths}</source>
 <context>
     <name>Templates</name>
     <message>
-        <source>LeCun&apos;s digit recognizer, 1x32x32 -&gt; 10 classes</source>
+        <source>LeCun's digit recognizer, 1x32x32 -&gt; 10 classes</source>
         <translation>O reconhecedor de dígitos de LeCun, 1x32x32 -&gt; 10 classes</translation>
     </message>
     <message>
@@ -1932,15 +1975,15 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>log10 mean |grad|</source>
-        <translation type="unfinished"></translation>
+        <translation>log10 do |grad| médio</translation>
     </message>
     <message>
         <source>Epoch {epoch}: no block has trainable parameters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Época {epoch}: nenhum bloco tem parâmetros treináveis.</translation>
     </message>
     <message>
         <source>Epoch {epoch}: mean |grad| from {low} ({weakest}) to {high} ({strongest}), on {n} training images</source>
-        <translation type="unfinished"></translation>
+        <translation>Época {epoch}: |grad| médio de {low} ({weakest}) a {high} ({strongest}), em {n} imagens de treinamento</translation>
     </message>
     <message>
         <source>Run</source>
@@ -2021,23 +2064,23 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>Training failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>O treinamento falhou: {message}</translation>
     </message>
     <message>
         <source>Training {what} after {n} epochs: val acc {acc}</source>
-        <translation type="unfinished"></translation>
+        <translation>Treinamento {what} depois de {n} épocas: acurácia de validação {acc}</translation>
     </message>
     <message>
         <source>completed</source>
-        <translation type="unfinished"></translation>
+        <translation>concluído</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>interrompido</translation>
     </message>
     <message>
         <source>early-stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>parado antecipadamente</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
@@ -2145,7 +2188,7 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>Not started</source>
-        <translation type="unfinished"></translation>
+        <translation>Não iniciado</translation>
     </message>
     <message>
         <source>Choose the data and press Start (F5).</source>
@@ -2197,59 +2240,59 @@ Output width: {widths}</source>
     </message>
     <message>
         <source> · paused</source>
-        <translation type="unfinished"></translation>
+        <translation> · pausado</translation>
     </message>
     <message>
         <source>Stopping after the current batch...</source>
-        <translation type="unfinished"></translation>
+        <translation>Parando depois do lote atual...</translation>
     </message>
     <message>
         <source>Epoch {epoch}/{epochs}</source>
-        <translation type="unfinished"></translation>
+        <translation>Época {epoch}/{epochs}</translation>
     </message>
     <message>
         <source>Training on {device}: {train} training and {val} validation images, {params} trainable parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>Treinando em {device}: {train} imagens de treinamento e {val} de validação, {params} parâmetros treináveis</translation>
     </message>
     <message>
         <source>Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} samples/s · {eta} left</source>
-        <translation type="unfinished"></translation>
+        <translation>Época {epoch}/{epochs} · lote {batch}/{batches} · {speed} amostras/s · faltam {eta}</translation>
     </message>
     <message>
         <source>Epoch {epoch}: train loss {train_loss}, acc {train_acc}; val loss {val_loss}, acc {val_acc}</source>
-        <translation type="unfinished"></translation>
+        <translation>Época {epoch}: perda de treinamento {train_loss}, acurácia {train_acc}; perda de validação {val_loss}, acurácia {val_acc}</translation>
     </message>
     <message>
         <source>  (best so far)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (a melhor até agora)</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Concluído</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Interrompido</translation>
     </message>
     <message>
         <source>Early-stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Parado antecipadamente</translation>
     </message>
     <message>
         <source>{what} after {n} epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} depois de {n} épocas</translation>
     </message>
     <message>
         <source>; best weights by lowest val loss: epoch {epoch} (val acc {acc})</source>
-        <translation type="unfinished"></translation>
+        <translation>; melhores pesos pela menor perda de validação: época {epoch} (acurácia de validação {acc})</translation>
     </message>
     <message>
         <source>{what} in {time}: val loss {loss}, val acc {acc}</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} em {time}: perda de validação {loss}, acurácia de validação {acc}</translation>
     </message>
     <message>
         <source>Not trained</source>
-        <translation type="unfinished"></translation>
+        <translation>Não treinado</translation>
     </message>
     <message>
         <source>Data folder</source>
@@ -2261,15 +2304,15 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>Where downloaded datasets are kept (empty: {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>Onde ficam os conjuntos de dados baixados (vazio: {folder})</translation>
     </message>
     <message>
         <source>Preparing: building the model and loading the data...</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparando: construindo o modelo e carregando os dados...</translation>
     </message>
     <message>
         <source>Preparing...</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparando...</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -2277,31 +2320,31 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>perda</translation>
     </message>
     <message>
         <source>accuracy %</source>
-        <translation type="unfinished"></translation>
+        <translation>acurácia %</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>época</translation>
     </message>
     <message>
         <source>batches</source>
-        <translation type="unfinished"></translation>
+        <translation>lotes</translation>
     </message>
     <message>
         <source>train</source>
-        <translation type="unfinished"></translation>
+        <translation>treinamento</translation>
     </message>
     <message>
         <source>validation</source>
-        <translation type="unfinished"></translation>
+        <translation>validação</translation>
     </message>
     <message>
         <source>learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>taxa de aprendizado</translation>
     </message>
     <message>
         <source>Clear runs</source>
@@ -2313,15 +2356,15 @@ Output width: {widths}</source>
     </message>
     <message>
         <source>1 earlier run dimmed (solid: train, dashed: validation)</source>
-        <translation type="unfinished"></translation>
+        <translation>1 execução anterior esmaecida (contínua: treinamento, tracejada: validação)</translation>
     </message>
     <message>
         <source>{n} earlier runs dimmed (solid: train, dashed: validation)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} execuções anteriores esmaecidas (contínua: treinamento, tracejada: validação)</translation>
     </message>
     <message>
         <source>true class</source>
-        <translation type="unfinished"></translation>
+        <translation>classe verdadeira</translation>
     </message>
     <message>
         <source>Confusion matrix</source>
@@ -2345,16 +2388,17 @@ Output width: {widths}</source>
     </message>
     <message>
         <source> (first ones)</source>
-        <translation type="unfinished"></translation>
+        <translation> (as primeiras)</translation>
     </message>
     <message>
         <source>{n} misclassified validation images{more}
 captions: predicted (true)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} imagens de validação classificadas errado{more}
+legendas: prevista (verdadeira)</translation>
     </message>
     <message>
         <source>predicted {pred}, true class {true}</source>
-        <translation type="unfinished"></translation>
+        <translation>prevista {pred}, classe verdadeira {true}</translation>
     </message>
     <message>
         <source>Running…</source>
@@ -2382,15 +2426,23 @@ captions: predicted (true)</source>
     </message>
     <message>
         <source>{what} {design} on {dataset}…</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} {design} em {dataset}…</translation>
     </message>
     <message>
         <source>the design</source>
-        <translation type="unfinished"></translation>
+        <translation>o projeto</translation>
+    </message>
+    <message>
+        <source>Check Design</source>
+        <translation>Verificar o projeto</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Verificando</translation>
     </message>
     <message>
         <source>The check could not run: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>A verificação não pôde ser executada: {reason}</translation>
     </message>
     <message>
         <source>All checks passed</source>
@@ -2405,24 +2457,32 @@ captions: predicted (true)</source>
         <translation>Fluxo de gradiente na inicialização (|grad| médio por bloco, escala log)</translation>
     </message>
     <message>
-        <source>The sweep could not run: {reason}</source>
-        <translation type="unfinished"></translation>
+        <source>Find Learning Rate</source>
+        <translation>Encontrar a taxa de aprendizado</translation>
     </message>
     <message>
-        <source>Suggested learning rate: {lr} ({optimizer}, fastai&apos;s valley)</source>
-        <translation type="unfinished"></translation>
+        <source>Sweeping the learning rate for</source>
+        <translation>Varrendo a taxa de aprendizado para</translation>
+    </message>
+    <message>
+        <source>The sweep could not run: {reason}</source>
+        <translation>A varredura não pôde ser executada: {reason}</translation>
+    </message>
+    <message>
+        <source>Suggested learning rate: {lr} ({optimizer}, fastai's valley)</source>
+        <translation>Taxa de aprendizado sugerida: {lr} ({optimizer}, o vale do fastai)</translation>
     </message>
     <message>
         <source>steepest descent {steep} · lowest loss / 10 {minimum} · {n} batches</source>
-        <translation type="unfinished"></translation>
+        <translation>descida mais íngreme {steep} · menor perda / 10 {minimum} · {n} lotes</translation>
     </message>
     <message>
         <source>smoothed loss</source>
-        <translation type="unfinished"></translation>
+        <translation>perda suavizada</translation>
     </message>
     <message>
         <source>Use {lr}</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar {lr}</translation>
     </message>
     <message>
         <source>Put the suggestion into the training settings (one undo step)</source>

@@ -102,7 +102,7 @@ SAME_IN_BOTH = {
     *(ps.name for spec in SPECS.values() for ps in spec.params),
 }
 # Values, not words: numbers, shapes (6x28x28), sizes, ids and shorthand of the design's blocks.
-NEUTRAL = re.compile(r"^[\W\d_]*$|^[\d.,x×:\s%()/·+\-=≈…|ε]+[A-Za-z]{0,3}$")
+NEUTRAL = re.compile(r"^[\W\d_]*$|^[\d.,x×:\s%()/·+\-=≈…|ε*@<>]+[A-Za-z]{0,3}$")
 
 
 def _strip(text: str) -> str:
@@ -120,8 +120,9 @@ def catalog() -> tuple[set[str], list[re.Pattern[str]]]:
             continue
         text = _strip(node.text)
         texts.add(text)
-        if "{" in text:
-            parts = re.split(r"\{[^}]*\}", text)
+        parts = re.split(r"\{[^}]*\}", text)
+        # Only templates with words of their own: "{ins} -> {value}" would match anything.
+        if len(parts) > 1 and sum(c.isalpha() for c in "".join(parts)) >= 3:
             patterns.append(re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$", re.S))
     return texts, patterns
 
@@ -170,20 +171,30 @@ def texts_of(widget: QWidget) -> Iterator[tuple[str, str]]:
 def untranslated(found: list[tuple[str, str]], design_words: set[str]) -> list[str]:
     texts, patterns = catalog()
     allowed = {_strip(t) for t in SAME_IN_BOTH | design_words}
-    bad = []
-    for where, raw in found:
+
+    def ok(raw: str) -> bool:
         text = _strip(raw)
         if not text or NEUTRAL.match(text) or text in texts or text in allowed:
-            continue
+            return True
         if any(p.match(text) for p in patterns):
-            continue
-        chunks = [_strip(c) for c in re.split(r"<[^>]+>", raw) if _strip(c)]
-        if len(chunks) > 1 and all(
-            c in texts or c in allowed or NEUTRAL.match(c) or any(p.match(c) for p in patterns)
-            for c in chunks
-        ):
-            continue  # rich text: each paragraph marked on its own
-        bad.append(f"{where}: {raw!r}")
+            return True
+        # "word: value" and "Name (.ext)": a translated head with a value after it.
+        head, sep, tail = text.partition(": ")
+        if sep and ok(head) and ok(tail):
+            return True
+        named = re.fullmatch(r"(.+?) \(\.[\w.]+\)\.*", text)
+        if named and (ok(named[1]) or ok(named[1][:1].lower() + named[1][1:])):
+            return True  # an export format's menu entry, capitalised
+        # Rich text: each paragraph is marked on its own.
+        chunks = [c for c in re.split(r"<[^>]+>", raw) if _strip(c)]
+        return len(chunks) > 1 and all(ok(c) for c in chunks)
+
+    bad = []
+    for where, raw in found:
+        # An explanation joins several messages, one a line.
+        lines = raw.splitlines()
+        if not ok(raw) and not (len(lines) > 1 and all(ok(line) for line in lines)):
+            bad.append(f"{where}: {raw!r}")
     return sorted(set(bad))
 
 
@@ -267,6 +278,13 @@ def test_every_visible_text_is_portuguese(
         found.append((f"{asked.kind} title", asked.title))
         found.append((f"{asked.kind} text", asked.text))
     found.extend(texts_of(window))
+    # A selected block: the inspector's form, help and explanation; the canvas tooltips.
+    conv = next(lid for lid, layer in window.session.design.layers.items() if layer.type == "Conv")
+    window.session.select([conv])
+    qtbot.wait(50)
+    found.extend(texts_of(window.inspector))
+    for item in window.canvas.scene().items():
+        found.append((f"canvas {type(item).__name__}.toolTip", item.toolTip()))
     for top in window.findChildren(QWidget):
         if top.isWindow() and top is not window and top.isVisible():
             found.extend(texts_of(top))
@@ -289,7 +307,10 @@ def test_view_language_switches_and_is_remembered(
     portuguese.trigger()
     assert portuguese.isChecked()
     assert dialogs.last("information").title == "Language"
-    assert "Português (Brasil)" in dialogs.last("information").text
+    told = dialogs.last("information").text
+    # Said in both languages: the current one and the one chosen.
+    assert "cnnstudio will be in Português (Brasil) the next time it starts." in told
+    assert "O cnnstudio estará em Português (Brasil) na próxima vez que for iniciado." in told
     assert window.settings.language() == "pt_BR"
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     assert AppSettings(store).language() == "pt_BR"

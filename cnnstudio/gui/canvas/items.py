@@ -412,10 +412,14 @@ class BlockItem(QGraphicsItem):
             lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
             fixes = state.fixes
             if len(fixes) == 1:
-                lines.append(f"Click the mark to fix: {_html(fixes[0].label)}")
+                lines.append(
+                    translate("Canvas", "Click the mark to fix: {fix}").format(
+                        fix=_html(fixes[0].label)
+                    )
+                )
             elif fixes:
                 choices = "".join(f"<br>&nbsp;• {_html(f.label)}" for f in fixes)
-                lines.append(f"Click the mark to choose a fix:{choices}")
+                lines.append(translate("Canvas", "Click the mark to choose a fix:") + choices)
         if explanation:
             lines.append("<hr>" + "<br>".join(_html(text) for text in explanation))
         if state.frozen:

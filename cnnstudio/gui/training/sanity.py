@@ -167,7 +167,12 @@ class SanityTools:
 
             return check_design(design, bundle, seed=settings.seed)
 
-        self._start("Check Design", "check_window", "Checking", work)
+        self._start(
+            translate("Training", "Check Design"),
+            "check_window",
+            translate("Training", "Checking"),
+            work,
+        )
 
     def _on_check_done(self, result: Any) -> None:
         self._on_state_changed(self.controller.state)
@@ -230,7 +235,12 @@ class SanityTools:
                 seed=settings.seed,
             )
 
-        self._start("Find Learning Rate", "lr_window", "Sweeping the learning rate for", work)
+        self._start(
+            translate("Training", "Find Learning Rate"),
+            "lr_window",
+            translate("Training", "Sweeping the learning rate for"),
+            work,
+        )
 
     def _on_lr_done(self, result: Any) -> None:
         self._on_state_changed(self.controller.state)

@@ -106,7 +106,12 @@ CORE_ARGS = {"LayerProblem": 1, "Fix": 0, "Diagnostic": 1}
 CORE_NAMES = {"text", "message", "problem_text"}
 
 # Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
-DATA_ARGS = {"ParamSpec": 3, "Group": 1, "TemplateInfo": 2}
+DATA_ARGS: dict[str, tuple[int, ...]] = {
+    "ParamSpec": (3,),
+    "Group": (1,),
+    "TemplateInfo": (2,),
+    "Preset": (1, 2),
+}
 DATA_ATTRIBUTES = {"summary"}
 
 
@@ -224,9 +229,9 @@ def targets(tree: ast.AST) -> tuple[list[tuple[ast.expr, str]], list[ast.expr]]:
                 ):
                     wrap.append((stmt.value, "QT_TRANSLATE_NOOP"))
         if isinstance(node, ast.Call) and _name(node.func) in DATA_ARGS:
-            index = DATA_ARGS[_name(node.func)]
-            if len(node.args) > index and _visible(node.args[index]):
-                wrap.append((node.args[index], "QT_TRANSLATE_NOOP"))
+            for index in DATA_ARGS[_name(node.func)]:
+                if len(node.args) > index and _visible(node.args[index]):
+                    wrap.append((node.args[index], "QT_TRANSLATE_NOOP"))
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
             continue
@@ -310,7 +315,7 @@ def mark(path: Path) -> list[str]:
         b = offset(node.end_lineno, node.end_col_offset)
         if marker == "QT_TRANSLATE_NOOP":
             # Data declared in the core keeps its module's context; dock titles use "Panels".
-            where = context if path.parent.name == "core" else "Panels"
+            where = context if "core" in path.parts else "Panels"
         else:
             where = context
         edits.append((a, b, f'{marker}("{where}", {source[a:b]})'))

@@ -1338,12 +1338,32 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Laboratório de convolução — cnnstudio</translation>
     </message>
     <message>
+        <source>Convolution</source>
+        <translation>Convolução</translation>
+    </message>
+    <message>
+        <source>Max pooling</source>
+        <translation>Agrupamento máximo (max pooling)</translation>
+    </message>
+    <message>
+        <source>Average pooling</source>
+        <translation>Agrupamento pela média (average pooling)</translation>
+    </message>
+    <message>
+        <source>Min pooling</source>
+        <translation>Agrupamento mínimo (min pooling)</translation>
+    </message>
+    <message>
         <source>Operation</source>
         <translation>Operação</translation>
     </message>
     <message>
         <source>Input</source>
         <translation>Entrada</translation>
+    </message>
+    <message>
+        <source>Typed matrix</source>
+        <translation>Matriz digitada</translation>
     </message>
     <message>
         <source>Type or paste numbers: one row a line, e.g. 1 2 3</source>
@@ -1370,12 +1390,20 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Kernel</translation>
     </message>
     <message>
+        <source>Typed kernel</source>
+        <translation>Kernel digitado</translation>
+    </message>
+    <message>
         <source>e.g. 1 0 -1 (one row a line); fractions like 1/16 work</source>
         <translation>p. ex. 1 0 -1 (uma linha da matriz por linha); frações como 1/16 funcionam</translation>
     </message>
     <message>
         <source>A Conv block of the design: its learned (or initial) filter</source>
         <translation>Um bloco Conv do projeto: seu filtro aprendido (ou inicial)</translation>
+    </message>
+    <message>
+        <source>filter </source>
+        <translation>filtro </translation>
     </message>
     <message>
         <source>Use Filter</source>
@@ -1450,6 +1478,14 @@ Selecione um único bloco para editá-lo.</translation>
         <translation> posições/s</translation>
     </message>
     <message>
+        <source>Input (padded)</source>
+        <translation>Entrada (com preenchimento)</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Saída</translation>
+    </message>
+    <message>
         <source>Hatched grey: padding · red cross-hatch: pixels the stride never reaches · outline: the window of the current output pixel · orange: the value pooling takes</source>
         <translation>Cinza hachurado: preenchimento · hachura cruzada vermelha: pixels que o passo nunca alcança · contorno: a janela do pixel de saída atual · laranja: o valor que o agrupamento escolhe</translation>
     </message>
@@ -1508,6 +1544,10 @@ Largura da saída: {widths}</translation>
         <translation>Ainda não há amostra: abra o painel Mapas de características e escolha uma amostra primeiro</translation>
     </message>
     <message>
+        <source>(no valid 2-D Conv block)</source>
+        <translation>(nenhum bloco Conv 2-D válido)</translation>
+    </message>
+    <message>
         <source>Reading the filters of {conv}…</source>
         <translation>Lendo os filtros de {conv}…</translation>
     </message>
@@ -1526,6 +1566,142 @@ Largura da saída: {widths}</translation>
     <message>
         <source>{conv}, filter {n} of {total} ({where}): {channels} input channel(s), bias {bias}</source>
         <translation>{conv}, filtro {n} de {total} ({where}): {channels} canal(is) de entrada, viés {bias}</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identidade</translation>
+    </message>
+    <message>
+        <source>Leaves the image as it is.</source>
+        <translation>Deixa a imagem como está.</translation>
+    </message>
+    <message>
+        <source>Box blur</source>
+        <translation>Desfoque de caixa</translation>
+    </message>
+    <message>
+        <source>The mean of the 3x3 neighbourhood: every weight 1/9.</source>
+        <translation>A média da vizinhança 3x3: todos os pesos valem 1/9.</translation>
+    </message>
+    <message>
+        <source>Gaussian blur</source>
+        <translation>Desfoque gaussiano</translation>
+    </message>
+    <message>
+        <source>A weighted mean, the centre counts most: (1 2 1; 2 4 2; 1 2 1) / 16.</source>
+        <translation>Uma média ponderada, o centro pesa mais: (1 2 1; 2 4 2; 1 2 1) / 16.</translation>
+    </message>
+    <message>
+        <source>Vertical edge</source>
+        <translation>Borda vertical</translation>
+    </message>
+    <message>
+        <source>Bright on the left, dark on the right gives a large positive value.</source>
+        <translation>Claro à esquerda e escuro à direita dá um valor positivo grande.</translation>
+    </message>
+    <message>
+        <source>Horizontal edge</source>
+        <translation>Borda horizontal</translation>
+    </message>
+    <message>
+        <source>Bright above, dark below gives a large positive value.</source>
+        <translation>Claro em cima e escuro embaixo dá um valor positivo grande.</translation>
+    </message>
+    <message>
+        <source>Sobel (vertical edges)</source>
+        <translation>Sobel (bordas verticais)</translation>
+    </message>
+    <message>
+        <source>A vertical-edge kernel that weights the centre row twice.</source>
+        <translation>Um kernel de borda vertical que dá peso dobrado à linha central.</translation>
+    </message>
+    <message>
+        <source>Sobel (horizontal edges)</source>
+        <translation>Sobel (bordas horizontais)</translation>
+    </message>
+    <message>
+        <source>A horizontal-edge kernel that weights the centre column twice.</source>
+        <translation>Um kernel de borda horizontal que dá peso dobrado à coluna central.</translation>
+    </message>
+    <message>
+        <source>Scharr (vertical edges)</source>
+        <translation>Scharr (bordas verticais)</translation>
+    </message>
+    <message>
+        <source>Sobel with weights 3, 10, 3: closer to a rotation-invariant gradient.</source>
+        <translation>Sobel com pesos 3, 10, 3: mais próximo de um gradiente invariante à rotação.</translation>
+    </message>
+    <message>
+        <source>Scharr (horizontal edges)</source>
+        <translation>Scharr (bordas horizontais)</translation>
+    </message>
+    <message>
+        <source>The horizontal-edge Scharr kernel.</source>
+        <translation>O kernel de Scharr para bordas horizontais.</translation>
+    </message>
+    <message>
+        <source>Sharpen</source>
+        <translation>Nitidez</translation>
+    </message>
+    <message>
+        <source>The centre minus its four neighbours, added back to the image.</source>
+        <translation>O centro menos seus quatro vizinhos, somado de volta à imagem.</translation>
+    </message>
+    <message>
+        <source>Emboss</source>
+        <translation>Relevo</translation>
+    </message>
+    <message>
+        <source>A diagonal gradient that makes the image look raised.</source>
+        <translation>Um gradiente diagonal que faz a imagem parecer em relevo.</translation>
+    </message>
+    <message>
+        <source>Laplacian (outline)</source>
+        <translation>Laplaciano (contorno)</translation>
+    </message>
+    <message>
+        <source>Responds to edges in every direction.</source>
+        <translation>Responde a bordas em todas as direções.</translation>
+    </message>
+    <message>
+        <source>6x6 vertical edge</source>
+        <translation>Borda vertical 6x6</translation>
+    </message>
+    <message>
+        <source>The classic example: a bright left half next to a dark right half.</source>
+        <translation>O exemplo clássico: uma metade esquerda clara ao lado de uma metade direita escura.</translation>
+    </message>
+    <message>
+        <source>6x6 horizontal edge</source>
+        <translation>Borda horizontal 6x6</translation>
+    </message>
+    <message>
+        <source>A bright top half above a dark bottom half.</source>
+        <translation>Uma metade de cima clara sobre uma metade de baixo escura.</translation>
+    </message>
+    <message>
+        <source>4x4 pooling example</source>
+        <translation>Exemplo de agrupamento 4x4</translation>
+    </message>
+    <message>
+        <source>Max pooling 2x2 with stride 2 gives 9 2 / 6 3.</source>
+        <translation>Max pooling 2x2 com passo 2 dá 9 2 / 6 3.</translation>
+    </message>
+    <message>
+        <source>5x5 grey patch</source>
+        <translation>Recorte cinza 5x5</translation>
+    </message>
+    <message>
+        <source>Pixel values 0 to 255, as a photo's pixels are.</source>
+        <translation>Valores de pixel de 0 a 255, como os de uma foto.</translation>
+    </message>
+    <message>
+        <source>7x7 diagonal line</source>
+        <translation>Linha diagonal 7x7</translation>
+    </message>
+    <message>
+        <source>A bright diagonal on a dark background, for edge kernels in both directions.</source>
+        <translation>Uma diagonal clara sobre fundo escuro, para kernels de borda nas duas direções.</translation>
     </message>
 </context>
 <context>

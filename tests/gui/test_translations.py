@@ -23,6 +23,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QDialog,
     QDockWidget,
@@ -285,8 +286,8 @@ def test_every_visible_text_is_portuguese(
     found.extend(texts_of(window.inspector))
     for item in window.canvas.scene().items():
         found.append((f"canvas {type(item).__name__}.toolTip", item.toolTip()))
-    for top in window.findChildren(QWidget):
-        if top.isWindow() and top is not window and top.isVisible():
+    for top in QApplication.topLevelWidgets():  # the Lab window has no parent
+        if top is not window and top.isVisible():
             found.extend(texts_of(top))
     design = window.session.design
     words = {*design.layers, window.session.title, f"{window.session.title} — cnnstudio"}

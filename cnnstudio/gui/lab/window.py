@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.i18n import translate
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from ...core.lab import (
     IMAGES,
     KERNELS,
@@ -131,9 +131,14 @@ class LabWindow(QMainWindow):
 
         self.operation = QComboBox()
         self.operation.setObjectName("lab_operation")
-        self.operation.addItem("Convolution", "convolution")
+        self.operation.addItem(translate("Lab", "Convolution"), "convolution")
+        pooling = {
+            "max": translate("Lab", "Max pooling"),
+            "average": translate("Lab", "Average pooling"),
+            "min": translate("Lab", "Min pooling"),
+        }
         for kind in POOL_KINDS:
-            self.operation.addItem(f"{kind.capitalize()} pooling", kind)
+            self.operation.addItem(pooling.get(kind, f"{kind.capitalize()} pooling"), kind)
         self.operation.currentIndexChanged.connect(self._on_operation_changed)
         top = QFormLayout()
         top.addRow(translate("Lab", "Operation"), self.operation)
@@ -143,11 +148,13 @@ class LabWindow(QMainWindow):
         image_form = QVBoxLayout(image_box)
         self.input_source = QComboBox()
         self.input_source.setObjectName("lab_input_source")
-        self.input_source.addItem("Typed matrix", _TYPED)
+        self.input_source.addItem(translate("Lab", "Typed matrix"), _TYPED)
         for preset in IMAGES:
-            self.input_source.addItem(preset.name, preset.key)
+            self.input_source.addItem(translate("Lab", preset.name), preset.key)
             self.input_source.setItemData(
-                self.input_source.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+                self.input_source.count() - 1,
+                translate("Lab", preset.description),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.input_source.currentIndexChanged.connect(self._on_input_source_changed)
         self.input_edit = QPlainTextEdit()
@@ -181,11 +188,13 @@ class LabWindow(QMainWindow):
         kernel_form = QVBoxLayout(self.kernel_box)
         self.kernel_source = QComboBox()
         self.kernel_source.setObjectName("lab_kernel_source")
-        self.kernel_source.addItem("Typed kernel", _TYPED)
+        self.kernel_source.addItem(translate("Lab", "Typed kernel"), _TYPED)
         for preset in KERNELS:
-            self.kernel_source.addItem(preset.name, preset.key)
+            self.kernel_source.addItem(translate("Lab", preset.name), preset.key)
             self.kernel_source.setItemData(
-                self.kernel_source.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+                self.kernel_source.count() - 1,
+                translate("Lab", preset.description),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.kernel_source.currentIndexChanged.connect(self._on_kernel_source_changed)
         self.kernel_edit = QPlainTextEdit()
@@ -202,7 +211,7 @@ class LabWindow(QMainWindow):
             translate("Lab", "A Conv block of the design: its learned (or initial) filter")
         )
         self.filter_index = QSpinBox()
-        self.filter_index.setPrefix("filter ")
+        self.filter_index.setPrefix(translate("Lab", "filter "))
         self.filter_index.setMinimum(1)
         self.learned_button = QPushButton(translate("Lab", "Use Filter"))
         self.learned_button.setObjectName("lab_use_filter")
@@ -294,9 +303,10 @@ class LabWindow(QMainWindow):
         column = QVBoxLayout(self.view_area)
         column.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.input_view = MatrixView("Input (padded)")
-        self.kernel_view = MatrixView("Kernel", diverging=True)
-        self.output_view = MatrixView("Output", diverging=True)
+        # English titles name the views; MatrixView shows them translated.
+        self.input_view = MatrixView(QT_TRANSLATE_NOOP("Lab", "Input (padded)"))
+        self.kernel_view = MatrixView(QT_TRANSLATE_NOOP("Lab", "Kernel"), diverging=True)
+        self.output_view = MatrixView(QT_TRANSLATE_NOOP("Lab", "Output"), diverging=True)
         self.output_view.cell_clicked.connect(self._on_output_cell_clicked)
         for view, stretch in ((self.input_view, 3), (self.kernel_view, 1), (self.output_view, 3)):
             splitter.addWidget(view)
@@ -664,7 +674,7 @@ class LabWindow(QMainWindow):
         has_conv = self.conv_choice.count() > 0
         self.learned_button.setEnabled(has_conv)
         if not has_conv:
-            self.conv_choice.addItem("(no valid 2-D Conv block)")
+            self.conv_choice.addItem(translate("Lab", "(no valid 2-D Conv block)"))
             self.conv_choice.setEnabled(False)
         else:
             self.conv_choice.setEnabled(True)

@@ -112,7 +112,7 @@ class TrainingPlots(QWidget):
             _LR, width=1.5, marker_size=5, square=True, style=Qt.PenStyle.DashLine
         )
         self.lr_view.addItem(self.lr_curve)
-        self.acc_plot.legend.addItem(self.lr_curve, "learning rate")
+        self.acc_plot.legend.addItem(self.lr_curve, translate("Training", "learning rate"))
         # The loss plot gets an empty right axis of the same width so both x axes line up.
         self.loss_plot.showAxis("right")
         self.loss_plot.getAxis("right").setStyle(showValues=False)

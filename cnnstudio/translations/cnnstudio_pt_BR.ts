@@ -1114,8 +1114,12 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>filtro {i}, canal de entrada {row}: |w| ≤ {peak}</translation>
     </message>
     <message>
-        <source>Layer</source>
+        <source>{dataset} validation image {i} of {n}, class {truth}</source>
         <extracomment>File name endings accepted as images (open and drop). Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
+        <translation>imagem de validação {i} de {n} de {dataset}, classe {truth}</translation>
+    </message>
+    <message>
+        <source>Layer</source>
         <translation>Camada</translation>
     </message>
     <message>
@@ -1195,6 +1199,22 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>Estatísticas das camadas</translation>
     </message>
     <message>
+        <source>trained weights after epoch {n}</source>
+        <translation>pesos treinados depois da época {n}</translation>
+    </message>
+    <message>
+        <source>trained weights of the last run</source>
+        <translation>pesos treinados da última execução</translation>
+    </message>
+    <message>
+        <source>design changed since the run: </source>
+        <translation>o projeto mudou desde a execução: </translation>
+    </message>
+    <message>
+        <source>initial weights (seed 0)</source>
+        <translation>pesos iniciais (semente 0)</translation>
+    </message>
+    <message>
         <source>no result</source>
         <translation>sem resultado</translation>
     </message>
@@ -1205,6 +1225,12 @@ mín {lo} · máx {hi} · média {mean}</translation>
     <message>
         <source>Cannot predict: {reason}</source>
         <translation>Não foi possível prever: {reason}</translation>
+    </message>
+    <message>
+        <source>Input
+(as the network sees it)</source>
+        <translation>Entrada
+(como a rede a vê)</translation>
     </message>
     <message>
         <source>{layer} is a {type}: </source>
@@ -1231,6 +1257,10 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>A saída da rede não é um vetor de pontuações de classes, então não há o que ordenar.</translation>
     </message>
     <message>
+        <source>Weights: {weights}</source>
+        <translation>Pesos: {weights}</translation>
+    </message>
+    <message>
         <source>Cannot show kernels: {reason}</source>
         <translation>Não foi possível mostrar os kernels: {reason}</translation>
     </message>
@@ -1241,6 +1271,10 @@ mín {lo} · máx {hi} · média {mean}</translation>
     <message>
         <source>Cannot compute statistics: {reason}</source>
         <translation>Não foi possível calcular as estatísticas: {reason}</translation>
+    </message>
+    <message>
+        <source>{images} validation images after epoch {n}</source>
+        <translation>{images} imagens de validação depois da época {n}</translation>
     </message>
     <message>
         <source>Open an image</source>

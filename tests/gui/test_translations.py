@@ -179,6 +179,10 @@ def untranslated(found: list[tuple[str, str]], design_words: set[str]) -> list[s
             return True
         if any(p.match(text) for p in patterns):
             return True
+        # "conv1 · 6x12x12 · Conv": values joined by dots, each one checked.
+        parts = [p for p in re.split(r"\s+·\s+", text) if p]
+        if len(parts) > 1 and all(ok(p) for p in parts):
+            return True
         # "word: value" and "Name (.ext)": a translated head with a value after it.
         head, sep, tail = text.partition(": ")
         if sep and ok(head) and ok(tail):
@@ -281,9 +285,12 @@ def test_every_visible_text_is_portuguese(
     found.extend(texts_of(window))
     # A selected block: the inspector's form, help and explanation; the canvas tooltips.
     conv = next(lid for lid, layer in window.session.design.layers.items() if layer.type == "Conv")
-    window.session.select([conv])
-    qtbot.wait(50)
+    insight = window.insight
+    with qtbot.waitSignal(insight.activation_shown, timeout=60_000):
+        window.session.select([conv])
+        insight.dock.raise_()  # the feature maps of the sample, computed on opening
     found.extend(texts_of(window.inspector))
+    found.extend(texts_of(insight.dock))
     for item in window.canvas.scene().items():
         found.append((f"canvas {type(item).__name__}.toolTip", item.toolTip()))
     for top in QApplication.topLevelWidgets():  # the Lab window has no parent

@@ -281,7 +281,9 @@ class _Worker:
             f"{bundle.name}|{id(bundle)}|{input_shape}|val|{i}",
             x,
             _display_image(x, bundle.mean, bundle.std),
-            f"{bundle.name} validation image {i} of {n}, class {truth}",
+            translate("Insight", "{dataset} validation image {i} of {n}, class {truth}").format(
+                dataset=bundle.name, i=i, n=n, truth=truth
+            ),
             truth,
             i,
             n,
@@ -663,15 +665,20 @@ class InsightController(QObject):
             ctrl.is_running or ctrl.weights_fit(self.session.design, self.session.analysis)
         )
         if fit:
-            when = f"after epoch {self._epochs}" if self._epochs else "of the last run"
-            return _ModelSource(
-                ("run", id(model), self._weights_version), model, None, f"trained weights {when}"
+            weights = (
+                translate("Insight", "trained weights after epoch {n}").format(n=self._epochs)
+                if self._epochs
+                else translate("Insight", "trained weights of the last run")
             )
+            return _ModelSource(("run", id(model), self._weights_version), model, None, weights)
         if code is None:
             return None
-        note = "design changed since the run: " if model is not None else ""
+        note = translate("Insight", "design changed since the run: ") if model is not None else ""
         return _ModelSource(
-            ("seed", code), None, self.session.design.clone(), note + "initial weights (seed 0)"
+            ("seed", code),
+            None,
+            self.session.design.clone(),
+            note + translate("Insight", "initial weights (seed 0)"),
         )
 
     def _input_shape(self) -> tuple[int, ...] | None:
@@ -831,7 +838,9 @@ class InsightController(QObject):
         if acts is not self._drawn:
             # Input and prediction depend on the sample and the weights, not on the block.
             self._drawn = acts
-            p.feature_maps.set_input(acts.sample.image, "Input\n(as the network sees it)")
+            p.feature_maps.set_input(
+                acts.sample.image, translate("Insight", "Input\n(as the network sees it)")
+            )
             self._render_prediction(acts)
         self._render_why()
         lid = self._selected
@@ -923,7 +932,11 @@ class InsightController(QObject):
             )
             return
         weights = self.panel.weights_label.text()
-        caption = f"{acts.sample.caption}\nWeights: {weights}"
+        caption = (
+            acts.sample.caption
+            + "\n"
+            + translate("Insight", "Weights: {weights}").format(weights=weights)
+        )
         view.show_predictions(acts.sample.image, acts.predictions, caption, acts.sample.truth)
 
     def _ensure_filters(self, source: _ModelSource) -> None:
@@ -1042,7 +1055,9 @@ class InsightController(QObject):
                 self._sample = acts.sample
                 self._show_sample(acts.sample)
         if result.get("stats") is not None:
-            caption = f"{result['stats_caption']} validation images after epoch {self._epochs}"
+            caption = translate("Insight", "{images} validation images after epoch {n}").format(
+                images=result["stats_caption"], n=self._epochs
+            )
             self._set_stats(result["stats"], caption)
         self._refresh()
         self.refreshed.emit()

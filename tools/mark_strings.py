@@ -144,15 +144,12 @@ def _core_targets(tree: ast.AST) -> list[ast.expr]:
                 if isinstance(sub, ast.Return) and sub.value is not None:
                     found.extend(strings(sub.value))
                 if isinstance(sub, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id in ("lines", "line", "over") for t in sub.targets
+                    isinstance(t, ast.Name) and t.id in ("lines", "line", "over")
+                    for t in sub.targets
                 ):
                     found.extend(strings(sub.value))
-    return [
-        n
-        for n in found
-        if (isinstance(n, ast.JoinedStr) or _visible(n))
-        and not (isinstance(n, ast.Constant) and not any(c.isalpha() for c in n.value))
-    ]
+    # _visible: a string constant with a letter in it.
+    return [n for n in found if isinstance(n, ast.JoinedStr) or _visible(n)]
 
 
 def as_format(node: ast.JoinedStr, source: str) -> tuple[str, str] | None:
@@ -180,10 +177,11 @@ def as_format(node: ast.JoinedStr, source: str) -> tuple[str, str] | None:
             name = f"{base}{n}"
         args[name] = expr
         spec = ""
-        if part.format_spec is not None:
-            if not all(isinstance(v, ast.Constant) for v in part.format_spec.values):
+        if isinstance(part.format_spec, ast.JoinedStr):
+            pieces = part.format_spec.values
+            if not all(isinstance(v, ast.Constant) for v in pieces):
                 return None  # a computed format spec: left for a hand
-            spec = ":" + "".join(str(v.value) for v in part.format_spec.values)  # type: ignore[attr-defined]
+            spec = ":" + "".join(str(v.value) for v in pieces if isinstance(v, ast.Constant))
         conversion = "" if part.conversion == -1 else "!" + chr(part.conversion)
         template.append("{" + name + conversion + spec + "}")
     text = "".join(template)
@@ -297,8 +295,9 @@ def mark(path: Path) -> list[str]:
     markers = set()
     if path.parent.name == "core" or "core" in path.parts:
         for node in _core_targets(tree):
-            a = offset(node.lineno, node.col_offset)  # type: ignore[arg-type]
-            b = offset(node.end_lineno, node.end_col_offset)  # type: ignore[arg-type]
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            a = offset(node.lineno, node.col_offset)
+            b = offset(node.end_lineno, node.end_col_offset)
             if isinstance(node, ast.JoinedStr):
                 converted = as_format(node, source)
                 if converted is None:

@@ -69,7 +69,7 @@ FILE_DIALOG = {
 }  # (parent, caption/title, ...)
 # Not addItems: combo items are often codes the code reads back (currentText).
 LISTS = {"setHorizontalHeaderLabels", "setVerticalHeaderLabels", "setHeaderLabels"}
-KEYWORDS = {"tip", "title", "text", "toolTip", "tooltip"}
+KEYWORDS = {"tip", "title", "text", "toolTip", "tooltip", "label"}
 # Dock titles also name the dock (its objectName): the caller marks, add_dock translates.
 NOOP = {"add_dock", "add_bottom_dock"}
 
@@ -104,6 +104,8 @@ def _visible(node: ast.expr) -> bool:
 # Diagnostic(code, message, ...), and the explanation lines of ``def explain``.
 CORE_ARGS = {"LayerProblem": 1, "Fix": 0, "Diagnostic": 1}
 CORE_NAMES = {"text", "message", "problem_text"}
+# Functions whose returned strings are shown: undo labels, why a connection is refused.
+RETURNS_MESSAGE = {"label", "connect_problem"}
 
 # Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
 DATA_ARGS: dict[str, tuple[int, ...]] = {
@@ -137,6 +139,12 @@ def _core_targets(tree: ast.AST) -> list[ast.expr]:
             isinstance(t, ast.Name) and t.id in CORE_NAMES for t in node.targets
         ):
             found.extend(strings(node.value))
+        if isinstance(node, ast.Call):
+            found.extend(s for k in node.keywords if k.arg == "label" for s in strings(k.value))
+        if isinstance(node, ast.FunctionDef) and node.name in RETURNS_MESSAGE:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Return) and sub.value is not None:
+                    found.extend(strings(sub.value))
         if isinstance(node, ast.FunctionDef) and node.name == "explain":
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Call) and _name(sub.func) == "append" and sub.args:
@@ -185,6 +193,9 @@ def as_format(node: ast.JoinedStr, source: str) -> tuple[str, str] | None:
         conversion = "" if part.conversion == -1 else "!" + chr(part.conversion)
         template.append("{" + name + conversion + spec + "}")
     text = "".join(template)
+    words = "".join(str(p.value) for p in node.values if isinstance(p, ast.Constant))
+    if sum(c.isalpha() for c in words) < 3:
+        return None  # "{type} · {id}": nothing to translate
     call = ", ".join(f"{k}={v}" for k, v in args.items())
     return _literal(text), f".format({call})"
 
@@ -319,6 +330,21 @@ def mark(path: Path) -> list[str]:
             where = context
         edits.append((a, b, f'{marker}("{where}", {source[a:b]})'))
         markers.add(marker)
+    remaining: list[ast.expr] = []
+    for node in dynamic:  # f-strings at the shown positions become translate(...).format(...)
+        converted = as_format(node, source) if isinstance(node, ast.JoinedStr) else None
+        if converted is None:
+            words = ast.unparse(node)
+            if isinstance(node, ast.BinOp) or sum(c.isalpha() for c in words) >= 3:
+                remaining.append(node)
+            continue
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        text, call = converted
+        a = offset(node.lineno, node.col_offset)
+        b = offset(node.end_lineno, node.end_col_offset)
+        edits.append((a, b, f'translate("{context}", {text}){call}'))
+        markers.add("translate")
+    dynamic = remaining
     unique = sorted({(a, b): (a, b, t) for a, b, t in edits}.values(), reverse=True)
     # A string inside another marked one (an f-string in a conditional) keeps the outer edit.
     edits = [e for e in unique if not any(o[0] <= e[0] and e[1] <= o[1] and o != e for o in unique)]

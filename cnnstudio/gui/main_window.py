@@ -659,7 +659,9 @@ class MainWindow(QMainWindow):
         if self.session.design.name in ("", DEFAULT_DESIGN_NAME):
             # An unnamed design takes the file's name (one undo step, saved with it).
             stem = target.name.removesuffix(SUFFIX).removesuffix(".json") or target.stem
-            self.session.push(SetMeta({"name": stem}, label="Name the design"))
+            self.session.push(
+                SetMeta({"name": stem}, label=translate("MainWindow", "Name the design"))
+            )
             if not self._save_to(target):
                 self.session.undo()  # a failed save leaves the design as it was
                 return False

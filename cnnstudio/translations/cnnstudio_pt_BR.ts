@@ -115,6 +115,14 @@
         <translation>Desagrupar {path}</translation>
     </message>
     <message>
+        <source>Group {value} blocks as {path}</source>
+        <translation>Agrupar {value} blocos como {path}</translation>
+    </message>
+    <message>
+        <source>Make room</source>
+        <translation>Abrir espaço</translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
@@ -749,6 +757,41 @@
     </message>
 </context>
 <context>
+    <name>Commands</name>
+    <message>
+        <source>Add {id}</source>
+        <translation>Adicionar {id}</translation>
+    </message>
+    <message>
+        <source>Delete {value}</source>
+        <translation>Excluir {value}</translation>
+    </message>
+    <message>
+        <source>Delete {value} blocks</source>
+        <translation>Excluir {value} blocos</translation>
+    </message>
+    <message>
+        <source>Set {layer}.{name}</source>
+        <translation>Alterar {layer}.{name}</translation>
+    </message>
+    <message>
+        <source>Rename {old} to {new}</source>
+        <translation>Renomear {old} para {new}</translation>
+    </message>
+    <message>
+        <source>Connect {source} to {target}</source>
+        <translation>Conectar {source} a {target}</translation>
+    </message>
+    <message>
+        <source>Disconnect {source} from {target}</source>
+        <translation>Desconectar {source} de {target}</translation>
+    </message>
+    <message>
+        <source>Insert {id}</source>
+        <translation>Inserir {id}</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <source>cnnstudio: unexpected error</source>
@@ -923,6 +966,25 @@
     <message>
         <source>Overwrite replaces those changes with yours; Save As keeps both; Reload opens the file as it is now and drops your unsaved changes.</source>
         <translation>Sobrescrever substitui essas alterações pelas suas; Salvar como mantém as duas; Recarregar abre o arquivo como está agora e descarta suas alterações não salvas.</translation>
+    </message>
+</context>
+<context>
+    <name>GraphRules</name>
+    <message>
+        <source>a block cannot feed itself</source>
+        <translation>um bloco não pode alimentar a si mesmo</translation>
+    </message>
+    <message>
+        <source>{target} is an Input layer and takes no inputs</source>
+        <translation>{target} é uma camada Input e não recebe entradas</translation>
+    </message>
+    <message>
+        <source>connecting {source} to {target} would make a loop</source>
+        <translation>conectar {source} a {target} formaria um ciclo</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
     </message>
 </context>
 <context>
@@ -1739,6 +1801,25 @@ Largura da saída: {widths}</translation>
     </message>
 </context>
 <context>
+    <name>Limits</name>
+    <message>
+        <source>{lid}: its {params:,} parameters need {value} (float32), more than the {_LIMIT_TEXT} any machine can build</source>
+        <translation>{lid}: seus {params:,} parâmetros precisam de {value} (float32), mais que os {_LIMIT_TEXT} que qualquer máquina consegue construir</translation>
+    </message>
+    <message>
+        <source>{lid}: its output needs {value} for one image (float32), more than the {_LIMIT_TEXT} any machine can hold</source>
+        <translation>{lid}: sua saída precisa de {value} para uma imagem (float32), mais que os {_LIMIT_TEXT} que qualquer máquina comporta</translation>
+    </message>
+    <message>
+        <source>the model's {total_params:,} parameters need {need} (float32), more than the {_LIMIT_TEXT} any machine can build</source>
+        <translation>os {total_params:,} parâmetros do modelo precisam de {need} (float32), mais que os {_LIMIT_TEXT} que qualquer máquina consegue construir</translation>
+    </message>
+    <message>
+        <source>the layers' outputs need {need} for one image (float32), more than the {_LIMIT_TEXT} any machine can hold</source>
+        <translation>as saídas das camadas precisam de {need} para uma imagem (float32), mais que os {_LIMIT_TEXT} que qualquer máquina comporta</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>&amp;New</source>
@@ -2003,6 +2084,10 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Cannot open the file</source>
         <translation>Não foi possível abrir o arquivo</translation>
+    </message>
+    <message>
+        <source>Name the design</source>
+        <translation>Dar nome ao projeto</translation>
     </message>
     <message>
         <source>Cannot save the file</source>
@@ -2697,6 +2782,15 @@ legendas: prevista (verdadeira)</translation>
     <message>
         <source>Put the suggestion into the training settings (one undo step)</source>
         <translation>Colocar a sugestão nas configurações de treinamento (um passo de desfazer)</translation>
+    </message>
+    <message>
+        <source>Use suggested learning rate</source>
+        <translation>Usar a taxa de aprendizado sugerida</translation>
+    </message>
+    <message>
+        <source>Change training settings</source>
+        <extracomment>The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{"label", "history", "settings", "current"}``. One line (message, and hint after " — ") of the last failure, or "". Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), "" before it. The Training dock and its content, set by ``install_training``.</extracomment>
+        <translation>Alterar as configurações de treinamento</translation>
     </message>
 </context>
 </TS>

@@ -192,7 +192,7 @@ class CanvasView(QGraphicsView):
             if design[lid].pos != pos or current.get(lid) != pos
         }
         if changed:
-            self.session.push(MoveLayers(changed, label="Auto layout"))
+            self.session.push(MoveLayers(changed, label=translate("Canvas", "Auto layout")))
         if self.graph.collapsed:
             self.graph.rebuild()  # the folded view, laid out afresh
             self._update_scene_rect()
@@ -296,7 +296,14 @@ class CanvasView(QGraphicsView):
         changes = grouping(self.session.design, ids)
         path = next(iter(changes.values()))
         path = common_group(changes.values()) or path
-        self.session.push(SetGroups(changes, label=f"Group {len(ids)} blocks as {path}"))
+        self.session.push(
+            SetGroups(
+                changes,
+                label=translate("Canvas", "Group {value} blocks as {path}").format(
+                    value=len(ids), path=path
+                ),
+            )
+        )
         self.status_message.emit(f"Grouped {len(ids)} blocks as {path}")
         return path
 
@@ -311,7 +318,12 @@ class CanvasView(QGraphicsView):
         if path is None:
             self.status_message.emit("The selection is not inside a group")
             return None
-        self.session.push(SetGroups(ungrouping(design, path), label=f"Ungroup {path}"))
+        self.session.push(
+            SetGroups(
+                ungrouping(design, path),
+                label=translate("Canvas", "Ungroup {path}").format(path=path),
+            )
+        )
         self.status_message.emit(f"Ungrouped {path}")
         return path
 
@@ -406,7 +418,7 @@ class CanvasView(QGraphicsView):
         moved = [lid for lid in downstream(self.session.design, present) if lid in positions]
         return MoveLayers(
             {lid: (positions[lid][0], positions[lid][1] + dy) for lid in moved},
-            label="Make room",
+            label=translate("Canvas", "Make room"),
         )
 
     def _finish_connect(self, scene_pos: QPointF) -> None:

@@ -303,7 +303,11 @@ class SanityTools:
         session = self.window.session
         training = dict(session.design.training or {})
         training["lr"] = float(f"{lr:.3g}")
-        session.push(SetMeta({"training": training}, label="Use suggested learning rate"))
+        session.push(
+            SetMeta(
+                {"training": training}, label=translate("Training", "Use suggested learning rate")
+            )
+        )
 
 
 def install_sanity(window: Any, controller: Any) -> SanityTools:

@@ -323,3 +323,30 @@ def test_view_language_switches_and_is_remembered(
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     assert AppSettings(store).language() == "pt_BR"
     assert i18n.choose_language(AppSettings(store).language()) == "pt_BR"
+
+
+def test_the_checker_flags_english_and_passes_portuguese() -> None:
+    """The visible-text check is not vacuous: an unmarked English text fails it."""
+    found = [
+        ("label", "Some text nobody marked"),
+        ("label", "&Arquivo"),
+        ("status", "Salvo: /tmp/x.cnn.json"),  # a formatted message: "Salvo: {path}"
+        ("shape", "6x28x28"),
+        ("type", "Conv"),
+    ]
+    assert untranslated(found, set()) == ["label: 'Some text nobody marked'"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("pt_BR", "pt_BR"), ("pt_PT", "pt_BR"), ("en_US", "en"), ("de_DE", "en"), ("C", "en")],
+)
+def test_the_system_locale_picks_the_language(locale: str, language: str) -> None:
+    assert i18n.system_language(locale) == language
+
+
+def test_a_stored_choice_overrides_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "system_language", lambda locale_name=None: "pt_BR")
+    assert i18n.choose_language("system") == "pt_BR"
+    assert i18n.choose_language("en") == "en"
+    assert i18n.choose_language("pt_BR") == "pt_BR"

@@ -34,20 +34,21 @@ from PySide6.QtWidgets import (
 from ..core.analysis import Analysis
 from ..core.formatting import fmt_bytes, fmt_compact, fmt_int, fmt_shape
 from ..core.groups import GroupIndex
-from ..core.i18n import format_decimal, translate
+from ..core.i18n import QT_TRANSLATE_NOOP, format_decimal, translate
 from .session import DesignSession
 from .theme import error_colour, warning_colour
 
+# Marked here, translated in headerData (STATUS_COLUMN finds "Status" by its English name).
 COLUMNS = (
-    "Layer",
-    "Type",
-    "Output",
-    "Activations",
-    "Activation size",
-    "Params",
-    "MACs",
-    "Receptive field",
-    "Status",
+    QT_TRANSLATE_NOOP("Summary", "Layer"),
+    QT_TRANSLATE_NOOP("Summary", "Type"),
+    QT_TRANSLATE_NOOP("Summary", "Output"),
+    QT_TRANSLATE_NOOP("Summary", "Activations"),
+    QT_TRANSLATE_NOOP("Summary", "Activation size"),
+    QT_TRANSLATE_NOOP("Summary", "Params"),
+    QT_TRANSLATE_NOOP("Summary", "MACs"),
+    QT_TRANSLATE_NOOP("Summary", "Receptive field"),
+    QT_TRANSLATE_NOOP("Summary", "Status"),
 )
 NUMERIC = frozenset({3, 4, 5, 6})
 STATUS_COLUMN = COLUMNS.index("Status")
@@ -211,7 +212,7 @@ class SummaryModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return translate("Summary", COLUMNS[section])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(
                     (

@@ -2202,6 +2202,42 @@ Largura da saída: {widths}</translation>
 <context>
     <name>Summary</name>
     <message>
+        <source>Layer</source>
+        <translation>Camada</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Saída</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>Ativações</translation>
+    </message>
+    <message>
+        <source>Activation size</source>
+        <translation>Tamanho das ativações</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>Parâmetros</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>Receptive field</source>
+        <translation>Campo receptivo</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Situação</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Total&lt;/b&gt;: {params} params ({trainable} trainable, {frozen} frozen) · {macs} MACs ({all_macs}) · model size {mb} MB · activations {activations} per sample</source>
         <translation>&lt;b&gt;Total&lt;/b&gt;: {params} parâmetros ({trainable} treináveis, {frozen} congelados) · {macs} MACs ({all_macs}) · tamanho do modelo {mb} MB · ativações {activations} por amostra</translation>
     </message>

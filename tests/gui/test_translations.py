@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QTabBar,
+    QTableView,
     QTableWidget,
     QTreeWidget,
     QWidget,
@@ -111,6 +113,12 @@ def _strip(text: str) -> str:
     return " ".join(text.split()).strip(" .…:·")
 
 
+def _is_key_sequence(text: str) -> bool:
+    native = QKeySequence.SequenceFormat.NativeText
+    seq = QKeySequence.fromString(text, native)
+    return seq.count() == 1 and seq.toString(native) == text
+
+
 def catalog() -> tuple[set[str], list[re.Pattern[str]]]:
     """The finished Portuguese texts, as plain strings and as patterns for formatted ones."""
     texts: set[str] = set()
@@ -164,6 +172,12 @@ def texts_of(widget: QWidget) -> Iterator[tuple[str, str]]:
                 yield name + ".item", item.text(0)
                 yield name + ".itemTip", item.toolTip(0)
                 stack.extend(item.child(i) for i in range(item.childCount()))
+        if isinstance(w, QTableView) and w.model() is not None:
+            model = w.model()
+            for c in range(model.columnCount()):
+                yield name + ".header", str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                for r in range(model.rowCount()):
+                    yield name + ".cell", str(model.data(model.index(r, c)) or "")
         if isinstance(w, QComboBox) and not w.isEditable():
             for i in range(w.count()):
                 yield name + ".item", w.itemText(i)
@@ -178,6 +192,10 @@ def untranslated(found: list[tuple[str, str]], design_words: set[str]) -> list[s
         if not text or NEUTRAL.match(text) or text in texts or text in allowed:
             return True
         if any(p.match(text) for p in patterns):
+            return True
+        # Key sequences as the Keyboard Shortcuts table writes them (Qt names the keys).
+        keys = [k.strip() for k in text.split(", ")]
+        if all(_is_key_sequence(k) for k in keys):
             return True
         # "conv1 · 6x12x12 · Conv": values joined by dots, each one checked.
         parts = [p for p in re.split(r"\s+·\s+", text) if p]

@@ -20,8 +20,9 @@ def fmt_compact(n: float) -> str:
     for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if a >= div:
             value = n / div
-            text = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
-            return f"{text.removesuffix('.0')} {suffix}"
+            text = format_decimal(value, 1) if abs(value) < 100 else format_decimal(value, 0)
+            # "48.0 k" reads "48 k", whatever the decimal point ("48,0" in Portuguese).
+            return f"{text.removesuffix('.0').removesuffix(',0')} {suffix}"
     return str(n)  # unreachable, keeps type checkers calm
 
 

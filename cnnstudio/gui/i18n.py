@@ -160,8 +160,9 @@ def translated_in(language: str, context: str, text: str) -> str:
 
 
 def _locale_number(x: float, decimals: int) -> str:
-    if decimals == 0:
-        return QLocale().toString(int(x))
+    if isinstance(x, int):
+        # Grouped in Python: exact however large (Qt's toString stops at 64 bits).
+        return f"{x:,}".replace(",", QLocale().groupSeparator())
     return QLocale().toString(float(x), "f", decimals)
 
 

@@ -265,7 +265,8 @@ class SummaryPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         widths = (120, 80, 80, 85, 105, 85, 95, 105)
         for column, width in enumerate(widths):
-            header.resizeSection(column, width)
+            # At least the header's own width: translated headers can be longer.
+            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
         self.table.clicked.connect(self._on_table_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 

@@ -43,7 +43,7 @@ from pytestqt.qtbot import QtBot
 from cnnstudio import __version__
 from cnnstudio.core import i18n as core_i18n
 from cnnstudio.core.catalog import SPECS
-from cnnstudio.core.formatting import fmt_int
+from cnnstudio.core.formatting import fmt_bytes, fmt_compact, fmt_int
 from cnnstudio.core.templates import TEMPLATES
 from cnnstudio.gui import i18n
 from cnnstudio.gui.main_window import MainWindow
@@ -248,6 +248,9 @@ def test_the_catalog_is_found_and_numbers_follow_the_locale(portuguese: None) ->
     assert QCoreApplication.translate("MainWindow", "&File") == "&Arquivo"
     assert core_i18n.translate("Catalog", "Pooling") == "Agrupamento"
     assert fmt_int(61706) == "61.706"
+    assert fmt_int(12345678901234567890) == "12.345.678.901.234.567.890"  # past 64 bits
+    assert fmt_compact(48120) == "48,1 k" and fmt_compact(416520) == "417 k"
+    assert fmt_bytes(3880000) == "3,88 MB"
 
 
 def test_a_stale_catalog_is_compiled_into_the_cache(

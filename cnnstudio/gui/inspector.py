@@ -46,6 +46,39 @@ EMPTY_TEXT = QT_TRANSLATE_NOOP(
     "Drag a block from the palette, or open a template from File ▸ New from Template.",
 )
 INT_LIMIT = 2**31 - 1
+# The parameters' names as the form labels them: torch's own names in English, the lectures'
+# words in Portuguese (passo, preenchimento); the tooltip keeps the torch name.
+PARAMETER_LABELS = (
+    QT_TRANSLATE_NOOP("Parameters", "shape"),
+    QT_TRANSLATE_NOOP("Parameters", "out_channels"),
+    QT_TRANSLATE_NOOP("Parameters", "kernel_size"),
+    QT_TRANSLATE_NOOP("Parameters", "stride"),
+    QT_TRANSLATE_NOOP("Parameters", "padding"),
+    QT_TRANSLATE_NOOP("Parameters", "dilation"),
+    QT_TRANSLATE_NOOP("Parameters", "groups"),
+    QT_TRANSLATE_NOOP("Parameters", "bias"),
+    QT_TRANSLATE_NOOP("Parameters", "ceil_mode"),
+    QT_TRANSLATE_NOOP("Parameters", "out_features"),
+    QT_TRANSLATE_NOOP("Parameters", "p"),
+    QT_TRANSLATE_NOOP("Parameters", "eps"),
+    QT_TRANSLATE_NOOP("Parameters", "momentum"),
+    QT_TRANSLATE_NOOP("Parameters", "negative_slope"),
+    QT_TRANSLATE_NOOP("Parameters", "alpha"),
+    QT_TRANSLATE_NOOP("Parameters", "dim"),
+    QT_TRANSLATE_NOOP("Parameters", "output_size"),
+    QT_TRANSLATE_NOOP("Parameters", "channels"),
+    QT_TRANSLATE_NOOP("Parameters", "affine"),
+    QT_TRANSLATE_NOOP("Parameters", "mode"),
+    QT_TRANSLATE_NOOP("Parameters", "chunks"),
+    QT_TRANSLATE_NOOP("Parameters", "index"),
+    QT_TRANSLATE_NOOP("Parameters", "module"),
+    QT_TRANSLATE_NOOP("Parameters", "args"),
+    QT_TRANSLATE_NOOP("Parameters", "input_shape"),
+    QT_TRANSLATE_NOOP("Parameters", "output_shape"),
+    QT_TRANSLATE_NOOP("Parameters", "param_count"),
+    QT_TRANSLATE_NOOP("Parameters", "macs"),
+    QT_TRANSLATE_NOOP("Parameters", "source"),
+)
 
 
 # -- text <-> value for the free-form kinds (size, padding, shape, axis) ---------------------------
@@ -371,8 +404,10 @@ class InspectorPanel(QWidget):
         for ps in spec.params if spec is not None else ():
             field = _ParamField(ps, editor, self._apply_param, self.session.history.break_merge)
             self.fields[ps.name] = field
-            name = QLabel(ps.name, editor)
-            name.setToolTip(translate("Catalog", ps.help))
+            label = translate("Parameters", ps.name)
+            name = QLabel(label, editor)
+            help_text = translate("Catalog", ps.help)
+            name.setToolTip(help_text if label == ps.name else f"{ps.name}: {help_text}")
             form.addRow(name, field.container)
 
         self.frozen_check: QCheckBox | None = None

@@ -1399,7 +1399,7 @@ Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
         <source>frozen (not trained)</source>
-        <translation>congelada (não treinada)</translation>
+        <translation>congelada (fixa)</translation>
     </message>
     <message>
         <source>Keep this layer's weights fixed during training (transfer learning).</source>
@@ -2175,6 +2175,125 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Group</source>
         <translation>Grupo</translation>
+    </message>
+</context>
+<context>
+    <name>Parameters</name>
+    <message>
+        <source>shape</source>
+        <translation>formato</translation>
+    </message>
+    <message>
+        <source>out_channels</source>
+        <translation>filtros</translation>
+    </message>
+    <message>
+        <source>kernel_size</source>
+        <translation>kernel</translation>
+    </message>
+    <message>
+        <source>stride</source>
+        <translation>passo</translation>
+    </message>
+    <message>
+        <source>padding</source>
+        <translation>preenchimento</translation>
+    </message>
+    <message>
+        <source>dilation</source>
+        <translation>dilatação</translation>
+    </message>
+    <message>
+        <source>groups</source>
+        <translation>grupos</translation>
+    </message>
+    <message>
+        <source>bias</source>
+        <translation>viés</translation>
+    </message>
+    <message>
+        <source>ceil_mode</source>
+        <translation>arredondar</translation>
+    </message>
+    <message>
+        <source>out_features</source>
+        <translation>unidades</translation>
+    </message>
+    <message>
+        <source>p</source>
+        <translation>p</translation>
+    </message>
+    <message>
+        <source>eps</source>
+        <translation>eps</translation>
+    </message>
+    <message>
+        <source>momentum</source>
+        <translation>momento</translation>
+    </message>
+    <message>
+        <source>negative_slope</source>
+        <translation>inclinação</translation>
+    </message>
+    <message>
+        <source>alpha</source>
+        <translation>alpha</translation>
+    </message>
+    <message>
+        <source>dim</source>
+        <translation>eixo</translation>
+    </message>
+    <message>
+        <source>output_size</source>
+        <translation>saída</translation>
+    </message>
+    <message>
+        <source>channels</source>
+        <translation>por canais</translation>
+    </message>
+    <message>
+        <source>affine</source>
+        <translation>afim</translation>
+    </message>
+    <message>
+        <source>mode</source>
+        <translation>modo</translation>
+    </message>
+    <message>
+        <source>chunks</source>
+        <translation>partes</translation>
+    </message>
+    <message>
+        <source>index</source>
+        <translation>índice</translation>
+    </message>
+    <message>
+        <source>module</source>
+        <translation>módulo</translation>
+    </message>
+    <message>
+        <source>args</source>
+        <translation>argumentos</translation>
+    </message>
+    <message>
+        <source>input_shape</source>
+        <translation>entrada</translation>
+    </message>
+    <message>
+        <source>output_shape</source>
+        <translation>saída</translation>
+    </message>
+    <message>
+        <source>param_count</source>
+        <translation>parâmetros</translation>
+    </message>
+    <message>
+        <source>macs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>source</source>
+        <translation>origem</translation>
     </message>
 </context>
 <context>

@@ -53,7 +53,7 @@ from tests.gui.real_window import all_menu_actions
 
 TS = i18n.ts_path("pt_BR")
 
-# The same in both languages: names of layer types and parameters (torch's own), units,
+# The same in both languages: the names of layer types (torch's own), units,
 # the languages' own names, and the option values stored in design files.
 SAME_IN_BOTH = {
     *(t.title for t in TEMPLATES.values()),  # the networks' own names (LeNet-5, ResNet-18)
@@ -102,6 +102,7 @@ SAME_IN_BOTH = {
     "saliency",
     "gradcam",
     *SPECS,
+    # torch's parameter names, quoted in the tooltips of the inspector's (translated) labels
     *(ps.name for spec in SPECS.values() for ps in spec.params),
 }
 # Values, not words: numbers, shapes (6x28x28), sizes, ids and shorthand of the design's blocks.
@@ -371,3 +372,11 @@ def test_a_stored_choice_overrides_the_locale(monkeypatch: pytest.MonkeyPatch) -
     assert i18n.choose_language("system") == "pt_BR"
     assert i18n.choose_language("en") == "en"
     assert i18n.choose_language("pt_BR") == "pt_BR"
+
+
+def test_every_parameter_has_a_form_label() -> None:
+    """The inspector labels a parameter through PARAMETER_LABELS: a new one must be listed."""
+    from cnnstudio.gui.inspector import PARAMETER_LABELS
+
+    names = {ps.name for spec in SPECS.values() for ps in spec.params}
+    assert names <= set(PARAMETER_LABELS)

@@ -105,7 +105,7 @@ def _visible(node: ast.expr) -> bool:
 CORE_ARGS = {"LayerProblem": 1, "Fix": 0, "Diagnostic": 1}
 CORE_NAMES = {"text", "message", "problem_text"}
 # Functions whose returned strings are shown: undo labels, why a connection is refused.
-RETURNS_MESSAGE = {"label", "connect_problem"}
+RETURNS_MESSAGE = {"label", "connect_problem", "lines", "_init_hint", "_overfit_reason"}
 
 # Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
 DATA_ARGS: dict[str, tuple[int, ...]] = {
@@ -125,6 +125,8 @@ def _core_targets(tree: ast.AST) -> list[ast.expr]:
             return [node]
         if isinstance(node, ast.IfExp):
             return strings(node.body) + strings(node.orelse)
+        if isinstance(node, ast.BinOp):  # "line" + (f" — {hint}" if hint else "")
+            return strings(node.left) + strings(node.right)
         if isinstance(node, (ast.List, ast.Tuple)):
             return [s for e in node.elts for s in strings(e)]
         return []
@@ -144,6 +146,8 @@ def _core_targets(tree: ast.AST) -> list[ast.expr]:
         if isinstance(node, ast.FunctionDef) and node.name in RETURNS_MESSAGE:
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Return) and sub.value is not None:
+                    found.extend(strings(sub.value))
+                if isinstance(sub, (ast.Assign, ast.AugAssign)):  # the report's lines
                     found.extend(strings(sub.value))
         if isinstance(node, ast.FunctionDef) and node.name == "explain":
             for sub in ast.walk(node):
@@ -304,7 +308,7 @@ def mark(path: Path) -> list[str]:
     context = context_of(path)
     edits = []
     markers = set()
-    if path.parent.name == "core" or "core" in path.parts:
+    if "core" in path.parts or "engine" in path.parts:
         for node in _core_targets(tree):
             assert node.end_lineno is not None and node.end_col_offset is not None
             a = offset(node.lineno, node.col_offset)

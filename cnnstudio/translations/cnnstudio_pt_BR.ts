@@ -2304,6 +2304,78 @@ Largura da saída: {widths}</translation>
     </message>
 </context>
 <context>
+    <name>Sanity</name>
+    <message>
+        <source>ok  </source>
+        <extracomment>Overfitting a tiny batch takes 2 to 16 samples, as the recipes suggest. The tiny batch counts as learned when its loss is below this and every sample is right. How far the initial loss may sit from ln(C), as a share of ln(C), before a hint is given. A block whose mean |gradient| is this many times smaller than the largest one starves. Mean |gradient| above this at initialisation is exploding.</extracomment>
+        <translation>ok  </translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>FALHA</translation>
+    </message>
+    <message>
+        <source>{value} loss at initialisation {init_loss:.3f}, expected ln({classes}) = {expected_init_loss:.3f}</source>
+        <translation>{value} perda na inicialização {init_loss:.3f}, esperada ln({classes}) = {expected_init_loss:.3f}</translation>
+    </message>
+    <message>
+        <source>{value} input matters: loss {data_loss:.3f} on the images vs {zero_loss:.3f} on all-zero inputs</source>
+        <translation>{value} a entrada importa: perda {data_loss:.3f} nas imagens contra {zero_loss:.3f} com entradas todas zero</translation>
+    </message>
+    <message>
+        <source>{value} overfit {samples} samples: loss {start_loss:.3f} -&gt; {loss:.4f} in {steps} steps</source>
+        <translation>{value} sobreajuste de {samples} amostras: perda {start_loss:.3f} -&gt; {loss:.4f} em {steps} passos</translation>
+    </message>
+    <message>
+        <source> — the network learns as well without its input: check the data</source>
+        <translation> — a rede aprende igualmente bem sem a entrada: verifique os dados</translation>
+    </message>
+    <message>
+        <source>{value} gradient flow: mean |grad| from {value2:.2e} ({weakest}) to {value3:.2e} ({strongest})</source>
+        <translation>{value} fluxo de gradiente: |grad| médio de {value2:.2e} ({weakest}) a {value3:.2e} ({strongest})</translation>
+    </message>
+    <message>
+        <source>the loss is not a number at initialisation: look for a layer that overflows</source>
+        <translation>a perda não é um número na inicialização: procure uma camada que estoura</translation>
+    </message>
+    <message>
+        <source>the last layer's bias is large at initialisation: start it at 0</source>
+        <translation>o viés da última camada é grande na inicialização: comece-o em 0</translation>
+    </message>
+    <message>
+        <source>the Softmax output is already confident at initialisation: the scores before it are large; scale down the last layer's weights</source>
+        <translation>a saída Softmax já está confiante na inicialização: as pontuações antes dela são grandes; reduza os pesos da última camada</translation>
+    </message>
+    <message>
+        <source>the network is confidently wrong at initialisation: its scores start large; scale down the last layer's weights (or add normalization before it)</source>
+        <translation>a rede erra com confiança na inicialização: suas pontuações começam grandes; reduza os pesos da última camada (ou acrescente uma normalização antes dela)</translation>
+    </message>
+    <message>
+        <source>lower than a uniform guess at initialisation: the classes may be very unbalanced, or the labels leak into the input</source>
+        <translation>menor que um palpite uniforme na inicialização: as classes podem estar muito desbalanceadas, ou os rótulos vazam para a entrada</translation>
+    </message>
+    <message>
+        <source>every layer is frozen: there is nothing to train (unfreeze at least the last one)</source>
+        <translation>todas as camadas estão congeladas: não há o que treinar (descongele pelo menos a última)</translation>
+    </message>
+    <message>
+        <source>{value} output 0 for every sample (dead ReLU): lower the learning rate or use LeakyReLU</source>
+        <translation>{value} dão saída 0 para todas as amostras (ReLU morta): reduza a taxa de aprendizado ou use LeakyReLU</translation>
+    </message>
+    <message>
+        <source>the gradient vanishes before {value}: a chain of Sigmoid or Tanh saturates; use ReLU or add BatchNorm</source>
+        <translation>o gradiente desaparece antes de {value}: uma cadeia de Sigmoid ou Tanh satura; use ReLU ou acrescente BatchNorm</translation>
+    </message>
+    <message>
+        <source>{sigmoids} Sigmoid/Tanh layers squash the gradient: use ReLU between the layers</source>
+        <translation>{sigmoids} camadas Sigmoid/Tanh comprimem o gradiente: use ReLU entre as camadas</translation>
+    </message>
+    <message>
+        <source>the loss did not reach the target within the step budget: train longer or raise the learning rate</source>
+        <translation>a perda não chegou ao alvo dentro do orçamento de passos: treine por mais tempo ou aumente a taxa de aprendizado</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutsDialog</name>
     <message>
         <source>Keyboard Shortcuts</source>

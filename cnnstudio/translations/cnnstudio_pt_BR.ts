@@ -40,7 +40,7 @@
         <translation>o projeto não tem camada Input: arraste uma da paleta</translation>
     </message>
     <message>
-        <source>needs an input: connect a block's output to it</source>
+        <source>needs an input: connect a block&apos;s output to it</source>
         <translation>precisa de uma entrada: conecte a saída de um bloco a ela</translation>
     </message>
     <message>
@@ -87,8 +87,8 @@
         <translation>Restaurar o trabalho não salvo?</translation>
     </message>
     <message>
-        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} ("{name}", autosaved {when}) can be restored.</source>
-        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} ("{name}", salvas automaticamente em {when}) podem ser restauradas.</translation>
+        <source>cnnstudio did not close cleanly. Unsaved changes to {origin} (&quot;{name}&quot;, autosaved {when}) can be restored.</source>
+        <translation>O cnnstudio não foi fechado corretamente. As alterações não salvas em {origin} (&quot;{name}&quot;, salvas automaticamente em {when}) podem ser restauradas.</translation>
     </message>
 </context>
 <context>
@@ -223,7 +223,7 @@
     <name>Catalog</name>
     <message>
         <source>Input</source>
-        <extracomment>Whether the palette offers this group's types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec's ``group`` is one of their keys.</extracomment>
+        <extracomment>Whether the palette offers this group&apos;s types (imported opaque blocks are not drawn by hand). The layer groups in palette order; a spec&apos;s ``group`` is one of their keys.</extracomment>
         <translation>Entrada</translation>
     </message>
     <message>
@@ -260,7 +260,7 @@
     </message>
     <message>
         <source>{type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}</source>
-        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input's shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
+        <extracomment>``(key, title)`` of every group the palette lists, in palette order. Every layer type by name, in palette order (registration order, see :func:`register`). Start of the ids of new layers of this type (``conv`` -&gt; conv1, conv2); the lowercased type when empty. The canvas and the templates name layers with it. A weight-free, value-by-value map (activations, Dropout): the output has the input&apos;s shape and meaning, so e.g. ``templates.adapt`` looks through it for the classifier.</extracomment>
         <translation>{type} precisa de uma entrada imagem (C x H x W) ou sequência (C x L), recebeu {kind}</translation>
     </message>
     <message>
@@ -276,20 +276,20 @@
         <translation>o kernel {kernel} é maior que a entrada com preenchimento {padded}</translation>
     </message>
     <message>
-        <source>Set {lid}'s kernel_size to {value} (the largest that fits {value2})</source>
+        <source>Set {lid}&apos;s kernel_size to {value} (the largest that fits {value2})</source>
         <translation>Definir kernel_size de {lid} como {value} (o maior que cabe em {value2})</translation>
     </message>
     <message>
-        <source>Set {lid}'s padding to {value} (pads the input to {grown})</source>
+        <source>Set {lid}&apos;s padding to {value} (pads the input to {grown})</source>
         <translation>Definir o preenchimento de {lid} como {value} (a entrada passa a {grown})</translation>
     </message>
     <message>
-        <source>Set {lid}'s dilation to 1</source>
+        <source>Set {lid}&apos;s dilation to 1</source>
         <translation>Definir a dilatação de {lid} como 1</translation>
     </message>
     <message>
-        <source>Set {lid}'s padding to "same" (keeps {value})</source>
-        <translation>Definir o preenchimento de {lid} como "same" (mantém {value})</translation>
+        <source>Set {lid}&apos;s padding to &quot;same&quot; (keeps {value})</source>
+        <translation>Definir o preenchimento de {lid} como &quot;same&quot; (mantém {value})</translation>
     </message>
     <message>
         <source>size</source>
@@ -320,8 +320,8 @@
         <translation>Passo s entre as posições do filtro.</translation>
     </message>
     <message>
-        <source>Zeros p added on each side; "same" keeps the size (stride 1).</source>
-        <translation>Zeros p acrescentados em cada lado; "same" mantém o tamanho (passo 1).</translation>
+        <source>Zeros p added on each side; &quot;same&quot; keeps the size (stride 1).</source>
+        <translation>Zeros p acrescentados em cada lado; &quot;same&quot; mantém o tamanho (passo 1).</translation>
     </message>
     <message>
         <source>Spacing between filter taps (atrous convolution).</source>
@@ -344,16 +344,16 @@
         <translation>groups {groups} não divide out_channels {out_c}</translation>
     </message>
     <message>
-        <source>padding "same" needs stride 1, got stride {value}</source>
-        <translation>o preenchimento "same" precisa de passo 1, recebeu passo {value}</translation>
+        <source>padding &quot;same&quot; needs stride 1, got stride {value}</source>
+        <translation>o preenchimento &quot;same&quot; precisa de passo 1, recebeu passo {value}</translation>
     </message>
     <message>
-        <source>Set {lid}'s stride to 1</source>
+        <source>Set {lid}&apos;s stride to 1</source>
         <translation>Definir o passo de {lid} como 1</translation>
     </message>
     <message>
-        <source>padding "same" keeps the size: {value}</source>
-        <translation>o preenchimento "same" mantém o tamanho: {value}</translation>
+        <source>padding &quot;same&quot; keeps the size: {value}</source>
+        <translation>o preenchimento &quot;same&quot; mantém o tamanho: {value}</translation>
     </message>
     <message>
         <source>params: ({taps} + 1) * {value} = {value2}</source>
@@ -388,15 +388,15 @@
         <translation>Arredonda o tamanho da saída para cima (uma última janela parcial conta).</translation>
     </message>
     <message>
-        <source>{type} does not support padding "same"</source>
-        <translation>{type} não aceita o preenchimento "same"</translation>
+        <source>{type} does not support padding &quot;same&quot;</source>
+        <translation>{type} não aceita o preenchimento &quot;same&quot;</translation>
     </message>
     <message>
         <source>padding {pi} is more than half the kernel {ki} (at most {value})</source>
         <translation>o preenchimento {pi} é mais que metade do kernel {ki} (no máximo {value})</translation>
     </message>
     <message>
-        <source>Set {lid}'s padding to {value}</source>
+        <source>Set {lid}&apos;s padding to {value}</source>
         <translation>Definir o preenchimento de {lid} como {value}</translation>
     </message>
     <message>
@@ -428,7 +428,7 @@
         <translation>Calcula a média de cada canal sobre todas as posições: C x H x W -&gt; C (o Flatten moderno).</translation>
     </message>
     <message>
-        <source>Takes each channel's maximum over all positions: C x H x W -&gt; C.</source>
+        <source>Takes each channel&apos;s maximum over all positions: C x H x W -&gt; C.</source>
         <translation>Toma o máximo de cada canal sobre todas as posições: C x H x W -&gt; C.</translation>
     </message>
     <message>
@@ -572,7 +572,7 @@
         <translation>x * ReLU6(x + 3) / 6: uma swish barata, usada pela MobileNetV3.</translation>
     </message>
     <message>
-        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite.</source>
+        <source>ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3&apos;s squeeze-excite.</source>
         <translation>ReLU6(x + 3) / 6: uma sigmoid barata, a porta do squeeze-excite da MobileNetV3.</translation>
     </message>
     <message>
@@ -608,7 +608,7 @@
         <translation>{value} -&gt; {value2}: cada célula da saída agrupa sua parte da entrada, qualquer que seja o tamanho da entrada; sem parâmetros</translation>
     </message>
     <message>
-        <source>Averages into a fixed output size (e.g. 7x7 before VGG's classifier).</source>
+        <source>Averages into a fixed output size (e.g. 7x7 before VGG&apos;s classifier).</source>
         <translation>Calcula médias até um tamanho de saída fixo (p. ex. 7x7 antes do classificador da VGG).</translation>
     </message>
     <message>
@@ -620,7 +620,7 @@
         <translation>Normaliza cada amostra (ou, na forma por canais, cada posição sobre seus canais, como na ConvNeXt) e depois a escala e desloca.</translation>
     </message>
     <message>
-        <source>Normalize over the channels at each position (ConvNeXt's channels-last form); otherwise over the whole sample.</source>
+        <source>Normalize over the channels at each position (ConvNeXt&apos;s channels-last form); otherwise over the whole sample.</source>
         <translation>Normaliza sobre os canais em cada posição (a forma channels-last da ConvNeXt); senão, sobre a amostra inteira.</translation>
     </message>
     <message>
@@ -656,8 +656,8 @@
         <translation>Probabilidade de descartar o ramo.</translation>
     </message>
     <message>
-        <source>"row" drops per sample, "batch" for the whole batch.</source>
-        <translation>"row" descarta por amostra, "batch" para o lote inteiro.</translation>
+        <source>&quot;row&quot; drops per sample, &quot;batch&quot; for the whole batch.</source>
+        <translation>&quot;row&quot; descarta por amostra, &quot;batch&quot; para o lote inteiro.</translation>
     </message>
     <message>
         <source>Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet).</source>
@@ -1037,7 +1037,7 @@
         <translation>Formato da entrada:</translation>
     </message>
     <message>
-        <source>Load torchvision's pretrained weights</source>
+        <source>Load torchvision&apos;s pretrained weights</source>
         <translation>Carregar os pesos pré-treinados do torchvision</translation>
     </message>
     <message>
@@ -1053,7 +1053,7 @@
         <translation>Substituir o &amp;classificador (aprendizado por transferência)…</translation>
     </message>
     <message>
-        <source>Give the classifier the dataset's number of classes and freeze every layer before it</source>
+        <source>Give the classifier the dataset&apos;s number of classes and freeze every layer before it</source>
         <translation>Dá ao classificador o número de classes do conjunto de dados e congela todas as camadas antes dele</translation>
     </message>
     <message>
@@ -1129,7 +1129,7 @@
     </message>
     <message>
         <source>Input</source>
-        <extracomment>Channels shown before the user ticks "show all" (a 8x8 grid stays readable).</extracomment>
+        <extracomment>Channels shown before the user ticks &quot;show all&quot; (a 8x8 grid stays readable).</extracomment>
         <translation>Entrada</translation>
     </message>
     <message>
@@ -1156,7 +1156,7 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>Show all</source>
-        <extracomment>Input channels (rows) shown per filter before "show all".</extracomment>
+        <extracomment>Input channels (rows) shown per filter before &quot;show all&quot;.</extracomment>
         <translation>Mostrar tudo</translation>
     </message>
     <message>
@@ -1209,7 +1209,7 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>As estatísticas aparecem depois de cada época de treinamento (ou abra esta aba para calculá-las com os pesos iniciais).</translation>
     </message>
     <message>
-        <source>{percent} % of {layer}'s units are &lt;= 0 for every image of the batch: they pass no signal and get no gradient</source>
+        <source>{percent} % of {layer}&apos;s units are &lt;= 0 for every image of the batch: they pass no signal and get no gradient</source>
         <translation>{percent} % das unidades de {layer} são &lt;= 0 para todas as imagens do lote: não passam sinal e não recebem gradiente</translation>
     </message>
     <message>
@@ -1311,11 +1311,11 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>Lendo os kernels de {layer}…</translation>
     </message>
     <message>
-        <source>The network's output is not a vector of class scores.</source>
+        <source>The network&apos;s output is not a vector of class scores.</source>
         <translation>A saída da rede não é um vetor de pontuações de classes.</translation>
     </message>
     <message>
-        <source>The network's output is not a vector of class scores, so there is nothing to rank.</source>
+        <source>The network&apos;s output is not a vector of class scores, so there is nothing to rank.</source>
         <translation>A saída da rede não é um vetor de pontuações de classes, então não há o que ordenar.</translation>
     </message>
     <message>
@@ -1355,7 +1355,7 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>Probabilidade</translation>
     </message>
     <message>
-        <source>Open or drop an image to see the network's top-5 classes.</source>
+        <source>Open or drop an image to see the network&apos;s top-5 classes.</source>
         <translation>Abra ou solte uma imagem para ver as 5 classes mais prováveis segundo a rede.</translation>
     </message>
 </context>
@@ -1382,7 +1382,7 @@ Select a single block to edit it.</source>
 Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
-        <source>The layer's name; it becomes the attribute name in exported code.</source>
+        <source>The layer&apos;s name; it becomes the attribute name in exported code.</source>
         <translation>O nome da camada; vira o nome do atributo no código exportado.</translation>
     </message>
     <message>
@@ -1402,7 +1402,7 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>congelada (fixa)</translation>
     </message>
     <message>
-        <source>Keep this layer's weights fixed during training (transfer learning).</source>
+        <source>Keep this layer&apos;s weights fixed during training (transfer learning).</source>
         <translation>Mantém fixos os pesos desta camada durante o treinamento (aprendizado por transferência).</translation>
     </message>
     <message>
@@ -1788,7 +1788,7 @@ Largura da saída: {widths}</translation>
         <translation>Recorte cinza 5x5</translation>
     </message>
     <message>
-        <source>Pixel values 0 to 255, as a photo's pixels are.</source>
+        <source>Pixel values 0 to 255, as a photo&apos;s pixels are.</source>
         <translation>Valores de pixel de 0 a 255, como os de uma foto.</translation>
     </message>
     <message>
@@ -1811,11 +1811,11 @@ Largura da saída: {widths}</translation>
         <translation>{lid}: sua saída precisa de {value} para uma imagem (float32), mais que os {_LIMIT_TEXT} que qualquer máquina comporta</translation>
     </message>
     <message>
-        <source>the model's {total_params:,} parameters need {need} (float32), more than the {_LIMIT_TEXT} any machine can build</source>
+        <source>the model&apos;s {total_params:,} parameters need {need} (float32), more than the {_LIMIT_TEXT} any machine can build</source>
         <translation>os {total_params:,} parâmetros do modelo precisam de {need} (float32), mais que os {_LIMIT_TEXT} que qualquer máquina consegue construir</translation>
     </message>
     <message>
-        <source>the layers' outputs need {need} for one image (float32), more than the {_LIMIT_TEXT} any machine can hold</source>
+        <source>the layers&apos; outputs need {need} for one image (float32), more than the {_LIMIT_TEXT} any machine can hold</source>
         <translation>as saídas das camadas precisam de {need} para uma imagem (float32), mais que os {_LIMIT_TEXT} que qualquer máquina comporta</translation>
     </message>
 </context>
@@ -2134,7 +2134,7 @@ Largura da saída: {widths}</translation>
         <translation>Salvar as alterações em {name}?</translation>
     </message>
     <message>
-        <source>Your changes will be lost if you don't save them.</source>
+        <source>Your changes will be lost if you don&apos;t save them.</source>
         <translation>Suas alterações serão perdidas se você não as salvar.</translation>
     </message>
     <message>
@@ -2157,7 +2157,7 @@ Largura da saída: {widths}</translation>
     <name>Panels</name>
     <message>
         <source>Palette</source>
-        <extracomment>The dock layout's version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab's controls) is not restored, the new defaults apply.</extracomment>
+        <extracomment>The dock layout&apos;s version in the saved state: a layout saved by an older version (a bottom dock too short for the Training tab&apos;s controls) is not restored, the new defaults apply.</extracomment>
         <translation>Paleta</translation>
     </message>
     <message>
@@ -2299,8 +2299,8 @@ Largura da saída: {widths}</translation>
 <context>
     <name>Params</name>
     <message>
-        <source>"{value}"</source>
-        <translation>"{value}"</translation>
+        <source>&quot;{value}&quot;</source>
+        <translation>&quot;{value}&quot;</translation>
     </message>
 </context>
 <context>
@@ -2339,15 +2339,15 @@ Largura da saída: {widths}</translation>
         <translation>a perda não é um número na inicialização: procure uma camada que estoura</translation>
     </message>
     <message>
-        <source>the last layer's bias is large at initialisation: start it at 0</source>
+        <source>the last layer&apos;s bias is large at initialisation: start it at 0</source>
         <translation>o viés da última camada é grande na inicialização: comece-o em 0</translation>
     </message>
     <message>
-        <source>the Softmax output is already confident at initialisation: the scores before it are large; scale down the last layer's weights</source>
+        <source>the Softmax output is already confident at initialisation: the scores before it are large; scale down the last layer&apos;s weights</source>
         <translation>a saída Softmax já está confiante na inicialização: as pontuações antes dela são grandes; reduza os pesos da última camada</translation>
     </message>
     <message>
-        <source>the network is confidently wrong at initialisation: its scores start large; scale down the last layer's weights (or add normalization before it)</source>
+        <source>the network is confidently wrong at initialisation: its scores start large; scale down the last layer&apos;s weights (or add normalization before it)</source>
         <translation>a rede erra com confiança na inicialização: suas pontuações começam grandes; reduza os pesos da última camada (ou acrescente uma normalização antes dela)</translation>
     </message>
     <message>
@@ -2436,7 +2436,7 @@ Largura da saída: {widths}</translation>
 <context>
     <name>Templates</name>
     <message>
-        <source>LeCun's digit recognizer, 1x32x32 -&gt; 10 classes</source>
+        <source>LeCun&apos;s digit recognizer, 1x32x32 -&gt; 10 classes</source>
         <translation>O reconhecedor de dígitos de LeCun, 1x32x32 -&gt; 10 classes</translation>
     </message>
     <message>
@@ -2486,6 +2486,31 @@ Largura da saída: {widths}</translation>
     <message>
         <source>MBConv blocks with SiLU, squeeze-excite and stochastic depth, 3x224x224 -&gt; 1000</source>
         <translation>blocos MBConv com SiLU, squeeze-excite e profundidade estocástica, 3x224x224 -&gt; 1000</translation>
+    </message>
+</context>
+<context>
+    <name>Trainer</name>
+    <message>
+        <source>the loss became NaN or infinite in epoch {epoch}, batch {batch}</source>
+        <extracomment>Columns of one history entry (and of the CLI&apos;s metrics.csv), in order.</extracomment>
+        <translation>a perda virou NaN ou infinita na época {epoch}, lote {batch}</translation>
+    </message>
+    <message>
+        <source>lower the learning rate</source>
+        <extracomment>How the loss reads the output: &quot;logits&quot;, &quot;probs&quot; or &quot;log-probs&quot; (portable.loop). state_dict (CPU copies) of the epoch with the lowest validation loss so far.</extracomment>
+        <translation>reduza a taxa de aprendizado</translation>
+    </message>
+    <message>
+        <source>the GPU ran out of memory</source>
+        <translation>a memória da GPU acabou</translation>
+    </message>
+    <message>
+        <source>use a smaller batch size</source>
+        <translation>use um tamanho de lote menor</translation>
+    </message>
+    <message>
+        <source>the model has no trainable parameters: unfreeze at least one layer</source>
+        <translation>o modelo não tem parâmetros treináveis: descongele pelo menos uma camada</translation>
     </message>
 </context>
 <context>
@@ -2991,7 +3016,7 @@ legendas: prevista (verdadeira)</translation>
         <translation>A varredura não pôde ser executada: {reason}</translation>
     </message>
     <message>
-        <source>Suggested learning rate: {lr} ({optimizer}, fastai's valley)</source>
+        <source>Suggested learning rate: {lr} ({optimizer}, fastai&apos;s valley)</source>
         <translation>Taxa de aprendizado sugerida: {lr} ({optimizer}, o vale do fastai)</translation>
     </message>
     <message>
@@ -3016,7 +3041,7 @@ legendas: prevista (verdadeira)</translation>
     </message>
     <message>
         <source>Change training settings</source>
-        <extracomment>The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{"label", "history", "settings", "current"}``. One line (message, and hint after " — ") of the last failure, or "". Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), "" before it. The Training dock and its content, set by ``install_training``.</extracomment>
+        <extracomment>The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{&quot;label&quot;, &quot;history&quot;, &quot;settings&quot;, &quot;current&quot;}``. One line (message, and hint after &quot; — &quot;) of the last failure, or &quot;&quot;. Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), &quot;&quot; before it. The Training dock and its content, set by ``install_training``.</extracomment>
         <translation>Alterar as configurações de treinamento</translation>
     </message>
 </context>

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format clean setup app
+.PHONY: run test bench lint format clean setup app translations
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ app: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[package]"
 	$(VENV)/bin/pyinstaller packaging/cnnstudio.spec --noconfirm
 	$(PY) packaging/smoke_test.py dist/cnnstudio/cnnstudio
+
+# Re-extract the marked strings into the Linguist source (docs/ARCHITECTURE.md, "Translations").
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -extensions py -no-obsolete -locations none cnnstudio -ts cnnstudio/translations/cnnstudio_pt_BR.ts
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

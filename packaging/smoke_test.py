@@ -27,6 +27,10 @@ def main(argv: list[str]) -> int:
         print(f"smoke_test: {exe}: no such executable (build it with `make app`)", file=sys.stderr)
         return 2
     failures = 0
+    # The Portuguese catalog the spec compiles (PyInstaller 6 puts data under _internal/).
+    if not list(exe.parent.glob("**/cnnstudio/translations/cnnstudio_pt_BR.qm")):
+        print("FAIL translations: cnnstudio_pt_BR.qm is not in the bundle", file=sys.stderr)
+        failures += 1
     with tempfile.TemporaryDirectory(prefix="cnnstudio-smoke-") as scratch:
         work = Path(scratch)
         env = dict(os.environ, HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")

@@ -21,6 +21,7 @@ from .design import ID_PATTERN, Design, DesignEvent, id_problem
 from .diagnostics import Diagnostic, Fix, LayerProblem, RenameEdit
 from .fixed_weights import weights_diagnostic
 from .formatting import fmt_shape
+from .i18n import translate
 from .limits import beyond_limits, check_sizes
 
 BYTES_PER_VALUE = 4  # float32
@@ -135,11 +136,17 @@ class Analysis:
         lines = []
         if info.input_shapes:
             ins = ", ".join(fmt_shape(s) for s in info.input_shapes)
-            lines.append(f"{ins} -> {fmt_shape(info.output_shape)}")
+            lines.append(
+                translate("Analysis", "{ins} -> {value}").format(
+                    ins=ins, value=fmt_shape(info.output_shape)
+                )
+            )
         lines.extend(spec.explain(info.resolved_params, info.input_shapes or [], info.output_shape))
         if info.receptive_field is not None:
             lines.append(
-                f"receptive field: {'x'.join(map(str, info.receptive_field))} input pixels"
+                translate("Analysis", "receptive field: {value} input pixels").format(
+                    value="x".join(map(str, info.receptive_field))
+                )
             )
         return lines
 
@@ -310,11 +317,15 @@ class _Pass:
             spec = specs.get(layer.type)
             if spec is None:
                 known = ", ".join(specs)
-                text = f"{lid}: unknown layer type {layer.type!r} (known: {known})"
+                text = translate(
+                    "Analysis", "{lid}: unknown layer type {type!r} (known: {known})"
+                ).format(lid=lid, type=layer.type, known=known)
                 errors.append(Diagnostic("unknown-type", text, lid))
                 continue
             if lid in cyclic:
-                text = f"{lid}: its inputs loop back to it (the graph must be acyclic)"
+                text = translate(
+                    "Analysis", "{lid}: its inputs loop back to it (the graph must be acyclic)"
+                ).format(lid=lid)
                 errors.append(Diagnostic("cycle", text, lid))
                 continue
             inputs = layer.inputs
@@ -342,10 +353,14 @@ class _Pass:
             else:
                 params, problems = normalize_params(spec, layer.params)
                 for problem in problems:
-                    errors.append(Diagnostic("bad-param", f"{lid}: {problem}", lid))
+                    text = translate("Analysis", "{lid}: {problem}")
+                    text = text.format(lid=lid, problem=problem)
+                    errors.append(Diagnostic("bad-param", text, lid))
                 if extra_input:
-                    text = f"{lid}: a design has exactly one Input layer and {first_input} is "
-                    text += "the first"
+                    text = translate(
+                        "Analysis",
+                        "{lid}: a design has exactly one Input layer and {first} is the first",
+                    ).format(lid=lid, first=first_input)
                     errors.append(Diagnostic("extra-input", text, lid))
                     continue
                 if shapes is None or problems:
@@ -356,7 +371,8 @@ class _Pass:
                 facts = computed
                 layer.memo = LayerMemo(spec, _snapshot(layer.params), shapes, in_rfs, facts)
             for code, text in facts.notes:
-                errors.append(Diagnostic(code, f"{lid}: {text}", lid, severity="warning"))
+                text = translate("Analysis", "{lid}: {text}").format(lid=lid, text=text)
+                errors.append(Diagnostic(code, text, lid, severity="warning"))
             out = facts.output_shape
             info.output_shape = out
             info.input_shapes = shapes
@@ -405,7 +421,7 @@ def _compute(
         errors.append(
             Diagnostic(
                 problem.code,
-                f"{lid}: {problem.message}",
+                translate("Analysis", "{lid}: {message}").format(lid=lid, message=problem.message),
                 lid,
                 problem.fix,
                 alternatives=problem.alternatives,
@@ -562,7 +578,12 @@ def _assemble(
 def _design_errors(input_ids: list[str]) -> list[Diagnostic]:
     if input_ids:
         return []
-    return [Diagnostic("no-input", "the design has no Input layer: drag one from the palette")]
+    return [
+        Diagnostic(
+            "no-input",
+            translate("Analysis", "the design has no Input layer: drag one from the palette"),
+        )
+    ]
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
@@ -582,27 +603,49 @@ def _input_shapes(
     n = len(inputs)
     if n < spec.min_inputs:
         if n == 0:
-            text = "needs an input: connect a block's output to it"
+            text = translate("Analysis", "needs an input: connect a block's output to it")
         else:
-            text = f"needs at least {spec.min_inputs} inputs, has {n}"
-        errors.append(Diagnostic("missing-input", f"{lid}: {text}", lid))
+            text = translate("Analysis", "needs at least {min_inputs} inputs, has {n}").format(
+                min_inputs=spec.min_inputs, n=n
+            )
+        errors.append(
+            Diagnostic(
+                "missing-input",
+                translate("Analysis", "{lid}: {text}").format(lid=lid, text=text),
+                lid,
+            )
+        )
         return None
     if spec.max_inputs is not None and n > spec.max_inputs:
         if spec.max_inputs == 0:
-            text = f"an {spec.type} layer takes no inputs, has {n}"
+            text = translate("Analysis", "an {type} layer takes no inputs, has {n}").format(
+                type=spec.type, n=n
+            )
         else:
             text = (
                 f"takes {spec.max_inputs} input{'s' if spec.max_inputs > 1 else ''}, has {n}: "
                 + ("use Add or Concat to merge branches")
             )
-        errors.append(Diagnostic("too-many-inputs", f"{lid}: {text}", lid))
+        errors.append(
+            Diagnostic(
+                "too-many-inputs",
+                translate("Analysis", "{lid}: {text}").format(lid=lid, text=text),
+                lid,
+            )
+        )
         return None
     shapes = []
     broken = False
     for src in inputs:
         if src not in layers:
             errors.append(
-                Diagnostic("unknown-input", f"{lid}: its input {src!r} does not exist", lid)
+                Diagnostic(
+                    "unknown-input",
+                    translate("Analysis", "{lid}: its input {src!r} does not exist").format(
+                        lid=lid, src=src
+                    ),
+                    lid,
+                )
             )
             broken = True
             continue
@@ -623,8 +666,13 @@ def _bad_id(design: Design, lid: str) -> Diagnostic:
         candidate = "layer_" + candidate
     while candidate in design or id_problem(candidate):
         candidate += "_"
-    fix = Fix(f"Rename {lid} to {candidate}", (RenameEdit(lid, candidate),))
-    return Diagnostic("bad-id", f"{lid}: the id {why}", lid, fix)
+    fix = Fix(
+        translate("Analysis", "Rename {lid} to {candidate}").format(lid=lid, candidate=candidate),
+        (RenameEdit(lid, candidate),),
+    )
+    return Diagnostic(
+        "bad-id", translate("Analysis", "{lid}: the id {why}").format(lid=lid, why=why), lid, fix
+    )
 
 
 def _find_output(
@@ -635,7 +683,10 @@ def _find_output(
             return design.output
         errors.append(
             Diagnostic(
-                "unknown-output", f"the output {design.output!r} is not a layer of the design"
+                "unknown-output",
+                translate("Analysis", "the output {output!r} is not a layer of the design").format(
+                    output=design.output
+                ),
             )
         )
         return None
@@ -647,8 +698,11 @@ def _find_output(
         errors.append(
             Diagnostic(
                 "several-outputs",
-                f"{len(candidates)} layers end the network ({listed}): connect all but one "
-                "or choose the output",
+                translate(
+                    "Analysis",
+                    "{value} layers end the network ({listed}): connect all but one or choose the "
+                    "output",
+                ).format(value=len(candidates), listed=listed),
             )
         )
     return None
@@ -671,8 +725,11 @@ def _warn_unused(info: LayerInfo, needed: set[str], output_id: str) -> None:
         info.errors.append(
             Diagnostic(
                 "unused",
-                f"{info.id}: not on the way to the output {output_id}, "
-                "so it is not part of the model",
+                translate(
+                    "Analysis",
+                    "{id}: not on the way to the output {output_id}, so it is not part of the "
+                    "model",
+                ).format(id=info.id, output_id=output_id),
                 info.id,
                 severity="warning",
             )

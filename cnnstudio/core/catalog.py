@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .diagnostics import Fix, InsertLayerEdit, LayerProblem, SetParamEdit
 from .formatting import fmt_int, fmt_shape, fmt_size
+from .i18n import QT_TRANSLATE_NOOP, translate
 from .params import ParamSpec
 
 Shape = tuple[int, ...]
@@ -46,15 +47,61 @@ class Group:
 
 #: The layer groups in palette order; a spec's ``group`` is one of their keys.
 LAYER_GROUPS: tuple[Group, ...] = (
-    Group("input", "Input", ("#eceff3", "#9aa5b4"), ("#2f343b", "#6b7786")),
-    Group("convolution", "Convolution", ("#e3edfb", "#5b8fd6"), ("#1f2f47", "#4a7fc9")),
-    Group("pooling", "Pooling", ("#e2f4f1", "#3fa596"), ("#1d3935", "#3a9486")),
-    Group("activation", "Activation", ("#fdf0dc", "#e0a23c"), ("#42351f", "#c98d2e")),
-    Group("dense", "Dense", ("#efe6f8", "#9468c9"), ("#33284a", "#8a62c0")),
-    Group("regularization", "Regularization", ("#fbe6ee", "#cf6b93"), ("#45253a", "#bf5f87")),
-    Group("merge", "Merge", ("#e8f4dd", "#6fa544"), ("#2a3b20", "#65983d")),
-    Group("reshape", "Reshape", ("#f4ecdf", "#a9865a"), ("#3b3226", "#98774f")),
-    Group("imported", "Imported", ("#f0f0f0", "#999999"), ("#333333", "#777777"), False),
+    Group(
+        "input",
+        QT_TRANSLATE_NOOP("Catalog", "Input"),
+        ("#eceff3", "#9aa5b4"),
+        ("#2f343b", "#6b7786"),
+    ),
+    Group(
+        "convolution",
+        QT_TRANSLATE_NOOP("Catalog", "Convolution"),
+        ("#e3edfb", "#5b8fd6"),
+        ("#1f2f47", "#4a7fc9"),
+    ),
+    Group(
+        "pooling",
+        QT_TRANSLATE_NOOP("Catalog", "Pooling"),
+        ("#e2f4f1", "#3fa596"),
+        ("#1d3935", "#3a9486"),
+    ),
+    Group(
+        "activation",
+        QT_TRANSLATE_NOOP("Catalog", "Activation"),
+        ("#fdf0dc", "#e0a23c"),
+        ("#42351f", "#c98d2e"),
+    ),
+    Group(
+        "dense",
+        QT_TRANSLATE_NOOP("Catalog", "Dense"),
+        ("#efe6f8", "#9468c9"),
+        ("#33284a", "#8a62c0"),
+    ),
+    Group(
+        "regularization",
+        QT_TRANSLATE_NOOP("Catalog", "Regularization"),
+        ("#fbe6ee", "#cf6b93"),
+        ("#45253a", "#bf5f87"),
+    ),
+    Group(
+        "merge",
+        QT_TRANSLATE_NOOP("Catalog", "Merge"),
+        ("#e8f4dd", "#6fa544"),
+        ("#2a3b20", "#65983d"),
+    ),
+    Group(
+        "reshape",
+        QT_TRANSLATE_NOOP("Catalog", "Reshape"),
+        ("#f4ecdf", "#a9865a"),
+        ("#3b3226", "#98774f"),
+    ),
+    Group(
+        "imported",
+        QT_TRANSLATE_NOOP("Catalog", "Imported"),
+        ("#f0f0f0", "#999999"),
+        ("#333333", "#777777"),
+        False,
+    ),
 )
 #: ``(key, title)`` of every group the palette lists, in palette order.
 GROUPS: tuple[tuple[str, str], ...] = tuple((g.key, g.title) for g in LAYER_GROUPS if g.in_palette)
@@ -168,7 +215,9 @@ def _spatial(spec: LayerSpec, shape: Shape) -> int:
     kind = "a vector of " + str(shape[0]) if rank == 1 else "a " + fmt_shape(shape) + " tensor"
     raise LayerProblem(
         "needs-spatial-input",
-        f"{spec.type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}",
+        translate(
+            "Catalog", "{type} needs an image (C x H x W) or a sequence (C x L) input, got {kind}"
+        ).format(type=spec.type, kind=kind),
     )
 
 
@@ -178,8 +227,9 @@ def _axes(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
     if len(value) != n:
         raise LayerProblem(
             "bad-param",
-            f"{name} has {len(value)} values but the input has {n} spatial axis"
-            f"{'es' if n != 1 else ''}",
+            translate(
+                "Catalog", "{name} has {value} values but the input has {n} spatial axis{value2}"
+            ).format(name=name, value=len(value), n=n, value2="es" if n != 1 else ""),
         )
     return tuple(value)
 
@@ -226,7 +276,12 @@ def _dim(n_dims: int) -> str:
 def _axis_problem(name: str, dim: int, rank: int) -> LayerProblem | None:
     if -rank <= dim < rank:
         return None
-    return LayerProblem("bad-param", f"{name} {dim} is out of range for a {rank}-axis input")
+    return LayerProblem(
+        "bad-param",
+        translate("Catalog", "{name} {dim} is out of range for a {rank}-axis input").format(
+            name=name, dim=dim, rank=rank
+        ),
+    )
 
 
 def _torch_dim(dim: int) -> int:
@@ -258,7 +313,9 @@ def _sliding_window(
             fixes = _kernel_fixes(spec, lid, sizes, k, s, pad, d)
             raise LayerProblem(
                 "kernel-too-large",
-                f"kernel {kernel} is larger than the padded input {padded}",
+                translate(
+                    "Catalog", "kernel {kernel} is larger than the padded input {padded}"
+                ).format(kernel=kernel, padded=padded),
                 fixes[0] if fixes else None,
                 fixes[1:],
             )
@@ -289,8 +346,9 @@ def _kernel_fixes(
     kernel = tuple(min(ki, (m - 1) // di + 1) for ki, m, di in zip(k, padded, d, strict=True))
     fixes.append(
         Fix(
-            f"Set {lid}'s kernel_size to {_fmt_axes(kernel)} "
-            f"(the largest that fits {fmt_size(padded)})",
+            translate(
+                "Catalog", "Set {lid}'s kernel_size to {value} (the largest that fits {value2})"
+            ).format(lid=lid, value=_fmt_axes(kernel), value2=fmt_size(padded)),
             (SetParamEdit(lid, "kernel_size", _param_value(kernel)),),
         )
     )
@@ -299,7 +357,9 @@ def _kernel_fixes(
     grown = fmt_size([n + 2 * q for n, q in zip(sizes, padding, strict=True)])
     fixes.append(
         Fix(
-            f"Set {lid}'s padding to {_fmt_axes(padding)} (pads the input to {grown})",
+            translate(
+                "Catalog", "Set {lid}'s padding to {value} (pads the input to {grown})"
+            ).format(lid=lid, value=_fmt_axes(padding), grown=grown),
             (SetParamEdit(lid, "padding", _param_value(padding)),),
         )
     )
@@ -308,11 +368,18 @@ def _kernel_fixes(
         and any(x != 1 for x in d)
         and all(ki <= m for ki, m in zip(k, padded, strict=True))
     ):
-        fixes.append(Fix(f"Set {lid}'s dilation to 1", (SetParamEdit(lid, "dilation", 1),)))
+        fixes.append(
+            Fix(
+                translate("Catalog", "Set {lid}'s dilation to 1").format(lid=lid),
+                (SetParamEdit(lid, "dilation", 1),),
+            )
+        )
     if spec.type == "Conv" and all(x == 1 for x in s):
         fixes.append(
             Fix(
-                f'Set {lid}\'s padding to "same" (keeps {fmt_size(sizes)})',
+                translate("Catalog", 'Set {lid}\'s padding to "same" (keeps {value})').format(
+                    lid=lid, value=fmt_size(sizes)
+                ),
                 (SetParamEdit(lid, "padding", "same"),),
             )
         )
@@ -392,7 +459,9 @@ def _window_lines(
         if not exact:
             expr = f"floor(({n} + 2*{pi} - {f}) / {si}) + 1"
         label = (
-            name if len(seen) > 1 or len(set(zip(sizes, k, s, pad, d, strict=True))) > 1 else "size"
+            name
+            if len(seen) > 1 or len(set(zip(sizes, k, s, pad, d, strict=True))) > 1
+            else translate("Catalog", "size")
         )
         lines.append(f"{label}: {expr} = {o}")
     return lines
@@ -434,15 +503,18 @@ def _pool_rf(
 class InputSpec(LayerSpec):
     type = "Input"
     group = "input"
-    summary = (
-        "The data entering the network: C x H x W for images, C x L for sequences, F for vectors."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "The data entering the network: C x H x W for images, C x L for sequences, F for vectors.",
     )
     params = (
         ParamSpec(
             "shape",
             "shape",
             [1, 28, 28],
-            "Input size without the batch axis: [C, H, W], [C, L] or [F].",
+            QT_TRANSLATE_NOOP(
+                "Catalog", "Input size without the batch axis: [C, H, W], [C, L] or [F]."
+            ),
             required=True,
         ),
     )
@@ -472,41 +544,64 @@ class ConvSpec(LayerSpec):
     type = "Conv"
     id_prefix = "conv"
     group = "convolution"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Slides learned filters over the input; each filter gives one output channel "
-        "(2-D on images, 1-D on sequences)."
+        "(2-D on images, 1-D on sequences).",
     )
     params = (
         ParamSpec(
             "out_channels",
             "int",
             16,
-            "Number of filters (output channels).",
+            QT_TRANSLATE_NOOP("Catalog", "Number of filters (output channels)."),
             1,
             65536,
             required=True,
         ),
-        ParamSpec("kernel_size", "size", 3, "Filter size f per spatial axis."),
-        ParamSpec("stride", "size", 1, "Step s between filter positions."),
+        ParamSpec(
+            "kernel_size",
+            "size",
+            3,
+            QT_TRANSLATE_NOOP("Catalog", "Filter size f per spatial axis."),
+        ),
+        ParamSpec(
+            "stride", "size", 1, QT_TRANSLATE_NOOP("Catalog", "Step s between filter positions.")
+        ),
         ParamSpec(
             "padding",
             "padding",
             0,
-            'Zeros p added on each side; "same" keeps the size (stride 1).',
+            QT_TRANSLATE_NOOP(
+                "Catalog", 'Zeros p added on each side; "same" keeps the size (stride 1).'
+            ),
             0,
             choices=("same", "valid"),
         ),
-        ParamSpec("dilation", "size", 1, "Spacing between filter taps (atrous convolution)."),
         ParamSpec(
-            "groups", "int", 1, "Split channels into groups (depthwise when = channels).", 1, 65536
+            "dilation",
+            "size",
+            1,
+            QT_TRANSLATE_NOOP("Catalog", "Spacing between filter taps (atrous convolution)."),
         ),
-        ParamSpec("bias", "bool", True, "Learn one bias per filter."),
+        ParamSpec(
+            "groups",
+            "int",
+            1,
+            QT_TRANSLATE_NOOP("Catalog", "Split channels into groups (depthwise when = channels)."),
+            1,
+            65536,
+        ),
+        ParamSpec("bias", "bool", True, QT_TRANSLATE_NOOP("Catalog", "Learn one bias per filter.")),
         ParamSpec(
             "padding_mode",
             "text",
             "zeros",
-            "What the padding holds: zeros, or the input mirrored (reflect), its edge "
-            "repeated (replicate) or wrapped around (circular).",
+            QT_TRANSLATE_NOOP(
+                "Catalog",
+                "What the padding holds: zeros, or the input mirrored (reflect), its edge "
+                "repeated (replicate) or wrapped around (circular).",
+            ),
             choices=PADDING_MODES,
         ),
     )
@@ -527,11 +622,17 @@ class ConvSpec(LayerSpec):
         c_in, out_c, groups = shape[0], p["out_channels"], p["groups"]
         if c_in % groups:
             raise LayerProblem(
-                "bad-groups", f"groups {groups} does not divide the {c_in} input channels"
+                "bad-groups",
+                translate(
+                    "Catalog", "groups {groups} does not divide the {c_in} input channels"
+                ).format(groups=groups, c_in=c_in),
             )
         if out_c % groups:
             raise LayerProblem(
-                "bad-groups", f"groups {groups} does not divide out_channels {out_c}"
+                "bad-groups",
+                translate("Catalog", "groups {groups} does not divide out_channels {out_c}").format(
+                    groups=groups, out_c=out_c
+                ),
             )
         k, s, pad, d = self._geometry(p, shape)
         _padding_mode_problem(p["padding_mode"], k, pad, d, shape[1:], p["padding"] == "same")
@@ -539,8 +640,13 @@ class ConvSpec(LayerSpec):
             if any(x != 1 for x in s):
                 raise LayerProblem(
                     "same-needs-stride-1",
-                    f'padding "same" needs stride 1, got stride {_fmt_axes(s)}',
-                    Fix(f"Set {lid}'s stride to 1", (SetParamEdit(lid, "stride", 1),)),
+                    translate(
+                        "Catalog", 'padding "same" needs stride 1, got stride {value}'
+                    ).format(value=_fmt_axes(s)),
+                    Fix(
+                        translate("Catalog", "Set {lid}'s stride to 1").format(lid=lid),
+                        (SetParamEdit(lid, "stride", 1),),
+                    ),
                 )
             return (out_c, *shape[1:])
         return (out_c, *_sliding_window(self, lid, shape[1:], k, s, pad, d))
@@ -587,24 +693,40 @@ class ConvSpec(LayerSpec):
         shape = shapes[0]
         k, s, pad, d = self._geometry(p, shape)
         if p["padding"] == "same":
-            lines = [f'padding "same" keeps the size: {fmt_shape(shape[1:])}']
+            lines = [
+                translate("Catalog", 'padding "same" keeps the size: {value}').format(
+                    value=fmt_shape(shape[1:])
+                )
+            ]
         else:
             lines = _window_lines(shape[1:], k, s, pad, d, out[1:])
         c_per_group = shape[0] // p["groups"]
         taps = "*".join(str(x) for x in k) + f"*{c_per_group}"
         n_params = self.count_params(p, shapes, out)
         if p["bias"]:
-            lines.append(f"params: ({taps} + 1) * {out[0]} = {fmt_int(n_params)}")
+            lines.append(
+                translate("Catalog", "params: ({taps} + 1) * {value} = {value2}").format(
+                    taps=taps, value=out[0], value2=fmt_int(n_params)
+                )
+            )
         else:
-            lines.append(f"params: {taps} * {out[0]} = {fmt_int(n_params)} (no bias)")
+            lines.append(
+                translate("Catalog", "params: {taps} * {value} = {value2} (no bias)").format(
+                    taps=taps, value=out[0], value2=fmt_int(n_params)
+                )
+            )
         macs = self.count_macs(p, shapes, out)
-        lines.append(f"MACs: {fmt_shape(out)} outputs * {taps} = {fmt_int(macs)}")
+        lines.append(
+            translate("Catalog", "MACs: {value} outputs * {taps} = {value2}").format(
+                value=fmt_shape(out), taps=taps, value2=fmt_int(macs)
+            )
+        )
         return lines
 
     def shorthand(self, p: dict[str, Any]) -> str:
         k, s, pad = p.get("kernel_size"), p.get("stride"), p.get("padding")
         ks = fmt_size(k) if isinstance(k, list) else f"{k}x{k}"
-        text = f"Conv {p.get('out_channels')}@{ks}"
+        text = translate("Catalog", "Conv {value}@{ks}").format(value=p.get("out_channels"), ks=ks)
         text += f" s{_fmt_axes(s) if isinstance(s, list) else s}"
         text += (
             f" p{pad}"
@@ -646,11 +768,29 @@ class _WindowPoolSpec(LayerSpec):
     group = "pooling"
     torch_name: ClassVar[str]
     params = (
-        ParamSpec("kernel_size", "size", 2, "Window size per spatial axis."),
-        ParamSpec("stride", "size", None, "Step between windows; empty means the kernel size."),
-        ParamSpec("padding", "padding", 0, "Padding on each side (at most half the kernel).", 0),
         ParamSpec(
-            "ceil_mode", "bool", False, "Round the output size up (a last partial window counts)."
+            "kernel_size", "size", 2, QT_TRANSLATE_NOOP("Catalog", "Window size per spatial axis.")
+        ),
+        ParamSpec(
+            "stride",
+            "size",
+            None,
+            QT_TRANSLATE_NOOP("Catalog", "Step between windows; empty means the kernel size."),
+        ),
+        ParamSpec(
+            "padding",
+            "padding",
+            0,
+            QT_TRANSLATE_NOOP("Catalog", "Padding on each side (at most half the kernel)."),
+            0,
+        ),
+        ParamSpec(
+            "ceil_mode",
+            "bool",
+            False,
+            QT_TRANSLATE_NOOP(
+                "Catalog", "Round the output size up (a last partial window counts)."
+            ),
         ),
     )
 
@@ -669,15 +809,25 @@ class _WindowPoolSpec(LayerSpec):
         shape = shapes[0]
         n = _spatial(self, shape)
         if p["padding"] == "same":
-            raise LayerProblem("bad-param", f'{self.type} does not support padding "same"')
+            raise LayerProblem(
+                "bad-param",
+                translate("Catalog", '{type} does not support padding "same"').format(
+                    type=self.type
+                ),
+            )
         k, s, pad = self._geometry(p, n)
         for ki, pi in zip(k, pad, strict=True):
             if pi > ki // 2:
                 raise LayerProblem(
                     "pool-padding-too-large",
-                    f"padding {pi} is more than half the kernel {ki} (at most {ki // 2})",
+                    translate(
+                        "Catalog",
+                        "padding {pi} is more than half the kernel {ki} (at most {value})",
+                    ).format(pi=pi, ki=ki, value=ki // 2),
                     Fix(
-                        f"Set {lid}'s padding to {ki // 2}",
+                        translate("Catalog", "Set {lid}'s padding to {value}").format(
+                            lid=lid, value=ki // 2
+                        ),
                         (SetParamEdit(lid, "padding", ki // 2),),
                     ),
                 )
@@ -703,14 +853,18 @@ class _WindowPoolSpec(LayerSpec):
             ]
         else:
             lines = _window_lines(shapes[0][1:], k, s, pad, (1,) * n, out[1:])
-        lines.append(f"channels kept: {out[0]}; no parameters")
+        lines.append(
+            translate("Catalog", "channels kept: {value}; no parameters").format(value=out[0])
+        )
         return lines
 
     def shorthand(self, p: dict[str, Any]) -> str:
         k, s, pad = p.get("kernel_size"), p.get("stride"), p.get("padding")
         ks = fmt_size(k) if isinstance(k, list) else f"{k}x{k}"
         stride = k if s is None else s
-        text = f"{self.type} {ks} s{_fmt_axes(stride) if isinstance(stride, list) else stride}"
+        text = translate("Catalog", "{type} {ks} s{value}").format(
+            type=self.type, ks=ks, value=_fmt_axes(stride) if isinstance(stride, list) else stride
+        )
         if pad not in (0, "valid", None):
             text += f" p{_fmt_axes(pad) if isinstance(pad, list) else pad}"
         return text
@@ -732,8 +886,9 @@ class _WindowPoolSpec(LayerSpec):
 class MaxPoolSpec(_WindowPoolSpec):
     type = "MaxPool"
     id_prefix = "pool"
-    summary = (
-        "Keeps the largest value of each window: downsamples and adds a little shift tolerance."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Keeps the largest value of each window: downsamples and adds a little shift tolerance.",
     )
     torch_name = "MaxPool"
 
@@ -742,7 +897,10 @@ class MaxPoolSpec(_WindowPoolSpec):
 class AvgPoolSpec(_WindowPoolSpec):
     type = "AvgPool"
     id_prefix = "pool"
-    summary = "Averages each window: a smooth downsampling (padding zeros count in the average)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Averages each window: a smooth downsampling (padding zeros count in the average).",
+    )
     torch_name = "AvgPool"
 
 
@@ -750,7 +908,9 @@ class AvgPoolSpec(_WindowPoolSpec):
 class MinPoolSpec(_WindowPoolSpec):
     type = "MinPool"
     id_prefix = "pool"
-    summary = "Keeps the smallest value of each window (computed as -maxpool(-x))."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Keeps the smallest value of each window (computed as -maxpool(-x))."
+    )
     torch_name = "MaxPool"
 
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
@@ -767,7 +927,11 @@ class _GlobalPoolSpec(LayerSpec):
         return (shapes[0][0],)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
-        return [f"{fmt_shape(shapes[0])} -> {out[0]}: one value per channel; no parameters"]
+        return [
+            translate(
+                "Catalog", "{value} -> {value2}: one value per channel; no parameters"
+            ).format(value=fmt_shape(shapes[0]), value2=out[0])
+        ]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return f"nn.{self.torch_name}{_dim(len(shapes[0]) - 1)}(1)"
@@ -780,7 +944,9 @@ class _GlobalPoolSpec(LayerSpec):
 class GlobalAvgPoolSpec(_GlobalPoolSpec):
     type = "GlobalAvgPool"
     id_prefix = "avgpool"
-    summary = "Averages each channel over all positions: C x H x W -> C (the modern Flatten)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Averages each channel over all positions: C x H x W -> C (the modern Flatten)."
+    )
     torch_name = "AdaptiveAvgPool"
 
 
@@ -788,7 +954,9 @@ class GlobalAvgPoolSpec(_GlobalPoolSpec):
 class GlobalMaxPoolSpec(_GlobalPoolSpec):
     type = "GlobalMaxPool"
     id_prefix = "maxpool"
-    summary = "Takes each channel's maximum over all positions: C x H x W -> C."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Takes each channel's maximum over all positions: C x H x W -> C."
+    )
     torch_name = "AdaptiveMaxPool"
 
 
@@ -798,10 +966,23 @@ class DenseSpec(LayerSpec):
     type = "Dense"
     id_prefix = "fc"
     group = "dense"
-    summary = "Fully connected layer: every output is a weighted sum of all inputs (nn.Linear)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Fully connected layer: every output is a weighted sum of all inputs (nn.Linear).",
+    )
     params = (
-        ParamSpec("out_features", "int", 10, "Number of output units.", 1, 1 << 24, required=True),
-        ParamSpec("bias", "bool", True, "Learn one bias per output unit."),
+        ParamSpec(
+            "out_features",
+            "int",
+            10,
+            QT_TRANSLATE_NOOP("Catalog", "Number of output units."),
+            1,
+            1 << 24,
+            required=True,
+        ),
+        ParamSpec(
+            "bias", "bool", True, QT_TRANSLATE_NOOP("Catalog", "Learn one bias per output unit.")
+        ),
     )
     has_weights = True
 
@@ -811,10 +992,13 @@ class DenseSpec(LayerSpec):
             kind = "image" if len(shape) == 3 else "sequence" if len(shape) == 2 else "tensor"
             raise LayerProblem(
                 "dense-needs-vector",
-                f"Dense needs a vector input but gets the {kind} {fmt_shape(shape)}; "
-                "insert a Flatten (or a global pooling) before it",
+                translate(
+                    "Catalog",
+                    "Dense needs a vector input but gets the {kind} {value}; insert a Flatten (or "
+                    "a global pooling) before it",
+                ).format(kind=kind, value=fmt_shape(shape)),
                 Fix(
-                    f"Insert a Flatten before {lid}",
+                    translate("Catalog", "Insert a Flatten before {lid}").format(lid=lid),
                     (InsertLayerEdit(lid, 0, "Flatten", {}, "flatten"),),
                 ),
             )
@@ -838,7 +1022,12 @@ class DenseSpec(LayerSpec):
         n_in, n_out = shapes[0][0], out[0]
         total = fmt_int(self.count_params(p, shapes, out))
         params = f"({n_in} + 1) * {n_out} = {total}" if p["bias"] else f"{n_in} * {n_out} = {total}"
-        return [f"params: {params}", f"MACs: {n_in} * {n_out} = {fmt_int(n_in * n_out)}"]
+        return [
+            translate("Catalog", "params: {params}").format(params=params),
+            translate("Catalog", "MACs: {n_in} * {n_out} = {value}").format(
+                n_in=n_in, n_out=n_out, value=fmt_int(n_in * n_out)
+            ),
+        ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"Dense {p.get('out_features')}"
@@ -853,13 +1042,20 @@ class DenseSpec(LayerSpec):
 class FlattenSpec(LayerSpec):
     type = "Flatten"
     group = "reshape"
-    summary = "Unrolls all axes into one vector (C x H x W -> C*H*W) so a Dense layer can follow."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Unrolls all axes into one vector (C x H x W -> C*H*W) so a Dense layer can follow.",
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         return (math.prod(shapes[0]),)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
-        return [f"{'*'.join(map(str, shapes[0]))} = {fmt_int(out[0])} values"]
+        return [
+            translate("Catalog", "{value} = {value2} values").format(
+                value="*".join(map(str, shapes[0])), value2=fmt_int(out[0])
+            )
+        ]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return "nn.Flatten()"
@@ -872,10 +1068,20 @@ class DropoutSpec(LayerSpec):
     elementwise = True
     id_prefix = "drop"
     group = "regularization"
-    summary = (
-        "While training, zeroes each value with probability p (and scales the rest by 1/(1-p))."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "While training, zeroes each value with probability p (and scales the rest by 1/(1-p)).",
     )
-    params = (ParamSpec("p", "float", 0.5, "Probability of dropping a value.", 0.0, 1.0),)
+    params = (
+        ParamSpec(
+            "p",
+            "float",
+            0.5,
+            QT_TRANSLATE_NOOP("Catalog", "Probability of dropping a value."),
+            0.0,
+            1.0,
+        ),
+    )
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"Dropout {p.get('p')}"
@@ -889,16 +1095,24 @@ class BatchNormSpec(LayerSpec):
     type = "BatchNorm"
     id_prefix = "bn"
     group = "regularization"
-    summary = "Normalizes each channel over the batch, then scales and shifts it (gamma, beta)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Normalizes each channel over the batch, then scales and shifts it (gamma, beta).",
+    )
     params = (
         ParamSpec(
-            "eps", "float", 1e-5, "Added to the variance for numerical stability.", 1e-12, 1.0
+            "eps",
+            "float",
+            1e-5,
+            QT_TRANSLATE_NOOP("Catalog", "Added to the variance for numerical stability."),
+            1e-12,
+            1.0,
         ),
         ParamSpec(
             "momentum",
             "float",
             0.1,
-            "Weight of the newest batch in the running statistics.",
+            QT_TRANSLATE_NOOP("Catalog", "Weight of the newest batch in the running statistics."),
             0.0,
             1.0,
         ),
@@ -908,7 +1122,10 @@ class BatchNormSpec(LayerSpec):
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         if len(shapes[0]) > 3:
             raise LayerProblem(
-                "bad-rank", f"BatchNorm needs at most 3 axes, got {fmt_shape(shapes[0])}"
+                "bad-rank",
+                translate("Catalog", "BatchNorm needs at most 3 axes, got {value}").format(
+                    value=fmt_shape(shapes[0])
+                ),
             )
         return shapes[0]
 
@@ -917,8 +1134,11 @@ class BatchNormSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         return [
-            f"params: 2 * {out[0]} = {fmt_int(2 * out[0])} (gamma and beta per channel; "
-            "the running mean and variance are buffers, not parameters)"
+            translate(
+                "Catalog",
+                "params: 2 * {value} = {value2} (gamma and beta per channel; the running mean "
+                "and variance are buffers, not parameters)",
+            ).format(value=out[0], value2=fmt_int(2 * out[0]))
         ]
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
@@ -944,15 +1164,26 @@ class _ActivationSpec(LayerSpec):
 @register
 class ReLUSpec(_ActivationSpec):
     type = "ReLU"
-    summary = "max(0, x): passes positives, zeroes negatives."
+    summary = QT_TRANSLATE_NOOP("Catalog", "max(0, x): passes positives, zeroes negatives.")
     torch_name = "ReLU"
 
 
 @register
 class LeakyReLUSpec(_ActivationSpec):
     type = "LeakyReLU"
-    summary = "x for positives, a small slope times x for negatives (no dead units)."
-    params = (ParamSpec("negative_slope", "float", 0.01, "Slope for negative inputs.", 0.0, 10.0),)
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x for positives, a small slope times x for negatives (no dead units)."
+    )
+    params = (
+        ParamSpec(
+            "negative_slope",
+            "float",
+            0.01,
+            QT_TRANSLATE_NOOP("Catalog", "Slope for negative inputs."),
+            0.0,
+            10.0,
+        ),
+    )
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"LeakyReLU {p.get('negative_slope')}"
@@ -964,9 +1195,18 @@ class LeakyReLUSpec(_ActivationSpec):
 @register
 class ELUSpec(_ActivationSpec):
     type = "ELU"
-    summary = "x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x for positives, alpha * (e^x - 1) for negatives: smooth and zero-centred."
+    )
     params = (
-        ParamSpec("alpha", "float", 1.0, "Saturation value for negative inputs.", 0.0, 100.0),
+        ParamSpec(
+            "alpha",
+            "float",
+            1.0,
+            QT_TRANSLATE_NOOP("Catalog", "Saturation value for negative inputs."),
+            0.0,
+            100.0,
+        ),
     )
 
     def shorthand(self, p: dict[str, Any]) -> str:
@@ -979,31 +1219,38 @@ class ELUSpec(_ActivationSpec):
 @register
 class GELUSpec(_ActivationSpec):
     type = "GELU"
-    summary = "x * Phi(x): a smooth ReLU used by transformers."
+    summary = QT_TRANSLATE_NOOP("Catalog", "x * Phi(x): a smooth ReLU used by transformers.")
     torch_name = "GELU"
 
 
 @register
 class SigmoidSpec(_ActivationSpec):
     type = "Sigmoid"
-    summary = "1 / (1 + e^-x): squashes to (0, 1)."
+    summary = QT_TRANSLATE_NOOP("Catalog", "1 / (1 + e^-x): squashes to (0, 1).")
     torch_name = "Sigmoid"
 
 
 @register
 class TanhSpec(_ActivationSpec):
     type = "Tanh"
-    summary = "tanh(x): squashes to (-1, 1), zero-centred."
+    summary = QT_TRANSLATE_NOOP("Catalog", "tanh(x): squashes to (-1, 1), zero-centred.")
     torch_name = "Tanh"
 
 
 @register
 class SoftmaxSpec(_ActivationSpec):
     type = "Softmax"
-    summary = "e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "e^x / sum(e^x) along one axis: turns scores into probabilities that sum to 1."
+    )
     params = (
         ParamSpec(
-            "dim", "axis", 0, "Axis to normalize (0 = features of a vector, channels of an image)."
+            "dim",
+            "axis",
+            0,
+            QT_TRANSLATE_NOOP(
+                "Catalog", "Axis to normalize (0 = features of a vector, channels of an image)."
+            ),
         ),
     )
 
@@ -1022,8 +1269,9 @@ class SoftmaxSpec(_ActivationSpec):
 class AddSpec(LayerSpec):
     type = "Add"
     group = "merge"
-    summary = (
-        "Adds its inputs elementwise (a ResNet skip connection); all must have the same shape."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Adds its inputs elementwise (a ResNet skip connection); all must have the same shape.",
     )
     min_inputs = 2
     max_inputs = None
@@ -1037,7 +1285,9 @@ class AddSpec(LayerSpec):
         )
         raise LayerProblem(
             "add-shape-mismatch",
-            f"inputs must have the same shape: {listing}",
+            translate("Catalog", "inputs must have the same shape: {listing}").format(
+                listing=listing
+            ),
             self._fix(lid, shapes),
         )
 
@@ -1066,7 +1316,10 @@ class AddSpec(LayerSpec):
             else:
                 if edits:
                     return Fix(
-                        f"Add a 1x1 Conv to match {fmt_shape(target)} before {lid}", tuple(edits)
+                        translate("Catalog", "Add a 1x1 Conv to match {value} before {lid}").format(
+                            value=fmt_shape(target), lid=lid
+                        ),
+                        tuple(edits),
                     )
         return None
 
@@ -1089,10 +1342,15 @@ class AddSpec(LayerSpec):
 class ConcatSpec(AddSpec):
     type = "Concat"
     id_prefix = "cat"
-    summary = (
-        "Stacks its inputs along one axis (channels by default), as Inception branches are joined."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Stacks its inputs along one axis (channels by default), as Inception branches are joined.",
     )
-    params = (ParamSpec("dim", "axis", 0, "Axis to join along (0 = channels)."),)
+    params = (
+        ParamSpec(
+            "dim", "axis", 0, QT_TRANSLATE_NOOP("Catalog", "Axis to join along (0 = channels).")
+        ),
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         rank = len(shapes[0])
@@ -1111,14 +1369,20 @@ class ConcatSpec(AddSpec):
                 )
                 raise LayerProblem(
                     "concat-shape-mismatch",
-                    f"inputs must match on every axis but axis {dim}: {listing}",
+                    translate(
+                        "Catalog", "inputs must match on every axis but axis {dim}: {listing}"
+                    ).format(dim=dim, listing=listing),
                 )
         return (*first[:axis], sum(s[axis] for s in shapes), *first[axis + 1 :])
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         axis = p["dim"] % len(out)
         parts = " + ".join(str(s[axis]) for s in shapes)
-        return [f"axis {p['dim']}: {parts} = {out[axis]}"]
+        return [
+            translate("Catalog", "axis {value}: {parts} = {value2}").format(
+                value=p["dim"], parts=parts, value2=out[axis]
+            )
+        ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return "Concat" if p.get("dim", 0) == 0 else f"Concat dim {p.get('dim')}"
@@ -1133,21 +1397,27 @@ class ConcatSpec(AddSpec):
 @register
 class SiLUSpec(_ActivationSpec):
     type = "SiLU"
-    summary = "x * sigmoid(x) (swish): the smooth activation of EfficientNet."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x * sigmoid(x) (swish): the smooth activation of EfficientNet."
+    )
     torch_name = "SiLU"
 
 
 @register
 class HardswishSpec(_ActivationSpec):
     type = "Hardswish"
-    summary = "x * ReLU6(x + 3) / 6: a cheap swish, used by MobileNetV3."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "x * ReLU6(x + 3) / 6: a cheap swish, used by MobileNetV3."
+    )
     torch_name = "Hardswish"
 
 
 @register
 class HardsigmoidSpec(_ActivationSpec):
     type = "Hardsigmoid"
-    summary = "ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "ReLU6(x + 3) / 6: a cheap sigmoid, the gate of MobileNetV3's squeeze-excite."
+    )
     torch_name = "Hardsigmoid"
 
 
@@ -1155,7 +1425,9 @@ class HardsigmoidSpec(_ActivationSpec):
 class ReLU6Spec(_ActivationSpec):
     type = "ReLU6"
     id_prefix = "relu"
-    summary = "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "min(max(0, x), 6): a ReLU capped at 6, robust in low precision (MobileNetV2)."
+    )
     torch_name = "ReLU6"
 
 
@@ -1164,7 +1436,9 @@ class IdentitySpec(LayerSpec):
     type = "Identity"
     group = "reshape"
     elementwise = True
-    summary = "Passes its input through unchanged (a placeholder, e.g. for a removed head)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Passes its input through unchanged (a placeholder, e.g. for a removed head)."
+    )
 
     def module_code(self, p: dict[str, Any], shapes: list[Shape]) -> str | None:
         return "nn.Identity()"
@@ -1174,9 +1448,10 @@ class IdentitySpec(LayerSpec):
 class MulSpec(LayerSpec):
     type = "Mul"
     group = "merge"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Multiplies its inputs elementwise, broadcasting axes of size 1 "
-        "(squeeze-excite scales C x H x W by C x 1 x 1)."
+        "(squeeze-excite scales C x H x W by C x 1 x 1).",
     )
     min_inputs = 2
     max_inputs = None
@@ -1187,21 +1462,33 @@ class MulSpec(LayerSpec):
             f"{i} gives {fmt_shape(s)}" for i, s in zip(inputs, shapes, strict=True)
         )
         if any(len(s) != rank for s in shapes):
-            raise LayerProblem("mul-shape-mismatch", f"inputs must have the same rank: {listing}")
+            raise LayerProblem(
+                "mul-shape-mismatch",
+                translate("Catalog", "inputs must have the same rank: {listing}").format(
+                    listing=listing
+                ),
+            )
         out = []
         for sizes in zip(*shapes, strict=True):
             big = {n for n in sizes if n != 1}
             if len(big) > 1:
                 raise LayerProblem(
                     "mul-shape-mismatch",
-                    f"inputs must agree on every axis (or have size 1 there): {listing}",
+                    translate(
+                        "Catalog",
+                        "inputs must agree on every axis (or have size 1 there): {listing}",
+                    ).format(listing=listing),
                 )
             out.append(big.pop() if big else 1)
         return tuple(out)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         parts = " * ".join(fmt_shape(s) for s in shapes)
-        return [f"{parts} -> {fmt_shape(out)} (axes of size 1 are repeated); no parameters"]
+        return [
+            translate(
+                "Catalog", "{parts} -> {value} (axes of size 1 are repeated); no parameters"
+            ).format(parts=parts, value=fmt_shape(out))
+        ]
 
     def forward_code(self, p: dict[str, Any], call: str, args: list[str]) -> str:
         return " * ".join(args)
@@ -1210,7 +1497,11 @@ class MulSpec(LayerSpec):
 class _AdaptivePoolSpec(LayerSpec):
     group = "pooling"
     torch_name: ClassVar[str]
-    params = (ParamSpec("output_size", "size", 1, "Output size per spatial axis."),)
+    params = (
+        ParamSpec(
+            "output_size", "size", 1, QT_TRANSLATE_NOOP("Catalog", "Output size per spatial axis.")
+        ),
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         n = _spatial(self, shapes[0])
@@ -1218,8 +1509,11 @@ class _AdaptivePoolSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         return [
-            f"{fmt_shape(shapes[0])} -> {fmt_shape(out)}: each output cell pools its share of "
-            "the input, whatever the input size; no parameters"
+            translate(
+                "Catalog",
+                "{value} -> {value2}: each output cell pools its share of the input, whatever "
+                "the input size; no parameters",
+            ).format(value=fmt_shape(shapes[0]), value2=fmt_shape(out))
         ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
@@ -1234,14 +1528,18 @@ class _AdaptivePoolSpec(LayerSpec):
 @register
 class AdaptiveAvgPoolSpec(_AdaptivePoolSpec):
     type = "AdaptiveAvgPool"
-    summary = "Averages into a fixed output size (e.g. 7x7 before VGG's classifier)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Averages into a fixed output size (e.g. 7x7 before VGG's classifier)."
+    )
     torch_name = "AdaptiveAvgPool"
 
 
 @register
 class AdaptiveMaxPoolSpec(_AdaptivePoolSpec):
     type = "AdaptiveMaxPool"
-    summary = "Takes maxima into a fixed output size, whatever the input size."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Takes maxima into a fixed output size, whatever the input size."
+    )
     torch_name = "AdaptiveMaxPool"
 
 
@@ -1249,22 +1547,36 @@ class AdaptiveMaxPoolSpec(_AdaptivePoolSpec):
 class LayerNormSpec(LayerSpec):
     type = "LayerNorm"
     group = "regularization"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Normalizes each sample (or, channels form, each position over its channels as in "
-        "ConvNeXt), then scales and shifts it."
+        "ConvNeXt), then scales and shifts it.",
     )
     params = (
         ParamSpec(
             "channels",
             "bool",
             False,
-            "Normalize over the channels at each position (ConvNeXt's channels-last form); "
-            "otherwise over the whole sample.",
+            QT_TRANSLATE_NOOP(
+                "Catalog",
+                "Normalize over the channels at each position (ConvNeXt's channels-last form); "
+                "otherwise over the whole sample.",
+            ),
         ),
         ParamSpec(
-            "eps", "float", 1e-5, "Added to the variance for numerical stability.", 1e-12, 1.0
+            "eps",
+            "float",
+            1e-5,
+            QT_TRANSLATE_NOOP("Catalog", "Added to the variance for numerical stability."),
+            1e-12,
+            1.0,
         ),
-        ParamSpec("affine", "bool", True, "Learn a scale and a shift per normalized value."),
+        ParamSpec(
+            "affine",
+            "bool",
+            True,
+            QT_TRANSLATE_NOOP("Catalog", "Learn a scale and a shift per normalized value."),
+        ),
     )
     has_weights = True
 
@@ -1275,7 +1587,9 @@ class LayerNormSpec(LayerSpec):
         if p["channels"] and len(shapes[0]) < 2:
             raise LayerProblem(
                 "bad-rank",
-                f"LayerNorm over channels needs an image or a sequence, got {fmt_shape(shapes[0])}",
+                translate(
+                    "Catalog", "LayerNorm over channels needs an image or a sequence, got {value}"
+                ).format(value=fmt_shape(shapes[0])),
             )
         return shapes[0]
 
@@ -1284,11 +1598,20 @@ class LayerNormSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         norm = self._normalized(p, out)
-        over = f"the {norm[0]} channels of each position" if p["channels"] else "the whole sample"
-        line = f"mean and variance over {over}"
+        over = (
+            translate("Catalog", "the {value} channels of each position").format(value=norm[0])
+            if p["channels"]
+            else translate("Catalog", "the whole sample")
+        )
+        line = translate("Catalog", "mean and variance over {over}").format(over=over)
         if p["affine"]:
             n = math.prod(norm)
-            return [line, f"params: 2 * {fmt_int(n)} = {fmt_int(2 * n)} (scale and shift)"]
+            return [
+                line,
+                translate("Catalog", "params: 2 * {value} = {value2} (scale and shift)").format(
+                    value=fmt_int(n), value2=fmt_int(2 * n)
+                ),
+            ]
         return [line + "; no parameters"]
 
     def shorthand(self, p: dict[str, Any]) -> str:
@@ -1314,14 +1637,24 @@ class LayerNormSpec(LayerSpec):
 class StochasticDepthSpec(LayerSpec):
     type = "StochasticDepth"
     group = "regularization"
-    summary = "While training, drops a whole residual branch with probability p (identity in eval)."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "While training, drops a whole residual branch with probability p (identity in eval).",
+    )
     params = (
-        ParamSpec("p", "float", 0.2, "Probability of dropping the branch.", 0.0, 1.0),
+        ParamSpec(
+            "p",
+            "float",
+            0.2,
+            QT_TRANSLATE_NOOP("Catalog", "Probability of dropping the branch."),
+            0.0,
+            1.0,
+        ),
         ParamSpec(
             "mode",
             "text",
             "row",
-            '"row" drops per sample, "batch" for the whole batch.',
+            QT_TRANSLATE_NOOP("Catalog", '"row" drops per sample, "batch" for the whole batch.'),
             choices=("row", "batch"),
         ),
     )
@@ -1340,20 +1673,34 @@ class StochasticDepthSpec(LayerSpec):
 class ChannelShuffleSpec(LayerSpec):
     type = "ChannelShuffle"
     group = "reshape"
-    summary = "Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet)."
-    params = (ParamSpec("groups", "int", 2, "Number of channel groups.", 1, 65536),)
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "Interleaves the channels of its groups so grouped convolutions mix (ShuffleNet).",
+    )
+    params = (
+        ParamSpec(
+            "groups", "int", 2, QT_TRANSLATE_NOOP("Catalog", "Number of channel groups."), 1, 65536
+        ),
+    )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
         _spatial(self, shapes[0])
         if shapes[0][0] % p["groups"]:
             raise LayerProblem(
-                "bad-groups", f"groups {p['groups']} does not divide the {shapes[0][0]} channels"
+                "bad-groups",
+                translate("Catalog", "groups {value} does not divide the {value2} channels").format(
+                    value=p["groups"], value2=shapes[0][0]
+                ),
             )
         return shapes[0]
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         g = p["groups"]
-        return [f"{out[0]} channels as {g} groups of {out[0] // g}, transposed; no parameters"]
+        return [
+            translate(
+                "Catalog", "{value} channels as {g} groups of {value2}, transposed; no parameters"
+            ).format(value=out[0], g=g, value2=out[0] // g)
+        ]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return f"ChannelShuffle {p.get('groups')}"
@@ -1366,13 +1713,16 @@ class ChannelShuffleSpec(LayerSpec):
 class ChunkSpec(LayerSpec):
     type = "Chunk"
     group = "reshape"
-    summary = (
-        "One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
+        "One of the equal parts of its input along an axis (torch.chunk), e.g. half the channels.",
     )
     params = (
-        ParamSpec("chunks", "int", 2, "Number of parts.", 1, 65536),
-        ParamSpec("index", "int", 0, "Which part (0 = the first).", 0, 65535),
-        ParamSpec("dim", "axis", 0, "Axis to split (0 = channels)."),
+        ParamSpec("chunks", "int", 2, QT_TRANSLATE_NOOP("Catalog", "Number of parts."), 1, 65536),
+        ParamSpec(
+            "index", "int", 0, QT_TRANSLATE_NOOP("Catalog", "Which part (0 = the first)."), 0, 65535
+        ),
+        ParamSpec("dim", "axis", 0, QT_TRANSLATE_NOOP("Catalog", "Axis to split (0 = channels).")),
     )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
@@ -1386,8 +1736,10 @@ class ChunkSpec(LayerSpec):
         if p["index"] >= count:
             raise LayerProblem(
                 "bad-param",
-                f"index {p['index']} is out of range: axis {p['dim']} ({shape[axis]}) "
-                f"gives {count} parts",
+                translate(
+                    "Catalog",
+                    "index {value} is out of range: axis {value2} ({value3}) gives {count} parts",
+                ).format(value=p["index"], value2=p["dim"], value3=shape[axis], count=count),
             )
         part = min(size, shape[axis] - p["index"] * size)
         return (*shape[:axis], part, *shape[axis + 1 :])
@@ -1403,9 +1755,17 @@ class ChunkSpec(LayerSpec):
 class ReshapeSpec(LayerSpec):
     type = "Reshape"
     group = "reshape"
-    summary = "Rearranges the values into another shape with the same number of values."
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog", "Rearranges the values into another shape with the same number of values."
+    )
     params = (
-        ParamSpec("shape", "shape", [1], "The new shape without the batch axis.", required=True),
+        ParamSpec(
+            "shape",
+            "shape",
+            [1],
+            QT_TRANSLATE_NOOP("Catalog", "The new shape without the batch axis."),
+            required=True,
+        ),
     )
 
     def infer(self, lid: str, p: dict[str, Any], shapes: list[Shape], inputs: list[str]) -> Shape:
@@ -1413,8 +1773,12 @@ class ReshapeSpec(LayerSpec):
         if math.prod(target) != math.prod(shapes[0]):
             raise LayerProblem(
                 "reshape-size-mismatch",
-                f"{fmt_shape(shapes[0])} has {fmt_int(math.prod(shapes[0]))} values, "
-                f"{fmt_shape(target)} needs {fmt_int(math.prod(target))}",
+                translate("Catalog", "{value} has {value2} values, {value3} needs {value4}").format(
+                    value=fmt_shape(shapes[0]),
+                    value2=fmt_int(math.prod(shapes[0])),
+                    value3=fmt_shape(target),
+                    value4=fmt_int(math.prod(target)),
+                ),
             )
         return target
 
@@ -1495,24 +1859,54 @@ class OpaqueSpec(LayerSpec):
     type = "Opaque"
     # Not a palette group: an opaque block only comes from an import, never from a drag.
     group = "imported"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "An imported module kept as its original class (its code is imported, not drawn): "
-        "shapes and counts as recorded at import."
+        "shapes and counts as recorded at import.",
     )
     params = (
         ParamSpec(
             "module",
             "text",
             "",
-            "The class (or builder) as package.module.Name.",
+            QT_TRANSLATE_NOOP("Catalog", "The class (or builder) as package.module.Name."),
             required=True,
         ),
-        ParamSpec("args", "text", "", "The constructor arguments as Python code."),
-        ParamSpec("input_shape", "shape", [1], "The input shape it was imported for."),
-        ParamSpec("output_shape", "shape", [1], "Its output shape.", required=True),
-        ParamSpec("param_count", "int", 0, "Its parameters (numel).", 0),
-        ParamSpec("macs", "int", 0, "Its multiply-accumulates per sample, as measured.", 0),
-        ParamSpec("source", "text", "", "Where its class is defined (file:line)."),
+        ParamSpec(
+            "args",
+            "text",
+            "",
+            QT_TRANSLATE_NOOP("Catalog", "The constructor arguments as Python code."),
+        ),
+        ParamSpec(
+            "input_shape",
+            "shape",
+            [1],
+            QT_TRANSLATE_NOOP("Catalog", "The input shape it was imported for."),
+        ),
+        ParamSpec(
+            "output_shape",
+            "shape",
+            [1],
+            QT_TRANSLATE_NOOP("Catalog", "Its output shape."),
+            required=True,
+        ),
+        ParamSpec(
+            "param_count", "int", 0, QT_TRANSLATE_NOOP("Catalog", "Its parameters (numel)."), 0
+        ),
+        ParamSpec(
+            "macs",
+            "int",
+            0,
+            QT_TRANSLATE_NOOP("Catalog", "Its multiply-accumulates per sample, as measured."),
+            0,
+        ),
+        ParamSpec(
+            "source",
+            "text",
+            "",
+            QT_TRANSLATE_NOOP("Catalog", "Where its class is defined (file:line)."),
+        ),
     )
     has_weights = True
 
@@ -1520,13 +1914,19 @@ class OpaqueSpec(LayerSpec):
         path = p["module"]
         parts = path.split(".")
         if len(parts) < 2 or not all(part.isidentifier() for part in parts):
-            raise LayerProblem("bad-param", f"module must be package.module.Name, got {path!r}")
+            raise LayerProblem(
+                "bad-param",
+                translate("Catalog", "module must be package.module.Name, got {path!r}").format(
+                    path=path
+                ),
+            )
         expected = tuple(p["input_shape"])
         if shapes[0] != expected:
             raise LayerProblem(
                 "opaque-shape-mismatch",
-                f"the imported {parts[-1]} was traced for input {fmt_shape(expected)}, "
-                f"gets {fmt_shape(shapes[0])}",
+                translate(
+                    "Catalog", "the imported {value} was traced for input {value2}, gets {value3}"
+                ).format(value=parts[-1], value2=fmt_shape(expected), value3=fmt_shape(shapes[0])),
             )
         return tuple(p["output_shape"])
 
@@ -1537,9 +1937,13 @@ class OpaqueSpec(LayerSpec):
         return int(p["macs"])
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
-        lines = [f"{p['module']}: {fmt_shape(shapes[0])} -> {fmt_shape(out)} (as imported)"]
+        lines = [
+            translate("Catalog", "{value}: {value2} -> {value3} (as imported)").format(
+                value=p["module"], value2=fmt_shape(shapes[0]), value3=fmt_shape(out)
+            )
+        ]
         if p["source"]:
-            lines.append(f"defined at {p['source']}")
+            lines.append(translate("Catalog", "defined at {value}").format(value=p["source"]))
         return lines
 
     def shorthand(self, p: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from .design import MISSING, Design, Layer, unique_id
 from .diagnostics import ClearWeightsEdit, Fix, InsertLayerEdit, RenameEdit, SetParamEdit
 from .groups import fresh_group_names
+from .i18n import translate
 
 """Pass as a value to `SetParam` to remove the parameter (back to its default)."""
 
@@ -47,7 +48,7 @@ class AddLayer(Command):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return f"Add {self.layer.id}"
+        return translate("Commands", "Add {id}").format(id=self.layer.id)
 
     def do(self, design: Design) -> None:
         design.add_layer(self.layer.copy(), self.index)
@@ -71,9 +72,9 @@ class RemoveLayers(Command):
     @property
     def label(self) -> str:  # type: ignore[override]
         return (
-            f"Delete {', '.join(self.ids)}"
+            translate("Commands", "Delete {value}").format(value=", ".join(self.ids))
             if len(self.ids) <= 3
-            else f"Delete {len(self.ids)} blocks"
+            else translate("Commands", "Delete {value} blocks").format(value=len(self.ids))
         )
 
     def do(self, design: Design) -> None:
@@ -125,7 +126,7 @@ class SetParam(Command):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return f"Set {self.layer}.{self.name}"
+        return translate("Commands", "Set {layer}.{name}").format(layer=self.layer, name=self.name)
 
     def do(self, design: Design) -> None:
         params = design[self.layer].params
@@ -255,7 +256,7 @@ class RenameLayer(Command):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return f"Rename {self.old} to {self.new}"
+        return translate("Commands", "Rename {old} to {new}").format(old=self.old, new=self.new)
 
     def do(self, design: Design) -> None:
         design.rename(self.old, self.new)
@@ -412,13 +413,25 @@ def connect(design: Design, source: str, target: str, slot: int | None = None) -
         inputs.append(source)
     else:
         inputs = [source]
-    return SetInputs(target, inputs, label=f"Connect {source} to {target}")
+    return SetInputs(
+        target,
+        inputs,
+        label=translate("Commands", "Connect {source} to {target}").format(
+            source=source, target=target
+        ),
+    )
 
 
 def disconnect(design: Design, source: str, target: str) -> SetInputs:
     """Remove the connection from ``source`` to ``target``."""
     inputs = [i for i in design[target].inputs if i != source]
-    return SetInputs(target, inputs, label=f"Disconnect {source} from {target}")
+    return SetInputs(
+        target,
+        inputs,
+        label=translate("Commands", "Disconnect {source} from {target}").format(
+            source=source, target=target
+        ),
+    )
 
 
 def insert_between(
@@ -436,7 +449,12 @@ def insert_between(
     index = design.index_of(consumer)
     return Macro(
         f"Insert {new.id}",
-        [AddLayer(new, index), SetInputs(consumer, inputs, label=f"Insert {new.id}")],
+        [
+            AddLayer(new, index),
+            SetInputs(
+                consumer, inputs, label=translate("Commands", "Insert {id}").format(id=new.id)
+            ),
+        ],
     )
 
 

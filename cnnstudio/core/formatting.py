@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .i18n import format_decimal, format_int
+
 
 def fmt_int(n: int) -> str:
-    """``61706`` -> ``61,706``."""
-    return f"{n:,}"
+    """``61706`` -> ``61,706`` (``61.706`` where the GUI runs in Portuguese, see `i18n`)."""
+    return format_int(n)
 
 
 def fmt_compact(n: float) -> str:
@@ -18,8 +20,9 @@ def fmt_compact(n: float) -> str:
     for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if a >= div:
             value = n / div
-            text = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
-            return f"{text.removesuffix('.0')} {suffix}"
+            text = format_decimal(value, 1) if abs(value) < 100 else format_decimal(value, 0)
+            # "48.0 k" reads "48 k", whatever the decimal point ("48,0" in Portuguese).
+            return f"{text.removesuffix('.0').removesuffix(',0')} {suffix}"
     return str(n)  # unreachable, keeps type checkers calm
 
 
@@ -36,7 +39,7 @@ def fmt_bytes(n: int) -> str:
         return f"{n} B"
     for div, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
         if n >= div:
-            return f"{n / div:.2f} {suffix}"
+            return f"{format_decimal(n / div, 2)} {suffix}"
     return f"{n} B"
 
 

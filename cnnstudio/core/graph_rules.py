@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from .catalog import SPECS
 from .commands import Command, Macro, SetInputs, disconnect
 from .design import Design, Layer
+from .i18n import translate
 
 __all__ = ["connect_problem", "default_layer", "disconnect_edges", "downstream"]
 
@@ -22,16 +23,20 @@ __all__ = ["connect_problem", "default_layer", "disconnect_edges", "downstream"]
 def connect_problem(design: Design, source: str, target: str) -> str | None:
     """Why ``source`` cannot feed ``target``, in a few words; ``None`` when it can."""
     if source == target:
-        return "a block cannot feed itself"
+        return translate("GraphRules", "a block cannot feed itself")
     spec = SPECS.get(design[target].type)
     if spec is not None and spec.max_inputs == 0:
-        return f"{target} is an Input layer and takes no inputs"
+        return translate("GraphRules", "{target} is an Input layer and takes no inputs").format(
+            target=target
+        )
     seen: set[str] = set()
     todo = [source]
     while todo:
         lid = todo.pop()
         if lid == target:
-            return f"connecting {source} to {target} would make a loop"
+            return translate(
+                "GraphRules", "connecting {source} to {target} would make a loop"
+            ).format(source=source, target=target)
         if lid in seen or lid not in design:
             continue
         seen.add(lid)
@@ -81,7 +86,7 @@ def disconnect_edges(design: Design, edges: Sequence[tuple[str, str, int]]) -> C
         SetInputs(
             target,
             [src for slot, src in enumerate(design[target].inputs) if slot not in slots],
-            label="Disconnect",
+            label=translate("GraphRules", "Disconnect"),
         )
         for target, slots in cut.items()
     ]

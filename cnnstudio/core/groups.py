@@ -19,6 +19,7 @@ from .analysis import Analysis
 from .catalog import Shape
 from .design import Design, Layer
 from .diagnostics import Diagnostic
+from .i18n import translate
 
 GROUP_PATTERN = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\Z")
 
@@ -307,7 +308,9 @@ def shorthand(
         c = convs[0]
         k = c.params.get("kernel_size", 3)
         size = f"{k}x{k}" if isinstance(k, int) else "x".join(map(str, k))
-        text = f"Conv {size} {c.params.get('out_channels')}"
+        text = translate("Groups", "Conv {size} {value}").format(
+            size=size, value=c.params.get("out_channels")
+        )
         if len(convs) > 1:
             text += f" x{len(convs)}"
         if types["MaxPool"] or types["AvgPool"]:

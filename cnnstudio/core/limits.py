@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
+from .i18n import translate
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -73,8 +74,16 @@ def check_sizes(design: Design, analysis: Analysis) -> bool:
             info.errors.append(
                 Diagnostic(
                     "too-large",
-                    f"{lid}: its {info.params:,} parameters need {fmt_big_bytes(param_bytes)} "
-                    f"(float32), more than the {_LIMIT_TEXT} any machine can build",
+                    translate(
+                        "Limits",
+                        "{lid}: its {params:,} parameters need {value} (float32), more than the "
+                        "{_LIMIT_TEXT} any machine can build",
+                    ).format(
+                        lid=lid,
+                        params=info.params,
+                        value=fmt_big_bytes(param_bytes),
+                        _LIMIT_TEXT=_LIMIT_TEXT,
+                    ),
                     lid,
                 )
             )
@@ -88,8 +97,13 @@ def check_sizes(design: Design, analysis: Analysis) -> bool:
             info.errors.append(
                 Diagnostic(
                     "too-large",
-                    f"{lid}: its output needs {fmt_big_bytes(info.activation_bytes)} for one "
-                    f"image (float32), more than the {_LIMIT_TEXT} any machine can hold",
+                    translate(
+                        "Limits",
+                        "{lid}: its output needs {value} for one image (float32), more than the "
+                        "{_LIMIT_TEXT} any machine can hold",
+                    ).format(
+                        lid=lid, value=fmt_big_bytes(info.activation_bytes), _LIMIT_TEXT=_LIMIT_TEXT
+                    ),
                     lid,
                 )
             )
@@ -98,8 +112,11 @@ def check_sizes(design: Design, analysis: Analysis) -> bool:
         analysis.design_errors.append(
             Diagnostic(
                 "too-large",
-                f"the model's {analysis.total_params:,} parameters need {need} (float32), "
-                f"more than the {_LIMIT_TEXT} any machine can build",
+                translate(
+                    "Limits",
+                    "the model's {total_params:,} parameters need {need} (float32), more than the "
+                    "{_LIMIT_TEXT} any machine can build",
+                ).format(total_params=analysis.total_params, need=need, _LIMIT_TEXT=_LIMIT_TEXT),
             )
         )
     if too_many_acts and not flagged_acts:
@@ -107,8 +124,11 @@ def check_sizes(design: Design, analysis: Analysis) -> bool:
         analysis.design_errors.append(
             Diagnostic(
                 "too-large",
-                f"the layers' outputs need {need} for one image (float32), more than the "
-                f"{_LIMIT_TEXT} any machine can hold",
+                translate(
+                    "Limits",
+                    "the layers' outputs need {need} for one image (float32), more than the "
+                    "{_LIMIT_TEXT} any machine can hold",
+                ).format(need=need, _LIMIT_TEXT=_LIMIT_TEXT),
             )
         )
     return True

@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .i18n import translate
+
 ParamKind = Literal["int", "float", "bool", "size", "padding", "shape", "axis", "text"]
 
 
@@ -118,5 +120,9 @@ def _number(value: float | None) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    text = (
+        repr(value)
+        if not isinstance(value, str)
+        else translate("Params", '"{value}"').format(value=value)
+    )
     return text if len(text) <= 30 else text[:27] + "..."

@@ -18,6 +18,7 @@ from .analysis import analyze
 from .catalog import SPECS
 from .design import Design, Layer
 from .errors import CnnStudioError
+from .i18n import QT_TRANSLATE_NOOP
 from .layout import auto_layout
 
 
@@ -271,64 +272,91 @@ TEMPLATES: dict[str, TemplateInfo] = {
     t.name: t
     for t in (
         TemplateInfo(
-            "lenet5", "LeNet-5", "LeCun's digit recognizer, 1x32x32 -> 10 classes", lenet5
+            "lenet5",
+            "LeNet-5",
+            QT_TRANSLATE_NOOP("Templates", "LeCun's digit recognizer, 1x32x32 -> 10 classes"),
+            lenet5,
         ),
         TemplateInfo(
             "simple-cnn",
             "Simple CNN",
-            "two conv/pool stages + Dense 1000, 1x28x28 -> 10",
+            QT_TRANSLATE_NOOP("Templates", "two conv/pool stages + Dense 1000, 1x28x28 -> 10"),
             simple_cnn,
         ),
-        TemplateInfo("alexnet", "AlexNet", "ImageNet 2012 winner, 3x224x224 -> 1000", alexnet),
         TemplateInfo(
-            "vgg16", "VGG-16", "13 3x3 convolutions in 5 blocks, 3x224x224 -> 1000", vgg16
+            "alexnet",
+            "AlexNet",
+            QT_TRANSLATE_NOOP("Templates", "ImageNet 2012 winner, 3x224x224 -> 1000"),
+            alexnet,
         ),
         TemplateInfo(
-            "resnet18", "ResNet-18", "residual skip connections (Add), 3x224x224 -> 1000", resnet18
+            "vgg16",
+            "VGG-16",
+            QT_TRANSLATE_NOOP("Templates", "13 3x3 convolutions in 5 blocks, 3x224x224 -> 1000"),
+            vgg16,
         ),
         TemplateInfo(
-            "resnet50", "ResNet-50", "bottleneck residual blocks, 3x224x224 -> 1000", resnet50
+            "resnet18",
+            "ResNet-18",
+            QT_TRANSLATE_NOOP("Templates", "residual skip connections (Add), 3x224x224 -> 1000"),
+            resnet18,
+        ),
+        TemplateInfo(
+            "resnet50",
+            "ResNet-50",
+            QT_TRANSLATE_NOOP("Templates", "bottleneck residual blocks, 3x224x224 -> 1000"),
+            resnet50,
         ),
         TemplateInfo(
             "mini-inception",
             "Mini Inception",
-            "Inception branches joined by Concat, 3x32x32 -> 10",
+            QT_TRANSLATE_NOOP("Templates", "Inception branches joined by Concat, 3x32x32 -> 10"),
             mini_inception,
         ),
         TemplateInfo(
             "vgg19",
             "VGG-19",
-            "16 3x3 convolutions in 5 blocks, 3x224x224 -> 1000",
+            QT_TRANSLATE_NOOP("Templates", "16 3x3 convolutions in 5 blocks, 3x224x224 -> 1000"),
             _shipped("vgg19"),
         ),
         TemplateInfo(
             "googlenet",
             "GoogLeNet",
-            "Inception v1: four-branch modules joined by Concat, 3x224x224 -> 1000",
+            QT_TRANSLATE_NOOP(
+                "Templates", "Inception v1: four-branch modules joined by Concat, 3x224x224 -> 1000"
+            ),
             _shipped("googlenet"),
         ),
         TemplateInfo(
             "mobilenet-v2",
             "MobileNet V2",
-            "inverted residuals with depthwise convolutions and ReLU6, 3x224x224 -> 1000",
+            QT_TRANSLATE_NOOP(
+                "Templates",
+                "inverted residuals with depthwise convolutions and ReLU6, 3x224x224 -> 1000",
+            ),
             _shipped("mobilenet-v2"),
         ),
         TemplateInfo(
             "mobilenet-v3-small",
             "MobileNet V3 Small",
-            "depthwise blocks, squeeze-excite (Mul), Hardswish, 3x224x224 -> 1000",
+            QT_TRANSLATE_NOOP(
+                "Templates", "depthwise blocks, squeeze-excite (Mul), Hardswish, 3x224x224 -> 1000"
+            ),
             _shipped("mobilenet-v3-small"),
         ),
         TemplateInfo(
             "mobilenet-v3-large",
             "MobileNet V3 Large",
-            "the larger MobileNet V3, 3x224x224 -> 1000",
+            QT_TRANSLATE_NOOP("Templates", "the larger MobileNet V3, 3x224x224 -> 1000"),
             _shipped("mobilenet-v3-large"),
         ),
         TemplateInfo(
             "efficientnet-b0",
             "EfficientNet-B0",
-            "MBConv blocks with SiLU, squeeze-excite and stochastic depth, 3x224x224 -> 1000",
+            QT_TRANSLATE_NOOP(
+                "Templates",
+                "MBConv blocks with SiLU, squeeze-excite and stochastic depth, 3x224x224 -> 1000",
+            ),
             _shipped("efficientnet-b0"),
         ),
     )

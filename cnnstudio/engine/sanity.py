@@ -29,6 +29,7 @@ from torch import nn
 from ..core.analysis import analyze
 from ..core.design import Design
 from ..core.gradient_flow import EXPLODING_GRADIENT, VANISHING_RATIO
+from ..core.i18n import translate
 from .builder import build_model
 from .datasets import DatasetBundle, check_classes
 from .losses import OutputKind, classification_loss, output_kind
@@ -105,32 +106,58 @@ class SanityReport:
         """The report as a person reads it, one check a line (with its hint after a dash)."""
 
         def mark(ok: bool) -> str:
-            return "ok  " if ok else "FAIL"
+            return translate("Sanity", "ok  ") if ok else translate("Sanity", "FAIL")
 
-        init = (
-            f"{mark(self.init_ok)} loss at initialisation {self.init_loss:.3f}, "
-            f"expected ln({self.classes}) = {self.expected_init_loss:.3f}"
+        init = translate(
+            "Sanity",
+            "{value} loss at initialisation {init_loss:.3f}, expected ln({classes}) = "
+            "{expected_init_loss:.3f}",
+        ).format(
+            value=mark(self.init_ok),
+            init_loss=self.init_loss,
+            classes=self.classes,
+            expected_init_loss=self.expected_init_loss,
         )
-        zero = (
-            f"{mark(self.zero_input.passed)} input matters: loss {self.zero_input.data_loss:.3f} "
-            f"on the images vs {self.zero_input.zero_loss:.3f} on all-zero inputs"
+        zero = translate(
+            "Sanity",
+            "{value} input matters: loss {data_loss:.3f} on the images vs {zero_loss:.3f} "
+            "on all-zero inputs",
+        ).format(
+            value=mark(self.zero_input.passed),
+            data_loss=self.zero_input.data_loss,
+            zero_loss=self.zero_input.zero_loss,
         )
         fit = self.overfit
-        over = (
-            f"{mark(fit.passed)} overfit {fit.samples} samples: loss {fit.start_loss:.3f} -> "
-            f"{fit.loss:.4f} in {fit.steps} steps"
+        over = translate(
+            "Sanity",
+            "{value} overfit {samples} samples: loss {start_loss:.3f} -> {loss:.4f} in "
+            "{steps} steps",
+        ).format(
+            value=mark(fit.passed),
+            samples=fit.samples,
+            start_loss=fit.start_loss,
+            loss=fit.loss,
+            steps=fit.steps,
         )
         lines = [init + (f" — {self.init_hint}" if self.init_hint else ""), zero]
         if not self.zero_input.passed:
-            lines[-1] += " — the network learns as well without its input: check the data"
+            lines[-1] += translate(
+                "Sanity", " — the network learns as well without its input: check the data"
+            )
         lines.append(over + (f" — {fit.reason}" if fit.reason else ""))
         if self.gradient_flow:
             weakest = min(self.gradient_flow, key=lambda k: self.gradient_flow[k])
             strongest = max(self.gradient_flow, key=lambda k: self.gradient_flow[k])
-            flow = (
-                f"{mark(not self.gradient_hint)} gradient flow: mean |grad| from "
-                f"{self.gradient_flow[weakest]:.2e} ({weakest}) to "
-                f"{self.gradient_flow[strongest]:.2e} ({strongest})"
+            flow = translate(
+                "Sanity",
+                "{value} gradient flow: mean |grad| from {value2:.2e} ({weakest}) to "
+                "{value3:.2e} ({strongest})",
+            ).format(
+                value=mark(not self.gradient_hint),
+                value2=self.gradient_flow[weakest],
+                weakest=weakest,
+                value3=self.gradient_flow[strongest],
+                strongest=strongest,
             )
             lines.append(flow + (f" — {self.gradient_hint}" if self.gradient_hint else ""))
         return lines
@@ -258,26 +285,33 @@ def _learned(model: nn.Module, x: torch.Tensor, y: torch.Tensor, kind: OutputKin
 
 def _init_hint(init_loss: float, expected: float, kind: OutputKind, model: nn.Module) -> str:
     if not math.isfinite(init_loss):
-        return "the loss is not a number at initialisation: look for a layer that overflows"
+        return translate(
+            "Sanity", "the loss is not a number at initialisation: look for a layer that overflows"
+        )
     if abs(init_loss - expected) <= INIT_LOSS_TOLERANCE * expected:
         return ""
     if init_loss > expected:
         last = [m for m in model.modules() if isinstance(m, nn.Linear | nn.Conv2d | nn.Conv1d)]
         bias = last[-1].bias if last else None
         if bias is not None and float(bias.detach().abs().max()) > 1.0:
-            return "the last layer's bias is large at initialisation: start it at 0"
-        if kind == "probs":
-            return (
-                "the Softmax output is already confident at initialisation: "
-                "the scores before it are large; scale down the last layer's weights"
+            return translate(
+                "Sanity", "the last layer's bias is large at initialisation: start it at 0"
             )
-        return (
+        if kind == "probs":
+            return translate(
+                "Sanity",
+                "the Softmax output is already confident at initialisation: "
+                "the scores before it are large; scale down the last layer's weights",
+            )
+        return translate(
+            "Sanity",
             "the network is confidently wrong at initialisation: its scores start large; "
-            "scale down the last layer's weights (or add normalization before it)"
+            "scale down the last layer's weights (or add normalization before it)",
         )
-    return (
+    return translate(
+        "Sanity",
         "lower than a uniform guess at initialisation: the classes may be very unbalanced, "
-        "or the labels leak into the input"
+        "or the labels leak into the input",
     )
 
 
@@ -285,27 +319,36 @@ def _overfit_reason(
     model: nn.Module, x: torch.Tensor, flow: Mapping[str, float], trainable: int
 ) -> str:
     if trainable == 0:
-        return "every layer is frozen: there is nothing to train (unfreeze at least the last one)"
+        return translate(
+            "Sanity",
+            "every layer is frozen: there is nothing to train (unfreeze at least the last one)",
+        )
     dead = _dead_relus(model, x)
     if dead:
-        return (
-            f"{', '.join(dead)} output 0 for every sample (dead ReLU): "
-            "lower the learning rate or use LeakyReLU"
-        )
+        return translate(
+            "Sanity",
+            "{value} output 0 for every sample (dead ReLU): lower the learning rate or "
+            "use LeakyReLU",
+        ).format(value=", ".join(dead))
     if flow:
         peak = max(flow.values())
         starved = [lid for lid, g in flow.items() if peak > 0 and g < VANISHING_RATIO * peak]
         if starved:
-            return (
-                f"the gradient vanishes before {', '.join(starved)}: a chain of Sigmoid or Tanh "
-                "saturates; use ReLU or add BatchNorm"
-            )
+            return translate(
+                "Sanity",
+                "the gradient vanishes before {value}: a chain of Sigmoid or Tanh saturates; "
+                "use ReLU or add BatchNorm",
+            ).format(value=", ".join(starved))
     sigmoids = sum(isinstance(m, nn.Sigmoid | nn.Tanh) for m in model.modules())
     if sigmoids >= 2:
-        return f"{sigmoids} Sigmoid/Tanh layers squash the gradient: use ReLU between the layers"
-    return (
+        return translate(
+            "Sanity",
+            "{sigmoids} Sigmoid/Tanh layers squash the gradient: use ReLU between the layers",
+        ).format(sigmoids=sigmoids)
+    return translate(
+        "Sanity",
         "the loss did not reach the target within the step budget: "
-        "train longer or raise the learning rate"
+        "train longer or raise the learning rate",
     )
 
 

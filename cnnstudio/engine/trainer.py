@@ -38,6 +38,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from cnnstudio.core.i18n import translate
 from cnnstudio.engine import distributed as ddp
 from cnnstudio.engine.datasets import DatasetBundle, DatasetError, check_classes, make_augmenter
 from cnnstudio.engine.devices import resolve_device
@@ -328,7 +329,11 @@ class StopToken:
 
 class _NonFiniteLoss(Exception):
     def __init__(self, epoch: int, batch: int) -> None:
-        super().__init__(f"the loss became NaN or infinite in epoch {epoch}, batch {batch}")
+        super().__init__(
+            translate(
+                "Trainer", "the loss became NaN or infinite in epoch {epoch}, batch {batch}"
+            ).format(epoch=epoch, batch=batch)
+        )
         self.epoch = epoch
         self.batch = batch
 
@@ -535,10 +540,15 @@ class Trainer:
         try:
             yield from self._run()
         except _NonFiniteLoss as exc:
-            failure = RunFailed(str(exc), "lower the learning rate", exc.epoch, exc.batch)
+            failure = RunFailed(
+                str(exc), translate("Trainer", "lower the learning rate"), exc.epoch, exc.batch
+            )
         except torch.cuda.OutOfMemoryError:
             out_of_memory = True
-            failure = RunFailed("the GPU ran out of memory", "use a smaller batch size")
+            failure = RunFailed(
+                translate("Trainer", "the GPU ran out of memory"),
+                translate("Trainer", "use a smaller batch size"),
+            )
         except (DatasetError, ValueError) as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             failure = RunFailed(msg, "")
@@ -594,7 +604,11 @@ class Trainer:
             default = max(1, cores // env.local_world_size) if env.distributed else cores - 1
             torch.set_num_threads(s.num_threads or max(1, default))
         if not self.trainable:
-            raise ValueError("the model has no trainable parameters: unfreeze at least one layer")
+            raise ValueError(
+                translate(
+                    "Trainer", "the model has no trainable parameters: unfreeze at least one layer"
+                )
+            )
         if env.distributed and not ddp.is_initialized():
             raise ValueError("distributed training needs cnnstudio.engine.distributed.setup()")
         self.model.to(device)

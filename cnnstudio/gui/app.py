@@ -18,6 +18,7 @@ from ..core.atomic_file import atomic_write
 from ..core.design import Design
 from ..core.errors import DesignError
 from ..core.fileio import load_design
+from ..core.i18n import translate
 from ..core.templates import DEFAULT_TEMPLATE, get_template
 
 SCREENSHOT_SIZE = (1400, 900)
@@ -67,6 +68,7 @@ def create_application() -> object:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from .i18n import choose_language, install_language
     from .qt_messages import install_filter
     from .settings import APPLICATION, ORGANIZATION, AppSettings
     from .theme import apply_theme
@@ -80,7 +82,10 @@ def create_application() -> object:
         QApplication.setDesktopFileName("cnnstudio")
         app = QApplication([sys.argv[0] if sys.argv else "cnnstudio"])
     assert isinstance(app, QApplication)
-    apply_theme(app, AppSettings().theme())
+    settings = AppSettings()
+    apply_theme(app, settings.theme())
+    # Before any window exists: every widget takes its texts from the translator when built.
+    install_language(choose_language(settings.language()))
     icon = _icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
@@ -224,12 +229,15 @@ def _run_interactive(app: object, window: object, path: str | None) -> int:
 
         def ask(entry: RecoveryEntry) -> bool:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
-            origin = entry.source or "an unsaved design"
+            origin = entry.source or translate("App", "an unsaved design")
             answer = QMessageBox.question(
                 window,
-                "Restore unsaved work?",
-                f"cnnstudio did not close cleanly. Unsaved changes to {origin} "
-                f'("{entry.name}", autosaved {when}) can be restored.',
+                translate("App", "Restore unsaved work?"),
+                translate(
+                    "App",
+                    'cnnstudio did not close cleanly. Unsaved changes to {origin} ("{name}", '
+                    "autosaved {when}) can be restored.",
+                ).format(origin=origin, name=entry.name, when=when),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             )
             return answer == QMessageBox.StandardButton.Yes

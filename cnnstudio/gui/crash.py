@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .. import __version__
+from ..core.i18n import translate
 
 
 def format_report(
@@ -91,10 +92,13 @@ class ErrorReporter(QObject):
     def _dialog(self, summary: str, report: str) -> None:
         box = QMessageBox(self._parent_widget())
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("cnnstudio: unexpected error")
+        box.setWindowTitle(translate("Crash", "cnnstudio: unexpected error"))
         box.setText(
-            "Something went wrong inside cnnstudio. Your design is untouched and the app keeps "
-            "running; saving your work now is a good idea."
+            translate(
+                "Crash",
+                "Something went wrong inside cnnstudio. Your design is untouched and the app keeps "
+                "running; saving your work now is a good idea.",
+            )
         )
         box.setInformativeText(summary)
         box.setDetailedText(report)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 
 from ..core.design import Design
 from ..core.errors import CnnStudioError
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from ..engine.export import EXPORT_FORMATS, ExportFormat
 from .background import BackgroundThread
 
@@ -37,9 +38,20 @@ def module_name(text: str) -> str:
     return name
 
 
+# The engine's format titles (the engine stays free of Qt and of the interface's language).
+_TITLES = (
+    QT_TRANSLATE_NOOP("ExportMenu", "Python code"),
+    QT_TRANSLATE_NOOP("ExportMenu", "torch.export program"),
+    QT_TRANSLATE_NOOP("ExportMenu", "training script"),
+)
+
+
 def menu_title(fmt: ExportFormat) -> str:
     """``Python code (.py)...``: the engine's title, capitalised, with the file suffix."""
-    return f"{fmt.title[:1].upper()}{fmt.title[1:]} ({fmt.suffix})..."
+    title = translate("ExportMenu", fmt.title)
+    return translate("ExportMenu", "{format} ({suffix})...").format(
+        format=f"{title[:1].upper()}{title[1:]}", suffix=fmt.suffix
+    )
 
 
 def _failure_text(exc: Exception) -> str:
@@ -84,7 +96,7 @@ class ExportMenu(QObject):
         self.training = training
         self.background = BackgroundThread("cnnstudio-export", self)
         self._progress: QProgressDialog | None = None
-        menu = QMenu("&Export", window.file_menu)  # type: ignore[attr-defined]
+        menu = QMenu(translate("ExportMenu", "&Export"), window.file_menu)  # type: ignore[attr-defined]
         menu.setObjectName("export_menu")
         before = window.quit_action  # type: ignore[attr-defined]
         window.file_menu.insertMenu(before, menu)  # type: ignore[attr-defined]
@@ -108,7 +120,11 @@ class ExportMenu(QObject):
         if not analysis.valid:
             errors = [d.message for d in analysis.errors] or ["the design has no output layer"]
             listed = "\n".join(errors[:8]) + ("\n..." if len(errors) > 8 else "")
-            self.show_message("Export", f"Fix the design before exporting:\n{listed}", True)
+            self.show_message(
+                translate("ExportMenu", "Export"),
+                f"Fix the design before exporting:\n{listed}",
+                True,
+            )
             return False
         path = self.ask_path(fmt, self._suggestion(fmt))
         if not path:
@@ -131,7 +147,7 @@ class ExportMenu(QObject):
     def _start(self, job: Callable[[], list[Path]]) -> None:
         progress = QProgressDialog("Exporting...", "", 0, 0, self.window)
         progress.setCancelButton(None)
-        progress.setWindowTitle("Export")
+        progress.setWindowTitle(translate("ExportMenu", "Export"))
         progress.setMinimumDuration(400)  # quick exports finish before it would appear
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress = progress
@@ -160,12 +176,14 @@ class ExportMenu(QObject):
     def _on_finished(self, written: list[Path]) -> None:
         self._close_progress()
         names = ", ".join(str(p) for p in written)
-        self.window.statusBar().showMessage(f"Exported {names}{self._note}", 8000)
+        self.window.statusBar().showMessage(
+            translate("ExportMenu", "Exported {names}").format(names=names) + self._note, 8000
+        )
         self.done.emit(list(written))
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
-        self.show_message("Export failed", message, True)
+        self.show_message(translate("ExportMenu", "Export failed"), message, True)
         self.failed.emit(message)
 
     # -- dialogs ------------------------------------------------------------------------------
@@ -201,7 +219,10 @@ class ExportMenu(QObject):
     def _ask_path(self, fmt: str, suggestion: str) -> str | None:
         spec = EXPORT_FORMATS[fmt]
         chosen, _ = QFileDialog.getSaveFileName(
-            self.window, f"Export {spec.title}", suggestion, f"*{spec.suffix};;All files (*)"
+            self.window,
+            translate("ExportMenu", "Export {format}").format(format=spec.title),
+            suggestion,
+            f"*{spec.suffix};;" + translate("ExportMenu", "All files (*)"),
         )
         return chosen or None
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from .figures import (
     CHART_FIGURE_SUFFIXES,
     DEFAULT_SCALE,
@@ -39,15 +40,18 @@ _FOLDER_KEY = "figures/folder"
 _SCALE_KEY = "figures/scale"
 #: What can be drawn: key -> (menu text, allowed suffixes).
 SUBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "network": ("The whole network", DESIGN_FIGURE_SUFFIXES),
-    "selection": ("The selected blocks", DESIGN_FIGURE_SUFFIXES),
-    "curves": ("Training curves", CHART_FIGURE_SUFFIXES),
-    "results": ("Confusion matrix and per-class accuracy", CHART_FIGURE_SUFFIXES),
+    "network": (QT_TRANSLATE_NOOP("FigureMenu", "The whole network"), DESIGN_FIGURE_SUFFIXES),
+    "selection": (QT_TRANSLATE_NOOP("FigureMenu", "The selected blocks"), DESIGN_FIGURE_SUFFIXES),
+    "curves": (QT_TRANSLATE_NOOP("FigureMenu", "Training curves"), CHART_FIGURE_SUFFIXES),
+    "results": (
+        QT_TRANSLATE_NOOP("FigureMenu", "Confusion matrix and per-class accuracy"),
+        CHART_FIGURE_SUFFIXES,
+    ),
 }
 _FORMAT_NAMES = {
-    ".svg": "SVG (vector, for slides)",
-    ".pdf": "PDF (vector)",
-    ".png": "PNG (picture)",
+    ".svg": QT_TRANSLATE_NOOP("FigureMenu", "SVG (vector, for slides)"),
+    ".pdf": QT_TRANSLATE_NOOP("FigureMenu", "PDF (vector)"),
+    ".png": QT_TRANSLATE_NOOP("FigureMenu", "PNG (picture)"),
 }
 
 
@@ -64,13 +68,13 @@ class FigureDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("figure_dialog")
-        self.setWindowTitle("Export Figure")
+        self.setWindowTitle(translate("FigureMenu", "Export Figure"))
         self.folder = folder
         self.base = base
         self.subject = QComboBox()
         self.subject.setObjectName("figure_subject")
         for key in subjects:
-            self.subject.addItem(SUBJECTS[key][0], key)
+            self.subject.addItem(translate("FigureMenu", SUBJECTS[key][0]), key)
         self.format = QComboBox()
         self.format.setObjectName("figure_format")
         self.scale = QDoubleSpinBox()
@@ -79,21 +83,27 @@ class FigureDialog(QDialog):
         self.scale.setSingleStep(0.5)
         self.scale.setValue(scale)
         self.scale.setSuffix(" ×")
-        self.scale.setToolTip("Pixels per point of the picture: 2 is sharp on a projector")
+        self.scale.setToolTip(
+            translate("FigureMenu", "Pixels per point of the picture: 2 is sharp on a projector")
+        )
         self.path = QLineEdit()
         self.path.setObjectName("figure_path")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(translate("FigureMenu", "Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.hint = QLabel("Drawn in the light theme, with the blocks as the canvas shows them.")
+        self.hint = QLabel(
+            translate(
+                "FigureMenu", "Drawn in the light theme, with the blocks as the canvas shows them."
+            )
+        )
         self.hint.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow("Draw", self.subject)
-        form.addRow("Format", self.format)
-        form.addRow("PNG scale", self.scale)
-        form.addRow("File", row)
+        form.addRow(translate("FigureMenu", "Draw"), self.subject)
+        form.addRow(translate("FigureMenu", "Format"), self.format)
+        form.addRow(translate("FigureMenu", "PNG scale"), self.scale)
+        form.addRow(translate("FigureMenu", "File"), row)
         form.addRow(self.hint)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -117,7 +127,7 @@ class FigureDialog(QDialog):
         self.format.blockSignals(True)
         self.format.clear()
         for suffix in SUBJECTS[self.chosen_subject()][1]:
-            self.format.addItem(_FORMAT_NAMES[suffix], suffix)
+            self.format.addItem(translate("FigureMenu", _FORMAT_NAMES[suffix]), suffix)
         index = self.format.findData(previous)
         self.format.setCurrentIndex(max(0, index))
         self.format.blockSignals(False)
@@ -137,7 +147,10 @@ class FigureDialog(QDialog):
     def _browse(self) -> None:
         suffix = self.chosen_suffix()
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export Figure", self.path.text(), f"{_FORMAT_NAMES[suffix]} (*{suffix})"
+            self,
+            translate("FigureMenu", "Export Figure"),
+            self.path.text(),
+            f"{translate('FigureMenu', _FORMAT_NAMES[suffix])} (*{suffix})",
         )
         if path:
             if not path.lower().endswith(suffix):
@@ -150,9 +163,11 @@ class FigureMenu:
 
     def __init__(self, designer: Any) -> None:
         self.designer = designer
-        self.action = QAction("Export &Figure…", designer)
+        self.action = QAction(translate("FigureMenu", "Export &Figure…"), designer)
         self.action.setObjectName("export_figure_action")
-        tip = "Save the network or the training charts as SVG, PDF or PNG for slides"
+        tip = translate(
+            "FigureMenu", "Save the network or the training charts as SVG, PDF or PNG for slides"
+        )
         self.action.setStatusTip(tip)
         self.action.setToolTip(tip)
         self.action.triggered.connect(lambda _=False: self.export())
@@ -196,12 +211,14 @@ class FigureMenu:
                 dialog.chosen_subject(), dialog.chosen_suffix(), path, dialog.scale.value()
             )
         except FigureError as exc:
-            QMessageBox.warning(self.designer, "Export Figure", str(exc))
+            QMessageBox.warning(self.designer, translate("FigureMenu", "Export Figure"), str(exc))
             return None
         store.setValue(_FOLDER_KEY, str(written.parent))
         store.setValue(_SCALE_KEY, dialog.scale.value())
         self.last_path = written
-        self.designer.statusBar().showMessage(f"Figure saved to {written}", 5000)
+        self.designer.statusBar().showMessage(
+            translate("FigureMenu", "Figure saved to {path}").format(path=written), 5000
+        )
         return written
 
     def _write(self, subject: str, suffix: str, path: Path, scale: float) -> Path:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ..core.design import Design
 from ..core.errors import CnnStudioError
 from ..core.fileio import atomic_write
+from ..core.i18n import translate
 from .canvas.items import BlockItem, EdgeItem
 from .canvas.scene import GraphScene
 from .canvas.style import LIGHT
@@ -222,7 +223,7 @@ def _chart_svg(view: pg.GraphicsLayoutWidget, background: QColor) -> bytes:
     generator.setOutputDevice(buffer)
     generator.setSize(page.size().toSize())
     generator.setViewBox(page)
-    generator.setTitle("cnnstudio charts")
+    generator.setTitle(translate("Figures", "cnnstudio charts"))
     painter = QPainter(generator)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(page, background)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushBut
 
 from ..core.disk_state import DiskStamp, ExternalChangeError
 from ..core.errors import DesignError
+from ..core.i18n import translate
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -48,10 +49,10 @@ class ExternalChangeBar(QFrame):
         self.label.setWordWrap(True)
         self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
         layout.addWidget(self.label, 1)
-        self.reload_button = QPushButton("&Reload", self)
-        self.overwrite_button = QPushButton("&Overwrite", self)
-        self.save_as_button = QPushButton("Save &As…", self)
-        self.dismiss_button = QPushButton("Dismiss", self)
+        self.reload_button = QPushButton(translate("FileGuard", "&Reload"), self)
+        self.overwrite_button = QPushButton(translate("FileGuard", "&Overwrite"), self)
+        self.save_as_button = QPushButton(translate("FileGuard", "Save &As…"), self)
+        self.dismiss_button = QPushButton(translate("FileGuard", "Dismiss"), self)
         for button in (
             self.reload_button,
             self.overwrite_button,
@@ -170,11 +171,13 @@ class FileGuard(QObject):
         try:
             self.session.open(path)
         except DesignError as exc:
-            self.window._show_error("Cannot reload the file", str(exc))
+            self.window._show_error(translate("FileGuard", "Cannot reload the file"), str(exc))
             return False
         self.bar.hide()
         self.window._after_load()
-        self.window.statusBar().showMessage(f"Reloaded {path}", 4000)
+        self.window.statusBar().showMessage(
+            translate("FileGuard", "Reloaded {path}").format(path=path), 4000
+        )
         return True
 
     def overwrite(self) -> bool:
@@ -208,14 +211,20 @@ class FileGuard(QObject):
         box = QMessageBox(self.window)
         box.setObjectName("external_change_dialog")
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("File changed on disk")
+        box.setWindowTitle(translate("FileGuard", "File changed on disk"))
         box.setText(
-            f"{error.path.name} was changed on disk by another program (at "
-            f"{error.current.when()}) since you opened or last saved it here."
+            translate(
+                "FileGuard",
+                "{name} was changed on disk by another program (at {when}) since you opened or "
+                "last saved it here.",
+            ).format(name=error.path.name, when=error.current.when())
         )
         box.setInformativeText(
-            "Overwrite replaces those changes with yours; Save As keeps both; Reload opens the "
-            "file as it is now and drops your unsaved changes."
+            translate(
+                "FileGuard",
+                "Overwrite replaces those changes with yours; Save As keeps both; Reload opens the "
+                "file as it is now and drops your unsaved changes.",
+            )
         )
         reload = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
         overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)

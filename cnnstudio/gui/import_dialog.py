@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import CnnStudioError
+from ..core.i18n import translate
 
 
 def _parse_shape(text: str) -> tuple[int, ...] | None:
@@ -50,15 +51,19 @@ class ImportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, models: list[str]) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import a model")
+        self.setWindowTitle(translate("ImportDialog", "Import a model"))
         self.setObjectName("import_dialog")
         layout = QVBoxLayout(self)
 
-        self.torchvision_radio = QRadioButton("A torchvision classification model", self)
+        self.torchvision_radio = QRadioButton(
+            translate("ImportDialog", "A torchvision classification model"), self
+        )
         self.torchvision_radio.setChecked(True)
         layout.addWidget(self.torchvision_radio)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search, e.g. resnet, mobilenet, efficientnet")
+        self.search.setPlaceholderText(
+            translate("ImportDialog", "Search, e.g. resnet, mobilenet, efficientnet")
+        )
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
         self.models = QListWidget(self)
@@ -66,23 +71,33 @@ class ImportDialog(QDialog):
         self.models.setMinimumHeight(180)
         layout.addWidget(self.models)
 
-        self.file_radio = QRadioButton("A file: FILE.py (a module class or function) or FILE.pt2")
+        self.file_radio = QRadioButton(
+            translate("ImportDialog", "A file: FILE.py (a module class or function) or FILE.pt2")
+        )
         layout.addWidget(self.file_radio)
         row = QHBoxLayout()
         self.file_edit = QLineEdit(self)
-        self.file_edit.setPlaceholderText("path/to/model.py or model.pt2")
-        self.browse = QPushButton("Browse…", self)
+        self.file_edit.setPlaceholderText(
+            translate("ImportDialog", "path/to/model.py or model.pt2")
+        )
+        self.browse = QPushButton(translate("ImportDialog", "Browse…"), self)
         row.addWidget(self.file_edit)
         row.addWidget(self.browse)
         layout.addLayout(row)
         form = QFormLayout()
         self.name_edit = QLineEdit(self)
-        self.name_edit.setPlaceholderText("class or function in the .py file, e.g. Net")
-        form.addRow("Name in the file:", self.name_edit)
+        self.name_edit.setPlaceholderText(
+            translate("ImportDialog", "class or function in the .py file, e.g. Net")
+        )
+        form.addRow(translate("ImportDialog", "Name in the file:"), self.name_edit)
         self.shape_edit = QLineEdit("3,224,224", self)
-        self.shape_edit.setToolTip("The input shape without the batch axis: C,H,W")
-        form.addRow("Input shape:", self.shape_edit)
-        self.pretrained = QCheckBox("Load torchvision's pretrained weights", self)
+        self.shape_edit.setToolTip(
+            translate("ImportDialog", "The input shape without the batch axis: C,H,W")
+        )
+        form.addRow(translate("ImportDialog", "Input shape:"), self.shape_edit)
+        self.pretrained = QCheckBox(
+            translate("ImportDialog", "Load torchvision's pretrained weights"), self
+        )
         form.addRow("", self.pretrained)
         layout.addLayout(form)
         self.problem = QLabel("", self)
@@ -123,7 +138,10 @@ class ImportDialog(QDialog):
 
     def _ask_file(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import a model", "", "PyTorch models (*.py *.pt2);;All files (*)"
+            self,
+            translate("ImportDialog", "Import a model"),
+            "",
+            "PyTorch models (*.py *.pt2);;All files (*)",
         )
         return path or None
 
@@ -199,17 +217,27 @@ class ImportTool(QObject):
         self.last_result: Any = None
         self._pretrained = False
         file_menu = window.file_menu  # type: ignore[attr-defined]
-        self.action = file_menu.addAction("&Import…")
+        self.action = file_menu.addAction(translate("ImportDialog", "&Import…"))
         self.action.setObjectName("import_action")
-        self.action.setStatusTip("Import a torchvision model, a PyTorch module or a .pt2 program")
+        self.action.setStatusTip(
+            translate(
+                "ImportDialog", "Import a torchvision model, a PyTorch module or a .pt2 program"
+            )
+        )
         # Right after Open…, where a user looks for a way to bring a model in.
         file_menu.removeAction(self.action)
         file_menu.insertAction(window.recent_menu.menuAction(), self.action)  # type: ignore[attr-defined]
         self.action.triggered.connect(self.open_dialog)
-        self.transfer_action = file_menu.addAction("Replace &Classifier (transfer learning)…")
+        self.transfer_action = file_menu.addAction(
+            translate("ImportDialog", "Replace &Classifier (transfer learning)…")
+        )
         self.transfer_action.setObjectName("transfer_action")
         self.transfer_action.setStatusTip(
-            "Give the classifier the dataset's number of classes and freeze every layer before it"
+            translate(
+                "ImportDialog",
+                "Give the classifier the dataset's number of classes and freeze every layer "
+                "before it",
+            )
         )
         file_menu.removeAction(self.transfer_action)
         file_menu.insertAction(window.recent_menu.menuAction(), self.transfer_action)  # type: ignore[attr-defined]
@@ -233,7 +261,7 @@ class ImportTool(QObject):
             return False
         progress = QProgressDialog(f"Importing {request[0]}…", "", 0, 0, self.window)
         progress.setCancelButton(None)
-        progress.setWindowTitle("Import")
+        progress.setWindowTitle(translate("ImportDialog", "Import"))
         progress.setMinimumDuration(400)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress = progress
@@ -254,11 +282,14 @@ class ImportTool(QObject):
                 return False
             command = transfer_command(session.design, classes)
         except CnnStudioError as exc:
-            self.show_message("Replace classifier", str(exc), True)
+            self.show_message(translate("ImportDialog", "Replace classifier"), str(exc), True)
             return False
         session.push(command)
         self.window.statusBar().showMessage(
-            f"{head} now has {classes} outputs; the layers before it are frozen", 8000
+            translate(
+                "ImportDialog", "{layer} now has {n} outputs; the layers before it are frozen"
+            ).format(layer=head, n=classes),
+            8000,
         )
         training = getattr(self.window, "training", None)
         if training is not None and training.initial_weights is not None:
@@ -277,7 +308,12 @@ class ImportTool(QObject):
         from PySide6.QtWidgets import QInputDialog
 
         value, ok = QInputDialog.getInt(
-            self.window, "Replace classifier", "Classes in your dataset:", current, 1, 1 << 20
+            self.window,
+            translate("ImportDialog", "Replace classifier"),
+            translate("ImportDialog", "Classes in your dataset:"),
+            current,
+            1,
+            1 << 20,
         )
         return int(value) if ok else None
 
@@ -296,9 +332,22 @@ class ImportTool(QObject):
         if training is not None:  # training starts from the model's own weights
             training.set_initial_weights(result.state_dict, self.weights_label(result))
         QTimer.singleShot(0, self.window.canvas.fit_all)  # type: ignore[attr-defined]
-        status = "verified" if result.verification.ok else "NOT verified"
-        self.window.statusBar().showMessage(f"Imported {result.source}: {status}", 8000)
-        self.show_message("Import", "\n".join(result.report()), not result.verification.ok)
+        status = (
+            translate("ImportDialog", "verified")
+            if result.verification.ok
+            else translate("ImportDialog", "NOT verified")
+        )
+        self.window.statusBar().showMessage(
+            translate("ImportDialog", "Imported {source}: {status}").format(
+                source=result.source, status=status
+            ),
+            8000,
+        )
+        self.show_message(
+            translate("ImportDialog", "Import"),
+            "\n".join(result.report()),
+            not result.verification.ok,
+        )
         self.done.emit(result)
 
     def weights_label(self, result: Any) -> str:
@@ -307,7 +356,7 @@ class ImportTool(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
-        self.show_message("Import failed", message, True)
+        self.show_message(translate("ImportDialog", "Import failed"), message, True)
         self.failed.emit(message)
 
     def _show_message(self, title: str, text: str, error: bool) -> None:

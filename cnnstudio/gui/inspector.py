@@ -46,15 +46,50 @@ from ..core.commands import (
 from ..core.design import Design, DesignEvent, id_problem
 from ..core.diagnostics import Diagnostic, Fix
 from ..core.fixed_weights import describe as describe_weights
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from ..core.params import ParamSpec
 from .session import DesignSession
 from .theme import error_colour, warning_colour
 
-EMPTY_TEXT = (
+EMPTY_TEXT = QT_TRANSLATE_NOOP(
+    "Inspector",
     "Select a block on the canvas to see and edit its parameters.\n\n"
-    "Drag a block from the palette, or open a template from File ▸ New from Template."
+    "Drag a block from the palette, or open a template from File ▸ New from Template.",
 )
 INT_LIMIT = 2**31 - 1
+# The parameters' names as the form labels them: torch's own names in English, the lectures'
+# words in Portuguese (passo, preenchimento); the tooltip keeps the torch name.
+PARAMETER_LABELS = (
+    QT_TRANSLATE_NOOP("Parameters", "shape"),
+    QT_TRANSLATE_NOOP("Parameters", "out_channels"),
+    QT_TRANSLATE_NOOP("Parameters", "kernel_size"),
+    QT_TRANSLATE_NOOP("Parameters", "stride"),
+    QT_TRANSLATE_NOOP("Parameters", "padding"),
+    QT_TRANSLATE_NOOP("Parameters", "dilation"),
+    QT_TRANSLATE_NOOP("Parameters", "groups"),
+    QT_TRANSLATE_NOOP("Parameters", "bias"),
+    QT_TRANSLATE_NOOP("Parameters", "ceil_mode"),
+    QT_TRANSLATE_NOOP("Parameters", "out_features"),
+    QT_TRANSLATE_NOOP("Parameters", "p"),
+    QT_TRANSLATE_NOOP("Parameters", "eps"),
+    QT_TRANSLATE_NOOP("Parameters", "momentum"),
+    QT_TRANSLATE_NOOP("Parameters", "negative_slope"),
+    QT_TRANSLATE_NOOP("Parameters", "alpha"),
+    QT_TRANSLATE_NOOP("Parameters", "dim"),
+    QT_TRANSLATE_NOOP("Parameters", "output_size"),
+    QT_TRANSLATE_NOOP("Parameters", "channels"),
+    QT_TRANSLATE_NOOP("Parameters", "affine"),
+    QT_TRANSLATE_NOOP("Parameters", "mode"),
+    QT_TRANSLATE_NOOP("Parameters", "chunks"),
+    QT_TRANSLATE_NOOP("Parameters", "index"),
+    QT_TRANSLATE_NOOP("Parameters", "module"),
+    QT_TRANSLATE_NOOP("Parameters", "args"),
+    QT_TRANSLATE_NOOP("Parameters", "input_shape"),
+    QT_TRANSLATE_NOOP("Parameters", "output_shape"),
+    QT_TRANSLATE_NOOP("Parameters", "param_count"),
+    QT_TRANSLATE_NOOP("Parameters", "macs"),
+    QT_TRANSLATE_NOOP("Parameters", "source"),
+)
 
 
 # -- text <-> value for the free-form kinds (size, padding, shape, axis) ---------------------------
@@ -211,13 +246,17 @@ class _ParamField:
         else:
             edit = QLineEdit(self.container)
             if ps.default is None:
-                edit.setPlaceholderText(ps.help.split(";")[-1].strip().rstrip("."))
+                edit.setPlaceholderText(
+                    translate("Catalog", ps.help).split(";")[-1].strip().rstrip(".")
+                )
             else:
-                edit.setPlaceholderText(f"default {format_value(ps.default)}")
+                edit.setPlaceholderText(
+                    translate("Inspector", "default {value}").format(value=format_value(ps.default))
+                )
             edit.textEdited.connect(self._on_text_edited)
             edit.editingFinished.connect(done)
             self.widget = edit
-        self.widget.setToolTip(ps.help)
+        self.widget.setToolTip(translate("Catalog", ps.help))
         self.reason = _reason_label(self.container)
         box.addWidget(self.widget)
         box.addWidget(self.reason)
@@ -279,7 +318,7 @@ class InspectorPanel(QWidget):
         self.fields: dict[str, _ParamField] = {}
         self._diagnostics_key: tuple[Any, ...] | None = None
 
-        self.empty = QLabel(EMPTY_TEXT, self)
+        self.empty = QLabel(translate("Inspector", EMPTY_TEXT), self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty.setContentsMargins(8, 8, 8, 8)
@@ -310,9 +349,11 @@ class InspectorPanel(QWidget):
             self.show_layer(target)
         if target is None:
             self.empty.setText(
-                EMPTY_TEXT
+                translate("Inspector", EMPTY_TEXT)
                 if not ids
-                else f"{len(ids)} blocks selected.\n\nSelect a single block to edit it."
+                else translate(
+                    "Inspector", "{n} blocks selected.\n\nSelect a single block to edit it."
+                ).format(n=len(ids))
             )
 
     def show_layer(self, layer_id: str | None) -> None:
@@ -349,7 +390,7 @@ class InspectorPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.title)
         if spec is not None:
-            blurb = QLabel(spec.summary, editor)
+            blurb = QLabel(translate("Catalog", spec.summary), editor)
             blurb.setWordWrap(True)
             blurb.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             outer.addWidget(blurb)
@@ -364,31 +405,40 @@ class InspectorPanel(QWidget):
         id_layout.setContentsMargins(0, 0, 0, 0)
         id_layout.setSpacing(2)
         self.id_edit = QLineEdit(id_box)
-        self.id_edit.setToolTip("The layer's name; it becomes the attribute name in exported code.")
+        self.id_edit.setToolTip(
+            translate(
+                "Inspector", "The layer's name; it becomes the attribute name in exported code."
+            )
+        )
         self.id_edit.textEdited.connect(self._on_id_edited)
         self.id_edit.editingFinished.connect(self._on_id_finished)
         self.id_reason = _reason_label(id_box)
         id_layout.addWidget(self.id_edit)
         id_layout.addWidget(self.id_reason)
-        form.addRow("id", id_box)
+        form.addRow(translate("Inspector", "id"), id_box)
 
         self.label_edit = QLineEdit(editor)
-        self.label_edit.setPlaceholderText("optional text on the block")
+        self.label_edit.setPlaceholderText(translate("Inspector", "optional text on the block"))
         self.label_edit.editingFinished.connect(self._on_label_finished)
-        form.addRow("label", self.label_edit)
+        form.addRow(translate("Inspector", "label"), self.label_edit)
 
         for ps in spec.params if spec is not None else ():
             field = _ParamField(ps, editor, self._apply_param, self.session.history.break_merge)
             self.fields[ps.name] = field
-            name = QLabel(ps.name, editor)
-            name.setToolTip(ps.help)
+            label = translate("Parameters", ps.name)
+            name = QLabel(label, editor)
+            help_text = translate("Catalog", ps.help)
+            name.setToolTip(help_text if label == ps.name else f"{ps.name}: {help_text}")
             form.addRow(name, field.container)
 
         self.frozen_check: QCheckBox | None = None
         if spec is not None and spec.has_weights:
-            self.frozen_check = QCheckBox("frozen (not trained)", editor)
+            self.frozen_check = QCheckBox(translate("Inspector", "frozen (not trained)"), editor)
             self.frozen_check.setToolTip(
-                "Keep this layer's weights fixed during training (transfer learning)."
+                translate(
+                    "Inspector",
+                    "Keep this layer's weights fixed during training (transfer learning).",
+                )
             )
             self.frozen_check.toggled.connect(self._on_frozen_toggled)
             form.addRow("", self.frozen_check)
@@ -498,7 +548,14 @@ class InspectorPanel(QWidget):
                 widget.deleteLater()
         self.fix_buttons: list[QPushButton] = []
         for diag in diagnostics:
-            message = QLabel(f"{diag.severity}: {diag.message}", self.diagnostics_box)
+            message = QLabel(
+                (
+                    translate("Inspector", "error: {message}")
+                    if diag.severity == "error"
+                    else translate("Inspector", "warning: {message}")
+                ).format(message=diag.message),
+                self.diagnostics_box,
+            )
             message.setWordWrap(True)
             message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             pal = message.palette()
@@ -508,7 +565,7 @@ class InspectorPanel(QWidget):
             self.diagnostics_layout.addWidget(message)
             for fix in diag.fixes:  # one button per choice, the first choice first
                 button = QPushButton(self._button_text(f"Fix: {fix.label}"), self.diagnostics_box)
-                button.setToolTip("Apply this repair as one undoable step")
+                button.setToolTip(translate("Inspector", "Apply this repair as one undoable step"))
                 button.clicked.connect(lambda _=False, f=fix: self.apply_fix(f))
                 self.diagnostics_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
                 self.fix_buttons.append(button)

@@ -47,11 +47,13 @@ from ..core.disk_state import ExternalChangeError
 from ..core.errors import DesignError
 from ..core.fileio import SUFFIX
 from ..core.formatting import fmt_bytes, fmt_int
+from ..core.i18n import QT_TRANSLATE_NOOP, format_decimal, translate
 from ..core.memory import MemoryEstimate, MemoryEstimateError, available_memory, estimate_memory
 from ..core.templates import TEMPLATES, get_template
 from .canvas import CanvasView
 from .canvas.group_actions import install_groups
 from .file_guard import FileGuard
+from .i18n import LANGUAGES, choose_language, translated_in
 from .inspector import InspectorPanel
 from .my_blocks import install_my_blocks
 from .palette import PalettePanel
@@ -123,13 +125,19 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel(self.session, self)
         self.summary = SummaryPanel(self.session, self)
         self.palette_dock = self.add_dock(
-            self.palette_panel, "Palette", Qt.DockWidgetArea.LeftDockWidgetArea
+            self.palette_panel,
+            QT_TRANSLATE_NOOP("Panels", "Palette"),
+            Qt.DockWidgetArea.LeftDockWidgetArea,
         )
         self.inspector_dock = self.add_dock(
-            self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea
+            self.inspector,
+            QT_TRANSLATE_NOOP("Panels", "Inspector"),
+            Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.summary_dock = self.add_dock(
-            self.summary, "Summary", Qt.DockWidgetArea.BottomDockWidgetArea
+            self.summary,
+            QT_TRANSLATE_NOOP("Panels", "Summary"),
+            Qt.DockWidgetArea.BottomDockWidgetArea,
         )
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
@@ -208,7 +216,9 @@ class MainWindow(QMainWindow):
         area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea,
     ) -> QDockWidget:
         """Put ``widget`` in a dock (its View ▸ Panels toggle is added once the menu exists)."""
-        dock = QDockWidget(title, self)
+        # The caller marks ``title`` with QT_TRANSLATE_NOOP("Panels", ...); the English title
+        # names the dock, so a saved layout survives a change of language.
+        dock = QDockWidget(translate("Panels", title), self)
         dock.setObjectName(f"{title.lower().replace(' ', '_')}_dock")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
@@ -254,61 +264,115 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self) -> None:
         sk = QKeySequence.StandardKey
-        self.new_action = self._action("&New", self.new_file, sk.New, "Start a new design")
-        self.open_action = self._action("&Open…", self.open_dialog, sk.Open, "Open a design file")
-        self.save_action = self._action("&Save", self.save, sk.Save, "Save the design")
-        self.save_as_action = self._action(
-            "Save &As…", self.save_as, sk.SaveAs, "Save the design under a new name"
+        self.new_action = self._action(
+            translate("MainWindow", "&New"),
+            self.new_file,
+            sk.New,
+            translate("MainWindow", "Start a new design"),
         )
-        self.quit_action = self._action("&Quit", self.close, None, "Close the window")
+        self.open_action = self._action(
+            translate("MainWindow", "&Open…"),
+            self.open_dialog,
+            sk.Open,
+            translate("MainWindow", "Open a design file"),
+        )
+        self.save_action = self._action(
+            translate("MainWindow", "&Save"),
+            self.save,
+            sk.Save,
+            translate("MainWindow", "Save the design"),
+        )
+        self.save_as_action = self._action(
+            translate("MainWindow", "Save &As…"),
+            self.save_as,
+            sk.SaveAs,
+            translate("MainWindow", "Save the design under a new name"),
+        )
+        self.quit_action = self._action(
+            translate("MainWindow", "&Quit"),
+            self.close,
+            None,
+            translate("MainWindow", "Close the window"),
+        )
         self.quit_action.setShortcuts(standard_or(sk.Quit, "Ctrl+Q"))
 
-        self.undo_action = self._action("&Undo", self.session.undo, sk.Undo)
-        self.redo_action = self._action("&Redo", self.session.redo)
+        self.undo_action = self._action(
+            translate("MainWindow", "&Undo"), self.session.undo, sk.Undo
+        )
+        self.redo_action = self._action(translate("MainWindow", "&Redo"), self.session.redo)
         self.redo_action.setShortcuts(redo_shortcuts(QKeySequence.keyBindings(sk.Redo)))
-        self.cut_action = self._action("Cu&t", self.cut, sk.Cut, "Copy and delete the selection")
+        self.cut_action = self._action(
+            translate("MainWindow", "Cu&t"),
+            self.cut,
+            sk.Cut,
+            translate("MainWindow", "Copy and delete the selection"),
+        )
         self.copy_action = self._action(
-            "&Copy", lambda: self.canvas.copy_selected(), sk.Copy, "Copy the selected blocks"
+            translate("MainWindow", "&Copy"),
+            lambda: self.canvas.copy_selected(),
+            sk.Copy,
+            translate("MainWindow", "Copy the selected blocks"),
         )
         self.paste_action = self._action(
-            "&Paste", lambda: self.canvas.paste(), sk.Paste, "Paste copied blocks"
+            translate("MainWindow", "&Paste"),
+            lambda: self.canvas.paste(),
+            sk.Paste,
+            translate("MainWindow", "Paste copied blocks"),
         )
         self.delete_action = self._action(
-            "&Delete", lambda: self.canvas.delete_selected(), sk.Delete, "Delete the selection"
+            translate("MainWindow", "&Delete"),
+            lambda: self.canvas.delete_selected(),
+            sk.Delete,
+            translate("MainWindow", "Delete the selection"),
         )
         self.select_all_action = self._action(
-            "Select &All", self.select_all, sk.SelectAll, "Select every block"
+            translate("MainWindow", "Select &All"),
+            self.select_all,
+            sk.SelectAll,
+            translate("MainWindow", "Select every block"),
         )
 
-        self.zoom_in_action = self._action("Zoom &In", lambda: self.canvas.zoom_in(), sk.ZoomIn)
-        self.zoom_out_action = self._action("Zoom &Out", lambda: self.canvas.zoom_out(), sk.ZoomOut)
+        self.zoom_in_action = self._action(
+            translate("MainWindow", "Zoom &In"), lambda: self.canvas.zoom_in(), sk.ZoomIn
+        )
+        self.zoom_out_action = self._action(
+            translate("MainWindow", "Zoom &Out"), lambda: self.canvas.zoom_out(), sk.ZoomOut
+        )
         self.fit_action = self._action(
-            "&Fit", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network"
+            translate("MainWindow", "&Fit"),
+            lambda: self.canvas.fit_all(),
+            "Ctrl+0",
+            translate("MainWindow", "Show the whole network"),
         )
         self.auto_layout_action = self._action(
-            "Auto &Layout",
+            translate("MainWindow", "Auto &Layout"),
             lambda: self.canvas.auto_layout(),
             "Ctrl+L",
-            "Arrange the blocks top-down (one undo step)",
+            translate("MainWindow", "Arrange the blocks top-down (one undo step)"),
         )
         self.validate_action = self._action(
-            "&Validate", self.jump_to_first_error, "Ctrl+E", "Select the first block with an error"
+            translate("MainWindow", "&Validate"),
+            self.jump_to_first_error,
+            "Ctrl+E",
+            translate("MainWindow", "Select the first block with an error"),
         )
-        self.about_action = self._action("&About cnnstudio", self.show_about)
+        self.about_action = self._action(
+            translate("MainWindow", "&About cnnstudio"), self.show_about
+        )
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
+        self.file_menu = bar.addMenu(translate("MainWindow", "&File"))
         self.file_menu.addAction(self.new_action)
-        self.templates_menu = self.file_menu.addMenu("New from &Template")
+        self.templates_menu = self.file_menu.addMenu(translate("MainWindow", "New from &Template"))
         for name, info in TEMPLATES.items():
             action = self.templates_menu.addAction(info.title)
-            action.setStatusTip(info.description)
-            action.setToolTip(info.description)
+            action.setStatusTip(translate("Templates", info.description))
+            action.setToolTip(translate("Templates", info.description))
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.new_from_template(n))
         self.file_menu.addAction(self.open_action)
-        self.recent_menu = self.file_menu.addMenu("Open &Recent")
+        self.recent_menu = self.file_menu.addMenu(translate("MainWindow", "Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
         self.file_menu.addSeparator()
@@ -317,7 +381,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
-        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu = bar.addMenu(translate("MainWindow", "&Edit"))
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
@@ -326,8 +390,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.select_all_action)
 
-        self.view_menu = bar.addMenu("&View")
-        self.panels_menu = self.view_menu.addMenu("&Panels")
+        self.view_menu = bar.addMenu(translate("MainWindow", "&View"))
+        self.panels_menu = self.view_menu.addMenu(translate("MainWindow", "&Panels"))
         for dock in (self.palette_dock, self.inspector_dock, self.summary_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.view_menu.addSeparator()
@@ -335,32 +399,51 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
         self.view_menu.addAction(self.auto_layout_action)
         self.view_menu.addSeparator()
-        self.theme_menu = self.view_menu.addMenu("&Theme")
+        self.theme_menu = self.view_menu.addMenu(translate("MainWindow", "&Theme"))
         self.theme_group = QActionGroup(self)
         current = self.settings.theme()
         for theme in THEMES:
             action = self.theme_menu.addAction(
-                {"system": "Follow the system", "light": "Light", "dark": "Dark"}[theme]
+                {
+                    "system": translate("MainWindow", "Follow the system"),
+                    "light": translate("MainWindow", "Light"),
+                    "dark": translate("MainWindow", "Dark"),
+                }[theme]
             )
             action.setCheckable(True)
             action.setChecked(theme == current)
             action.setData(theme)
             action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
             self.theme_group.addAction(action)
+        self.language_menu = self.view_menu.addMenu(translate("MainWindow", "&Language"))
+        self.language_group = QActionGroup(self)
+        chosen = choose_language(self.settings.language())
+        for code, name in LANGUAGES.items():
+            # Each language is named in its own language, so anyone can find theirs.
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.setData(code)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            self.language_group.addAction(action)
 
-        self.network_menu = bar.addMenu("&Network")
+        self.network_menu = bar.addMenu(translate("MainWindow", "&Network"))
         self.network_menu.addAction(self.validate_action)
 
-        self.help_menu = bar.addMenu("&Help")
-        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
-        self.docs_action = self._action("&Documentation", self.open_documentation)
+        self.help_menu = bar.addMenu(translate("MainWindow", "&Help"))
+        self.shortcuts_action = self._action(
+            translate("MainWindow", "&Keyboard Shortcuts"), self.show_shortcuts
+        )
+        self.docs_action = self._action(
+            translate("MainWindow", "&Documentation"), self.open_documentation
+        )
         self.help_menu.addAction(self.shortcuts_action)
         self.help_menu.addAction(self.docs_action)
         self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
 
     def _create_toolbar(self) -> None:
-        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar = QToolBar(translate("MainWindow", "Main toolbar"), self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -386,12 +469,21 @@ class MainWindow(QMainWindow):
         history = self.session.history
         self.undo_action.setEnabled(history.can_undo)
         self.redo_action.setEnabled(history.can_redo)
-        self.undo_action.setText(f"&Undo {history.undo_label}" if history.can_undo else "&Undo")
-        self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
-        self.undo_action.setToolTip(f"Undo {history.undo_label or ''}".strip())
-        self.redo_action.setToolTip(f"Redo {history.redo_label or ''}".strip())
-        self.undo_action.setIconText("Undo")
-        self.redo_action.setIconText("Redo")
+        self.undo_action.setText(
+            translate("MainWindow", "&Undo {action}").format(action=history.undo_label)
+            if history.can_undo
+            else translate("MainWindow", "&Undo")
+        )
+        self.redo_action.setText(
+            translate("MainWindow", "&Redo {action}").format(action=history.redo_label)
+            if history.can_redo
+            else translate("MainWindow", "&Redo")
+        )
+        undo, redo = translate("MainWindow", "Undo"), translate("MainWindow", "Redo")
+        self.undo_action.setToolTip(f"{undo} {history.undo_label or ''}".strip())
+        self.redo_action.setToolTip(f"{redo} {history.redo_label or ''}".strip())
+        self.undo_action.setIconText(undo)
+        self.redo_action.setIconText(redo)
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.session.title} — {APP_NAME}")
@@ -400,12 +492,26 @@ class MainWindow(QMainWindow):
         """The totals line of the status bar: ``61,706 params (61,706 trainable) · 0.42 M MACs``."""
         a = self.session.analysis
         macs = a.total_macs
-        macs_text = f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.2f} M"
+        macs_text = (
+            f"{format_decimal(macs / 1e9, 2)} G"
+            if macs >= 1e9
+            else f"{format_decimal(macs / 1e6, 2)} M"
+        )
         unknown = len(a.unknown_blocks)
-        known = f" known, {unknown} block{'s' if unknown != 1 else ''} unknown" if unknown else ""
-        return (
-            f"{fmt_int(a.total_params)} params{known} ({fmt_int(a.trainable_params)} trainable) · "
-            f"{macs_text} MACs · {a.size_mb:.2f} MB"
+        if unknown == 1:
+            known = translate("MainWindow", " known, 1 block unknown")
+        elif unknown:
+            known = translate("MainWindow", " known, {n} blocks unknown").format(n=unknown)
+        else:
+            known = ""
+        return translate(
+            "MainWindow", "{params} params{known} ({trainable} trainable) · {macs} MACs · {mb} MB"
+        ).format(
+            params=fmt_int(a.total_params),
+            known=known,
+            trainable=fmt_int(a.trainable_params),
+            macs=macs_text,
+            mb=format_decimal(a.size_mb, 2),
         )
 
     def training_memory(self) -> MemoryEstimate | None:
@@ -434,22 +540,38 @@ class MainWindow(QMainWindow):
         memory = self.training_memory()
         text = self.status_text()
         if memory is not None:
-            text += f" · step {fmt_bytes(memory.total)} (batch {memory.batch_size})"
+            text = translate("MainWindow", "{status} · step {size} (batch {batch})").format(
+                status=text, size=fmt_bytes(memory.total), batch=memory.batch_size
+            )
         self.totals_label.setText(text + " ·")
         if memory is not None:
             free = available_memory()
             verdict = ""
             if free is not None:
-                fits = "fits" if memory.fits(free) else "does not fit"
-                verdict = (
-                    f"\n{fits} in the {fmt_bytes(free)} of memory free here "
-                    f"(largest batch: {fmt_int(memory.largest_batch(free))})"
-                )
+                verdict = "\n" + (
+                    translate(
+                        "MainWindow",
+                        "fits in the {free} of memory free here (largest batch: {largest})",
+                    )
+                    if memory.fits(free)
+                    else translate(
+                        "MainWindow",
+                        "does not fit in the {free} of memory free here (largest batch: {largest})",
+                    )
+                ).format(free=fmt_bytes(free), largest=fmt_int(memory.largest_batch(free)))
             self.totals_label.setToolTip(
-                f"One training step (batch {memory.batch_size}): weights "
-                f"{fmt_bytes(memory.weights)}, gradients {fmt_bytes(memory.gradients)}, "
-                f"optimizer {fmt_bytes(memory.optimizer)}, saved activations "
-                f"{fmt_bytes(memory.activations)}{verdict}"
+                translate(
+                    "MainWindow",
+                    "One training step (batch {batch}): weights {weights}, gradients {gradients}, "
+                    "optimizer {optimizer}, saved activations {activations}",
+                ).format(
+                    batch=memory.batch_size,
+                    weights=fmt_bytes(memory.weights),
+                    gradients=fmt_bytes(memory.gradients),
+                    optimizer=fmt_bytes(memory.optimizer),
+                    activations=fmt_bytes(memory.activations),
+                )
+                + verdict
             )
         errors = a.errors
         shown = self.statusBar().currentMessage()
@@ -459,16 +581,28 @@ class MainWindow(QMainWindow):
         pal = self.validity_button.palette()
         if errors:
             count = len(errors)
-            self.validity_button.setText(f"{count} error{'s' if count != 1 else ''}")
+            self.validity_button.setText(
+                translate("MainWindow", "1 error")
+                if count == 1
+                else translate("MainWindow", "{n} errors").format(n=count)
+            )
             self.validity_button.setToolTip(
-                f"{errors[0].message}\nClick to select the first broken block."
+                errors[0].message
+                + "\n"
+                + translate("MainWindow", "Click to select the first broken block.")
             )
             self.validity_button.setEnabled(True)
             self.validity_button.setStyleSheet(f"color: {error_colour(pal).name()};")
         else:
-            self.validity_button.setText("valid" if a.valid else "no output")
+            self.validity_button.setText(
+                translate("MainWindow", "valid")
+                if a.valid
+                else translate("MainWindow", "no output")
+            )
             self.validity_button.setToolTip(
-                "The design has no errors." if a.valid else "The design has no output layer."
+                translate("MainWindow", "The design has no errors.")
+                if a.valid
+                else translate("MainWindow", "The design has no output layer.")
             )
             self.validity_button.setStyleSheet(
                 f"color: {ok_colour(pal).name()};" if a.valid else ""
@@ -511,7 +645,7 @@ class MainWindow(QMainWindow):
         try:
             self.session.open(path)
         except DesignError as exc:
-            self._show_error("Cannot open the file", str(exc))
+            self._show_error(translate("MainWindow", "Cannot open the file"), str(exc))
             return False
         self.settings.add_recent_file(path)
         self._after_load()
@@ -535,7 +669,9 @@ class MainWindow(QMainWindow):
         if self.session.design.name in ("", DEFAULT_DESIGN_NAME):
             # An unnamed design takes the file's name (one undo step, saved with it).
             stem = target.name.removesuffix(SUFFIX).removesuffix(".json") or target.stem
-            self.session.push(SetMeta({"name": stem}, label="Name the design"))
+            self.session.push(
+                SetMeta({"name": stem}, label=translate("MainWindow", "Name the design"))
+            )
             if not self._save_to(target):
                 self.session.undo()  # a failed save leaves the design as it was
                 return False
@@ -548,10 +684,12 @@ class MainWindow(QMainWindow):
         except ExternalChangeError as exc:
             return self.file_guard.resolve_on_save(exc)  # asks: reload, overwrite, save as
         except (DesignError, OSError) as exc:
-            self._show_error("Cannot save the file", str(exc))
+            self._show_error(translate("MainWindow", "Cannot save the file"), str(exc))
             return False
         self.settings.add_recent_file(path)
-        self.statusBar().showMessage(f"Saved {path}", 4000)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Saved {path}").format(path=path), 4000
+        )
         return True
 
     def _after_load(self) -> None:
@@ -568,9 +706,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_file(p))
         if paths:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear the List", self._clear_recent)
+            self.recent_menu.addAction(
+                translate("MainWindow", "Clear the List"), self._clear_recent
+            )
         else:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
+            self.recent_menu.addAction(translate("MainWindow", "No recent files")).setEnabled(False)
 
     def _clear_recent(self) -> None:
         self.settings.clear_recent_files()
@@ -598,7 +738,10 @@ class MainWindow(QMainWindow):
         errors = self.session.analysis.errors
         self._error_messages.update(e.message for e in errors)
         self.statusBar().showMessage(
-            errors[0].message if errors else "The design is valid: no errors found.", 5000
+            errors[0].message
+            if errors
+            else translate("MainWindow", "The design is valid: no errors found."),
+            5000,
         )
         return False
 
@@ -615,6 +758,27 @@ class MainWindow(QMainWindow):
             apply_theme(app, theme)
         self._update_status()
 
+    def set_language(self, language: str) -> None:
+        """View ▸ Language: remember the choice; the interface follows on the next start.
+
+        Every label, tooltip and explanation is set once when its widget is built, so the
+        window is not half-retranslated in place: the message says when the change applies.
+        """
+        previous = choose_language(self.settings.language())
+        self.settings.set_language(language)
+        self.settings.sync()
+        if language != previous:
+            text = QT_TRANSLATE_NOOP(
+                "MainWindow", "cnnstudio will be in {language} the next time it starts."
+            )
+            # Said in the language chosen as well, for whoever cannot read the current one.
+            lines = [translate("MainWindow", text), translated_in(language, "MainWindow", text)]
+            QMessageBox.information(
+                self,
+                translate("MainWindow", "Language"),
+                "\n".join(dict.fromkeys(lines)).format(language=LANGUAGES[language]),
+            )
+
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard Shortcuts: every action with a key, read from the window's actions."""
         from .shortcuts_dialog import ShortcutsDialog
@@ -630,10 +794,14 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About cnnstudio",
-            f"<h3>cnnstudio {__version__}</h3>"
-            "<p>Design convolutional neural networks by dragging blocks, see every shape and "
-            "parameter count as you edit, then train and export them to PyTorch.</p>",
+            translate("MainWindow", "About cnnstudio"),
+            f"<h3>cnnstudio {__version__}</h3><p>"
+            + translate(
+                "MainWindow",
+                "Design convolutional neural networks by dragging blocks, see every shape and "
+                "parameter count as you edit, then train and export them to PyTorch.",
+            )
+            + "</p>",
         )
 
     # -- dialogs (methods so tests can replace them) ----------------------------------------
@@ -650,9 +818,15 @@ class MainWindow(QMainWindow):
         """Ask whether to save unsaved changes: ``"save"``, ``"discard"`` or ``"cancel"``."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Unsaved changes")
-        box.setText(f"Save the changes to {self.session.title.removesuffix(' *')}?")
-        box.setInformativeText("Your changes will be lost if you don't save them.")
+        box.setWindowTitle(translate("MainWindow", "Unsaved changes"))
+        box.setText(
+            translate("MainWindow", "Save the changes to {name}?").format(
+                name=self.session.title.removesuffix(" *")
+            )
+        )
+        box.setInformativeText(
+            translate("MainWindow", "Your changes will be lost if you don't save them.")
+        )
         box.setStandardButtons(
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
@@ -667,14 +841,18 @@ class MainWindow(QMainWindow):
         return "cancel"
 
     def _ask_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open design", self._dialog_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Open design"), self._dialog_dir(), FILE_FILTER
+        )
         return path or None
 
     def _ask_save_path(self) -> str | None:
         suggested = self.session.path or Path(self._dialog_dir()) / (
             self.session.design.name.replace(" ", "_").lower() + SUFFIX
         )
-        path, _ = QFileDialog.getSaveFileName(self, "Save design", str(suggested), FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "Save design"), str(suggested), FILE_FILTER
+        )
         return path or None
 
     def _dialog_dir(self) -> str:

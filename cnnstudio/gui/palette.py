@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import GROUPS, SPECS
+from ..core.i18n import translate
 from .session import COMPOSITE_MIME, LAYER_MIME
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole
@@ -84,7 +85,7 @@ class PalettePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search blocks")
+        self.search.setPlaceholderText(translate("Palette", "Search blocks"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.set_filter)
 
@@ -102,7 +103,7 @@ class PalettePanel(QWidget):
         bold = self.tree.font()
         bold.setBold(True)
         for key, title in GROUPS:
-            group = QTreeWidgetItem(self.tree, [title])
+            group = QTreeWidgetItem(self.tree, [translate("Catalog", title)])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             group.setFont(0, bold)
             self._groups[key] = group
@@ -112,7 +113,7 @@ class PalettePanel(QWidget):
                 continue
             item = QTreeWidgetItem(parent_item, [type_name])
             item.setData(0, TYPE_ROLE, type_name)
-            item.setToolTip(0, spec.summary)
+            item.setToolTip(0, translate("Catalog", spec.summary))
             item.setFlags(
                 Qt.ItemFlag.ItemIsEnabled
                 | Qt.ItemFlag.ItemIsSelectable
@@ -203,7 +204,7 @@ class PalettePanel(QWidget):
         the filter useless for the most common words.
         """
         needle = text.strip().lower()
-        titles = dict(GROUPS)
+        titles = {key: f"{title} {translate('Catalog', title)}" for key, title in GROUPS}
         for type_name, item in self._entries.items():
             haystack = f"{type_name} {titles.get(SPECS[type_name].group, '')}".lower()
             item.setHidden(bool(needle) and needle not in haystack)

@@ -1,4 +1,5 @@
-"""Persistent user preferences: recent files, window layout, theme, data and export folders.
+"""Persistent user preferences: recent files, window layout, theme, language, data and export
+folders.
 
 A thin wrapper over `QSettings` (organisation and application "cnnstudio"). The main window
 takes an `AppSettings` so tests can hand it one backed by a temporary INI file instead of the
@@ -64,6 +65,14 @@ class AppSettings:
         if theme not in THEMES:
             raise ValueError(f"unknown theme {theme!r} (known: {', '.join(THEMES)})")
         self.store.setValue("theme", theme)
+
+    # -- language ---------------------------------------------------------------------------
+    def language(self) -> str:
+        """``system`` (follow the locale) or a code of `cnnstudio.gui.i18n.LANGUAGES`."""
+        return str(self.store.value("language", "system"))
+
+    def set_language(self, language: str) -> None:
+        self.store.setValue("language", language)
 
     # -- data folder ------------------------------------------------------------------------
     def data_dir(self) -> str | None:

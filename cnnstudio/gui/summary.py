@@ -34,19 +34,21 @@ from PySide6.QtWidgets import (
 from ..core.analysis import Analysis
 from ..core.formatting import fmt_bytes, fmt_compact, fmt_int, fmt_shape
 from ..core.groups import GroupIndex
+from ..core.i18n import QT_TRANSLATE_NOOP, format_decimal, translate
 from .session import DesignSession
 from .theme import error_colour, warning_colour
 
+# Marked here, translated in headerData (STATUS_COLUMN finds "Status" by its English name).
 COLUMNS = (
-    "Layer",
-    "Type",
-    "Output",
-    "Activations",
-    "Activation size",
-    "Params",
-    "MACs",
-    "Receptive field",
-    "Status",
+    QT_TRANSLATE_NOOP("Summary", "Layer"),
+    QT_TRANSLATE_NOOP("Summary", "Type"),
+    QT_TRANSLATE_NOOP("Summary", "Output"),
+    QT_TRANSLATE_NOOP("Summary", "Activations"),
+    QT_TRANSLATE_NOOP("Summary", "Activation size"),
+    QT_TRANSLATE_NOOP("Summary", "Params"),
+    QT_TRANSLATE_NOOP("Summary", "MACs"),
+    QT_TRANSLATE_NOOP("Summary", "Receptive field"),
+    QT_TRANSLATE_NOOP("Summary", "Status"),
 )
 NUMERIC = frozenset({3, 4, 5, 6})
 STATUS_COLUMN = COLUMNS.index("Status")
@@ -210,7 +212,7 @@ class SummaryModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return translate("Summary", COLUMNS[section])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(
                     (
@@ -263,7 +265,8 @@ class SummaryPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         widths = (120, 80, 80, 85, 105, 85, 95, 105)
         for column, width in enumerate(widths):
-            header.resizeSection(column, width)
+            # At least the header's own width: translated headers can be longer.
+            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
         self.table.clicked.connect(self._on_table_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
@@ -305,11 +308,20 @@ class SummaryPanel(QWidget):
     def _update_totals(self) -> None:
         a = self.session.analysis
         self.totals.setText(
-            f"<b>Total</b>: {fmt_int(a.total_params)} params "
-            f"({fmt_int(a.trainable_params)} trainable, {fmt_int(a.frozen_params)} frozen) · "
-            f"{fmt_compact(a.total_macs)} MACs ({fmt_int(a.total_macs)}) · "
-            f"model size {a.size_mb:.2f} MB · activations {fmt_bytes(a.activation_bytes)} "
-            "per sample"
+            translate(
+                "Summary",
+                "<b>Total</b>: {params} params ({trainable} trainable, {frozen} frozen) · "
+                "{macs} MACs ({all_macs}) · model size {mb} MB · activations {activations} "
+                "per sample",
+            ).format(
+                params=fmt_int(a.total_params),
+                trainable=fmt_int(a.trainable_params),
+                frozen=fmt_int(a.frozen_params),
+                macs=fmt_compact(a.total_macs),
+                all_macs=fmt_int(a.total_macs),
+                mb=format_decimal(a.size_mb, 2),
+                activations=fmt_bytes(a.activation_bytes),
+            )
             + (
                 f" · <b>{len(a.unknown_blocks)} of {len(a.layers)} blocks unknown</b> "
                 "(not counted until their errors are fixed)"

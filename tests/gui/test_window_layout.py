@@ -26,6 +26,7 @@ from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.commands import SetParam
 from cnnstudio.core.templates import DEFAULT_TEMPLATE, get_template
+from cnnstudio.gui.i18n import install_language
 from cnnstudio.gui.main_window import (
     CANVAS_MIN_HEIGHT,
     CANVAS_MIN_WIDTH,
@@ -60,14 +61,23 @@ def open_window(
     return w
 
 
-@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+# English, and Portuguese at the laptop size: its longer texts must fit as well.
+LAYOUTS = [(size, "en") for size in SIZES] + [((1366, 768), "pt_BR")]
+
+
+@pytest.fixture(params=LAYOUTS, ids=lambda p: f"{p[0][0]}x{p[0][1]}-{p[1]}")
 def window(
     request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MainWindow]:
-    w = open_window(qtbot, tmp_path, monkeypatch, request.param)
-    yield w
-    w.training.shutdown()
-    w.close()
+    size, language = request.param
+    install_language(language)
+    try:
+        w = open_window(qtbot, tmp_path, monkeypatch, size)
+        yield w
+        w.training.shutdown()
+        w.close()
+    finally:
+        install_language("en")
 
 
 def _settle(qtbot: QtBot) -> None:

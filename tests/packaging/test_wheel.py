@@ -48,6 +48,9 @@ def test_wheel_contains_resources_and_entry_points(wheel: Path) -> None:
     assert "cnnstudio/resources/digits.npz" in names
     assert "cnnstudio/resources/icons/cnnstudio.svg" in names
     assert "cnnstudio/core/catalog.py" in names
+    # The translations: their source and the catalog setup.py's build_py compiles.
+    assert "cnnstudio/translations/cnnstudio_pt_BR.ts" in names
+    assert "cnnstudio/translations/cnnstudio_pt_BR.qm" in names
     # Every package in the source tree is in the wheel (pyproject lists them explicitly).
     for init in (ROOT / "cnnstudio").rglob("__init__.py"):
         assert init.relative_to(ROOT).as_posix() in names

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ...core.i18n import translate
+
 if TYPE_CHECKING:
     from ..main_window import MainWindow
 
@@ -35,28 +37,28 @@ def install_groups(window: MainWindow) -> dict[str, QAction]:
 
     actions = {
         "group": action(
-            "&Group Selection",
+            translate("Canvas", "&Group Selection"),
             lambda _=False: canvas.group_selected(),
             GROUP_SHORTCUT,
-            "Put the selected blocks into a new group (one undo step)",
+            translate("Canvas", "Put the selected blocks into a new group (one undo step)"),
         ),
         "ungroup": action(
-            "&Ungroup",
+            translate("Canvas", "&Ungroup"),
             lambda _=False: canvas.ungroup(),
             UNGROUP_SHORTCUT,
-            "Dissolve the selected group (one undo step)",
+            translate("Canvas", "Dissolve the selected group (one undo step)"),
         ),
         "fold": action(
-            "&Fold All Groups",
+            translate("Canvas", "&Fold All Groups"),
             lambda _=False: canvas.graph.fold_all(),
             None,
-            "Show each top-level group as one block",
+            translate("Canvas", "Show each top-level group as one block"),
         ),
         "unfold": action(
-            "Unfold All Groups",
+            translate("Canvas", "Unfold All Groups"),
             lambda _=False: canvas.graph.unfold_all(),
             None,
-            "Show every layer",
+            translate("Canvas", "Show every layer"),
         ),
     }
     menu = window.network_menu

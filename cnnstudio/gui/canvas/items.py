@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.diagnostics import Fix
+from ...core.i18n import translate
 from .style import BLOCK_HEIGHT, BLOCK_RADIUS, BLOCK_WIDTH, LIGHT, MARK_SIZE, PORT_RADIUS, Theme
 
 BLOCK_Z = 10.0
@@ -127,7 +128,7 @@ class PortItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         if kind == "out":
             self.setCursor(Qt.CursorShape.CrossCursor)
-            self.setToolTip("Drag to an input port to connect")
+            self.setToolTip(translate("Canvas", "Drag to an input port to connect"))
 
     def boundingRect(self) -> QRectF:
         r = PORT_RADIUS + 2
@@ -504,10 +505,14 @@ class BlockItem(QGraphicsItem):
             lines.append(f"<span style='color:{colour}'>{_html(state.message)}</span>")
             fixes = state.fixes
             if len(fixes) == 1:
-                lines.append(f"Click the mark to fix: {_html(fixes[0].label)}")
+                lines.append(
+                    translate("Canvas", "Click the mark to fix: {fix}").format(
+                        fix=_html(fixes[0].label)
+                    )
+                )
             elif fixes:
                 choices = "".join(f"<br>&nbsp;• {_html(f.label)}" for f in fixes)
-                lines.append(f"Click the mark to choose a fix:{choices}")
+                lines.append(translate("Canvas", "Click the mark to choose a fix:") + choices)
         if explanation:
             lines.append("<hr>" + "<br>".join(_html(text) for text in explanation))
         if state.frozen:

@@ -32,6 +32,7 @@ from ...core.diagnostics import Diagnostic
 from ...core.formatting import fmt_compact, fmt_int, fmt_shape
 from ...core.gradient_flow import gradient_levels
 from ...core.groups import GroupIndex, GroupSummary, ancestors
+from ...core.i18n import translate
 from ...core.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout, folded_layout
 from ..session import DesignSession
 from .items import BlockItem, BlockState, EdgeItem, GroupItem, PortItem
@@ -282,10 +283,12 @@ class GraphScene(QGraphicsScene):
         count = f"{fmt_compact(summary.params)} p" if not summary.unknown else "? p"
         message = problem.message if problem is not None else ""
         if len(problems) > 1:
-            message += f" (and {len(problems) - 1} more inside)"
+            message += translate("Canvas", " (and {n} more inside)").format(n=len(problems) - 1)
         return BlockState(
             summary.shorthand,
-            f"{summary.path} · {len(summary.members)} layers · {fmt_compact(summary.macs)} MACs",
+            translate("Canvas", "{path} · {n} layers · {macs} MACs").format(
+                path=summary.path, n=len(summary.members), macs=fmt_compact(summary.macs)
+            ),
             f"{ins} → {outs}",
             count,
             "group",
@@ -301,11 +304,19 @@ class GraphScene(QGraphicsScene):
         item = self.group_items[path]
         summary = self.group_summary(path)
         item.summary_lines = [
-            f"{len(summary.members)} layers",
-            "in: " + (", ".join(fmt_shape(s) for s in summary.input_shapes) or "-"),
-            "out: " + (", ".join(fmt_shape(s) for s in summary.output_shapes) or "-"),
-            f"{fmt_int(summary.params)} params ({fmt_int(summary.trainable_params)} trainable)"
-            + (f", {summary.unknown} layers unknown" if summary.unknown else ""),
+            translate("Canvas", "{n} layers").format(n=len(summary.members)),
+            translate("Canvas", "in: ")
+            + (", ".join(fmt_shape(s) for s in summary.input_shapes) or "-"),
+            translate("Canvas", "out: ")
+            + (", ".join(fmt_shape(s) for s in summary.output_shapes) or "-"),
+            translate("Canvas", "{params} params ({trainable} trainable)").format(
+                params=fmt_int(summary.params), trainable=fmt_int(summary.trainable_params)
+            )
+            + (
+                translate("Canvas", ", {n} layers unknown").format(n=summary.unknown)
+                if summary.unknown
+                else ""
+            ),
             f"{fmt_int(summary.macs)} MACs",
         ]
         return item.set_state(self._group_state(summary))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 
 from ...core.catalog import GROUP_BY_KEY, Group
+from ...core.i18n import QT_TRANSLATE_NOOP
 
 BLOCK_WIDTH = 180.0
 BLOCK_HEIGHT = 64.0
@@ -21,7 +22,9 @@ MARK_SIZE = 16.0
 # Blocks of a group the catalog does not know (an unknown type): neutral grey.
 _UNKNOWN_GROUP = Group("", "", ("#f0f0f0", "#999999"), ("#333333", "#777777"))
 # A folded group of layers (not a catalog group: a canvas-only block kind).
-_FOLDED_GROUP = Group("group", "Group", ("#e6eaf2", "#56657f"), ("#2a303b", "#7d8aa3"))
+_FOLDED_GROUP = Group(
+    "group", QT_TRANSLATE_NOOP("Panels", "Group"), ("#e6eaf2", "#56657f"), ("#2a303b", "#7d8aa3")
+)
 
 
 @dataclass(frozen=True)

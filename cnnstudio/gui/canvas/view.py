@@ -71,6 +71,7 @@ from ...core.errors import DesignError
 from ...core.fileio import dumps_design, loads_design
 from ...core.graph_rules import connect_problem, default_layer, disconnect_edges, downstream
 from ...core.groups import ancestors, common_group, grouping, ungrouping
+from ...core.i18n import translate
 from ...core.layout import ROW_HEIGHT, auto_layout
 from ..session import COMPOSITE_MIME, LAYER_MIME, DesignSession
 from .items import BlockItem, EdgeItem, GroupItem, PortItem, curve
@@ -202,7 +203,7 @@ class CanvasView(QGraphicsView):
             if design[lid].pos != pos or current.get(lid) != pos
         }
         if changed:
-            self.session.push(MoveLayers(changed, label="Auto layout"))
+            self.session.push(MoveLayers(changed, label=translate("Canvas", "Auto layout")))
         if self.graph.collapsed:
             self.graph.rebuild()  # the folded view, laid out afresh
             self._update_scene_rect()
@@ -366,7 +367,14 @@ class CanvasView(QGraphicsView):
         changes = grouping(self.session.design, ids)
         path = next(iter(changes.values()))
         path = common_group(changes.values()) or path
-        self.session.push(SetGroups(changes, label=f"Group {len(ids)} blocks as {path}"))
+        self.session.push(
+            SetGroups(
+                changes,
+                label=translate("Canvas", "Group {value} blocks as {path}").format(
+                    value=len(ids), path=path
+                ),
+            )
+        )
         self.status_message.emit(f"Grouped {len(ids)} blocks as {path}")
         return path
 
@@ -381,7 +389,12 @@ class CanvasView(QGraphicsView):
         if path is None:
             self.status_message.emit("The selection is not inside a group")
             return None
-        self.session.push(SetGroups(ungrouping(design, path), label=f"Ungroup {path}"))
+        self.session.push(
+            SetGroups(
+                ungrouping(design, path),
+                label=translate("Canvas", "Ungroup {path}").format(path=path),
+            )
+        )
         self.status_message.emit(f"Ungrouped {path}")
         return path
 
@@ -476,7 +489,7 @@ class CanvasView(QGraphicsView):
         moved = [lid for lid in downstream(self.session.design, present) if lid in positions]
         return MoveLayers(
             {lid: (positions[lid][0], positions[lid][1] + dy) for lid in moved},
-            label="Make room",
+            label=translate("Canvas", "Make room"),
         )
 
     def _finish_connect(self, scene_pos: QPointF) -> None:
@@ -675,11 +688,19 @@ class CanvasView(QGraphicsView):
                 self.graph.clearSelection()
                 block.setSelected(True)
             path = block.path
-            menu.addAction(f"Unfold {path}", lambda: self.graph.unfold(path))
-            menu.addAction(f"Ungroup {path}", lambda: self.ungroup(path))
-            menu.addAction("Save Group as Block…", lambda: self.save_group_requested.emit(path))
-            menu.addAction("Copy", self.copy_selected)
-            menu.addAction("Delete", self.delete_selected)
+            menu.addAction(
+                translate("Canvas", "Unfold {path}").format(path=path),
+                lambda: self.graph.unfold(path),
+            )
+            menu.addAction(
+                translate("Canvas", "Ungroup {path}").format(path=path), lambda: self.ungroup(path)
+            )
+            menu.addAction(
+                translate("Canvas", "Save Group as Block…"),
+                lambda: self.save_group_requested.emit(path),
+            )
+            menu.addAction(translate("Canvas", "Copy"), self.copy_selected)
+            menu.addAction(translate("Canvas", "Delete"), self.delete_selected)
         elif block is not None:
             if not block.isSelected():
                 self.session.select([block.layer_id])
@@ -691,29 +712,32 @@ class CanvasView(QGraphicsView):
                 menu.addSeparator()
             frozen = self.session.design[lid].frozen
             menu.addAction(
-                "Unfreeze" if frozen else "Freeze",
+                translate("Canvas", "Unfreeze") if frozen else translate("Canvas", "Freeze"),
                 lambda: self.session.push(SetFrozen(lid, not frozen)),
             )
-            menu.addAction("Copy", self.copy_selected)
-            menu.addAction("Delete", self.delete_selected)
+            menu.addAction(translate("Canvas", "Copy"), self.copy_selected)
+            menu.addAction(translate("Canvas", "Delete"), self.delete_selected)
             group = self.session.design[lid].group
             if group is not None:
                 for path in reversed(ancestors(group)):
-                    menu.addAction(f"Fold {path}", functools.partial(self.graph.fold, [path]))
+                    menu.addAction(
+                        translate("Canvas", "Fold {path}").format(path=path),
+                        functools.partial(self.graph.fold, [path]),
+                    )
                 menu.addAction(
-                    f"Save Group {group} as Block…",
+                    translate("Canvas", "Save Group {group} as Block…").format(group=group),
                     functools.partial(self.save_group_requested.emit, group),
                 )
         elif edge is not None:
             src, dst = edge.source.layer_id, edge.target.layer_id
             menu.addAction(
-                f"Disconnect {src} from {dst}",
+                translate("Canvas", "Disconnect {src} from {dst}").format(src=src, dst=dst),
                 lambda: self.session.push(disconnect(self.session.design, src, dst)),
             )
         else:
-            menu.addAction("Paste", self.paste)
-            menu.addAction("Auto layout", self.auto_layout)
-            menu.addAction("Fit to view", self.fit_all)
+            menu.addAction(translate("Canvas", "Paste"), self.paste)
+            menu.addAction(translate("Canvas", "Auto layout"), self.auto_layout)
+            menu.addAction(translate("Canvas", "Fit to view"), self.fit_all)
         menu.exec(event.globalPos())
 
     # -- keys -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from .feature_maps import graphics_widget
 
 if TYPE_CHECKING:
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["AttributionView"]
 
 _METHODS = [
-    ("occlusion", "Occlusion (Zeiler & Fergus)"),
-    ("saliency", "Saliency (input gradient)"),
-    ("gradcam", "Grad-CAM (last Conv block)"),
+    ("occlusion", QT_TRANSLATE_NOOP("Insight", "Occlusion (Zeiler & Fergus)")),
+    ("saliency", QT_TRANSLATE_NOOP("Insight", "Saliency (input gradient)")),
+    ("gradcam", QT_TRANSLATE_NOOP("Insight", "Grad-CAM (last Conv block)")),
 ]
 #: How the view has a job run off the GUI thread: ``run(fn, receiver)``.
 Runner = Callable[[Callable[[], object], Callable[[object], None]], None]
@@ -47,9 +48,11 @@ class AttributionView(QWidget):
         self._names: list[str] = []
         self.method = QComboBox()
         for key, text in _METHODS:
-            self.method.addItem(text, key)
+            self.method.addItem(translate("Insight", text), key)
         self.klass = QComboBox()
-        self.klass.setToolTip("The class whose evidence is shown (default: the predicted one)")
+        self.klass.setToolTip(
+            translate("Insight", "The class whose evidence is shown (default: the predicted one)")
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -61,9 +64,9 @@ class AttributionView(QWidget):
         self._box.addItem(self.image)
         self._box.addItem(self.overlay)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Method:"))
+        top.addWidget(QLabel(translate("Insight", "Method:")))
         top.addWidget(self.method, 1)
-        top.addWidget(QLabel("Class:"))
+        top.addWidget(QLabel(translate("Insight", "Class:")))
         top.addWidget(self.klass, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -72,7 +75,9 @@ class AttributionView(QWidget):
         layout.addWidget(self.graphics, 1)
         self.method.currentIndexChanged.connect(lambda _i: self.requested.emit())
         self.klass.activated.connect(lambda _i: self.requested.emit())
-        self.message.setText("Pick a method: the heat map shows where the network looks.")
+        self.message.setText(
+            translate("Insight", "Pick a method: the heat map shows where the network looks.")
+        )
 
     def request(
         self,
@@ -101,7 +106,7 @@ class AttributionView(QWidget):
         if key == self._key and self.heat is not None:
             return
         self._key = key
-        self.message.setText("computing…")
+        self.message.setText(translate("Insight", "computing…"))
 
         def job() -> np.ndarray:
             import torch
@@ -127,5 +132,9 @@ class AttributionView(QWidget):
         )
         self.overlay.setRect(0, 0, result.shape[1], result.shape[0])
         name = self._names[key[3]] if key[3] < len(self._names) else str(key[3])
-        self.message.setText(f"Where the network finds class {name!r} (bright = strong evidence).")
+        self.message.setText(
+            translate(
+                "Insight", "Where the network finds class {name} (bright = strong evidence)."
+            ).format(name=repr(name))
+        )
         self.heat_shown.emit()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.formatting import fmt_shape
+from ...core.i18n import translate
 from ..plot_palette import keep_background
 
 __all__ = [
@@ -399,7 +400,7 @@ class FeatureMapView(QWidget):
         self.layer_id: str | None = None
         self.selected_channel = 0
 
-        self.input_title = QLabel("Input")
+        self.input_title = QLabel(translate("Insight", "Input"))
         # No word wrap on the captions: a wrapped label gives the whole panel a height-for-width
         # that the dock's scroll area honours, pushing the views a few pixels past the dock.
         self.input_title.setWordWrap(False)
@@ -412,9 +413,11 @@ class FeatureMapView(QWidget):
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.show_all = QCheckBox("Show all channels")
+        self.show_all = QCheckBox(translate("Insight", "Show all channels"))
         self.show_all.setToolTip(
-            f"Show every channel instead of the first {DEFAULT_MAX_CHANNELS} (slower to draw)"
+            translate(
+                "Insight", "Show every channel instead of the first {n} (slower to draw)"
+            ).format(n=DEFAULT_MAX_CHANNELS)
         )
         self.show_all.toggled.connect(self.show_all_changed)
         self.hover = QLabel()
@@ -464,7 +467,11 @@ class FeatureMapView(QWidget):
 
         self.mosaic_view.tile_clicked.connect(self.select_channel)
         self.mosaic_view.tile_hovered.connect(self._on_tile_hovered)
-        self.show_message("Click a block on the canvas to see what it computes for this sample.")
+        self.show_message(
+            translate(
+                "Insight", "Click a block on the canvas to see what it computes for this sample."
+            )
+        )
 
     # -- what the controller calls -------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -540,8 +547,15 @@ class FeatureMapView(QWidget):
         self._zoom_box.autoRange(padding=0.02)
         self.zoom_title.setText(
             # Two lines, not three: at 1366x768 a third line pushed the views past the dock.
-            f"channel {channel}  ·  {fmt_shape(tuple(act.shape[1:]))}\n"
-            f"min {lo:.3g} · max {hi:.3g} · mean {float(ch.mean()):.3g}"
+            translate(
+                "Insight", "channel {channel}  ·  {shape}\nmin {lo} · max {hi} · mean {mean}"
+            ).format(
+                channel=channel,
+                shape=fmt_shape(tuple(act.shape[1:])),
+                lo=f"{lo:.3g}",
+                hi=f"{hi:.3g}",
+                mean=f"{float(ch.mean()):.3g}",
+            )
         )
 
     # -- internals ----------------------------------------------------------------------------
@@ -551,7 +565,11 @@ class FeatureMapView(QWidget):
             self.hover.setText("")
             return
         lo, hi = mosaic.ranges[i]
-        self.hover.setText(f"channel {i}: {lo:.3g} … {hi:.3g}")
+        self.hover.setText(
+            translate("Insight", "channel {i}: {lo} … {hi}").format(
+                i=i, lo=f"{lo:.3g}", hi=f"{hi:.3g}"
+            )
+        )
 
     def mosaic_pos(self, channel: int) -> QPointF:
         """Centre of a channel's tile in image coordinates (for tests and tours)."""

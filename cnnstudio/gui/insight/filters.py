@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from ...core.i18n import translate
 from .feature_maps import (
     DEFAULT_MAX_CHANNELS,
     Mosaic,
@@ -93,8 +94,10 @@ class FilterView(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.hover = QLabel()
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
-        self.show_all = QCheckBox("Show all")
-        self.show_all.setToolTip("Show every filter and input channel (slower to draw)")
+        self.show_all = QCheckBox(translate("Insight", "Show all"))
+        self.show_all.setToolTip(
+            translate("Insight", "Show every filter and input channel (slower to draw)")
+        )
         self.show_all.toggled.connect(self._on_show_all)
         # A dark ground: the white middle of the weight colours would hide the gaps on white.
         self.mosaic_view = MosaicView(self, QColor(70, 70, 70))
@@ -114,7 +117,9 @@ class FilterView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
         layout.addWidget(self.stack, 1)
-        self.show_message("Click a Conv block on the canvas to see its learned kernels.")
+        self.show_message(
+            translate("Insight", "Click a Conv block on the canvas to see its learned kernels.")
+        )
 
     def show_message(self, text: str) -> None:
         self.weights = None
@@ -176,7 +181,15 @@ class FilterView(QWidget):
         tile = mosaic.tiles[i]
         peak = float(mosaic.ranges[tile.index][1])
         if self.weights.shape[1] == 3:
-            self.hover.setText(f"filter {tile.index}: |w| ≤ {peak:.3g}")
+            self.hover.setText(
+                translate("Insight", "filter {i}: |w| ≤ {peak}").format(
+                    i=tile.index, peak=f"{peak:.3g}"
+                )
+            )
         else:
             row = i // mosaic.cols
-            self.hover.setText(f"filter {tile.index}, input channel {row}: |w| ≤ {peak:.3g}")
+            self.hover.setText(
+                translate("Insight", "filter {i}, input channel {row}: |w| ≤ {peak}").format(
+                    i=tile.index, row=row, peak=f"{peak:.3g}"
+                )
+            )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
+from ...core.i18n import translate
 from ..session import DesignSession
 from .controller import InsightController, TrainingControllerLike
 from .panel import InsightPanel
@@ -27,7 +28,7 @@ def install_insight(
     torch is not imported) until the user opens the tab.
     """
     session: DesignSession = window.session  # type: ignore[attr-defined]
-    dock = QDockWidget("Feature maps", window)
+    dock = QDockWidget(translate("Insight", "Feature maps"), window)
     dock.setObjectName("FeatureMapsDock")
     panel = InsightPanel(dock)
     dock.setWidget(panel)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from .feature_maps import graphics_widget
 
 __all__ = ["PredictionView", "RankedClass"]
@@ -57,11 +58,15 @@ class PredictionView(QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.open_button = QPushButton("Open image…")
-        self.open_button.setToolTip("Predict an image file (or drop one onto this dock)")
+        self.open_button = QPushButton(translate("Insight", "Open image…"))
+        self.open_button.setToolTip(
+            translate("Insight", "Predict an image file (or drop one onto this dock)")
+        )
         self.open_button.clicked.connect(self.open_requested)
         self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels(["Class", "Probability"])
+        self.table.setHorizontalHeaderLabels(
+            [translate("Insight", "Class"), translate("Insight", "Probability")]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -85,7 +90,9 @@ class PredictionView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics)
         layout.addLayout(right, 1)
-        self.show_message("Open or drop an image to see the network's top-5 classes.")
+        self.show_message(
+            translate("Insight", "Open or drop an image to see the network's top-5 classes.")
+        )
 
     def show_message(self, text: str) -> None:
         """No prediction to show: say why and what to do."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction
 
+from ...core.i18n import translate
 from .window import LabWindow
 
 
@@ -15,9 +16,11 @@ class LabLauncher:
     def __init__(self, designer: Any) -> None:
         self.designer = designer
         self.window: LabWindow | None = None
-        self.action = QAction("Convolution &Lab", designer)
+        self.action = QAction(translate("Lab", "Convolution &Lab"), designer)
         self.action.setObjectName("convolution_lab_action")
-        tip = "Slide a kernel over an image and see every output pixel as a sum of products"
+        tip = translate(
+            "Lab", "Slide a kernel over an image and see every output pixel as a sum of products"
+        )
         self.action.setStatusTip(tip)
         self.action.setToolTip(tip)
         self.action.triggered.connect(lambda _=False: self.show())

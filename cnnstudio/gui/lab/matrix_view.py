@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ...core.i18n import translate
 from ...core.lab import format_number
 
 #: Below this many pixels a cell shows its colour only: a number would not be readable.
@@ -225,7 +226,8 @@ class MatrixView(QWidget):
 
     def _caption(self) -> str:
         rows, cols = self.values.shape
-        return f"{self.title}  {rows}x{cols}" if self.values.size else self.title
+        title = translate("Lab", self.title)
+        return f"{title}  {rows}x{cols}" if self.values.size else title
 
     # -- input -------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

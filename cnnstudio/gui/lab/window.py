@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from ...core.lab import (
     IMAGES,
     KERNELS,
@@ -96,7 +97,7 @@ class LabWindow(QMainWindow):
     def __init__(self, designer: Any | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConvolutionLab")
-        self.setWindowTitle("Convolution Lab — cnnstudio")
+        self.setWindowTitle(translate("Lab", "Convolution Lab — cnnstudio"))
         self.setAcceptDrops(True)
         self.designer = designer
         self.result: Convolution | Pooling | None = None
@@ -130,38 +131,51 @@ class LabWindow(QMainWindow):
 
         self.operation = QComboBox()
         self.operation.setObjectName("lab_operation")
-        self.operation.addItem("Convolution", "convolution")
+        self.operation.addItem(translate("Lab", "Convolution"), "convolution")
+        pooling = {
+            "max": translate("Lab", "Max pooling"),
+            "average": translate("Lab", "Average pooling"),
+            "min": translate("Lab", "Min pooling"),
+        }
         for kind in POOL_KINDS:
-            self.operation.addItem(f"{kind.capitalize()} pooling", kind)
+            self.operation.addItem(pooling.get(kind, f"{kind.capitalize()} pooling"), kind)
         self.operation.currentIndexChanged.connect(self._on_operation_changed)
         top = QFormLayout()
-        top.addRow("Operation", self.operation)
+        top.addRow(translate("Lab", "Operation"), self.operation)
         column.addLayout(top)
 
-        image_box = QGroupBox("Input")
+        image_box = QGroupBox(translate("Lab", "Input"))
         image_form = QVBoxLayout(image_box)
         self.input_source = QComboBox()
         self.input_source.setObjectName("lab_input_source")
-        self.input_source.addItem("Typed matrix", _TYPED)
+        self.input_source.addItem(translate("Lab", "Typed matrix"), _TYPED)
         for preset in IMAGES:
-            self.input_source.addItem(preset.name, preset.key)
+            self.input_source.addItem(translate("Lab", preset.name), preset.key)
             self.input_source.setItemData(
-                self.input_source.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+                self.input_source.count() - 1,
+                translate("Lab", preset.description),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.input_source.currentIndexChanged.connect(self._on_input_source_changed)
         self.input_edit = QPlainTextEdit()
         self.input_edit.setObjectName("lab_input_edit")
-        self.input_edit.setPlaceholderText("Type or paste numbers: one row a line, e.g. 1 2 3")
+        self.input_edit.setPlaceholderText(
+            translate("Lab", "Type or paste numbers: one row a line, e.g. 1 2 3")
+        )
         self.input_edit.setMaximumHeight(130)
         self.input_edit.textChanged.connect(self._on_input_edited)
         buttons = QHBoxLayout()
-        self.open_image_button = QPushButton("Open Image…")
+        self.open_image_button = QPushButton(translate("Lab", "Open Image…"))
         self.open_image_button.setToolTip(
-            f"Use a picture, scaled to at most {MAX_IMAGE_SIDE} px, in grey"
+            translate("Lab", "Use a picture, scaled to at most {n} px, in grey").format(
+                n=MAX_IMAGE_SIDE
+            )
         )
         self.open_image_button.clicked.connect(self._on_open_image_clicked)
-        self.sample_button = QPushButton("Use Sample")
-        self.sample_button.setToolTip("Use the sample shown in the Feature maps panel")
+        self.sample_button = QPushButton(translate("Lab", "Use Sample"))
+        self.sample_button.setToolTip(
+            translate("Lab", "Use the sample shown in the Feature maps panel")
+        )
         self.sample_button.clicked.connect(self._on_sample_clicked)
         buttons.addWidget(self.open_image_button)
         buttons.addWidget(self.sample_button)
@@ -170,32 +184,36 @@ class LabWindow(QMainWindow):
         image_form.addLayout(buttons)
         column.addWidget(image_box)
 
-        self.kernel_box = QGroupBox("Kernel")
+        self.kernel_box = QGroupBox(translate("Lab", "Kernel"))
         kernel_form = QVBoxLayout(self.kernel_box)
         self.kernel_source = QComboBox()
         self.kernel_source.setObjectName("lab_kernel_source")
-        self.kernel_source.addItem("Typed kernel", _TYPED)
+        self.kernel_source.addItem(translate("Lab", "Typed kernel"), _TYPED)
         for preset in KERNELS:
-            self.kernel_source.addItem(preset.name, preset.key)
+            self.kernel_source.addItem(translate("Lab", preset.name), preset.key)
             self.kernel_source.setItemData(
-                self.kernel_source.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+                self.kernel_source.count() - 1,
+                translate("Lab", preset.description),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.kernel_source.currentIndexChanged.connect(self._on_kernel_source_changed)
         self.kernel_edit = QPlainTextEdit()
         self.kernel_edit.setObjectName("lab_kernel_edit")
         self.kernel_edit.setPlaceholderText(
-            "e.g. 1 0 -1 (one row a line); fractions like 1/16 work"
+            translate("Lab", "e.g. 1 0 -1 (one row a line); fractions like 1/16 work")
         )
         self.kernel_edit.setMaximumHeight(110)
         self.kernel_edit.textChanged.connect(self._on_kernel_edited)
         learned = QHBoxLayout()
         self.conv_choice = QComboBox()
         self.conv_choice.setObjectName("lab_conv_choice")
-        self.conv_choice.setToolTip("A Conv block of the design: its learned (or initial) filter")
+        self.conv_choice.setToolTip(
+            translate("Lab", "A Conv block of the design: its learned (or initial) filter")
+        )
         self.filter_index = QSpinBox()
-        self.filter_index.setPrefix("filter ")
+        self.filter_index.setPrefix(translate("Lab", "filter "))
         self.filter_index.setMinimum(1)
-        self.learned_button = QPushButton("Use Filter")
+        self.learned_button = QPushButton(translate("Lab", "Use Filter"))
         self.learned_button.setObjectName("lab_use_filter")
         self.learned_button.clicked.connect(self._on_use_filter_clicked)
         learned.addWidget(self.conv_choice, 1)
@@ -222,10 +240,10 @@ class LabWindow(QMainWindow):
         kernel_form.addWidget(self.to_design_label)
         column.addWidget(self.kernel_box)
 
-        sizes = QGroupBox("Sliding")
+        sizes = QGroupBox(translate("Lab", "Sliding"))
         form = QFormLayout(sizes)
         self.size_spin = self._spin("lab_size", 1, 15, 2)
-        self.size_row_label = QLabel("Window")
+        self.size_row_label = QLabel(translate("Lab", "Window"))
         self.stride_spin = self._spin("lab_stride", 1, 10, 1)
         self.padding_spin = self._spin("lab_padding", 0, 10, 0)
         self.dilation_spin = self._spin("lab_dilation", 1, 6, 1)
@@ -240,28 +258,28 @@ class LabWindow(QMainWindow):
         self.bias_spin.setDecimals(4)
         self.bias_spin.valueChanged.connect(self._recompute)
         form.addRow(self.size_row_label, self.size_spin)
-        form.addRow("Stride", self.stride_spin)
-        form.addRow("Padding", self.padding_spin)
-        self.padding_mode_label = QLabel("Padding mode")
+        form.addRow(translate("Lab", "Stride"), self.stride_spin)
+        form.addRow(translate("Lab", "Padding"), self.padding_spin)
+        self.padding_mode_label = QLabel(translate("Lab", "Padding mode"))
         form.addRow(self.padding_mode_label, self.padding_mode)
-        self.dilation_label = QLabel("Dilation")
+        self.dilation_label = QLabel(translate("Lab", "Dilation"))
         form.addRow(self.dilation_label, self.dilation_spin)
-        self.bias_label = QLabel("Bias")
+        self.bias_label = QLabel(translate("Lab", "Bias"))
         form.addRow(self.bias_label, self.bias_spin)
         column.addWidget(sizes)
 
-        step = QGroupBox("Step through")
+        step = QGroupBox(translate("Lab", "Step through"))
         step_layout = QVBoxLayout(step)
         row = QHBoxLayout()
-        self.first_button = QPushButton("First")
-        self.first_button.setToolTip("First position (Home)")
-        self.prev_button = QPushButton("◀ Back")
-        self.prev_button.setToolTip("Previous position (Left)")
-        self.play_button = QPushButton("▶ Play")
+        self.first_button = QPushButton(translate("Lab", "First"))
+        self.first_button.setToolTip(translate("Lab", "First position (Home)"))
+        self.prev_button = QPushButton(translate("Lab", "◀ Back"))
+        self.prev_button.setToolTip(translate("Lab", "Previous position (Left)"))
+        self.play_button = QPushButton(translate("Lab", "▶ Play"))
         self.play_button.setCheckable(True)
-        self.play_button.setToolTip("Slide the kernel by itself (Space)")
-        self.next_button = QPushButton("Next ▶")
-        self.next_button.setToolTip("Next position (Right)")
+        self.play_button.setToolTip(translate("Lab", "Slide the kernel by itself (Space)"))
+        self.next_button = QPushButton(translate("Lab", "Next ▶"))
+        self.next_button.setToolTip(translate("Lab", "Next position (Right)"))
         for button in (self.first_button, self.prev_button, self.play_button, self.next_button):
             row.addWidget(button)
         self.first_button.clicked.connect(lambda: self.go_to(0))
@@ -272,7 +290,7 @@ class LabWindow(QMainWindow):
         self.speed_spin.setObjectName("lab_speed")
         self.speed_spin.setRange(0.25, 20)
         self.speed_spin.setValue(2)
-        self.speed_spin.setSuffix(" positions/s")
+        self.speed_spin.setSuffix(translate("Lab", " positions/s"))
         self.speed_spin.valueChanged.connect(self._on_speed_changed)
         step_layout.addLayout(row)
         step_layout.addWidget(self.speed_spin)
@@ -298,9 +316,10 @@ class LabWindow(QMainWindow):
         column = QVBoxLayout(self.view_area)
         column.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.input_view = MatrixView("Input (padded)")
-        self.kernel_view = MatrixView("Kernel", diverging=True)
-        self.output_view = MatrixView("Output", diverging=True)
+        # English titles name the views; MatrixView shows them translated.
+        self.input_view = MatrixView(QT_TRANSLATE_NOOP("Lab", "Input (padded)"))
+        self.kernel_view = MatrixView(QT_TRANSLATE_NOOP("Lab", "Kernel"), diverging=True)
+        self.output_view = MatrixView(QT_TRANSLATE_NOOP("Lab", "Output"), diverging=True)
         self.output_view.cell_clicked.connect(self._on_output_cell_clicked)
         for view, stretch in ((self.input_view, 3), (self.kernel_view, 1), (self.output_view, 3)):
             splitter.addWidget(view)
@@ -317,8 +336,11 @@ class LabWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.explain_label.setFont(font)
         self.legend_label = QLabel(
-            "Hatched grey: padding · red cross-hatch: pixels the stride never reaches · "
-            "outline: the window of the current output pixel · orange: the value pooling takes"
+            translate(
+                "Lab",
+                "Hatched grey: padding · red cross-hatch: pixels the stride never reaches · "
+                "outline: the window of the current output pixel · orange: the value pooling takes",
+            )
         )
         self.legend_label.setWordWrap(True)
         for label in (self.formula_label, self.explain_label, self.legend_label):
@@ -333,11 +355,17 @@ class LabWindow(QMainWindow):
             self.addAction(act)
             return act
 
-        self.next_action = action("Next position", "Right", lambda: self.step(1))
-        self.prev_action = action("Previous position", "Left", lambda: self.step(-1))
-        self.first_action = action("First position", "Home", lambda: self.go_to(0))
-        self.last_action = action("Last position", "End", lambda: self.go_to(-1))
-        self.play_action = action("Play or pause", "Space", self.play_button.toggle)
+        self.next_action = action(translate("Lab", "Next position"), "Right", lambda: self.step(1))
+        self.prev_action = action(
+            translate("Lab", "Previous position"), "Left", lambda: self.step(-1)
+        )
+        self.first_action = action(
+            translate("Lab", "First position"), "Home", lambda: self.go_to(0)
+        )
+        self.last_action = action(translate("Lab", "Last position"), "End", lambda: self.go_to(-1))
+        self.play_action = action(
+            translate("Lab", "Play or pause"), "Space", self.play_button.toggle
+        )
 
     # -- reading the controls ----------------------------------------------------------------
     @property
@@ -438,7 +466,11 @@ class LabWindow(QMainWindow):
             self.output_view.set_matrix(result.output if result.squeeze else result.output[channel])
         self.kernel_view.setVisible(isinstance(result, Convolution))
         heights, widths = result.size_formulas()
-        self.formula_label.setText(f"Output height: {heights}\nOutput width: {widths}")
+        self.formula_label.setText(
+            translate("Lab", "Output height: {heights}\nOutput width: {widths}").format(
+                heights=heights, widths=widths
+            )
+        )
         self._show_position()
 
     def _show_position(self) -> None:
@@ -456,9 +488,13 @@ class LabWindow(QMainWindow):
         else:
             text = result.explain(row, col)
         channels = result.sliding.image.shape[0]
-        where = f"Output ({row}, {col}), position {self.position + 1} of {len(positions)}"
+        where = translate("Lab", "Output ({row}, {col}), position {n} of {total}").format(
+            row=row, col=col, n=self.position + 1, total=len(positions)
+        )
         if isinstance(result, Convolution) and channels > 1:
-            where += f" (all {channels} channels; the views show channel 1)"
+            where += translate("Lab", " (all {n} channels; the views show channel 1)").format(
+                n=channels
+            )
         self.explain_label.setText(f"{where}:\n{text}")
 
     # -- stepping ----------------------------------------------------------------------------
@@ -483,7 +519,9 @@ class LabWindow(QMainWindow):
         self._show_position()
 
     def _on_play_toggled(self, playing: bool) -> None:
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText(
+            translate("Lab", "⏸ Pause") if playing else translate("Lab", "▶ Play")
+        )
         if playing:
             self._on_speed_changed(self.speed_spin.value())
             self.play_timer.start()
@@ -528,7 +566,9 @@ class LabWindow(QMainWindow):
             self._image = matrix
             self._set_text(self.input_edit, "")
             self.input_edit.setPlaceholderText(
-                f"A {'x'.join(str(s) for s in matrix.shape)} picture is in use; type to replace it"
+                translate("Lab", "A {shape} picture is in use; type to replace it").format(
+                    shape="x".join(str(s) for s in matrix.shape)
+                )
             )
         self._select(self.input_source, _TYPED)
         self._recompute()
@@ -587,13 +627,17 @@ class LabWindow(QMainWindow):
         try:
             matrix = image_to_matrix(image)
         except LabError:
-            self.error_label.setText(f"{Path(path).name}: not an image Qt can read")
+            self.error_label.setText(
+                translate("Lab", "{name}: not an image Qt can read").format(name=Path(path).name)
+            )
             return False
         self.set_input_matrix(matrix)
         return True
 
     def _on_open_image_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("Lab", "Open Image"), "", IMAGE_FILTER
+        )
         if path:
             self.open_image(path)
 
@@ -602,7 +646,9 @@ class LabWindow(QMainWindow):
         sample = getattr(insight, "sample", None)
         if sample is None:
             self.error_label.setText(
-                "No sample yet: open the Feature maps panel and pick a sample first"
+                translate(
+                    "Lab", "No sample yet: open the Feature maps panel and pick a sample first"
+                )
             )
             return
         image = np.asarray(sample.image, dtype=np.float64)
@@ -641,7 +687,7 @@ class LabWindow(QMainWindow):
         has_conv = self.conv_choice.count() > 0
         self.learned_button.setEnabled(has_conv)
         if not has_conv:
-            self.conv_choice.addItem("(no valid 2-D Conv block)")
+            self.conv_choice.addItem(translate("Lab", "(no valid 2-D Conv block)"))
             self.conv_choice.setEnabled(False)
         else:
             self.conv_choice.setEnabled(True)
@@ -701,7 +747,9 @@ class LabWindow(QMainWindow):
         index = self.filter_index.value() - 1
         self._learned_request += 1
         request = self._learned_request
-        self.learned_label.setText(f"Reading the filters of {conv_id}…")
+        self.learned_label.setText(
+            translate("Lab", "Reading the filters of {conv}…").format(conv=conv_id)
+        )
         job, run = self._filter_job(conv_id)
         run(job, lambda result: self._on_filters_ready(request, conv_id, index, result))
 
@@ -713,11 +761,13 @@ class LabWindow(QMainWindow):
         design = session.design.clone()
         training: Any = getattr(designer, "training", None)
         trained = None
-        where = "initial weights (seed 0)"
+        where = translate("Lab", "initial weights (seed 0)")
         idle = training is not None and training.model is not None and not training.is_running
         if idle and training.weights_fit(session.design, session.analysis):
             trained = training.model
-            where = f"trained weights after epoch {_last_epoch(training.history)}"
+            where = translate("Lab", "trained weights after epoch {n}").format(
+                n=_last_epoch(training.history)
+            )
 
         def job() -> Any:
             try:
@@ -748,7 +798,9 @@ class LabWindow(QMainWindow):
             return
         weights, bias, where = result
         if weights.ndim != 4:
-            self.learned_label.setText(f"{conv_id} is not a 2-D convolution")
+            self.learned_label.setText(
+                translate("Lab", "{conv} is not a 2-D convolution").format(conv=conv_id)
+            )
             return
         index = min(index, weights.shape[0] - 1)
         self._learned = (conv_id, index)
@@ -757,8 +809,17 @@ class LabWindow(QMainWindow):
         self._select(self.kernel_source, _TYPED)
         channels = weights.shape[1]
         self.learned_label.setText(
-            f"{conv_id}, filter {index + 1} of {weights.shape[0]} ({where}): "
-            f"{channels} input channel(s), bias {float(bias[index]):.4g}"
+            translate(
+                "Lab",
+                "{conv}, filter {n} of {total} ({where}): {channels} input channel(s), bias {bias}",
+            ).format(
+                conv=conv_id,
+                n=index + 1,
+                total=weights.shape[0],
+                where=where,
+                channels=channels,
+                bias=f"{float(bias[index]):.4g}",
+            )
         )
         self._recompute()
 

@@ -47,6 +47,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from ...core.analysis import Analysis
 from ...core.commands import SetMeta
 from ...core.design import Design
+from ...core.i18n import translate
 from ..background import join_thread, start_thread
 from ..session import DesignSession
 from .worker import Outcome, Probe, RunJob, Task, TrainingWorker, evaluating
@@ -258,7 +259,11 @@ class TrainingController(QObject):
         stored = settings.to_dict()
         design = self.session.design
         if design.training != stored:
-            self.session.push(SetMeta({"training": stored}, label="Change training settings"))
+            self.session.push(
+                SetMeta(
+                    {"training": stored}, label=translate("Training", "Change training settings")
+                )
+            )
         resume = resume and self.can_continue
         job = RunJob(design=design.clone(), settings=settings)
         if resume:

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 
 #: Training images the probe pushes through the network at each epoch end.
@@ -30,13 +31,15 @@ class GradientFlowView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.history: list[tuple[int, dict[str, float]]] = []
-        self.caption = QLabel("The gradient flow per block appears at the end of each epoch.")
+        self.caption = QLabel(
+            translate("Training", "The gradient flow per block appears at the end of each epoch.")
+        )
         self.caption.setWordWrap(True)
         self.chart = pg.PlotWidget()
         self.chart.setMenuEnabled(False)
         self.chart.hideButtons()
         self.chart.setMouseEnabled(x=False, y=False)
-        self.chart.setLabel("left", "log10 mean |grad|")
+        self.chart.setLabel("left", translate("Training", "log10 mean |grad|"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
@@ -46,13 +49,19 @@ class GradientFlowView(QWidget):
     def clear(self) -> None:
         self.history.clear()
         self.chart.clear()
-        self.caption.setText("The gradient flow per block appears at the end of each epoch.")
+        self.caption.setText(
+            translate("Training", "The gradient flow per block appears at the end of each epoch.")
+        )
 
     def show_flow(self, epoch: int, flow: dict[str, float]) -> None:
         self.history.append((epoch, dict(flow)))
         self.chart.clear()
         if not flow:
-            self.caption.setText(f"Epoch {epoch}: no block has trainable parameters.")
+            self.caption.setText(
+                translate("Training", "Epoch {epoch}: no block has trainable parameters.").format(
+                    epoch=epoch
+                )
+            )
             self.updated.emit(epoch)
             return
         names = list(flow)
@@ -66,8 +75,18 @@ class GradientFlowView(QWidget):
         weakest = min(names, key=lambda n: flow[n])
         strongest = max(names, key=lambda n: flow[n])
         self.caption.setText(
-            f"Epoch {epoch}: mean |grad| from {flow[weakest]:.2e} ({weakest}) to "
-            f"{flow[strongest]:.2e} ({strongest}), on {PROBE_BATCH} training images"
+            translate(
+                "Training",
+                "Epoch {epoch}: mean |grad| from {low} ({weakest}) to {high} ({strongest}), "
+                "on {n} training images",
+            ).format(
+                epoch=epoch,
+                low=f"{flow[weakest]:.2e}",
+                weakest=weakest,
+                high=f"{flow[strongest]:.2e}",
+                strongest=strongest,
+                n=PROBE_BATCH,
+            )
         )
         self.updated.emit(epoch)
 

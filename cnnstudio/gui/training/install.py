@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from .controller import TrainingController
 from .gradients import GradientFlowView, install_gradient_probe
 from .panel import TrainingPanel
@@ -65,13 +66,17 @@ class TrainingView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.splitter, "Run")
-        self.tabs.addTab(self.results, "Results")
+        self.tabs.addTab(self.splitter, translate("Training", "Run"))
+        self.tabs.addTab(self.results, translate("Training", "Results"))
         self.gradients = GradientFlowView()
-        self.tabs.addTab(self.gradients, "Gradients")
-        self.tabs.setTabToolTip(0, "Settings, Start / Stop and the live loss and accuracy curves")
-        self.tabs.setTabToolTip(1, "What the last run got right and wrong")
-        self.tabs.setTabToolTip(2, "The gradient flow per block at each epoch end")
+        self.tabs.addTab(self.gradients, translate("Training", "Gradients"))
+        self.tabs.setTabToolTip(
+            0, translate("Training", "Settings, Start / Stop and the live loss and accuracy curves")
+        )
+        self.tabs.setTabToolTip(1, translate("Training", "What the last run got right and wrong"))
+        self.tabs.setTabToolTip(
+            2, translate("Training", "The gradient flow per block at each epoch end")
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -113,11 +118,15 @@ class _WindowWatcher(QObject):
             self.controller.shutdown()
 
 
-def find_menu(window: QMainWindow, title: str) -> QMenu | None:
-    """The menu bar's menu called ``title`` (mnemonics ignored), or None."""
+TRAIN_MENU = "train_menu"  # the Train menu's object name (its tools find it by that)
+
+
+def find_menu(window: QMainWindow, name: str) -> QMenu | None:
+    """The menu bar's menu whose object name is ``name``, or None (by name, not by title: the
+    title is translated)."""
     for action in window.menuBar().actions():
         menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
+        if isinstance(menu, QMenu) and menu.objectName() == name:
             return menu
     return None
 
@@ -140,7 +149,10 @@ def save_checkpoint_dialog(
         base = controller.session.path.parent if controller.session.path else Path.home()
         suggestion = str(base / f"{design.name or 'model'}.pt")
         chosen, _ = QFileDialog.getSaveFileName(
-            window, "Save checkpoint", suggestion, "Checkpoints (*.pt);;All files (*)"
+            window,
+            translate("Training", "Save checkpoint"),
+            suggestion,
+            "Checkpoints (*.pt);;All files (*)",
         )
         if not chosen:
             return None
@@ -148,7 +160,7 @@ def save_checkpoint_dialog(
     try:
         controller.save_checkpoint(path)
     except (RuntimeError, ValueError) as exc:  # CheckpointError is a ValueError
-        QMessageBox.warning(window, "Save checkpoint", str(exc))
+        QMessageBox.warning(window, translate("Training", "Save checkpoint"), str(exc))
         return None
     return Path(path)
 
@@ -203,9 +215,9 @@ def install_training(window: Any) -> TrainingController:
     controller = TrainingController(window.session, parent=window)
     view = TrainingView(controller)
     if hasattr(window, "add_bottom_dock"):
-        dock = window.add_bottom_dock(view, "Training")
+        dock = window.add_bottom_dock(view, QT_TRANSLATE_NOOP("Panels", "Training"))
     else:
-        dock = QDockWidget("Training", window)
+        dock = QDockWidget(translate("Training", "Training"), window)
         dock.setObjectName("training_dock")
         dock.setWidget(view)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -215,11 +227,16 @@ def install_training(window: Any) -> TrainingController:
     controller.view, controller.dock = view, dock
     install_gradient_probe(controller, view.gradients)
 
-    menu = find_menu(window, "Train")
+    menu = find_menu(window, TRAIN_MENU)
     if menu is None:
-        menu = window.insert_menu("&Train") if hasattr(window, "insert_menu") else None
+        menu = (
+            window.insert_menu(translate("Training", "&Train"))
+            if hasattr(window, "insert_menu")
+            else None
+        )
     if menu is None:
-        menu = window.menuBar().addMenu("&Train")
+        menu = window.menuBar().addMenu(translate("Training", "&Train"))
+    menu.setObjectName(TRAIN_MENU)
 
     def show_dock() -> None:
         dock.show()
@@ -243,23 +260,38 @@ def install_training(window: Any) -> TrainingController:
         menu.addAction(act)
         return act
 
-    start_action = action("&Start Training", start, "F5", "Train the design from fresh weights")
+    start_action = action(
+        translate("Training", "&Start Training"),
+        start,
+        "F5",
+        translate("Training", "Train the design from fresh weights"),
+    )
     continue_action = action(
-        "&Continue Training",
+        translate("Training", "&Continue Training"),
         continue_run,
         None,
-        "Train the last model further",
+        translate("Training", "Train the last model further"),
     )
-    pause_action = action("&Pause", view.panel.toggle_pause, None, "Pause or resume the run")
+    pause_action = action(
+        translate("Training", "&Pause"),
+        view.panel.toggle_pause,
+        None,
+        translate("Training", "Pause or resume the run"),
+    )
     stop_action = action(
-        "S&top", controller.stop, "Shift+F5", "Stop after the current batch (keeps the weights)"
+        translate("Training", "S&top"),
+        controller.stop,
+        "Shift+F5",
+        translate("Training", "Stop after the current batch (keeps the weights)"),
     )
     menu.addSeparator()
     save_action = action(
-        "Save C&heckpoint...",
+        translate("Training", "Save C&heckpoint..."),
         lambda: save_checkpoint_dialog(window, controller),
         None,
-        "Save the trained weights, optimizer state and history with the design",
+        translate(
+            "Training", "Save the trained weights, optimizer state and history with the design"
+        ),
     )
 
     load_weights_action = action(
@@ -287,7 +319,11 @@ def install_training(window: Any) -> TrainingController:
         start_action.setEnabled(state == "idle")
         continue_action.setEnabled(controller.can_continue)
         pause_action.setEnabled(active)
-        pause_action.setText("&Resume" if state == "paused" else "&Pause")
+        pause_action.setText(
+            translate("Training", "&Resume")
+            if state == "paused"
+            else translate("Training", "&Pause")
+        )
         stop_action.setEnabled(active)
         save_action.setEnabled(controller.model is not None and state in ("idle", "paused"))
         load_weights_action.setEnabled(state == "idle")
@@ -299,13 +335,22 @@ def install_training(window: Any) -> TrainingController:
     status = window.statusBar()
     controller.run_failed.connect(
         lambda message, hint: status.showMessage(
-            f"Training failed: {message}" + (f" — {hint}" if hint else ""), 15000
+            translate("Training", "Training failed: {message}").format(message=message)
+            + (f" — {hint}" if hint else ""),
+            15000,
         )
     )
     controller.run_finished.connect(
         lambda event: status.showMessage(
-            f"Training {event.reason} after {event.epochs_completed} epochs: "
-            f"val acc {event.val_acc:.1%}",
+            translate("Training", "Training {what} after {n} epochs: val acc {acc}").format(
+                what={
+                    "completed": translate("Training", "completed"),
+                    "stopped": translate("Training", "stopped"),
+                    "early-stopped": translate("Training", "early-stopped"),
+                }.get(event.reason, event.reason),
+                n=event.epochs_completed,
+                acc=f"{event.val_acc:.1%}",
+            ),
             15000,
         )
     )

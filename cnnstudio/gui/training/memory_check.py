@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.formatting import first_line, fmt_bytes
-from .install import find_menu
+from .install import TRAIN_MENU, find_menu
 
 
 class MemoryWindow(QDialog):
@@ -136,7 +136,7 @@ class MemoryCheck:
 
 def install_memory_check(window: Any, controller: Any) -> MemoryCheck:
     """Add Train ▸ Measure Step Memory… to ``window``'s Train menu."""
-    menu = find_menu(window, "Train")
+    menu = find_menu(window, TRAIN_MENU)
     if menu is None:
         raise RuntimeError("install_training must run first: the Train menu is missing")
     return MemoryCheck(window, controller, menu)

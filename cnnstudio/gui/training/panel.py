@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.design import DesignEvent
+from ...core.formatting import fmt_int
+from ...core.i18n import QT_TRANSLATE_NOOP, format_decimal, translate
 from ..settings import AppSettings
 from ..theme import error_colour, ok_colour
 from .controller import TrainingController
@@ -74,7 +76,12 @@ DEFAULTS: dict[str, Any] = {
     "device": "auto",
     "seed": 0,
 }
-_FOLDER_ITEM = "Image folder..."
+_FOLDER_ITEM = QT_TRANSLATE_NOOP("Training", "Image folder...")
+
+
+def _percent(fraction: float) -> str:
+    """``0.123`` -> ``12.3%`` (``12,3%`` in Portuguese)."""
+    return format_decimal(fraction * 100, 1) + "%"
 
 
 def fmt_duration(seconds: float) -> str:
@@ -163,34 +170,46 @@ class TrainingPanel(QWidget):
         self._run_epochs = 1
 
         self.dataset = QComboBox()
-        self.dataset.addItems([*DATASETS, _FOLDER_ITEM])
+        self.dataset.addItems([*DATASETS, translate("Training", _FOLDER_ITEM)])
         self.dataset.setToolTip(
-            "Built-in datasets download on first use; an image folder has one sub-folder of "
-            "images per class"
+            translate(
+                "Training",
+                "Built-in datasets download on first use; an image folder has one sub-folder of "
+                "images per class",
+            )
         )
         self.dataset.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.dataset.setMinimumContentsLength(12)
         self.data_dir = QLineEdit()
-        self.data_dir.setPlaceholderText("default")
-        self.data_dir.setToolTip("Where downloaded datasets are kept (empty: the default folder)")
+        self.data_dir.setPlaceholderText(translate("Training", "default"))
+        self.data_dir.setToolTip(
+            translate("Training", "Where downloaded datasets are kept (empty: the default folder)")
+        )
         self.data_dir_button = QToolButton()
         self.data_dir_button.setText("...")
-        self.data_dir_button.setToolTip("Choose the data folder")
-        self.batch_size = _int_box(1, 65536, "Images per training step")
-        self.epochs = _int_box(1, 100_000, "Passes over the training set (in total)")
+        self.data_dir_button.setToolTip(translate("Training", "Choose the data folder"))
+        self.batch_size = _int_box(1, 65536, translate("Training", "Images per training step"))
+        self.epochs = _int_box(
+            1, 100_000, translate("Training", "Passes over the training set (in total)")
+        )
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
-        self.lr = _float_box(1e-6, 10.0, 6, "Learning rate")
-        self.momentum = _float_box(0.0, 0.999, 3, "SGD momentum")
-        self.nesterov = QCheckBox("Nesterov")
-        self.nesterov.setToolTip("Nesterov momentum (SGD with momentum > 0)")
-        self.weight_decay = _float_box(0.0, 1.0, 6, "L2 penalty on the weights")
+        self.lr = _float_box(1e-6, 10.0, 6, translate("Training", "Learning rate"))
+        self.momentum = _float_box(0.0, 0.999, 3, translate("Training", "SGD momentum"))
+        self.nesterov = QCheckBox(translate("Training", "Nesterov"))
+        self.nesterov.setToolTip(translate("Training", "Nesterov momentum (SGD with momentum > 0)"))
+        self.weight_decay = _float_box(
+            0.0, 1.0, 6, translate("Training", "L2 penalty on the weights")
+        )
         self.schedule = QComboBox()
         self.schedule.addItems(list(SCHEDULES))
         self.schedule.setToolTip(
-            "Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau"
+            translate(
+                "Training",
+                "Learning-rate schedule: step decay, cosine decay, one-cycle, or reduce on plateau",
+            )
         )
         self.patience = _int_box(
             0, 10_000, "Stop after this many epochs without a better one by Keep best by (0: never)"
@@ -207,14 +226,27 @@ class TrainingPanel(QWidget):
         self.augment.setToolTip("Random shifts, small rotations (and flips where they fit)")
         self.device = QComboBox()
         self.device.addItem("auto")
-        self.device.setToolTip("auto: a GPU when there is one, else the CPU")
-        self.seed = _int_box(0, 2**31 - 1, "Seed for the weights, the split and the shuffling")
+        self.device.setToolTip(translate("Training", "auto: a GPU when there is one, else the CPU"))
+        self.seed = _int_box(
+            0, 2**31 - 1, translate("Training", "Seed for the weights, the split and the shuffling")
+        )
 
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Start training from fresh weights (F5)")
-        self.continue_button = QPushButton("Continue")
+        self.start_button = QPushButton(translate("Training", "Start"))
+        self.start_button.setToolTip(
+            translate("Training", "Start training from fresh weights (F5)")
+        )
+        self.continue_button = QPushButton(translate("Training", "Continue"))
         self.continue_button.setToolTip(
-            "Train the last model further: up to the total epochs, or that many more when reached"
+            translate(
+                "Training",
+                "Train the last model further: up to the total epochs, or that many more when "
+                "reached",
+            )
+        )
+        self.pause_button = QPushButton(translate("Training", "Pause"))
+        self.stop_button = QPushButton(translate("Training", "Stop"))
+        self.stop_button.setToolTip(
+            translate("Training", "Stop after the current batch; the weights are kept")
         )
         self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("Stop")
@@ -229,8 +261,8 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("Not started")
-        self.status = QLabel("Choose the data and press Start (F5).")
+        self.progress.setFormat(translate("Training", "Not started"))
+        self.status = QLabel(translate("Training", "Choose the data and press Start (F5)."))
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -261,7 +293,7 @@ class TrainingPanel(QWidget):
         momentum = QHBoxLayout()
         momentum.addWidget(self.momentum, 1)
         momentum.addWidget(self.nesterov)
-        self._momentum_label = QLabel("Momentum")
+        self._momentum_label = QLabel(translate("Training", "Momentum"))
         # Augment shares the device's cell, as Nesterov shares momentum's: one row less, and
         # no wider than the dataset list already makes that column.
         device = QHBoxLayout()
@@ -396,7 +428,9 @@ class TrainingPanel(QWidget):
             self.set_dataset(_as(values["dataset"], str, DEFAULTS["dataset"]))
             data_dir = values["data_dir"]
             self.data_dir.setText(data_dir if isinstance(data_dir, str) else "")
-            self.data_dir.setPlaceholderText(AppSettings().data_dir() or "default")
+            self.data_dir.setPlaceholderText(
+                AppSettings().data_dir() or translate("Training", "default")
+            )
             self.batch_size.setValue(_as(values["batch_size"], int, DEFAULTS["batch_size"]))
             self.epochs.setValue(_as(values["epochs"], int, DEFAULTS["epochs"]))
             _set_combo(self.optimizer, values["optimizer"], DEFAULTS["optimizer"])
@@ -424,7 +458,7 @@ class TrainingPanel(QWidget):
 
     def dataset_name(self) -> str:
         text = self.dataset.currentText()
-        return self._last_dataset if text == _FOLDER_ITEM else text
+        return self._last_dataset if text == translate("Training", _FOLDER_ITEM) else text
 
     def set_dataset(self, name_or_path: str) -> None:
         """Select a built-in dataset or an image folder (added to the list when new)."""
@@ -437,17 +471,21 @@ class TrainingPanel(QWidget):
         self._last_dataset = name_or_path
 
     def _on_dataset_activated(self, index: int) -> None:
-        if self.dataset.itemText(index) != _FOLDER_ITEM:
+        if self.dataset.itemText(index) != translate("Training", _FOLDER_ITEM):
             self._last_dataset = self.dataset.itemText(index)
             return
         folder = QFileDialog.getExistingDirectory(
-            self, "Image folder (one sub-folder per class)", self.data_dir.text()
+            self,
+            translate("Training", "Image folder (one sub-folder per class)"),
+            self.data_dir.text(),
         )
         self.set_dataset(folder if folder else self._last_dataset)
 
     def _choose_data_dir(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Data folder", self.data_dir.text() or self.controller.default_data_dir
+            self,
+            translate("Training", "Data folder"),
+            self.data_dir.text() or self.controller.default_data_dir,
         )
         if folder:
             self.data_dir.setText(folder)
@@ -472,7 +510,9 @@ class TrainingPanel(QWidget):
             self._loading = False
         if self.controller.default_data_dir:
             self.data_dir.setToolTip(
-                f"Where downloaded datasets are kept (empty: {self.controller.default_data_dir})"
+                translate(
+                    "Training", "Where downloaded datasets are kept (empty: {folder})"
+                ).format(folder=self.controller.default_data_dir)
             )
 
     # ----------------------------------------------------------------- run buttons
@@ -493,9 +533,11 @@ class TrainingPanel(QWidget):
         except ValueError as exc:
             self._show_status(str(exc), error=True)
             return False
-        self._show_status("Preparing: building the model and loading the data...")
+        self._show_status(
+            translate("Training", "Preparing: building the model and loading the data...")
+        )
         self.progress.setRange(0, 0)  # busy indicator until the first batch
-        self.progress.setFormat("Preparing...")
+        self.progress.setFormat(translate("Training", "Preparing..."))
         return self.controller.start(settings, resume=resume)
 
     def toggle_pause(self) -> None:
@@ -509,14 +551,17 @@ class TrainingPanel(QWidget):
         self.start_button.setEnabled(idle)
         self.continue_button.setEnabled(self.controller.can_continue)
         self.pause_button.setEnabled(state in ("preparing", "running", "paused"))
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.setText(
+            translate("Training", "Resume") if state == "paused" else translate("Training", "Pause")
+        )
         self.stop_button.setEnabled(state in ("preparing", "running", "paused"))
         for widget in self._form_widgets():
             widget.setEnabled(idle)
         if state == "paused":
-            self.progress.setFormat(self.progress.format().split(" · paused")[0] + " · paused")
+            paused = translate("Training", " · paused")
+            self.progress.setFormat(self.progress.format().split(paused)[0] + paused)
         elif state == "stopping":
-            self._show_status("Stopping after the current batch...")
+            self._show_status(translate("Training", "Stopping after the current batch..."))
 
     def _form_widgets(self) -> list[QWidget]:
         return [
@@ -547,19 +592,39 @@ class TrainingPanel(QWidget):
         total = max(1, (event.epochs - event.start_epoch) * self._run_batches)
         self.progress.setRange(0, total)
         self.progress.setValue(0)
-        self.progress.setFormat(f"Epoch {event.start_epoch + 1}/{event.epochs}")
+        self.progress.setFormat(
+            translate("Training", "Epoch {epoch}/{epochs}").format(
+                epoch=event.start_epoch + 1, epochs=event.epochs
+            )
+        )
         self._show_status(
-            f"Training on {event.device}: {event.train_samples:,} training and "
-            f"{event.val_samples:,} validation images, {event.trainable_params:,} trainable "
-            "parameters"
+            translate(
+                "Training",
+                "Training on {device}: {train} training and {val} validation images, "
+                "{params} trainable parameters",
+            ).format(
+                device=event.device,
+                train=fmt_int(event.train_samples),
+                val=fmt_int(event.val_samples),
+                params=fmt_int(event.trainable_params),
+            )
         )
 
     def _on_controller_batch_progress(self, event: BatchEnded) -> None:
         done = (event.epoch - 1 - self._run_start_epoch) * self._run_batches + event.batch
         self.progress.setValue(min(self.progress.maximum(), done))
         self.progress.setFormat(
-            f"Epoch {event.epoch}/{self._run_epochs} · batch {event.batch}/{event.batches} · "
-            f"{event.samples_per_s:,.0f} samples/s · {fmt_duration(event.eta_s)} left"
+            translate(
+                "Training",
+                "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} samples/s · {eta} left",
+            ).format(
+                epoch=event.epoch,
+                epochs=self._run_epochs,
+                batch=event.batch,
+                batches=event.batches,
+                speed=fmt_int(round(event.samples_per_s)),
+                eta=fmt_duration(event.eta_s),
+            )
         )
 
     def _on_controller_epoch_ended(self, event: EpochEnded) -> None:
@@ -579,13 +644,22 @@ class TrainingPanel(QWidget):
         planned = max(event.epochs_completed, self.epochs.value(), 1)
         self.progress.setRange(0, planned)
         self.progress.setValue(min(event.epochs_completed, planned))
-        what = {"completed": "Finished", "stopped": "Stopped", "early-stopped": "Early-stopped"}
+        what = {
+            "completed": translate("Training", "Finished"),
+            "stopped": translate("Training", "Stopped"),
+            "early-stopped": translate("Training", "Early-stopped"),
+        }
         head = what.get(event.reason, event.reason.capitalize())
         self.progress.setFormat(f"{head} after {event.epochs_completed} epochs")
         best = f"; {event.best_summary()}" if event.best_epoch is not None else ""
         self._show_status(
-            f"{head} in {fmt_duration(event.seconds)}: val loss {event.val_loss:.4f}, "
-            f"val acc {event.val_acc:.1%}{best}",
+            translate("Training", "{what} in {time}: val loss {loss}, val acc {acc}").format(
+                what=head,
+                time=fmt_duration(event.seconds),
+                loss=format_decimal(event.val_loss, 4),
+                acc=_percent(event.val_acc),
+            )
+            + best,
             ok=True,
         )
         self._on_controller_state_changed(self.controller.state)
@@ -593,7 +667,7 @@ class TrainingPanel(QWidget):
     def _on_controller_run_failed(self, message: str, hint: str) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress.setFormat("Not trained")
+        self.progress.setFormat(translate("Training", "Not trained"))
         self._show_status(f"{message} — {hint}" if hint else message, error=True)
         self._on_controller_state_changed(self.controller.state)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 from ..theme import is_dark
 from .controller import TrainingController
@@ -70,9 +71,9 @@ class TrainingPlots(QWidget):
         # the end of construction and again whenever the theme changes.
         self.view = pg.GraphicsLayoutWidget()
         self.view.ci.setSpacing(2)
-        self.loss_plot = self._plot(0, "loss", legend_offset=(-8, 4))
-        self.acc_plot = self._plot(1, "accuracy %", legend_offset=(-8, -4))
-        self.acc_plot.setLabel("bottom", "epoch")
+        self.loss_plot = self._plot(0, translate("Training", "loss"), legend_offset=(-8, 4))
+        self.acc_plot = self._plot(1, translate("Training", "accuracy %"), legend_offset=(-8, -4))
+        self.acc_plot.setLabel("bottom", translate("Training", "epoch"))
         self.acc_plot.setXLink(self.loss_plot)
         for row in (0, 1):
             self.view.ci.layout.setRowStretchFactor(row, 1)
@@ -86,11 +87,11 @@ class TrainingPlots(QWidget):
         # on top of it; its faint pen comes with the palette.
         self.batch_curve = pg.PlotCurveItem(connect="finite")
         self.loss_plot.addItem(self.batch_curve)
-        self.loss_plot.legend.addItem(self.batch_curve, "batches")
-        self.train_loss = self._curve(self.loss_plot, _TRAIN, "train")
-        self.val_loss = self._curve(self.loss_plot, _VAL, "validation")
-        self.train_acc = self._curve(self.acc_plot, _TRAIN, "train")
-        self.val_acc = self._curve(self.acc_plot, _VAL, "validation")
+        self.loss_plot.legend.addItem(self.batch_curve, translate("Training", "batches"))
+        self.train_loss = self._curve(self.loss_plot, _TRAIN, translate("Training", "train"))
+        self.val_loss = self._curve(self.loss_plot, _VAL, translate("Training", "validation"))
+        self.train_acc = self._curve(self.acc_plot, _TRAIN, translate("Training", "train"))
+        self.val_acc = self._curve(self.acc_plot, _VAL, translate("Training", "validation"))
 
         # The learning rate on a secondary (right) axis of the accuracy plot: its own view box,
         # x-linked, kept on top of the plot's view box (pyqtgraph's multiple-axes recipe).
@@ -98,7 +99,7 @@ class TrainingPlots(QWidget):
         self.lr_view.setMouseEnabled(x=False, y=False)
         self.acc_plot.showAxis("right")
         right = self.acc_plot.getAxis("right")
-        right.setLabel("learning rate")
+        right.setLabel(translate("Training", "learning rate"))
         right.enableAutoSIPrefix(False)
         right.setWidth(66)
         self.acc_plot.scene().addItem(self.lr_view)
@@ -111,7 +112,7 @@ class TrainingPlots(QWidget):
             _LR, width=1.5, marker_size=5, square=True, style=Qt.PenStyle.DashLine
         )
         self.lr_view.addItem(self.lr_curve)
-        self.acc_plot.legend.addItem(self.lr_curve, "learning rate")
+        self.acc_plot.legend.addItem(self.lr_curve, translate("Training", "learning rate"))
         # The loss plot gets an empty right axis of the same width so both x axes line up.
         self.loss_plot.showAxis("right")
         self.loss_plot.getAxis("right").setStyle(showValues=False)
@@ -126,8 +127,10 @@ class TrainingPlots(QWidget):
         self._old_curves: list[Any] = []
         self._old_drawn: tuple[Any, ...] | None = None  # which runs _old_curves show
 
-        self.clear_button = QPushButton("Clear runs")
-        self.clear_button.setToolTip("Remove the dimmed curves of earlier runs")
+        self.clear_button = QPushButton(translate("Training", "Clear runs"))
+        self.clear_button.setToolTip(
+            translate("Training", "Remove the dimmed curves of earlier runs")
+        )
         self.clear_button.clicked.connect(controller.clear_runs)
         self.runs_label = QLabel()
         # Its text changes as runs accumulate; it must never widen the dock (which would
@@ -320,8 +323,13 @@ class TrainingPlots(QWidget):
                 self._old_curves.append((plot, item))
         count = len(old)
         self.runs_label.setText(
-            f"{count} earlier run{'s' if count != 1 else ''} dimmed (solid: train, dashed: "
-            "validation)"
+            (
+                translate("Training", "1 earlier run dimmed (solid: train, dashed: validation)")
+                if count == 1
+                else translate(
+                    "Training", "{n} earlier runs dimmed (solid: train, dashed: validation)"
+                ).format(n=count)
+            )
             if count
             else ""
         )

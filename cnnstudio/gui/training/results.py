@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 from .controller import TrainingController
 
@@ -67,8 +68,8 @@ class TrainingResults(QWidget):
         # Both charts in one graphics view: its layout shrinks them together in a narrow dock.
         self.charts = pg.GraphicsLayoutWidget()
         self.charts.setMinimumSize(240, 180)
-        self.confusion_plot = self._plot(0, "true class", "predicted class")
-        self.confusion_plot.setTitle("Confusion matrix", size="10pt")
+        self.confusion_plot = self._plot(0, translate("Training", "true class"), "predicted class")
+        self.confusion_plot.setTitle(translate("Training", "Confusion matrix"), size="10pt")
         self.confusion_plot.invertY(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.confusion_plot.addItem(self.image)
@@ -78,13 +79,13 @@ class TrainingResults(QWidget):
         # font follows the cell size, so that numbers never spill into their neighbours.
         self.confusion_plot.vb.sigResized.connect(self._fit_cell_texts)
 
-        self.accuracy_plot = self._plot(1, "accuracy %", "class")
-        self.accuracy_plot.setTitle("Per-class accuracy", size="10pt")
+        self.accuracy_plot = self._plot(1, translate("Training", "accuracy %"), "class")
+        self.accuracy_plot.setTitle(translate("Training", "Per-class accuracy"), size="10pt")
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.bars: pg.BarGraphItem | None = None
         restyle_plots(self.charts, palette=self.palette())  # and again on a theme change
 
-        self.mistakes_title = QLabel("Misclassified validation images")
+        self.mistakes_title = QLabel(translate("Training", "Misclassified validation images"))
         # Two lines of its own, never word-wrapped: a wrapping label has a height-for-width,
         # which makes the whole tab ask the dock's scroll area for its preferred height, and
         # the charts were then cut at the bottom instead of fitted to the dock.
@@ -118,7 +119,9 @@ class TrainingResults(QWidget):
         row.setSpacing(4)
         row.addWidget(self.charts, 3)
         row.addWidget(right, 2)
-        self.empty_label = QLabel("The confusion matrix and the mistakes appear when a run ends.")
+        self.empty_label = QLabel(
+            translate("Training", "The confusion matrix and the mistakes appear when a run ends.")
+        )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -270,12 +273,14 @@ class TrainingResults(QWidget):
             len(self.controller.last_finished.misclassified) if self.controller.last_finished else 0
         )
         if images is None or not len(images):
-            self.mistakes_title.setText("No misclassified validation images")
+            self.mistakes_title.setText(translate("Training", "No misclassified validation images"))
             return
         shown = len(images)
-        more = " (first ones)" if total > shown else ""
+        more = translate("Training", " (first ones)") if total > shown else ""
         self.mistakes_title.setText(
-            f"{shown} misclassified validation images{more}\ncaptions: predicted (true)"
+            translate(
+                "Training", "{n} misclassified validation images{more}\ncaptions: predicted (true)"
+            ).format(n=shown, more=more)
         )
         small = QFont()
         small.setPointSizeF(max(6.5, small.pointSizeF() - 1.5))
@@ -298,7 +303,11 @@ class TrainingResults(QWidget):
             caption = QLabel(f"{_short(pred_name, 8)} ({_short(true_name, 8)})")
             caption.setFont(small)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            cell.setToolTip(f"predicted {pred_name}, true class {true_name}")
+            cell.setToolTip(
+                translate("Training", "predicted {pred}, true class {true}").format(
+                    pred=pred_name, true=true_name
+                )
+            )
             cell_layout.addWidget(picture)
             cell_layout.addWidget(caption)
             self._cells.append(cell)

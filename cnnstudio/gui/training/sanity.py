@@ -26,8 +26,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from ...core.commands import SetMeta
 from ...core.formatting import first_line
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
-from .install import find_menu
+from .install import TRAIN_MENU, find_menu
 
 _OK, _FAIL = "✔", "✘"
 
@@ -40,7 +41,7 @@ class _ResultWindow(QDialog):
         self.setWindowTitle(title)
         self.setModal(False)
         self.resize(760, 520)
-        self.status = QLabel("Running…")
+        self.status = QLabel(translate("Training", "Running…"))
         self.status.setWordWrap(True)
         self.lines = QLabel()
         self.lines.setWordWrap(True)
@@ -51,7 +52,7 @@ class _ResultWindow(QDialog):
         self.chart.setMinimumHeight(220)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
-        close = QPushButton("Close")
+        close = QPushButton(translate("Training", "Close"))
         close.clicked.connect(self.close)
         self.buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -74,13 +75,18 @@ class SanityTools:
         self.last_sweep: Any = None
         self._checked_design: Any = None  # the design as the last check saw it
         self.use_lr_button: QPushButton | None = None
-        self.check_action = QAction("Check &Design…", window)
+        self.check_action = QAction(translate("Training", "Check &Design…"), window)
         self.check_action.setStatusTip(
-            "Loss at initialisation, overfit a tiny batch, gradient flow: before a long run"
+            translate(
+                "Training",
+                "Loss at initialisation, overfit a tiny batch, gradient flow: before a long run",
+            )
         )
         self.check_action.triggered.connect(lambda _=False: self.run_check())
-        self.lr_action = QAction("Find &Learning Rate…", window)
-        self.lr_action.setStatusTip("Sweep the learning rate over a few batches and suggest one")
+        self.lr_action = QAction(translate("Training", "Find &Learning Rate…"), window)
+        self.lr_action.setStatusTip(
+            translate("Training", "Sweep the learning rate over a few batches and suggest one")
+        )
         self.lr_action.triggered.connect(lambda _=False: self.run_lr_find())
         menu.addSeparator()
         menu.addAction(self.check_action)
@@ -169,7 +175,13 @@ class SanityTools:
         design, shape, settings = inputs
         if attribute == "check_window":
             self._checked_design = design.clone()  # the job may not change it, but owns it
-        window.status.setText(f"{what} {design.name or 'the design'} on {settings.dataset}…")
+        window.status.setText(
+            translate("Training", "{what} {design} on {dataset}…").format(
+                what=what,
+                design=design.name or translate("Training", "the design"),
+                dataset=settings.dataset,
+            )
+        )
         self.check_action.setEnabled(False)
         self.lr_action.setEnabled(False)
 
@@ -194,7 +206,12 @@ class SanityTools:
 
             return check_design(design, bundle, seed=settings.seed)
 
-        self._start("Check Design", "check_window", "Checking", work)
+        self._start(
+            translate("Training", "Check Design"),
+            "check_window",
+            translate("Training", "Checking"),
+            work,
+        )
 
     def _on_check_done(self, result: Any) -> None:
         self._on_state_changed(self.controller.state)
@@ -202,10 +219,18 @@ class SanityTools:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The check could not run: {first_line(result)}")
+            window.status.setText(
+                translate("Training", "The check could not run: {reason}").format(
+                    reason=first_line(result)
+                )
+            )
             return
         self.last_report = result
-        window.status.setText("All checks passed" if result.passed else "Some checks failed")
+        window.status.setText(
+            translate("Training", "All checks passed")
+            if result.passed
+            else translate("Training", "Some checks failed")
+        )
         lines = []
         for line in result.lines():
             ok = line.startswith("ok")
@@ -229,7 +254,11 @@ class SanityTools:
     def _draw_gradient_flow(self, chart: pg.PlotWidget, flow: dict[str, float]) -> None:
         chart.clear()
         plot = chart.getPlotItem()
-        plot.setTitle("Gradient flow at initialisation (mean |grad| per block, log scale)")
+        plot.setTitle(
+            translate(
+                "Training", "Gradient flow at initialisation (mean |grad| per block, log scale)"
+            )
+        )
         if not flow:
             return
         names = list(flow)
@@ -240,7 +269,7 @@ class SanityTools:
         )
         chart.addItem(bars)
         plot.getAxis("bottom").setTicks([list(enumerate(names))])
-        plot.setLabel("left", "log10 mean |grad|")
+        plot.setLabel("left", translate("Training", "log10 mean |grad|"))
 
     # -- Find Learning Rate ------------------------------------------------------------------
     def run_lr_find(self) -> None:
@@ -258,7 +287,12 @@ class SanityTools:
                 seed=settings.seed,
             )
 
-        self._start("Find Learning Rate", "lr_window", "Sweeping the learning rate for", work)
+        self._start(
+            translate("Training", "Find Learning Rate"),
+            "lr_window",
+            translate("Training", "Sweeping the learning rate for"),
+            work,
+        )
 
     def _on_lr_done(self, result: Any) -> None:
         self._on_state_changed(self.controller.state)
@@ -266,22 +300,30 @@ class SanityTools:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The sweep could not run: {first_line(result)}")
+            window.status.setText(
+                translate("Training", "The sweep could not run: {reason}").format(
+                    reason=first_line(result)
+                )
+            )
             return
         self.last_sweep = result
         window.status.setText(
-            f"Suggested learning rate: {result.suggestion:.2e} "
-            f"({result.optimizer}, fastai's valley)"
+            translate(
+                "Training", "Suggested learning rate: {lr} ({optimizer}, fastai's valley)"
+            ).format(lr=f"{result.suggestion:.2e}", optimizer=result.optimizer)
         )
         window.lines.setText(
-            f"steepest descent {result.steep:.2e} · lowest loss / 10 {result.minimum:.2e} · "
-            f"{len(result.lrs)} batches"
+            translate(
+                "Training", "steepest descent {steep} · lowest loss / 10 {minimum} · {n} batches"
+            ).format(
+                steep=f"{result.steep:.2e}", minimum=f"{result.minimum:.2e}", n=len(result.lrs)
+            )
         )
         plot = window.chart.getPlotItem()
         window.chart.clear()
         plot.setLogMode(x=True, y=False)
-        plot.setLabel("bottom", "learning rate")
-        plot.setLabel("left", "smoothed loss")
+        plot.setLabel("bottom", translate("Training", "learning rate"))
+        plot.setLabel("left", translate("Training", "smoothed loss"))
         # Log mode: the curve takes the rates as they are, lines take view (log10) positions.
         window.chart.plot(result.lrs, result.losses, pen=pg.mkPen("#4a90d9", width=2))
         markers = (("valley", result.valley, "#2e7d32"), ("steep", result.steep, "#e08a00"))
@@ -297,9 +339,13 @@ class SanityTools:
         # The divergence at the end would flatten the part that matters: clip it, as fastai does.
         low, first = min(result.losses), result.losses[0]
         plot.setYRange(low - 0.05 * abs(low), max(min(max(result.losses), 1.5 * first), low + 1e-3))
-        button = QPushButton(f"Use {result.suggestion:.2e}")
+        button = QPushButton(
+            translate("Training", "Use {lr}").format(lr=f"{result.suggestion:.2e}")
+        )
         button.setObjectName("use_suggested_lr")
-        button.setToolTip("Put the suggestion into the training settings (one undo step)")
+        button.setToolTip(
+            translate("Training", "Put the suggestion into the training settings (one undo step)")
+        )
         button.clicked.connect(lambda: self.use_learning_rate(result.suggestion))
         window.buttons.insertWidget(0, button)
         self.use_lr_button = button
@@ -309,12 +355,16 @@ class SanityTools:
         session = self.window.session
         training = dict(session.design.training or {})
         training["lr"] = float(f"{lr:.3g}")
-        session.push(SetMeta({"training": training}, label="Use suggested learning rate"))
+        session.push(
+            SetMeta(
+                {"training": training}, label=translate("Training", "Use suggested learning rate")
+            )
+        )
 
 
 def install_sanity(window: Any, controller: Any) -> SanityTools:
     """Add Train ▸ Check Design… and Train ▸ Find Learning Rate… to ``window``'s Train menu."""
-    menu = find_menu(window, "Train")
+    menu = find_menu(window, TRAIN_MENU)
     if menu is None:
         raise RuntimeError("install_training must run first: the Train menu is missing")
     return SanityTools(window, controller, menu)

@@ -12,7 +12,14 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 _system_palette: QPalette | None = None
 _style: FusionStyle | None = None  # kept referenced: the application does not own it in Python
@@ -117,17 +124,24 @@ def _dark_palette() -> QPalette:
 def apply_theme(app: QApplication, theme: str = "system") -> None:
     """Use Fusion with the given palette: ``system`` (the desktop's), ``light`` or ``dark``."""
     global _system_palette, _style
-    if _style is None or not shiboken6.isValid(_style):  # the application deletes its style
-        _style = FusionStyle()
-    app.setStyle(_style)
     if _system_palette is None:
         _system_palette = QPalette(app.palette())
     if theme == "dark":
-        app.setPalette(_dark_palette())
+        palette = _dark_palette()
     elif theme == "light":
-        app.setPalette(app.style().standardPalette())
+        fusion = QStyleFactory.create("Fusion")
+        palette = fusion.standardPalette() if fusion is not None else QPalette(_system_palette)
     else:
-        app.setPalette(_system_palette)
+        palette = _system_palette
+    if is_dark(palette):
+        # The mended frames only where they are needed: the proxy's Python drawPrimitive runs
+        # for every primitive Qt draws (some 60 per edit in a large design's window).
+        if _style is None or not shiboken6.isValid(_style):  # the application deletes it
+            _style = FusionStyle()
+        app.setStyle(_style)
+    elif app.style().name().lower() != "fusion" or isinstance(app.style(), FusionStyle):
+        app.setStyle("Fusion")
+    app.setPalette(palette)
 
 
 def is_dark(palette: QPalette) -> bool:

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.i18n import translate
+
 if TYPE_CHECKING:
     from torch import nn
 
@@ -228,7 +230,9 @@ def load_sample(
         f"{bundle.name}|{id(bundle)}|{input_shape}|val|{i}",
         x,
         display_image(x, bundle.mean, bundle.std),
-        f"{bundle.name} validation image {i} of {n}, class {truth}",
+        translate("Insight", "{dataset} validation image {i} of {n}, class {truth}").format(
+            dataset=bundle.name, i=i, n=n, truth=truth
+        ),
         truth,
         i,
         n,
@@ -254,7 +258,9 @@ def _load_file(path: Path, bundle: DatasetBundle, input_shape: tuple[int, ...]) 
         f"file|{path}|{stamp}|{bundle.name}|{input_shape}",
         x,
         display_image(x, bundle.mean, bundle.std),
-        f"{path.name} (normalized like {bundle.name})",
+        translate("Insight", "{name} (normalized like {dataset})").format(
+            name=path.name, dataset=bundle.name
+        ),
         origin=ImageFile(str(path)),
     )
 

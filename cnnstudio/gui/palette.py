@@ -178,9 +178,15 @@ class PalettePanel(QWidget):
         if not name:
             return None
         menu = QMenu(self)
-        menu.addAction("Add to Design", lambda: self.composite_requested.emit(name))
-        menu.addAction("Rename…", lambda: self.composite_rename_requested.emit(name))
-        menu.addAction("Delete…", lambda: self.composite_delete_requested.emit(name))
+        menu.addAction(
+            translate("Palette", "Add to Design"), lambda: self.composite_requested.emit(name)
+        )
+        menu.addAction(
+            translate("Palette", "Rename…"), lambda: self.composite_rename_requested.emit(name)
+        )
+        menu.addAction(
+            translate("Palette", "Delete…"), lambda: self.composite_delete_requested.emit(name)
+        )
         return menu
 
     def _on_tree_context_menu(self, point: QPoint) -> None:

@@ -52,6 +52,14 @@
         <translation>uma camada {type} não recebe entradas, tem {n}</translation>
     </message>
     <message>
+        <source>takes {max_inputs} input{value}, has {n}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>use Add or Concat to merge branches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{lid}: its input {src!r} does not exist</source>
         <translation>{lid}: sua entrada {src!r} não existe</translation>
     </message>
@@ -92,9 +100,21 @@
     </message>
 </context>
 <context>
+    <name>BlockLibrary</name>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot be read ({strerror})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Canvas</name>
     <message>
         <source>Drag to an input port to connect</source>
+        <extracomment>Gradient-flow badge colours by level (see core.gradient_flow): cold, green, red.</extracomment>
         <translation>Arraste até uma porta de entrada para conectar</translation>
     </message>
     <message>
@@ -123,6 +143,10 @@
         <translation>Abrir espaço</translation>
     </message>
     <message>
+        <source>Save Group as Block…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
@@ -141,6 +165,10 @@
     <message>
         <source>Fold {path}</source>
         <translation>Recolher {path}</translation>
+    </message>
+    <message>
+        <source>Save Group {group} as Block…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Disconnect {src} from {dst}</source>
@@ -192,6 +220,7 @@
     </message>
     <message>
         <source> (and {n} more inside)</source>
+        <extracomment>The last gradient flow shown (layer id -&gt; mean |grad| at initialisation); cleared by the next edit of the model, whose gradients it no longer describes.</extracomment>
         <translation> (e mais {n} dentro)</translation>
     </message>
     <message>
@@ -292,6 +321,11 @@
         <translation>Definir o preenchimento de {lid} como &quot;same&quot; (mantém {value})</translation>
     </message>
     <message>
+        <source>{mode} padding of {q} on an input of size {n}: torch needs it {limit} the size</source>
+        <extracomment>What a Conv&apos;s padding holds, as torch names it (``nn.Conv2d(padding_mode=...)``).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>size</source>
         <translation>tamanho</translation>
     </message>
@@ -334,6 +368,10 @@
     <message>
         <source>Learn one bias per filter.</source>
         <translation>Aprende um viés por filtro.</translation>
+    </message>
+    <message>
+        <source>What the padding holds: zeros, or the input mirrored (reflect), its edge repeated (replicate) or wrapped around (circular).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>groups {groups} does not divide the {c_in} input channels</source>
@@ -648,6 +686,10 @@
         <translation>parâmetros: 2 * {value} = {value2} (escala e deslocamento)</translation>
     </message>
     <message>
+        <source>; no parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>While training, drops a whole residual branch with probability p (identity in eval).</source>
         <translation>Durante o treinamento, descarta um ramo residual inteiro com probabilidade p (identidade na avaliação).</translation>
     </message>
@@ -706,6 +748,26 @@
     <message>
         <source>{value} has {value2} values, {value3} needs {value4}</source>
         <translation>{value} tem {value2} valores, {value3} precisa de {value4}</translation>
+    </message>
+    <message>
+        <source>{value} = {value2} values, read in order and laid out as {value3}; no parameters, nothing computed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reorders the axes (torch.permute), e.g. C x H x W to H x W x C (channels last); the batch axis stays first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The input axes in their new order, without the batch axis (0 = the first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dims {value} must list each axis of the {value2} input once: {every} in some order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value} -&gt; {value2}: {moves}; no parameters, the values are moved, not computed</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>An imported module kept as its original class (its code is imported, not drawn): shapes and counts as recorded at import.</source>
@@ -789,6 +851,10 @@
     <message>
         <source>Insert {id}</source>
         <translation>Inserir {id}</translation>
+    </message>
+    <message>
+        <source>Clear {layer}&apos;s fixed weights</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -969,6 +1035,25 @@
     </message>
 </context>
 <context>
+    <name>FixedWeights</name>
+    <message>
+        <source>Clear {lid}&apos;s fixed weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: a {layer_type} has no parameters whose values a design can fix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: fixed weights name {name!r}, which the layer has not (it has {known})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lid}: the fixed {name} is {value}, the layer&apos;s {name} is {value2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>GraphRules</name>
     <message>
         <source>a block cannot feed itself</source>
@@ -1105,6 +1190,7 @@
     </message>
     <message>
         <source>The class whose evidence is shown (default: the predicted one)</source>
+        <extracomment>How the view has a job run off the GUI thread: ``run(fn, receiver)``.</extracomment>
         <translation>A classe cujas evidências são mostradas (padrão: a prevista)</translation>
     </message>
     <message>
@@ -1177,8 +1263,12 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>{dataset} validation image {i} of {n}, class {truth}</source>
-        <extracomment>File name endings accepted as images (open and drop). Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
+        <extracomment>Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
         <translation>imagem de validação {i} de {n} de {dataset}, classe {truth}</translation>
+    </message>
+    <message>
+        <source>{name} (normalized like {dataset})</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Layer</source>
@@ -1218,6 +1308,7 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>Index of the validation image shown</source>
+        <extracomment>File name endings accepted as images (open and drop).</extracomment>
         <translation>Índice da imagem de validação mostrada</translation>
     </message>
     <message>
@@ -1277,6 +1368,22 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>pesos iniciais (semente 0)</translation>
     </message>
     <message>
+        <source>1 error</source>
+        <translation type="unfinished">1 erro</translation>
+    </message>
+    <message>
+        <source>{n} errors</source>
+        <translation type="unfinished">{n} erros</translation>
+    </message>
+    <message>
+        <source> First: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The design has errors, so it cannot run: fix them to see what the blocks compute ({count}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no result</source>
         <translation>sem resultado</translation>
     </message>
@@ -1293,6 +1400,14 @@ mín {lo} · máx {hi} · média {mean}</translation>
 (as the network sees it)</source>
         <translation>Entrada
 (como a rede a vê)</translation>
+    </message>
+    <message>
+        <source>{layer} is not computed by this model: it does not lead to the output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} is not part of the trained model</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{layer} is a {type}: </source>
@@ -1335,8 +1450,12 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>Não foi possível calcular as estatísticas: {reason}</translation>
     </message>
     <message>
-        <source>{images} validation images after epoch {n}</source>
-        <translation>{images} imagens de validação depois da época {n}</translation>
+        <source>Activations over {caption}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} {dataset} validation images after epoch {epoch}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open an image</source>
@@ -1406,6 +1525,22 @@ Selecione um único bloco para editá-lo.</translation>
         <translation>Mantém fixos os pesos desta camada durante o treinamento (aprendizado por transferência).</translation>
     </message>
     <message>
+        <source>The values of these parameters are set in the design, not by torch&apos;s initialisation; the exported code writes them into the module.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let torch initialise these parameters again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>error: {message}</source>
         <translation>erro: {message}</translation>
     </message>
@@ -1416,6 +1551,10 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Apply this repair as one undoable step</source>
         <translation>Aplicar este reparo como um passo que pode ser desfeito</translation>
+    </message>
+    <message>
+        <source>Clear {lid}&apos;s fixed weights</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1504,6 +1643,14 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Use Filter</source>
         <translation>Usar filtro</translation>
+    </message>
+    <message>
+        <source>Add to Design as Frozen Conv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a frozen Conv with this kernel (stride, padding, dilation and bias as set here) after the block selected in the designer, or after the Input; on several channels it reads their mean. Undo in the designer removes it.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sliding</source>
@@ -1642,6 +1789,10 @@ Largura da saída: {widths}</translation>
     <message>
         <source>(no valid 2-D Conv block)</source>
         <translation>(nenhum bloco Conv 2-D válido)</translation>
+    </message>
+    <message>
+        <source>Added the frozen Conv {new_id} after {after} (Undo in the designer removes it).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Reading the filters of {conv}…</source>
@@ -2147,10 +2298,57 @@ Largura da saída: {widths}</translation>
     </message>
 </context>
 <context>
+    <name>MyBlocks</name>
+    <message>
+        <source>Save Group as &amp;Block…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of the block made of group {path}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save {path} as a block: {err}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A block named {name!r} exists. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename Block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New name of {name}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the block {name!r} from My blocks? Designs using it keep their copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Palette</name>
     <message>
         <source>Search blocks</source>
         <translation>Pesquisar blocos</translation>
+    </message>
+    <message>
+        <source>Add to Design</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2307,7 +2505,7 @@ Largura da saída: {widths}</translation>
     <name>Sanity</name>
     <message>
         <source>ok  </source>
-        <extracomment>Overfitting a tiny batch takes 2 to 16 samples, as the recipes suggest. The tiny batch counts as learned when its loss is below this and every sample is right. How far the initial loss may sit from ln(C), as a share of ln(C), before a hint is given. A block whose mean |gradient| is this many times smaller than the largest one starves. Mean |gradient| above this at initialisation is exploding.</extracomment>
+        <extracomment>Overfitting a tiny batch takes 2 to 16 samples, as the recipes suggest. The tiny batch counts as learned when its loss is below this and every sample is right. How far the initial loss may sit from ln(C), as a share of ln(C), before a hint is given.</extracomment>
         <translation>ok  </translation>
     </message>
     <message>
@@ -2492,12 +2690,12 @@ Largura da saída: {widths}</translation>
     <name>Trainer</name>
     <message>
         <source>the loss became NaN or infinite in epoch {epoch}, batch {batch}</source>
-        <extracomment>Columns of one history entry (and of the CLI&apos;s metrics.csv), in order.</extracomment>
+        <extracomment>What picks the best epoch (the weights kept, early stopping): lowest loss, highest accuracy. Columns of one history entry (and of the CLI&apos;s metrics.csv), in order.</extracomment>
         <translation>a perda virou NaN ou infinita na época {epoch}, lote {batch}</translation>
     </message>
     <message>
         <source>lower the learning rate</source>
-        <extracomment>How the loss reads the output: &quot;logits&quot;, &quot;probs&quot; or &quot;log-probs&quot; (portable.loop). state_dict (CPU copies) of the epoch with the lowest validation loss so far.</extracomment>
+        <extracomment>How the loss reads the output: &quot;logits&quot;, &quot;probs&quot; or &quot;log-probs&quot; (portable.loop). state_dict (CPU copies) of the best epoch so far by ``settings.best``.</extracomment>
         <translation>reduza a taxa de aprendizado</translation>
     </message>
     <message>
@@ -2562,6 +2760,14 @@ Largura da saída: {widths}</translation>
         <translation>Salvar checkpoint</translation>
     </message>
     <message>
+        <source>Load weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training starts from the weights in {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Training</source>
         <translation>Treinamento</translation>
     </message>
@@ -2604,6 +2810,22 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Save the trained weights, optimizer state and history with the design</source>
         <translation>Salvar os pesos treinados, o estado do otimizador e o histórico com o projeto</translation>
+    </message>
+    <message>
+        <source>&amp;Load Weights...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start training from a state_dict file (as Import and Export write)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Forget Loaded Weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start training from the seeded initialization again</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Resume</source>
@@ -2682,12 +2904,12 @@ Largura da saída: {widths}</translation>
         <translation>Agenda da taxa de aprendizado: decaimento em degraus, decaimento cosseno, one-cycle ou redução no platô</translation>
     </message>
     <message>
-        <source>Stop after this many epochs without a better validation loss (0: never)</source>
-        <translation>Parar depois de tantas épocas sem melhora na perda de validação (0: nunca)</translation>
-    </message>
-    <message>
         <source>off</source>
         <translation>desligado</translation>
+    </message>
+    <message>
+        <source>Which epoch&apos;s weights the run keeps (and early stopping counts from): the lowest validation loss or the highest validation accuracy</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Augment</source>
@@ -2782,6 +3004,22 @@ Largura da saída: {widths}</translation>
         <translation>Semente</translation>
     </message>
     <message>
+        <source>Keep best by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting from {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start trains from the weights of {label} (Train &gt; Forget Loaded Weights to start from the seeded initialization)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start training from the weights of {label} (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Image folder (one sub-folder per class)</source>
         <translation>Pasta de imagens (uma subpasta por classe)</translation>
     </message>
@@ -2806,12 +3044,8 @@ Largura da saída: {widths}</translation>
         <translation>Época {epoch}/{epochs} · lote {batch}/{batches} · {speed} amostras/s · faltam {eta}</translation>
     </message>
     <message>
-        <source>Epoch {epoch}: train loss {train_loss}, acc {train_acc}; val loss {val_loss}, acc {val_acc}</source>
-        <translation>Época {epoch}: perda de treinamento {train_loss}, acurácia {train_acc}; perda de validação {val_loss}, acurácia {val_acc}</translation>
-    </message>
-    <message>
-        <source>  (best so far)</source>
-        <translation>  (a melhor até agora)</translation>
+        <source>{head} after {epochs_completed} epochs</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Finished</source>
@@ -2826,14 +3060,6 @@ Largura da saída: {widths}</translation>
         <translation>Parado antecipadamente</translation>
     </message>
     <message>
-        <source>{what} after {n} epochs</source>
-        <translation>{what} depois de {n} épocas</translation>
-    </message>
-    <message>
-        <source>; best weights by lowest val loss: epoch {epoch} (val acc {acc})</source>
-        <translation>; melhores pesos pela menor perda de validação: época {epoch} (acurácia de validação {acc})</translation>
-    </message>
-    <message>
         <source>{what} in {time}: val loss {loss}, val acc {acc}</source>
         <translation>{what} em {time}: perda de validação {loss}, acurácia de validação {acc}</translation>
     </message>
@@ -2846,8 +3072,20 @@ Largura da saída: {widths}</translation>
         <translation>Pasta de dados</translation>
     </message>
     <message>
+        <source>lowest val loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>highest val acc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Image folder...</source>
         <translation>Pasta de imagens...</translation>
+    </message>
+    <message>
+        <source>Stop after this many epochs without a better one by Keep best by (0: never)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Where downloaded datasets are kept (empty: {folder})</source>
@@ -2952,8 +3190,40 @@ legendas: prevista (verdadeira)</translation>
         <translation>Executando…</translation>
     </message>
     <message>
+        <source>Step Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running one training step…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Fechar</translation>
+    </message>
+    <message>
+        <source>Measure Step &amp;Memory…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run one training step with the panel&apos;s batch size, optimizer and device, and compare the memory torch holds with the estimate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training settings: {exc}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One training step of batch {batch_size} with {optimizer} on {device}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The step could not be measured: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One training step of batch {batch_size} on {device}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Check &amp;Design…</source>
@@ -2970,6 +3240,14 @@ legendas: prevista (verdadeira)</translation>
     <message>
         <source>Sweep the learning rate over a few batches and suggest one</source>
         <translation>Varrer a taxa de aprendizado em alguns lotes e sugerir uma</translation>
+    </message>
+    <message>
+        <source>Show &amp;Gradient Flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Badges on the blocks with their mean |grad| from Train ▸ Check Design or the run</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{what} {design} on {dataset}…</source>
@@ -3041,7 +3319,7 @@ legendas: prevista (verdadeira)</translation>
     </message>
     <message>
         <source>Change training settings</source>
-        <extracomment>The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{&quot;label&quot;, &quot;history&quot;, &quot;settings&quot;, &quot;current&quot;}``. One line (message, and hint after &quot; — &quot;) of the last failure, or &quot;&quot;. Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), &quot;&quot; before it. The Training dock and its content, set by ``install_training``.</extracomment>
+        <extracomment>Where a fresh run&apos;s weights come from (&quot;&quot; when from the seeded initialization). The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{&quot;label&quot;, &quot;history&quot;, &quot;settings&quot;, &quot;current&quot;}``. One line (message, and hint after &quot; — &quot;) of the last failure, or &quot;&quot;. Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), &quot;&quot; before it. The state_dict a fresh run starts from (imported or loaded weights), or None. Where ``initial_weights`` come from (a file name, an import source), or &quot;&quot;. The Training dock and its content, set by ``install_training``.</extracomment>
         <translation>Alterar as configurações de treinamento</translation>
     </message>
 </context>

@@ -283,7 +283,9 @@ class CanvasView(QGraphicsView):
         self.session.select(ids)
         self._ensure_visible(ids[0])
         self.status_message.emit(
-            f"Added {block.name}: {len(ids)} layers in group {placed.group} (Ctrl+Z removes them)"
+            translate(
+                "Canvas", "Added {name}: {n} layers in group {group} (Ctrl+Z removes them)"
+            ).format(name=block.name, n=len(ids), group=placed.group)
         )
         return ids
 
@@ -828,7 +830,9 @@ class CanvasView(QGraphicsView):
             return
         type_name = bytes(mime.data(LAYER_MIME).data()).decode("utf-8").strip()
         if type_name not in SPECS:
-            self.status_message.emit(f"Unknown layer type {type_name!r}")
+            self.status_message.emit(
+                translate("Canvas", "Unknown layer type {name!r}").format(name=type_name)
+            )
             event.ignore()
             return
         self.add_block(type_name, self.mapToScene(event.position().toPoint()))

@@ -52,12 +52,12 @@
         <translation>uma camada {type} não recebe entradas, tem {n}</translation>
     </message>
     <message>
-        <source>takes {max_inputs} input{value}, has {n}: </source>
-        <translation type="unfinished"></translation>
+        <source>takes 1 input, has {n}: use Add or Concat to merge branches</source>
+        <translation>recebe 1 entrada, tem {n}: use Add ou Concat para juntar ramos</translation>
     </message>
     <message>
-        <source>use Add or Concat to merge branches</source>
-        <translation type="unfinished"></translation>
+        <source>takes {max_inputs} inputs, has {n}: use Add or Concat to merge branches</source>
+        <translation>recebe {max_inputs} entradas, tem {n}: use Add ou Concat para juntar ramos</translation>
     </message>
     <message>
         <source>{lid}: its input {src!r} does not exist</source>
@@ -102,12 +102,24 @@
 <context>
     <name>BlockLibrary</name>
     <message>
+        <source>{name}: too large to be a block</source>
+        <translation>{name}: grande demais para ser um bloco</translation>
+    </message>
+    <message>
         <source>not UTF-8 text</source>
-        <translation type="unfinished"></translation>
+        <translation>não é texto UTF-8</translation>
     </message>
     <message>
         <source>cannot be read ({strerror})</source>
-        <translation type="unfinished"></translation>
+        <translation>não pode ser lido ({strerror})</translation>
+    </message>
+    <message>
+        <source>there is no block {name!r}</source>
+        <translation>não há um bloco {name!r}</translation>
+    </message>
+    <message>
+        <source>a block named {name!r} exists already</source>
+        <translation>já existe um bloco chamado {name!r}</translation>
     </message>
 </context>
 <context>
@@ -127,12 +139,48 @@
         <translation>Clique na marca para escolher uma correção:</translation>
     </message>
     <message>
+        <source>Frozen: its parameters are not trained</source>
+        <translation>Congelada: seus parâmetros não são treinados</translation>
+    </message>
+    <message>
+        <source>Gradient {source}: mean |grad| {value} ({level})</source>
+        <translation>Gradiente {source}: |grad| médio {value} ({level})</translation>
+    </message>
+    <message>
+        <source>flow</source>
+        <translation>(fluxo)</translation>
+    </message>
+    <message>
+        <source>vanishing</source>
+        <translation>desaparecendo</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>saudável</translation>
+    </message>
+    <message>
+        <source>exploding</source>
+        <translation>explodindo</translation>
+    </message>
+    <message>
+        <source>Gradient {source}: the weakest (or exploding) member&apos;s mean |grad| {value} ({level})</source>
+        <translation>Gradiente {source}: |grad| médio do membro mais fraco (ou que explode) {value} ({level})</translation>
+    </message>
+    <message>
+        <source>Double-click or click the chevron to unfold</source>
+        <translation>Clique duas vezes ou clique na seta para expandir</translation>
+    </message>
+    <message>
         <source>Unfold {path}</source>
         <translation>Expandir {path}</translation>
     </message>
     <message>
         <source>Ungroup {path}</source>
         <translation>Desagrupar {path}</translation>
+    </message>
+    <message>
+        <source>Added {name}: {n} layers in group {group} (Ctrl+Z removes them)</source>
+        <translation>{name} adicionado: {n} camadas no grupo {group} (Ctrl+Z as remove)</translation>
     </message>
     <message>
         <source>Group {value} blocks as {path}</source>
@@ -144,7 +192,7 @@
     </message>
     <message>
         <source>Save Group as Block…</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar grupo como bloco…</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -168,7 +216,7 @@
     </message>
     <message>
         <source>Save Group {group} as Block…</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar o grupo {group} como bloco…</translation>
     </message>
     <message>
         <source>Disconnect {src} from {dst}</source>
@@ -177,6 +225,10 @@
     <message>
         <source>Paste</source>
         <translation>Colar</translation>
+    </message>
+    <message>
+        <source>Unknown layer type {name!r}</source>
+        <translation>Tipo de camada desconhecido {name!r}</translation>
     </message>
     <message>
         <source>Auto layout</source>
@@ -321,9 +373,13 @@
         <translation>Definir o preenchimento de {lid} como &quot;same&quot; (mantém {value})</translation>
     </message>
     <message>
-        <source>{mode} padding of {q} on an input of size {n}: torch needs it {limit} the size</source>
+        <source>{mode} padding of {q} on an input of size {n}: torch needs it smaller than the size</source>
         <extracomment>What a Conv&apos;s padding holds, as torch names it (``nn.Conv2d(padding_mode=...)``).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>preenchimento {mode} de {q} em uma entrada de tamanho {n}: o torch exige que seja menor que o tamanho</translation>
+    </message>
+    <message>
+        <source>{mode} padding of {q} on an input of size {n}: torch needs it at most the size</source>
+        <translation>preenchimento {mode} de {q} em uma entrada de tamanho {n}: o torch exige que seja no máximo o tamanho</translation>
     </message>
     <message>
         <source>size</source>
@@ -371,7 +427,7 @@
     </message>
     <message>
         <source>What the padding holds: zeros, or the input mirrored (reflect), its edge repeated (replicate) or wrapped around (circular).</source>
-        <translation type="unfinished"></translation>
+        <translation>O que o preenchimento contém: zeros, ou a entrada espelhada (reflect), sua borda repetida (replicate) ou dada a volta (circular).</translation>
     </message>
     <message>
         <source>groups {groups} does not divide the {c_in} input channels</source>
@@ -687,7 +743,7 @@
     </message>
     <message>
         <source>; no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>; sem parâmetros</translation>
     </message>
     <message>
         <source>While training, drops a whole residual branch with probability p (identity in eval).</source>
@@ -750,24 +806,24 @@
         <translation>{value} tem {value2} valores, {value3} precisa de {value4}</translation>
     </message>
     <message>
-        <source>{value} = {value2} values, read in order and laid out as {value3}; no parameters, nothing computed</source>
-        <translation type="unfinished"></translation>
+        <source>{shape} = {count} values, read in order and laid out as {out}; no parameters, nothing computed</source>
+        <translation>{shape} = {count} valores, lidos em ordem e dispostos como {out}; sem parâmetros, nada é calculado</translation>
+    </message>
+    <message>
+        <source>dims {dims} must list each axis of the {shape} input once: {every} in some order</source>
+        <translation>dims {dims} deve listar cada eixo da entrada {shape} uma vez: {every} em alguma ordem</translation>
+    </message>
+    <message>
+        <source>{shape} -&gt; {out}: {moves}; no parameters, the values are moved, not computed</source>
+        <translation>{shape} -&gt; {out}: {moves}; sem parâmetros, os valores são movidos, não calculados</translation>
     </message>
     <message>
         <source>Reorders the axes (torch.permute), e.g. C x H x W to H x W x C (channels last); the batch axis stays first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Reordena os eixos (torch.permute), p. ex. C x H x W para H x W x C (canais por último); o eixo do lote continua primeiro.</translation>
     </message>
     <message>
         <source>The input axes in their new order, without the batch axis (0 = the first).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>dims {value} must list each axis of the {value2} input once: {every} in some order</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{value} -&gt; {value2}: {moves}; no parameters, the values are moved, not computed</source>
-        <translation type="unfinished"></translation>
+        <translation>Os eixos da entrada na nova ordem, sem o eixo do lote (0 = o primeiro).</translation>
     </message>
     <message>
         <source>An imported module kept as its original class (its code is imported, not drawn): shapes and counts as recorded at import.</source>
@@ -837,6 +893,14 @@
         <translation>Alterar {layer}.{name}</translation>
     </message>
     <message>
+        <source>Freeze {layer}</source>
+        <translation>Congelar {layer}</translation>
+    </message>
+    <message>
+        <source>Unfreeze {layer}</source>
+        <translation>Descongelar {layer}</translation>
+    </message>
+    <message>
         <source>Rename {old} to {new}</source>
         <translation>Renomear {old} para {new}</translation>
     </message>
@@ -854,7 +918,82 @@
     </message>
     <message>
         <source>Clear {layer}&apos;s fixed weights</source>
-        <translation type="unfinished"></translation>
+        <translation>Limpar os pesos fixos de {layer}</translation>
+    </message>
+</context>
+<context>
+    <name>Composite</name>
+    <message>
+        <source>a block needs a name</source>
+        <translation>um bloco precisa de um nome</translation>
+    </message>
+    <message>
+        <source>a block name has at most {n} characters</source>
+        <translation>um nome de bloco tem no máximo {n} caracteres</translation>
+    </message>
+    <message>
+        <source>a block name is one line of printable characters</source>
+        <translation>um nome de bloco é uma linha de caracteres imprimíveis</translation>
+    </message>
+    <message>
+        <source>there is no group {path!r}</source>
+        <translation>não há um grupo {path!r}</translation>
+    </message>
+    <message>
+        <source>{label} holds the network&apos;s Input: a block cannot</source>
+        <translation>{label} contém a Input da rede: um bloco não pode contê-la</translation>
+    </message>
+    <message>
+        <source>{label} has {many} from outside: a block takes exactly one</source>
+        <translation>{label} tem {many} vindas de fora: um bloco recebe exatamente uma</translation>
+    </message>
+    <message>
+        <source>{label} has {n} outputs ({exits}): a block gives exactly one</source>
+        <translation>{label} tem {n} saídas ({exits}): um bloco dá exatamente uma</translation>
+    </message>
+    <message>
+        <source>{label}: the shape of its input {source!r} is unknown (fix the errors before it)</source>
+        <translation>{label}: o formato da sua entrada {source!r} é desconhecido (corrija os erros antes dele)</translation>
+    </message>
+    <message>
+        <source>{origin}: not valid JSON{where}</source>
+        <translation>{origin}: JSON inválido{where}</translation>
+    </message>
+    <message>
+        <source>{origin}: not a cnnstudio block (expected &quot;format&quot;: &quot;{format}&quot;)</source>
+        <translation>{origin}: não é um bloco do cnnstudio (esperado &quot;format&quot;: &quot;{format}&quot;)</translation>
+    </message>
+    <message>
+        <source>{origin}: &quot;version&quot; must be a positive integer</source>
+        <translation>{origin}: &quot;version&quot; deve ser um inteiro positivo</translation>
+    </message>
+    <message>
+        <source>{origin}: written by a newer cnnstudio (block format {version}): update cnnstudio</source>
+        <translation>{origin}: escrito por um cnnstudio mais novo (formato de bloco {version}): atualize o cnnstudio</translation>
+    </message>
+    <message>
+        <source>{origin}: &quot;name&quot; must be a string</source>
+        <translation>{origin}: &quot;name&quot; deve ser um texto</translation>
+    </message>
+    <message>
+        <source>{origin}: a block has exactly one Input (its entry)</source>
+        <translation>{origin}: um bloco tem exatamente uma Input (sua entrada)</translation>
+    </message>
+    <message>
+        <source>{origin}: &quot;output&quot; must name one of the block&apos;s layers</source>
+        <translation>{origin}: &quot;output&quot; deve nomear uma das camadas do bloco</translation>
+    </message>
+    <message>
+        <source>{origin}: the block has no layers</source>
+        <translation>{origin}: o bloco não tem camadas</translation>
+    </message>
+    <message>
+        <source>{origin}: layer {layer!r} is fed by {source!r}, which the block does not hold</source>
+        <translation>{origin}: a camada {layer!r} é alimentada por {source!r}, que o bloco não contém</translation>
+    </message>
+    <message>
+        <source>{origin}: the block&apos;s connections form a cycle</source>
+        <translation>{origin}: as conexões do bloco formam um ciclo</translation>
     </message>
 </context>
 <context>
@@ -1037,20 +1176,16 @@
 <context>
     <name>FixedWeights</name>
     <message>
-        <source>Clear {lid}&apos;s fixed weights</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>{lid}: a {layer_type} has no parameters whose values a design can fix</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: uma {layer_type} não tem parâmetros cujos valores um projeto possa fixar</translation>
     </message>
     <message>
         <source>{lid}: fixed weights name {name!r}, which the layer has not (it has {known})</source>
-        <translation type="unfinished"></translation>
+        <translation>{lid}: os pesos fixos nomeiam {name!r}, que a camada não tem (ela tem {known})</translation>
     </message>
     <message>
-        <source>{lid}: the fixed {name} is {value}, the layer&apos;s {name} is {value2}</source>
-        <translation type="unfinished"></translation>
+        <source>{lid}: the fixed {name} is {shape}, the layer&apos;s {name} is {wanted}</source>
+        <translation>{lid}: o {name} fixo é {shape}, o {name} da camada é {wanted}</translation>
     </message>
 </context>
 <context>
@@ -1268,7 +1403,7 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>{name} (normalized like {dataset})</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} (normalizada como {dataset})</translation>
     </message>
     <message>
         <source>Layer</source>
@@ -1369,19 +1504,19 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>1 error</source>
-        <translation type="unfinished">1 erro</translation>
+        <translation>1 erro</translation>
     </message>
     <message>
         <source>{n} errors</source>
-        <translation type="unfinished">{n} erros</translation>
+        <translation>{n} erros</translation>
     </message>
     <message>
         <source> First: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation> Primeiro: {message}</translation>
     </message>
     <message>
         <source>The design has errors, so it cannot run: fix them to see what the blocks compute ({count}).</source>
-        <translation type="unfinished"></translation>
+        <translation>O projeto tem erros e não pode ser executado: corrija-os para ver o que os blocos calculam ({count}).</translation>
     </message>
     <message>
         <source>no result</source>
@@ -1403,11 +1538,11 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>{layer} is not computed by this model: it does not lead to the output</source>
-        <translation type="unfinished"></translation>
+        <translation>{layer} não é calculado por este modelo: não leva à saída</translation>
     </message>
     <message>
         <source>{layer} is not part of the trained model</source>
-        <translation type="unfinished"></translation>
+        <translation>{layer} não faz parte do modelo treinado</translation>
     </message>
     <message>
         <source>{layer} is a {type}: </source>
@@ -1451,11 +1586,11 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>Activations over {caption}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ativações sobre {caption}.</translation>
     </message>
     <message>
         <source>{n} {dataset} validation images after epoch {epoch}</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} imagens de validação de {dataset} depois da época {epoch}</translation>
     </message>
     <message>
         <source>Open an image</source>
@@ -1526,19 +1661,19 @@ Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
         <source>The values of these parameters are set in the design, not by torch&apos;s initialisation; the exported code writes them into the module.</source>
-        <translation type="unfinished"></translation>
+        <translation>Os valores destes parâmetros são definidos no projeto, não pela inicialização do torch; o código exportado os escreve no módulo.</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>Limpar</translation>
     </message>
     <message>
         <source>Let torch initialise these parameters again</source>
-        <translation type="unfinished"></translation>
+        <translation>Deixar o torch inicializar estes parâmetros novamente</translation>
     </message>
     <message>
         <source>fixed</source>
-        <translation type="unfinished"></translation>
+        <translation>fixos</translation>
     </message>
     <message>
         <source>error: {message}</source>
@@ -1551,10 +1686,6 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Apply this repair as one undoable step</source>
         <translation>Aplicar este reparo como um passo que pode ser desfeito</translation>
-    </message>
-    <message>
-        <source>Clear {lid}&apos;s fixed weights</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1646,11 +1777,11 @@ Selecione um único bloco para editá-lo.</translation>
     </message>
     <message>
         <source>Add to Design as Frozen Conv</source>
-        <translation type="unfinished"></translation>
+        <translation>Adicionar ao projeto como Conv congelada</translation>
     </message>
     <message>
         <source>Add a frozen Conv with this kernel (stride, padding, dilation and bias as set here) after the block selected in the designer, or after the Input; on several channels it reads their mean. Undo in the designer removes it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Adiciona uma Conv congelada com este kernel (passo, preenchimento, dilatação e viés como definidos aqui) depois do bloco selecionado no editor, ou depois da Input; com vários canais, ela lê a média deles. Desfazer no editor a remove.</translation>
     </message>
     <message>
         <source>Sliding</source>
@@ -1792,7 +1923,7 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>Added the frozen Conv {new_id} after {after} (Undo in the designer removes it).</source>
-        <translation type="unfinished"></translation>
+        <translation>Conv congelada {new_id} adicionada depois de {after} (Desfazer no editor a remove).</translation>
     </message>
     <message>
         <source>Reading the filters of {conv}…</source>
@@ -1949,6 +2080,102 @@ Largura da saída: {widths}</translation>
     <message>
         <source>A bright diagonal on a dark background, for edge kernels in both directions.</source>
         <translation>Uma diagonal clara sobre fundo escuro, para kernels de borda nas duas direções.</translation>
+    </message>
+    <message>
+        <source>{name} must be a whole number or a pair of them, not {value!r}</source>
+        <translation>{name} deve ser um número inteiro ou um par deles, não {value!r}</translation>
+    </message>
+    <message>
+        <source>{name} must be at least {minimum}, not {value!r}</source>
+        <translation>{name} deve ser pelo menos {minimum}, não {value!r}</translation>
+    </message>
+    <message>
+        <source>the {name} must be a matrix of numbers</source>
+        <translation>{name}: deve ser uma matriz de números</translation>
+    </message>
+    <message>
+        <source>the {name} must be a non-empty matrix (H x W) or channels x H x W</source>
+        <translation>{name}: deve ser uma matriz não vazia (H x W) ou canais x H x W</translation>
+    </message>
+    <message>
+        <source>the {name} holds a value that is not a finite number</source>
+        <translation>{name}: contém um valor que não é um número finito</translation>
+    </message>
+    <message>
+        <source>the {what} {name} {effective} is larger than the padded input {name} {span}</source>
+        <translation>{what} {name} {effective} é maior que {name} {span} da entrada com preenchimento</translation>
+    </message>
+    <message>
+        <source>output pixel ({row}, {col}) is outside the {rows}x{cols} output</source>
+        <translation>o pixel de saída ({row}, {col}) está fora da saída {rows}x{cols}</translation>
+    </message>
+    <message>
+        <source>padding mode must be one of {modes}, not {padding_mode!r}</source>
+        <translation>o modo de preenchimento deve ser um de {modes}, não {padding_mode!r}</translation>
+    </message>
+    <message>
+        <source>reflect padding must be smaller than the input ({h}x{w}), not {ph}x{pw}</source>
+        <translation>o preenchimento reflect deve ser menor que a entrada ({h}x{w}), não {ph}x{pw}</translation>
+    </message>
+    <message>
+        <source>circular padding can be at most the input size ({h}x{w}), not {ph}x{pw}</source>
+        <translation>o preenchimento circular pode ser no máximo o tamanho da entrada ({h}x{w}), não {ph}x{pw}</translation>
+    </message>
+    <message>
+        <source>the kernel has {n} channel(s) but the image has {channels}; a filter needs one kernel matrix per input channel</source>
+        <translation>o kernel tem {n} canal(is), mas a imagem tem {channels}; um filtro precisa de uma matriz de kernel por canal de entrada</translation>
+    </message>
+    <message>
+        <source>the bias must be a finite number</source>
+        <translation>o viés deve ser um número finito</translation>
+    </message>
+    <message>
+        <source>pooling must be one of {kinds}, not {kind!r}</source>
+        <translation>o agrupamento deve ser um de {kinds}, não {kind!r}</translation>
+    </message>
+    <message>
+        <source>padding must be at most half the pooling window, as in torch</source>
+        <translation>o preenchimento deve ser no máximo metade da janela de agrupamento, como no torch</translation>
+    </message>
+    <message>
+        <source>row {row}: {token!r} divides by zero</source>
+        <translation>linha {row}: {token!r} divide por zero</translation>
+    </message>
+    <message>
+        <source>row {row}: {token!r} is not a number</source>
+        <translation>linha {row}: {token!r} não é um número</translation>
+    </message>
+    <message>
+        <source>the matrix is empty: type numbers separated by spaces, one row a line</source>
+        <translation>a matriz está vazia: digite números separados por espaços, uma linha por linha da matriz</translation>
+    </message>
+    <message>
+        <source>every row needs the same number of values (the rows have {counts})</source>
+        <translation>toda linha precisa do mesmo número de valores (as linhas têm {counts})</translation>
+    </message>
+    <message>
+        <source>the design has no layer {after!r}</source>
+        <translation>o projeto não tem a camada {after!r}</translation>
+    </message>
+    <message>
+        <source>{after}&apos;s output is {what}, not an image (channels x height x width): pick a block that outputs an image</source>
+        <translation>a saída de {after} é {what}, não uma imagem (canais x altura x largura): escolha um bloco cuja saída seja uma imagem</translation>
+    </message>
+    <message>
+        <source>padding mode {padding_mode!r} is not one of {modes}</source>
+        <translation>o modo de preenchimento {padding_mode!r} não é um de {modes}</translation>
+    </message>
+    <message>
+        <source>the kernel is {shape}, but {after} outputs 1 channel: use a 2-D kernel or a filter with 1 channels</source>
+        <translation>o kernel é {shape}, mas {after} tem 1 canal de saída: use um kernel 2-D ou um filtro com 1 canal</translation>
+    </message>
+    <message>
+        <source>the kernel is {shape}, but {after} outputs {channels} channels: use a 2-D kernel or a filter with {channels} channels</source>
+        <translation>o kernel é {shape}, mas {after} tem {channels} canais de saída: use um kernel 2-D ou um filtro com {channels} canais</translation>
+    </message>
+    <message>
+        <source>the kernel holds a number that is not finite</source>
+        <translation>o kernel contém um número que não é finito</translation>
     </message>
 </context>
 <context>
@@ -2300,55 +2527,103 @@ Largura da saída: {widths}</translation>
 <context>
     <name>MyBlocks</name>
     <message>
+        <source>Save Group as Block</source>
+        <translation>Salvar grupo como bloco</translation>
+    </message>
+    <message>
         <source>Save Group as &amp;Block…</source>
-        <translation type="unfinished"></translation>
+        <translation>Salvar grupo como &amp;bloco…</translation>
+    </message>
+    <message>
+        <source>Keep the selected group as a reusable block under My blocks in the palette</source>
+        <translation>Guardar o grupo selecionado como um bloco reutilizável em Meus blocos, na paleta</translation>
+    </message>
+    <message>
+        <source>{name}: {n} layers (a saved group)</source>
+        <translation>{name}: {n} camadas (um grupo salvo)</translation>
+    </message>
+    <message>
+        <source>Select a group to save as a block first (Ctrl+G groups the selection)</source>
+        <translation>Selecione antes um grupo para salvar como bloco (Ctrl+G agrupa a seleção)</translation>
     </message>
     <message>
         <source>Name of the block made of group {path}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nome do bloco feito do grupo {path}:</translation>
     </message>
     <message>
         <source>Cannot save {path} as a block: {err}</source>
-        <translation type="unfinished"></translation>
+        <translation>Não é possível salvar {path} como bloco: {err}</translation>
     </message>
     <message>
         <source>A block named {name!r} exists. Replace it?</source>
-        <translation type="unfinished"></translation>
+        <translation>Já existe um bloco chamado {name!r}. Substituí-lo?</translation>
+    </message>
+    <message>
+        <source>Cannot write {file}: {reason}</source>
+        <translation>Não é possível gravar {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>Saved {path} as the block {name!r} (palette ▸ My blocks)</source>
+        <translation>{path} salvo como o bloco {name!r} (paleta ▸ Meus blocos)</translation>
+    </message>
+    <message>
+        <source>There is no block {name!r} any more</source>
+        <translation>O bloco {name!r} não existe mais</translation>
     </message>
     <message>
         <source>Rename Block</source>
-        <translation type="unfinished"></translation>
+        <translation>Renomear bloco</translation>
     </message>
     <message>
         <source>New name of {name}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Novo nome de {name}:</translation>
+    </message>
+    <message>
+        <source>Cannot rename {name}: {reason}</source>
+        <translation>Não é possível renomear {name}: {reason}</translation>
     </message>
     <message>
         <source>Delete Block</source>
-        <translation type="unfinished"></translation>
+        <translation>Excluir bloco</translation>
     </message>
     <message>
         <source>Delete the block {name!r} from My blocks? Designs using it keep their copy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Excluir o bloco {name!r} de Meus blocos? Os projetos que o usam mantêm sua cópia.</translation>
+    </message>
+    <message>
+        <source>Cannot delete {name}: {reason}</source>
+        <translation>Não é possível excluir {name}: {reason}</translation>
     </message>
 </context>
 <context>
     <name>Palette</name>
+    <message>
+        <source>My blocks</source>
+        <translation>Meus blocos</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>(nenhum ainda)</translation>
+    </message>
+    <message>
+        <source>Right-click a group on the canvas ▸ Save Group as Block… to keep it here</source>
+        <translation>Clique com o botão direito em um grupo na área de desenho ▸ Salvar grupo como bloco… para guardá-lo aqui</translation>
+    </message>
     <message>
         <source>Search blocks</source>
         <translation>Pesquisar blocos</translation>
     </message>
     <message>
         <source>Add to Design</source>
-        <translation type="unfinished"></translation>
+        <translation>Adicionar ao projeto</translation>
     </message>
     <message>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>Renomear…</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Excluir…</translation>
     </message>
 </context>
 <context>
@@ -2398,6 +2673,10 @@ Largura da saída: {widths}</translation>
         <translation>preenchimento</translation>
     </message>
     <message>
+        <source>padding_mode</source>
+        <translation>modo de preenchimento</translation>
+    </message>
+    <message>
         <source>dilation</source>
         <translation>dilatação</translation>
     </message>
@@ -2440,6 +2719,10 @@ Largura da saída: {widths}</translation>
     <message>
         <source>dim</source>
         <translation>eixo</translation>
+    </message>
+    <message>
+        <source>dims</source>
+        <translation>eixos</translation>
     </message>
     <message>
         <source>output_size</source>
@@ -2689,8 +2972,16 @@ Largura da saída: {widths}</translation>
 <context>
     <name>Trainer</name>
     <message>
-        <source>the loss became NaN or infinite in epoch {epoch}, batch {batch}</source>
+        <source>best val acc {acc} (epoch {epoch}, kept by accuracy)</source>
         <extracomment>What picks the best epoch (the weights kept, early stopping): lowest loss, highest accuracy. Columns of one history entry (and of the CLI&apos;s metrics.csv), in order.</extracomment>
+        <translation>melhor acurácia de validação {acc} (época {epoch}, mantida pela acurácia)</translation>
+    </message>
+    <message>
+        <source>best val loss {loss} (epoch {epoch}, kept by loss)</source>
+        <translation>melhor perda de validação {loss} (época {epoch}, mantida pela perda)</translation>
+    </message>
+    <message>
+        <source>the loss became NaN or infinite in epoch {epoch}, batch {batch}</source>
         <translation>a perda virou NaN ou infinita na época {epoch}, lote {batch}</translation>
     </message>
     <message>
@@ -2761,11 +3052,11 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>Load weights</source>
-        <translation type="unfinished"></translation>
+        <translation>Carregar pesos</translation>
     </message>
     <message>
         <source>Training starts from the weights in {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>O treinamento parte dos pesos de {name}</translation>
     </message>
     <message>
         <source>Training</source>
@@ -2813,19 +3104,19 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>&amp;Load Weights...</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Carregar pesos...</translation>
     </message>
     <message>
         <source>Start training from a state_dict file (as Import and Export write)</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar o treinamento a partir de um arquivo state_dict (como Importar e Exportar gravam)</translation>
     </message>
     <message>
         <source>&amp;Forget Loaded Weights</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Esquecer os pesos carregados</translation>
     </message>
     <message>
         <source>Start training from the seeded initialization again</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar o treinamento novamente a partir da inicialização com semente</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
@@ -2909,7 +3200,7 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>Which epoch&apos;s weights the run keeps (and early stopping counts from): the lowest validation loss or the highest validation accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>Os pesos de qual época a execução mantém (e a partir da qual a parada antecipada conta): a menor perda de validação ou a maior acurácia de validação</translation>
     </message>
     <message>
         <source>Augment</source>
@@ -3005,19 +3296,19 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>Keep best by</source>
-        <translation type="unfinished"></translation>
+        <translation>Melhor por</translation>
     </message>
     <message>
         <source>starting from {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>a partir de {label}</translation>
     </message>
     <message>
         <source>Start trains from the weights of {label} (Train &gt; Forget Loaded Weights to start from the seeded initialization)</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar treina a partir dos pesos de {label} (Treinar &gt; Esquecer os pesos carregados para partir da inicialização com semente)</translation>
     </message>
     <message>
         <source>Start training from the weights of {label} (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar o treinamento a partir dos pesos de {label} (F5)</translation>
     </message>
     <message>
         <source>Image folder (one sub-folder per class)</source>
@@ -3044,10 +3335,6 @@ Largura da saída: {widths}</translation>
         <translation>Época {epoch}/{epochs} · lote {batch}/{batches} · {speed} amostras/s · faltam {eta}</translation>
     </message>
     <message>
-        <source>{head} after {epochs_completed} epochs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Finished</source>
         <translation>Concluído</translation>
     </message>
@@ -3058,6 +3345,10 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Early-stopped</source>
         <translation>Parado antecipadamente</translation>
+    </message>
+    <message>
+        <source>{what} after {n} epochs</source>
+        <translation>{what} depois de {n} épocas</translation>
     </message>
     <message>
         <source>{what} in {time}: val loss {loss}, val acc {acc}</source>
@@ -3073,11 +3364,11 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>lowest val loss</source>
-        <translation type="unfinished"></translation>
+        <translation>menor perda de val.</translation>
     </message>
     <message>
         <source>highest val acc</source>
-        <translation type="unfinished"></translation>
+        <translation>maior acurácia de val.</translation>
     </message>
     <message>
         <source>Image folder...</source>
@@ -3085,7 +3376,7 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>Stop after this many epochs without a better one by Keep best by (0: never)</source>
-        <translation type="unfinished"></translation>
+        <translation>Parar depois de tantas épocas sem uma melhor segundo Melhor por (0: nunca)</translation>
     </message>
     <message>
         <source>Where downloaded datasets are kept (empty: {folder})</source>
@@ -3102,6 +3393,18 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Resume</source>
         <translation>Retomar</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: train loss {train_loss}, acc {train_acc}; val loss {val_loss}, acc {val_acc}</source>
+        <translation>Época {epoch}: perda de treinamento {train_loss}, acurácia {train_acc}; perda de validação {val_loss}, acurácia {val_acc}</translation>
+    </message>
+    <message>
+        <source>  (best so far by {criterion})</source>
+        <translation>  (a melhor até agora pela {criterion})</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>acurácia</translation>
     </message>
     <message>
         <source>loss</source>
@@ -3191,39 +3494,63 @@ legendas: prevista (verdadeira)</translation>
     </message>
     <message>
         <source>Step Memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Memória do passo</translation>
     </message>
     <message>
         <source>Running one training step…</source>
-        <translation type="unfinished"></translation>
+        <translation>Executando um passo de treinamento…</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Fechar</translation>
     </message>
     <message>
+        <source>peak allocated by torch</source>
+        <translation>pico alocado pelo torch</translation>
+    </message>
+    <message>
+        <source>tensors held</source>
+        <translation>tensores mantidos</translation>
+    </message>
+    <message>
+        <source>Estimate: {total} (weights {weights}, gradients {gradients}, optimizer {optimizer}, activations {activations})</source>
+        <translation>Estimativa: {total} (pesos {weights}, gradientes {gradients}, otimizador {optimizer}, ativações {activations})</translation>
+    </message>
+    <message>
+        <source>Measured on {device}: {bytes} ({held})</source>
+        <translation>Medido em {device}: {bytes} ({held})</translation>
+    </message>
+    <message>
+        <source>The estimate is {percent} % higher than what torch held.</source>
+        <translation>A estimativa é {percent} % maior do que o que o torch manteve.</translation>
+    </message>
+    <message>
+        <source>The estimate is {percent} % lower than what torch held.</source>
+        <translation>A estimativa é {percent} % menor do que o que o torch manteve.</translation>
+    </message>
+    <message>
         <source>Measure Step &amp;Memory…</source>
-        <translation type="unfinished"></translation>
+        <translation>Medir a &amp;memória do passo…</translation>
     </message>
     <message>
         <source>Run one training step with the panel&apos;s batch size, optimizer and device, and compare the memory torch holds with the estimate</source>
-        <translation type="unfinished"></translation>
+        <translation>Executar um passo de treinamento com o tamanho do lote, o otimizador e o dispositivo do painel, e comparar a memória que o torch mantém com a estimativa</translation>
     </message>
     <message>
         <source>Training settings: {exc}</source>
-        <translation type="unfinished"></translation>
+        <translation>Configurações de treinamento: {exc}</translation>
     </message>
     <message>
         <source>One training step of batch {batch_size} with {optimizer} on {device}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Um passo de treinamento com lote {batch_size} com {optimizer} em {device}…</translation>
     </message>
     <message>
-        <source>The step could not be measured: {value}</source>
-        <translation type="unfinished"></translation>
+        <source>The step could not be measured: {reason}</source>
+        <translation>Não foi possível medir o passo: {reason}</translation>
     </message>
     <message>
         <source>One training step of batch {batch_size} on {device}</source>
-        <translation type="unfinished"></translation>
+        <translation>Um passo de treinamento com lote {batch_size} em {device}</translation>
     </message>
     <message>
         <source>Check &amp;Design…</source>
@@ -3243,11 +3570,15 @@ legendas: prevista (verdadeira)</translation>
     </message>
     <message>
         <source>Show &amp;Gradient Flow</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar o fluxo de &amp;gradiente</translation>
     </message>
     <message>
         <source>Badges on the blocks with their mean |grad| from Train ▸ Check Design or the run</source>
-        <translation type="unfinished"></translation>
+        <translation>Selos nos blocos com seu |grad| médio de Treinar ▸ Verificar o projeto ou da execução</translation>
+    </message>
+    <message>
+        <source>after epoch {epoch}</source>
+        <translation>depois da época {epoch}</translation>
     </message>
     <message>
         <source>{what} {design} on {dataset}…</source>
@@ -3276,6 +3607,10 @@ legendas: prevista (verdadeira)</translation>
     <message>
         <source>Some checks failed</source>
         <translation>Algumas verificações falharam</translation>
+    </message>
+    <message>
+        <source>at initialisation</source>
+        <translation>na inicialização</translation>
     </message>
     <message>
         <source>Gradient flow at initialisation (mean |grad| per block, log scale)</source>

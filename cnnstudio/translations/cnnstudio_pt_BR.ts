@@ -2674,7 +2674,7 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>padding_mode</source>
-        <translation>modo de preenchimento</translation>
+        <translation>modo preench.</translation>
     </message>
     <message>
         <source>dilation</source>

@@ -183,12 +183,40 @@
         <translation>{name} adicionado: {n} camadas no grupo {group} (Ctrl+Z as remove)</translation>
     </message>
     <message>
+        <source>Nothing to paste: {reason}</source>
+        <translation>Nada para colar: {reason}</translation>
+    </message>
+    <message>
+        <source>Select the blocks to group first</source>
+        <translation>Selecione antes os blocos a agrupar</translation>
+    </message>
+    <message>
         <source>Group {value} blocks as {path}</source>
         <translation>Agrupar {value} blocos como {path}</translation>
     </message>
     <message>
+        <source>Grouped {n} blocks as {path}</source>
+        <translation>{n} blocos agrupados como {path}</translation>
+    </message>
+    <message>
+        <source>The selection is not inside a group</source>
+        <translation>A seleção não está dentro de um grupo</translation>
+    </message>
+    <message>
+        <source>Ungrouped {path}</source>
+        <translation>{path} desagrupado</translation>
+    </message>
+    <message>
+        <source>Fixed: {fix}</source>
+        <translation>Corrigido: {fix}</translation>
+    </message>
+    <message>
         <source>Make room</source>
         <translation>Abrir espaço</translation>
+    </message>
+    <message>
+        <source>Not connected: {reason}</source>
+        <translation>Não conectado: {reason}</translation>
     </message>
     <message>
         <source>Save Group as Block…</source>
@@ -1259,6 +1287,10 @@
     <message>
         <source>Load torchvision&apos;s pretrained weights</source>
         <translation>Carregar os pesos pré-treinados do torchvision</translation>
+    </message>
+    <message>
+        <source>the import failed unexpectedly: {error}</source>
+        <translation>a importação falhou inesperadamente: {error}</translation>
     </message>
     <message>
         <source>&amp;Import…</source>

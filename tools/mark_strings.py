@@ -363,9 +363,9 @@ def mark(path: Path) -> list[str]:
         source = source[:a] + text + source[b:]
     if edits:
         depth = len(path.parts) - path.parts.index("cnnstudio") - 1
-        # In the core the module is a sibling (``.i18n``); elsewhere it is reached from above.
-        in_core = path.parts[-2] == "core"
-        module = ".i18n" if in_core else "." * depth + "core.i18n"
+        # In the core the module is reached within it (``.i18n``, ``..i18n`` from core/lab/).
+        in_core = path.parts[path.parts.index("cnnstudio") + 1] == "core"
+        module = "." * (depth - 1) + "i18n" if in_core else "." * depth + "core.i18n"
         # Names the module already imports from core.i18n (``from .i18n import translate``).
         imported = {
             alias.name

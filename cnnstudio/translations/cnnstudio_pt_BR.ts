@@ -2123,19 +2123,55 @@ Largura da saída: {widths}</translation>
     </message>
     <message>
         <source>the {name} must be a matrix of numbers</source>
-        <translation>{name}: deve ser uma matriz de números</translation>
+        <translation>{name} deve ser uma matriz de números</translation>
     </message>
     <message>
         <source>the {name} must be a non-empty matrix (H x W) or channels x H x W</source>
-        <translation>{name}: deve ser uma matriz não vazia (H x W) ou canais x H x W</translation>
+        <translation>{name} deve ser uma matriz não vazia (H x W) ou canais x H x W</translation>
     </message>
     <message>
         <source>the {name} holds a value that is not a finite number</source>
-        <translation>{name}: contém um valor que não é um número finito</translation>
+        <translation>{name} contém um valor que não é um número finito</translation>
     </message>
     <message>
-        <source>the {what} {name} {effective} is larger than the padded input {name} {span}</source>
-        <translation>{what} {name} {effective} é maior que {name} {span} da entrada com preenchimento</translation>
+        <source>image</source>
+        <translation>a imagem</translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation>o kernel</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>altura</translation>
+    </message>
+    <message>
+        <source>width</source>
+        <translation>largura</translation>
+    </message>
+    <message>
+        <source>the kernel size</source>
+        <translation>o tamanho do kernel</translation>
+    </message>
+    <message>
+        <source>stride</source>
+        <translation>o passo</translation>
+    </message>
+    <message>
+        <source>padding</source>
+        <translation>o preenchimento</translation>
+    </message>
+    <message>
+        <source>dilation</source>
+        <translation>a dilatação</translation>
+    </message>
+    <message>
+        <source>the dilated kernel {name} {effective} is larger than the padded input {name} {span}</source>
+        <translation>a {name} do kernel dilatado ({effective}) é maior que a {name} da entrada com preenchimento ({span})</translation>
+    </message>
+    <message>
+        <source>the kernel {name} {effective} is larger than the padded input {name} {span}</source>
+        <translation>a {name} do kernel ({effective}) é maior que a {name} da entrada com preenchimento ({span})</translation>
     </message>
     <message>
         <source>output pixel ({row}, {col}) is outside the {rows}x{cols} output</source>

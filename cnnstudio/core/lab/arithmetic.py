@@ -21,8 +21,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ...core.i18n import translate
 from ..catalog import PADDING_MODES as CONV_PADDING_MODES
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
 PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
 PoolKind = Literal["max", "average", "min"]
@@ -50,6 +50,19 @@ class LabError(ValueError):
     """A value the lab cannot work with, said in words (shown in the lab, raised to notebooks)."""
 
 
+# The names the messages below put in, as their words in the interface's language.
+_NAMES = (
+    QT_TRANSLATE_NOOP("Lab", "image"),
+    QT_TRANSLATE_NOOP("Lab", "kernel"),
+    QT_TRANSLATE_NOOP("Lab", "height"),
+    QT_TRANSLATE_NOOP("Lab", "width"),
+    QT_TRANSLATE_NOOP("Lab", "the kernel size"),
+    QT_TRANSLATE_NOOP("Lab", "stride"),
+    QT_TRANSLATE_NOOP("Lab", "padding"),
+    QT_TRANSLATE_NOOP("Lab", "dilation"),
+)
+
+
 def _pair(value: int | Sequence[int], name: str, *, minimum: int) -> tuple[int, int]:
     """``3`` -> ``(3, 3)``; ``(2, 1)`` stays; anything else is refused with the parameter's name."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -64,12 +77,12 @@ def _pair(value: int | Sequence[int], name: str, *, minimum: int) -> tuple[int, 
         raise LabError(
             translate(
                 "Lab", "{name} must be a whole number or a pair of them, not {value!r}"
-            ).format(name=name, value=value)
+            ).format(name=translate("Lab", name), value=value)
         )
     if min(pair) < minimum:
         raise LabError(
             translate("Lab", "{name} must be at least {minimum}, not {value!r}").format(
-                name=name, minimum=minimum, value=value
+                name=translate("Lab", name), minimum=minimum, value=value
             )
         )
     return pair
@@ -81,7 +94,9 @@ def _as_image(image: ArrayLike, name: str = "image") -> NDArray[np.float64]:
         array = np.asarray(image, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise LabError(
-            translate("Lab", "the {name} must be a matrix of numbers").format(name=name)
+            translate("Lab", "the {name} must be a matrix of numbers").format(
+                name=translate("Lab", name)
+            )
         ) from exc
     if array.ndim == 2:
         array = array[np.newaxis]
@@ -89,12 +104,12 @@ def _as_image(image: ArrayLike, name: str = "image") -> NDArray[np.float64]:
         raise LabError(
             translate(
                 "Lab", "the {name} must be a non-empty matrix (H x W) or channels x H x W"
-            ).format(name=name)
+            ).format(name=translate("Lab", name))
         )
     if not np.all(np.isfinite(array)):
         raise LabError(
             translate("Lab", "the {name} holds a value that is not a finite number").format(
-                name=name
+                name=translate("Lab", name)
             )
         )
     return array
@@ -164,12 +179,18 @@ def _axis(name: str, n: int, padding: int, kernel: int, stride: int, dilation: i
     span = n + 2 * padding
     effective = dilation * (kernel - 1) + 1
     if effective > span:
-        what = "dilated kernel" if dilation > 1 else "kernel"
-        raise LabError(
+        text = (
             translate(
-                "Lab", "the {what} {name} {effective} is larger than the padded input {name} {span}"
-            ).format(what=what, name=name, effective=effective, span=span)
+                "Lab",
+                "the dilated kernel {name} {effective} is larger than the padded input {name} "
+                "{span}",
+            )
+            if dilation > 1
+            else translate(
+                "Lab", "the kernel {name} {effective} is larger than the padded input {name} {span}"
+            )
         )
+        raise LabError(text.format(name=translate("Lab", name), effective=effective, span=span))
     size = (span - effective) // stride + 1
     last_reached = (size - 1) * stride + effective  # positions 0 .. last_reached-1 are read
     return AxisSize(name, n, padding, kernel, stride, dilation, size, span - last_reached)

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ...core.i18n import translate
 from ..analysis import Analysis
 from ..commands import Macro, append_after
 from ..design import Design, Layer
+from ..i18n import translate
 from .arithmetic import PADDING_MODES, LabError
 
 

@@ -1954,6 +1954,10 @@ Largura da saída: {widths}</translation>
         <translation>(nenhum bloco Conv 2-D válido)</translation>
     </message>
     <message>
+        <source>{kernel} (fixed)</source>
+        <translation>{kernel} (fixo)</translation>
+    </message>
+    <message>
         <source>Added the frozen Conv {new_id} after {after} (Undo in the designer removes it).</source>
         <translation>Conv congelada {new_id} adicionada depois de {after} (Desfazer no editor a remove).</translation>
     </message>
@@ -2244,6 +2248,10 @@ Largura da saída: {widths}</translation>
     <message>
         <source>the kernel holds a number that is not finite</source>
         <translation>o kernel contém um número que não é finito</translation>
+    </message>
+    <message>
+        <source>Add frozen Conv {id}</source>
+        <translation>Adicionar Conv congelada {id}</translation>
     </message>
 </context>
 <context>

@@ -113,5 +113,5 @@ def frozen_conv(
         weights=weights,
     )
     command = append_after(design, layer, after)
-    command.label = f"Add frozen Conv {layer.id}"
+    command.label = translate("Lab", "Add frozen Conv {id}").format(id=layer.id)
     return command, layer.id

@@ -718,7 +718,14 @@ class LabWindow(QMainWindow):
             kernel, bias = self._kernel()
             key = str(self.kernel_source.currentData() or "kernel")
             name = "kernel" if key == _TYPED else key
-            label = None if key == _TYPED else f"{self.kernel_source.currentText()} (fixed)"
+            # A free text of the block, in the user's language as the kernel's name already is.
+            label = (
+                None
+                if key == _TYPED
+                else translate("Lab", "{kernel} (fixed)").format(
+                    kernel=self.kernel_source.currentText()
+                )
+            )
             if self._learned is not None:
                 name, label = f"{self._learned[0]}_f{self._learned[1] + 1}", None
             command, new_id = frozen_conv(

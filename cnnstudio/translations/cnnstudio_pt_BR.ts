@@ -1429,13 +1429,25 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>filtro {i}, canal de entrada {row}: |w| ≤ {peak}</translation>
     </message>
     <message>
-        <source>{dataset} validation image {i} of {n}, class {truth}</source>
+        <source>{dataset} has no validation images to show</source>
         <extracomment>Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
+        <translation>{dataset} não tem imagens de validação para mostrar</translation>
+    </message>
+    <message>
+        <source>{dataset} validation image {i} of {n}, class {truth}</source>
         <translation>imagem de validação {i} de {n} de {dataset}, classe {truth}</translation>
+    </message>
+    <message>
+        <source>cannot read image {name}: {reason}</source>
+        <translation>não é possível ler a imagem {name}: {reason}</translation>
     </message>
     <message>
         <source>{name} (normalized like {dataset})</source>
         <translation>{name} (normalizada como {dataset})</translation>
+    </message>
+    <message>
+        <source>no model to show: neither a run nor a design</source>
+        <translation>nenhum modelo para mostrar: nem uma execução nem um projeto</translation>
     </message>
     <message>
         <source>Layer</source>

@@ -102,10 +102,17 @@ def _visible(node: ast.expr) -> bool:
 
 # The core's messages: LayerProblem(code, message, fix), Fix(label, edits),
 # Diagnostic(code, message, ...), and the explanation lines of ``def explain``.
-CORE_ARGS = {"LayerProblem": 1, "Fix": 0, "Diagnostic": 1}
+CORE_ARGS = {"LayerProblem": 1, "Fix": 0, "Diagnostic": 1, "CompositeError": 0, "LabError": 0}
 CORE_NAMES = {"text", "message", "problem_text"}
 # Functions whose returned strings are shown: undo labels, why a connection is refused.
-RETURNS_MESSAGE = {"label", "connect_problem", "lines", "_init_hint", "_overfit_reason"}
+RETURNS_MESSAGE = {
+    "label",
+    "connect_problem",
+    "lines",
+    "_init_hint",
+    "_overfit_reason",
+    "name_problem",
+}
 
 # Declared data shown elsewhere (the layer catalog): marked only, translated where shown.
 DATA_ARGS: dict[str, tuple[int, ...]] = {
@@ -356,10 +363,19 @@ def mark(path: Path) -> list[str]:
         source = source[:a] + text + source[b:]
     if edits:
         depth = len(path.parts) - path.parts.index("cnnstudio") - 1
-        module = "." * depth + "core.i18n"
+        # In the core the module is reached within it (``.i18n``, ``..i18n`` from core/lab/).
+        in_core = path.parts[path.parts.index("cnnstudio") + 1] == "core"
+        module = "." * (depth - 1) + "i18n" if in_core else "." * depth + "core.i18n"
+        # Names the module already imports from core.i18n (``from .i18n import translate``).
+        imported = {
+            alias.name
+            for n in ast.parse(source).body
+            if isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[-1] == "i18n"
+            for alias in n.names
+        }
         names = ", ".join(sorted(markers))
         line = f"from {module} import {names}\n"
-        if line not in source:
+        if line not in source and not markers <= imported:
             tree2 = ast.parse(source)
             last = max(
                 n.end_lineno or 0 for n in tree2.body if isinstance(n, (ast.Import, ast.ImportFrom))

@@ -623,9 +623,13 @@ def _input_shapes(
             )
         else:
             text = (
-                f"takes {spec.max_inputs} input{'s' if spec.max_inputs > 1 else ''}, has {n}: "
-                + ("use Add or Concat to merge branches")
-            )
+                translate("Analysis", "takes 1 input, has {n}: use Add or Concat to merge branches")
+                if spec.max_inputs == 1
+                else translate(
+                    "Analysis",
+                    "takes {max_inputs} inputs, has {n}: use Add or Concat to merge branches",
+                )
+            ).format(max_inputs=spec.max_inputs, n=n)
         errors.append(
             Diagnostic(
                 "too-many-inputs",

@@ -18,6 +18,7 @@ from pathlib import Path
 from .atomic_file import atomic_write
 from .composite import CompositeBlock, CompositeError, dumps_block, loads_block, name_problem
 from .formatting import one_line
+from .i18n import translate
 
 SUFFIX = ".cnnblock.json"
 MAX_BLOCK_BYTES = 16 * 1024 * 1024  # a block of thousands of layers is well under 1 MiB
@@ -54,7 +55,11 @@ class BlockLibrary:
                 with open(path, "rb") as fh:
                     data = fh.read(MAX_BLOCK_BYTES + 1)
                 if len(data) > MAX_BLOCK_BYTES:
-                    raise CompositeError(f"{path.name}: too large to be a block")
+                    raise CompositeError(
+                        translate("BlockLibrary", "{name}: too large to be a block").format(
+                            name=path.name
+                        )
+                    )
                 block = loads_block(data.decode("utf-8"), path.name)
             except (CompositeError, UnicodeDecodeError, OSError) as err:
                 found.append(self._set_aside(path, err))
@@ -69,9 +74,11 @@ class BlockLibrary:
 
     def _set_aside(self, path: Path, why: object) -> str:
         text = (
-            "not UTF-8 text"
+            translate("BlockLibrary", "not UTF-8 text")
             if isinstance(why, UnicodeDecodeError)
-            else f"cannot be read ({why.strerror})"
+            else translate("BlockLibrary", "cannot be read ({strerror})").format(
+                strerror=why.strerror
+            )
             if isinstance(why, OSError)
             else str(why)
         )
@@ -116,12 +123,18 @@ class BlockLibrary:
         """Give a block a new name (and file); raises `CompositeError` for a bad or taken name."""
         entry = self.find(name)
         if entry is None:
-            raise CompositeError(f"there is no block {name!r}")
+            raise CompositeError(
+                translate("BlockLibrary", "there is no block {name!r}").format(name=name)
+            )
         if (why := name_problem(new)) is not None:
             raise CompositeError(why)
         other = self.find(new)
         if other is not None and other is not entry:
-            raise CompositeError(f"a block named {other.name!r} exists already")
+            raise CompositeError(
+                translate("BlockLibrary", "a block named {name!r} exists already").format(
+                    name=other.name
+                )
+            )
         block = CompositeBlock(new.strip(), entry.block.design)
         block.design.name = block.name
         path = self._fresh_path(block.name, keep=entry.path)
@@ -138,7 +151,9 @@ class BlockLibrary:
         """Remove a block and its file."""
         entry = self.find(name)
         if entry is None:
-            raise CompositeError(f"there is no block {name!r}")
+            raise CompositeError(
+                translate("BlockLibrary", "there is no block {name!r}").format(name=name)
+            )
         entry.path.unlink(missing_ok=True)
         self.entries.remove(entry)
 

@@ -407,11 +407,20 @@ def _padding_mode_problem(
         pad = tuple(di * (ki - 1) - di * (ki - 1) // 2 for ki, di in zip(k, d, strict=True))
     for n, q in zip(sizes, pad, strict=True):
         if q >= n if mode == "reflect" else q > n:
-            limit = "smaller than" if mode == "reflect" else "at most"
-            raise LayerProblem(
-                "bad-padding-mode",
-                f"{mode} padding of {q} on an input of size {n}: torch needs it {limit} the size",
+            text = (
+                translate(
+                    "Catalog",
+                    "{mode} padding of {q} on an input of size {n}: torch needs it smaller "
+                    "than the size",
+                )
+                if mode == "reflect"
+                else translate(
+                    "Catalog",
+                    "{mode} padding of {q} on an input of size {n}: torch needs it at most the "
+                    "size",
+                )
             )
+            raise LayerProblem("bad-padding-mode", text.format(mode=mode, q=q, n=n))
 
 
 def _param_value(values: Sequence[int]) -> int | list[int]:
@@ -1612,7 +1621,7 @@ class LayerNormSpec(LayerSpec):
                     value=fmt_int(n), value2=fmt_int(2 * n)
                 ),
             ]
-        return [line + "; no parameters"]
+        return [line + translate("Catalog", "; no parameters")]
 
     def shorthand(self, p: dict[str, Any]) -> str:
         return "LayerNorm C" if p.get("channels") else "LayerNorm"
@@ -1784,8 +1793,15 @@ class ReshapeSpec(LayerSpec):
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         return [
-            f"{fmt_shape(shapes[0])} = {fmt_int(math.prod(shapes[0]))} values, read in order "
-            f"and laid out as {fmt_shape(out)}; no parameters, nothing computed"
+            translate(
+                "Catalog",
+                "{shape} = {count} values, read in order and laid out as {out}; no "
+                "parameters, nothing computed",
+            ).format(
+                shape=fmt_shape(shapes[0]),
+                count=fmt_int(math.prod(shapes[0])),
+                out=fmt_shape(out),
+            )
         ]
 
     def receptive(
@@ -1806,16 +1822,20 @@ class ReshapeSpec(LayerSpec):
 class PermuteSpec(LayerSpec):
     type = "Permute"
     group = "reshape"
-    summary = (
+    summary = QT_TRANSLATE_NOOP(
+        "Catalog",
         "Reorders the axes (torch.permute), e.g. C x H x W to H x W x C (channels last); "
-        "the batch axis stays first."
+        "the batch axis stays first.",
     )
     params = (
         ParamSpec(
             "dims",
             "shape",
             [1, 2, 0],
-            "The input axes in their new order, without the batch axis (0 = the first).",
+            QT_TRANSLATE_NOOP(
+                "Catalog",
+                "The input axes in their new order, without the batch axis (0 = the first).",
+            ),
             minimum=0,
         ),
     )
@@ -1826,16 +1846,21 @@ class PermuteSpec(LayerSpec):
             every = ", ".join(str(i) for i in range(len(shape)))
             raise LayerProblem(
                 "bad-param",
-                f"dims {_fmt_order(dims)} must list each axis of the {fmt_shape(shape)} input "
-                f"once: {every} in some order",
+                translate(
+                    "Catalog",
+                    "dims {dims} must list each axis of the {shape} input once: {every} in some "
+                    "order",
+                ).format(dims=_fmt_order(dims), shape=fmt_shape(shape), every=every),
             )
         return tuple(shape[d] for d in dims)
 
     def explain(self, p: dict[str, Any], shapes: list[Shape], out: Shape) -> list[str]:
         moves = ", ".join(f"axis {d} ({shapes[0][d]}) -> {i}" for i, d in enumerate(p["dims"]))
         return [
-            f"{fmt_shape(shapes[0])} -> {fmt_shape(out)}: {moves}; no parameters, "
-            "the values are moved, not computed"
+            translate(
+                "Catalog",
+                "{shape} -> {out}: {moves}; no parameters, the values are moved, not computed",
+            ).format(shape=fmt_shape(shapes[0]), out=fmt_shape(out), moves=moves)
         ]
 
     def receptive(

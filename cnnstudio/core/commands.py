@@ -187,7 +187,12 @@ class SetFrozen(Command):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return f"{'Freeze' if self.frozen else 'Unfreeze'} {self.layer}"
+        text = (
+            translate("Commands", "Freeze {layer}")
+            if self.frozen
+            else translate("Commands", "Unfreeze {layer}")
+        )
+        return text.format(layer=self.layer)
 
     def do(self, design: Design) -> None:
         self._old = design[self.layer].frozen
@@ -507,7 +512,13 @@ def fix_command(design: Design, fix: Fix) -> Macro:
         elif isinstance(edit, RenameEdit):
             step = RenameLayer(edit.layer, edit.new_id)
         elif isinstance(edit, ClearWeightsEdit):
-            step = SetWeights(edit.layer, None, label=f"Clear {edit.layer}'s fixed weights")
+            step = SetWeights(
+                edit.layer,
+                None,
+                label=translate("Commands", "Clear {layer}'s fixed weights").format(
+                    layer=edit.layer
+                ),
+            )
         elif isinstance(edit, InsertLayerEdit):
             new_id = work.unique_id(edit.id_hint or edit.type.lower())
             spec = SPECS[edit.type]

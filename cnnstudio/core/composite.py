@@ -29,6 +29,7 @@ from .errors import CnnStudioError, DesignError
 from .fileio import design_from_dict, design_to_dict
 from .formatting import one_line
 from .groups import GroupIndex, ancestors, common_group, inside
+from .i18n import translate
 
 BLOCK_FORMAT = "cnnstudio-block"
 BLOCK_VERSION = 1
@@ -72,11 +73,11 @@ def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a block, or None."""
     text = name.strip()
     if not text:
-        return "a block needs a name"
+        return translate("Composite", "a block needs a name")
     if len(text) > MAX_NAME:
-        return f"a block name has at most {MAX_NAME} characters"
+        return translate("Composite", "a block name has at most {n} characters").format(n=MAX_NAME)
     if not text.isprintable():
-        return "a block name is one line of printable characters"
+        return translate("Composite", "a block name is one line of printable characters")
     return None
 
 
@@ -98,25 +99,40 @@ def block_from_group(
     index = GroupIndex(design)
     members = index.members.get(path)
     if not members:
-        raise CompositeError(f"there is no group {one_line(path)!r}")
+        raise CompositeError(
+            translate("Composite", "there is no group {path!r}").format(path=one_line(path))
+        )
     label = f"group {one_line(path)}"
     if any(design[m].type == "Input" for m in members):
-        raise CompositeError(f"{label} holds the network's Input: a block cannot")
+        raise CompositeError(
+            translate("Composite", "{label} holds the network's Input: a block cannot").format(
+                label=label
+            )
+        )
     sources = index.sources(path)
     exits = index.exits(path)
     if len(sources) != 1:
         many = "no input" if not sources else f"{len(sources)} inputs ({', '.join(sources)})"
-        raise CompositeError(f"{label} has {many} from outside: a block takes exactly one")
+        raise CompositeError(
+            translate(
+                "Composite", "{label} has {many} from outside: a block takes exactly one"
+            ).format(label=label, many=many)
+        )
     if len(exits) != 1:
         raise CompositeError(
-            f"{label} has {len(exits)} outputs ({', '.join(exits)}): a block gives exactly one"
+            translate(
+                "Composite", "{label} has {n} outputs ({exits}): a block gives exactly one"
+            ).format(label=label, n=len(exits), exits=", ".join(exits))
         )
     analysis = analysis if analysis is not None else analyze(design)
     info = analysis.layers.get(sources[0])
     shape = info.output_shape if info is not None else None
     if shape is None:
         raise CompositeError(
-            f"{label}: the shape of its input {sources[0]!r} is unknown (fix the errors before it)"
+            translate(
+                "Composite",
+                "{label}: the shape of its input {source!r} is unknown (fix the errors before it)",
+            ).format(label=label, source=sources[0])
         )
     placed = dict(positions or {})
     corner = [placed.get(m, design[m].pos) for m in members]
@@ -159,7 +175,11 @@ def loads_block(text: str, origin: str = "block") -> CompositeBlock:
         doc = json.loads(text)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise CompositeError(f"{origin}: not valid JSON{where}") from None
+        raise CompositeError(
+            translate("Composite", "{origin}: not valid JSON{where}").format(
+                origin=origin, where=where
+            )
+        ) from None
     return block_from_dict(doc, origin)
 
 
@@ -167,18 +187,29 @@ def block_from_dict(doc: Any, origin: str = "block") -> CompositeBlock:
     """A block from a parsed document, checked to be one block (one entry, one exit)."""
     if not isinstance(doc, dict) or doc.get("format") != BLOCK_FORMAT:
         raise CompositeError(
-            f'{origin}: not a cnnstudio block (expected "format": "{BLOCK_FORMAT}")'
+            translate(
+                "Composite", '{origin}: not a cnnstudio block (expected "format": "{format}")'
+            ).format(origin=origin, format=BLOCK_FORMAT)
         )
     version = doc.get("version")
     if type(version) is not int or version < 1:
-        raise CompositeError(f'{origin}: "version" must be a positive integer')
+        raise CompositeError(
+            translate("Composite", '{origin}: "version" must be a positive integer').format(
+                origin=origin
+            )
+        )
     if version > BLOCK_VERSION:
         raise CompositeError(
-            f"{origin}: written by a newer cnnstudio (block format {version}): update cnnstudio"
+            translate(
+                "Composite",
+                "{origin}: written by a newer cnnstudio (block format {version}): update cnnstudio",
+            ).format(origin=origin, version=version)
         )
     name = doc.get("name")
     if not isinstance(name, str):
-        raise CompositeError(f'{origin}: "name" must be a string')
+        raise CompositeError(
+            translate("Composite", '{origin}: "name" must be a string').format(origin=origin)
+        )
     if (why := name_problem(name)) is not None:
         raise CompositeError(f"{origin}: {why}")
     try:
@@ -187,20 +218,36 @@ def block_from_dict(doc: Any, origin: str = "block") -> CompositeBlock:
         raise CompositeError(str(err)) from None
     entries = [lay.id for lay in design if lay.type == "Input"]
     if len(entries) != 1:
-        raise CompositeError(f"{origin}: a block has exactly one Input (its entry)")
+        raise CompositeError(
+            translate("Composite", "{origin}: a block has exactly one Input (its entry)").format(
+                origin=origin
+            )
+        )
     if design.output not in design or design.output == entries[0]:
-        raise CompositeError(f'{origin}: "output" must name one of the block\'s layers')
+        raise CompositeError(
+            translate(
+                "Composite", '{origin}: "output" must name one of the block\'s layers'
+            ).format(origin=origin)
+        )
     if len(design) < 2:
-        raise CompositeError(f"{origin}: the block has no layers")
+        raise CompositeError(
+            translate("Composite", "{origin}: the block has no layers").format(origin=origin)
+        )
     for layer in design:
         missing = [src for src in layer.inputs if src not in design]
         if missing:
             raise CompositeError(
-                f"{origin}: layer {one_line(layer.id)!r} is fed by {one_line(missing[0])!r}, "
-                "which the block does not hold"
+                translate(
+                    "Composite",
+                    "{origin}: layer {layer!r} is fed by {source!r}, which the block does not hold",
+                ).format(origin=origin, layer=one_line(layer.id), source=one_line(missing[0]))
             )
     if topological_order(design)[1]:
-        raise CompositeError(f"{origin}: the block's connections form a cycle")
+        raise CompositeError(
+            translate("Composite", "{origin}: the block's connections form a cycle").format(
+                origin=origin
+            )
+        )
     return CompositeBlock(name.strip(), design)
 
 

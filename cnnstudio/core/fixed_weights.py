@@ -17,6 +17,7 @@ from typing import Any
 
 from .diagnostics import ClearWeightsEdit, Diagnostic, Fix
 from .formatting import fmt_shape
+from .i18n import translate
 
 MAX_FIXED_VALUES = 65_536
 
@@ -66,20 +67,29 @@ def weights_diagnostic(
     weights: Mapping[str, Any],
 ) -> Diagnostic | None:
     """The error when ``weights`` do not fit the layer's parameters (``expected``), or None."""
-    clear = Fix(f"Clear {lid}'s fixed weights", (ClearWeightsEdit(lid),))
+    clear = Fix(
+        translate("Commands", "Clear {layer}'s fixed weights").format(layer=lid),
+        (ClearWeightsEdit(lid),),
+    )
     if expected is None:
-        text = f"{lid}: a {layer_type} has no parameters whose values a design can fix"
+        text = translate(
+            "FixedWeights", "{lid}: a {layer_type} has no parameters whose values a design can fix"
+        ).format(lid=lid, layer_type=layer_type)
         return Diagnostic("bad-fixed-weights", text, lid, clear)
     for name, value in weights.items():
         if name not in expected:
             known = ", ".join(expected) or "none"
-            text = f"{lid}: fixed weights name {name!r}, which the layer has not (it has {known})"
+            text = translate(
+                "FixedWeights",
+                "{lid}: fixed weights name {name!r}, which the layer has not (it has {known})",
+            ).format(lid=lid, name=name, known=known)
             return Diagnostic("bad-fixed-weights", text, lid, clear)
         shape = nested_shape(value)
         if shape != tuple(expected[name]):
-            text = (
-                f"{lid}: the fixed {name} is {fmt_shape(shape or ())}, the layer's {name} "
-                f"is {fmt_shape(expected[name])}"
+            text = translate(
+                "FixedWeights", "{lid}: the fixed {name} is {shape}, the layer's {name} is {wanted}"
+            ).format(
+                lid=lid, name=name, shape=fmt_shape(shape or ()), wanted=fmt_shape(expected[name])
             )
             return Diagnostic("bad-fixed-weights", text, lid, clear)
     return None

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.i18n import translate
+
 if TYPE_CHECKING:
     from torch import nn
 
@@ -216,7 +218,11 @@ def load_sample(
         return _load_file(Path(request.path), bundle, input_shape)
     n = len(bundle.val_x)
     if n == 0:
-        raise ValueError(f"{bundle.name} has no validation images to show")
+        raise ValueError(
+            translate("Insight", "{dataset} has no validation images to show").format(
+                dataset=bundle.name
+            )
+        )
     if isinstance(request, RandomImage):
         i = random.Random(request.seed).randrange(n)
     else:
@@ -228,7 +234,9 @@ def load_sample(
         f"{bundle.name}|{id(bundle)}|{input_shape}|val|{i}",
         x,
         display_image(x, bundle.mean, bundle.std),
-        f"{bundle.name} validation image {i} of {n}, class {truth}",
+        translate("Insight", "{dataset} validation image {i} of {n}, class {truth}").format(
+            dataset=bundle.name, i=i, n=n, truth=truth
+        ),
         truth,
         i,
         n,
@@ -247,14 +255,20 @@ def _load_file(path: Path, bundle: DatasetBundle, input_shape: tuple[int, ...]) 
             img.load()
             x = preprocess_image(img, bundle, input_shape).numpy()
     except (OSError, UnidentifiedImageError) as exc:
-        raise ValueError(f"cannot read image {path.name}: {exc}") from None
+        raise ValueError(
+            translate("Insight", "cannot read image {name}: {reason}").format(
+                name=path.name, reason=exc
+            )
+        ) from None
     # The file's modification time is in the key: an image saved again is read again.
     stamp = path.stat().st_mtime_ns
     return Sample(
         f"file|{path}|{stamp}|{bundle.name}|{input_shape}",
         x,
         display_image(x, bundle.mean, bundle.std),
-        f"{path.name} (normalized like {bundle.name})",
+        translate("Insight", "{name} (normalized like {dataset})").format(
+            name=path.name, dataset=bundle.name
+        ),
         origin=ImageFile(str(path)),
     )
 
@@ -359,7 +373,9 @@ class InsightWorker:
             from .builder import build_model
 
             if source.design is None:
-                raise ValueError("no model to show: neither a run nor a design")
+                raise ValueError(
+                    translate("Insight", "no model to show: neither a run nor a design")
+                )
             model = build_model(source.design, seed=0)
             model.eval()
             self.models[source.key] = model

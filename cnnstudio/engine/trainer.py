@@ -270,10 +270,12 @@ class RunFinished:
         if self.best_epoch is None or self.best_val_loss is None or self.best_val_acc is None:
             return ""
         if self.best_by == "val_acc":
-            return (
-                f"best val acc {self.best_val_acc:.1%} (epoch {self.best_epoch}, kept by accuracy)"
-            )
-        return f"best val loss {self.best_val_loss:.4f} (epoch {self.best_epoch}, kept by loss)"
+            return translate(
+                "Trainer", "best val acc {acc} (epoch {epoch}, kept by accuracy)"
+            ).format(acc=f"{self.best_val_acc:.1%}", epoch=self.best_epoch)
+        return translate("Trainer", "best val loss {loss} (epoch {epoch}, kept by loss)").format(
+            loss=f"{self.best_val_loss:.4f}", epoch=self.best_epoch
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,7 +192,11 @@ class _ImportTask(QRunnable):
         except CnnStudioError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:
-            self.signals.failed.emit(f"the import failed unexpectedly: {type(exc).__name__}: {exc}")
+            self.signals.failed.emit(
+                translate("ImportDialog", "the import failed unexpectedly: {error}").format(
+                    error=f"{type(exc).__name__}: {exc}"
+                )
+            )
         else:
             result.original = None  # the GUI keeps the design and weights, not the model
             self.signals.finished.emit(result)

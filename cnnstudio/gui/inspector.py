@@ -65,6 +65,7 @@ PARAMETER_LABELS = (
     QT_TRANSLATE_NOOP("Parameters", "kernel_size"),
     QT_TRANSLATE_NOOP("Parameters", "stride"),
     QT_TRANSLATE_NOOP("Parameters", "padding"),
+    QT_TRANSLATE_NOOP("Parameters", "padding_mode"),
     QT_TRANSLATE_NOOP("Parameters", "dilation"),
     QT_TRANSLATE_NOOP("Parameters", "groups"),
     QT_TRANSLATE_NOOP("Parameters", "bias"),
@@ -76,6 +77,7 @@ PARAMETER_LABELS = (
     QT_TRANSLATE_NOOP("Parameters", "negative_slope"),
     QT_TRANSLATE_NOOP("Parameters", "alpha"),
     QT_TRANSLATE_NOOP("Parameters", "dim"),
+    QT_TRANSLATE_NOOP("Parameters", "dims"),
     QT_TRANSLATE_NOOP("Parameters", "output_size"),
     QT_TRANSLATE_NOOP("Parameters", "channels"),
     QT_TRANSLATE_NOOP("Parameters", "affine"),
@@ -450,16 +452,21 @@ class InspectorPanel(QWidget):
         self.weights_label.setObjectName("inspector_fixed_weights")
         self.weights_label.setWordWrap(True)
         self.weights_label.setToolTip(
-            "The values of these parameters are set in the design, not by torch's "
-            "initialisation; the exported code writes them into the module."
+            translate(
+                "Inspector",
+                "The values of these parameters are set in the design, not by torch's "
+                "initialisation; the exported code writes them into the module.",
+            )
         )
-        self.clear_weights_button = QPushButton("Clear", self.weights_row)
+        self.clear_weights_button = QPushButton(translate("Inspector", "Clear"), self.weights_row)
         self.clear_weights_button.setObjectName("inspector_clear_weights")
-        self.clear_weights_button.setToolTip("Let torch initialise these parameters again")
+        self.clear_weights_button.setToolTip(
+            translate("Inspector", "Let torch initialise these parameters again")
+        )
         self.clear_weights_button.clicked.connect(self._on_clear_weights_clicked)
         weights_layout.addWidget(self.weights_label, 1)
         weights_layout.addWidget(self.clear_weights_button)
-        self.weights_name = QLabel("fixed", editor)
+        self.weights_name = QLabel(translate("Inspector", "fixed"), editor)
         form.addRow(self.weights_name, self.weights_row)
         outer.addLayout(form)
 
@@ -637,7 +644,13 @@ class InspectorPanel(QWidget):
     def _on_clear_weights_clicked(self) -> None:
         lid = self._current()
         if lid is not None and self.session.design[lid].weights is not None:
-            self.session.push(SetWeights(lid, None, label=f"Clear {lid}'s fixed weights"))
+            self.session.push(
+                SetWeights(
+                    lid,
+                    None,
+                    label=translate("Commands", "Clear {layer}'s fixed weights").format(layer=lid),
+                )
+            )
 
     def _on_frozen_toggled(self, checked: bool) -> None:
         lid = self._current()

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 from ..core.block_library import BlockLibrary
 from ..core.composite import CompositeError, block_from_group, dumps_block
 from ..core.formatting import one_line
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-SAVE_TITLE = "Save Group as Block"
+SAVE_TITLE = QT_TRANSLATE_NOOP("MyBlocks", "Save Group as Block")
 
 
 def default_blocks_folder() -> Path:
@@ -43,8 +44,10 @@ class MyBlocks:
     def __init__(self, window: MainWindow, folder: Path | None = None) -> None:
         self.window = window
         self.library = BlockLibrary(folder or default_blocks_folder())
-        self.save_action = QAction("Save Group as &Block…", window)
-        tip = "Keep the selected group as a reusable block under My blocks in the palette"
+        self.save_action = QAction(translate("MyBlocks", "Save Group as &Block…"), window)
+        tip = translate(
+            "MyBlocks", "Keep the selected group as a reusable block under My blocks in the palette"
+        )
         self.save_action.setStatusTip(tip)
         self.save_action.setToolTip(tip)
         self.save_action.triggered.connect(lambda _=False: self.save_group())
@@ -68,7 +71,9 @@ class MyBlocks:
             [
                 (
                     entry.name,
-                    f"{entry.name}: {len(entry.block.inner())} layers (a saved group)",
+                    translate("MyBlocks", "{name}: {n} layers (a saved group)").format(
+                        name=entry.name, n=len(entry.block.inner())
+                    ),
                     dumps_block(entry.block),
                 )
                 for entry in self.library.entries
@@ -84,14 +89,19 @@ class MyBlocks:
         window, canvas = self.window, self.window.canvas
         path = path or canvas.group_to_save()
         if path is None:
-            self._tell("Select a group to save as a block first (Ctrl+G groups the selection)")
+            self._tell(
+                translate(
+                    "MyBlocks",
+                    "Select a group to save as a block first (Ctrl+G groups the selection)",
+                )
+            )
             return None
         session = window.session
         suggestion = path.rpartition(".")[2]
         name, ok = QInputDialog.getText(
             window,
-            SAVE_TITLE,
-            f"Name of the block made of group {path}:",
+            translate("MyBlocks", SAVE_TITLE),
+            translate("MyBlocks", "Name of the block made of group {path}:").format(path=path),
             QLineEdit.EchoMode.Normal,
             suggestion,
         )
@@ -102,12 +112,22 @@ class MyBlocks:
                 session.design, path, name, session.analysis, canvas.graph.item_positions()
             )
         except CompositeError as err:
-            QMessageBox.warning(window, SAVE_TITLE, f"Cannot save {path} as a block: {err}")
+            QMessageBox.warning(
+                window,
+                translate("MyBlocks", SAVE_TITLE),
+                translate("MyBlocks", "Cannot save {path} as a block: {err}").format(
+                    path=path, err=err
+                ),
+            )
             return None
         old = self.library.find(block.name)
         if old is not None:
             answer = QMessageBox.question(
-                window, SAVE_TITLE, f"A block named {old.name!r} exists. Replace it?"
+                window,
+                translate("MyBlocks", SAVE_TITLE),
+                translate("MyBlocks", "A block named {name!r} exists. Replace it?").format(
+                    name=old.name
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
@@ -115,18 +135,30 @@ class MyBlocks:
             self.library.save(block)
         except OSError as exc:
             QMessageBox.warning(
-                window, SAVE_TITLE, one_line(f"Cannot write {exc.filename}: {exc.strerror}")
+                window,
+                translate("MyBlocks", SAVE_TITLE),
+                one_line(
+                    translate("MyBlocks", "Cannot write {file}: {reason}").format(
+                        file=exc.filename, reason=exc.strerror
+                    )
+                ),
             )
             return None
         self._show()
-        self._tell(f"Saved {path} as the block {block.name!r} (palette ▸ My blocks)")
+        self._tell(
+            translate(
+                "MyBlocks", "Saved {path} as the block {name!r} (palette ▸ My blocks)"
+            ).format(path=path, name=block.name)
+        )
         return block.name
 
     def insert(self, name: str) -> list[str]:
         """Put the block ``name`` into the design, after the selected block if one is."""
         entry = self.library.find(name)
         if entry is None:
-            self._tell(f"There is no block {name!r} any more")
+            self._tell(
+                translate("MyBlocks", "There is no block {name!r} any more").format(name=name)
+            )
             self.reload()
             return []
         selected = self.window.session.selection
@@ -137,7 +169,11 @@ class MyBlocks:
         """Ask a new name for the block ``name``."""
         window = self.window
         new, ok = QInputDialog.getText(
-            window, "Rename Block", f"New name of {name}:", QLineEdit.EchoMode.Normal, name
+            window,
+            translate("MyBlocks", "Rename Block"),
+            translate("MyBlocks", "New name of {name}:").format(name=name),
+            QLineEdit.EchoMode.Normal,
+            name,
         )
         if not ok or new.strip() == name:
             return None
@@ -145,7 +181,15 @@ class MyBlocks:
             entry = self.library.rename(name, new)
         except (CompositeError, OSError) as err:
             text = err.strerror if isinstance(err, OSError) else str(err)
-            QMessageBox.warning(window, "Rename Block", one_line(f"Cannot rename {name}: {text}"))
+            QMessageBox.warning(
+                window,
+                translate("MyBlocks", "Rename Block"),
+                one_line(
+                    translate("MyBlocks", "Cannot rename {name}: {reason}").format(
+                        name=name, reason=text
+                    )
+                ),
+            )
             return None
         self._show()
         return entry.name
@@ -155,8 +199,11 @@ class MyBlocks:
         window = self.window
         answer = QMessageBox.question(
             window,
-            "Delete Block",
-            f"Delete the block {name!r} from My blocks? Designs using it keep their copy.",
+            translate("MyBlocks", "Delete Block"),
+            translate(
+                "MyBlocks",
+                "Delete the block {name!r} from My blocks? Designs using it keep their copy.",
+            ).format(name=name),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
@@ -164,7 +211,15 @@ class MyBlocks:
             self.library.delete(name)
         except (CompositeError, OSError) as err:
             text = err.strerror if isinstance(err, OSError) else str(err)
-            QMessageBox.warning(window, "Delete Block", one_line(f"Cannot delete {name}: {text}"))
+            QMessageBox.warning(
+                window,
+                translate("MyBlocks", "Delete Block"),
+                one_line(
+                    translate("MyBlocks", "Cannot delete {name}: {reason}").format(
+                        name=name, reason=text
+                    )
+                ),
+            )
             return False
         self._show()
         return True

@@ -28,15 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import GROUPS, SPECS
-from ..core.i18n import translate
+from ..core.i18n import QT_TRANSLATE_NOOP, translate
 from .session import COMPOSITE_MIME, LAYER_MIME
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole
 BLOCK_ROLE = Qt.ItemDataRole.UserRole + 1  # a composite block's name
 BLOCK_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # its document, the drag payload
-MY_BLOCKS = "My blocks"
-MY_BLOCKS_HINT = "(none yet)"
-MY_BLOCKS_TIP = "Right-click a group on the canvas ▸ Save Group as Block… to keep it here"
+MY_BLOCKS = QT_TRANSLATE_NOOP("Palette", "My blocks")
+MY_BLOCKS_HINT = QT_TRANSLATE_NOOP("Palette", "(none yet)")
+MY_BLOCKS_TIP = QT_TRANSLATE_NOOP(
+    "Palette", "Right-click a group on the canvas ▸ Save Group as Block… to keep it here"
+)
 
 
 def layer_mime_data(type_name: str) -> QMimeData:
@@ -122,10 +124,10 @@ class PalettePanel(QWidget):
             self._entries[type_name] = item
         for group in self._groups.values():
             group.setHidden(group.childCount() == 0)
-        self.my_blocks = QTreeWidgetItem(self.tree, [MY_BLOCKS])
+        self.my_blocks = QTreeWidgetItem(self.tree, [translate("Palette", MY_BLOCKS)])
         self.my_blocks.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.my_blocks.setFont(0, bold)
-        self.my_blocks.setToolTip(0, MY_BLOCKS_TIP)
+        self.my_blocks.setToolTip(0, translate("Palette", MY_BLOCKS_TIP))
         self._composites: dict[str, QTreeWidgetItem] = {}
         self.set_composites([])
         self.tree.expandAll()
@@ -155,9 +157,9 @@ class PalettePanel(QWidget):
             )
             self._composites[name] = item
         if not blocks:  # an empty group still says how blocks get there
-            hint = QTreeWidgetItem(group, [MY_BLOCKS_HINT])
+            hint = QTreeWidgetItem(group, [translate("Palette", MY_BLOCKS_HINT)])
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
-            hint.setToolTip(0, MY_BLOCKS_TIP)
+            hint.setToolTip(0, translate("Palette", MY_BLOCKS_TIP))
             font = hint.font(0)
             font.setItalic(True)
             hint.setFont(0, font)
@@ -178,9 +180,15 @@ class PalettePanel(QWidget):
         if not name:
             return None
         menu = QMenu(self)
-        menu.addAction("Add to Design", lambda: self.composite_requested.emit(name))
-        menu.addAction("Rename…", lambda: self.composite_rename_requested.emit(name))
-        menu.addAction("Delete…", lambda: self.composite_delete_requested.emit(name))
+        menu.addAction(
+            translate("Palette", "Add to Design"), lambda: self.composite_requested.emit(name)
+        )
+        menu.addAction(
+            translate("Palette", "Rename…"), lambda: self.composite_rename_requested.emit(name)
+        )
+        menu.addAction(
+            translate("Palette", "Delete…"), lambda: self.composite_delete_requested.emit(name)
+        )
         return menu
 
     def _on_tree_context_menu(self, point: QPoint) -> None:

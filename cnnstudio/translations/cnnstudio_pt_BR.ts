@@ -52,6 +52,14 @@
         <translation>uma camada {type} não recebe entradas, tem {n}</translation>
     </message>
     <message>
+        <source>takes 1 input, has {n}: use Add or Concat to merge branches</source>
+        <translation>recebe 1 entrada, tem {n}: use Add ou Concat para juntar ramos</translation>
+    </message>
+    <message>
+        <source>takes {max_inputs} inputs, has {n}: use Add or Concat to merge branches</source>
+        <translation>recebe {max_inputs} entradas, tem {n}: use Add ou Concat para juntar ramos</translation>
+    </message>
+    <message>
         <source>{lid}: its input {src!r} does not exist</source>
         <translation>{lid}: sua entrada {src!r} não existe</translation>
     </message>
@@ -92,9 +100,33 @@
     </message>
 </context>
 <context>
+    <name>BlockLibrary</name>
+    <message>
+        <source>{name}: too large to be a block</source>
+        <translation>{name}: grande demais para ser um bloco</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation>não é texto UTF-8</translation>
+    </message>
+    <message>
+        <source>cannot be read ({strerror})</source>
+        <translation>não pode ser lido ({strerror})</translation>
+    </message>
+    <message>
+        <source>there is no block {name!r}</source>
+        <translation>não há um bloco {name!r}</translation>
+    </message>
+    <message>
+        <source>a block named {name!r} exists already</source>
+        <translation>já existe um bloco chamado {name!r}</translation>
+    </message>
+</context>
+<context>
     <name>Canvas</name>
     <message>
         <source>Drag to an input port to connect</source>
+        <extracomment>Gradient-flow badge colours by level (see core.gradient_flow): cold, green, red.</extracomment>
         <translation>Arraste até uma porta de entrada para conectar</translation>
     </message>
     <message>
@@ -107,6 +139,38 @@
         <translation>Clique na marca para escolher uma correção:</translation>
     </message>
     <message>
+        <source>Frozen: its parameters are not trained</source>
+        <translation>Congelada: seus parâmetros não são treinados</translation>
+    </message>
+    <message>
+        <source>Gradient {source}: mean |grad| {value} ({level})</source>
+        <translation>Gradiente {source}: |grad| médio {value} ({level})</translation>
+    </message>
+    <message>
+        <source>flow</source>
+        <translation>(fluxo)</translation>
+    </message>
+    <message>
+        <source>vanishing</source>
+        <translation>desaparecendo</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>saudável</translation>
+    </message>
+    <message>
+        <source>exploding</source>
+        <translation>explodindo</translation>
+    </message>
+    <message>
+        <source>Gradient {source}: the weakest (or exploding) member&apos;s mean |grad| {value} ({level})</source>
+        <translation>Gradiente {source}: |grad| médio do membro mais fraco (ou que explode) {value} ({level})</translation>
+    </message>
+    <message>
+        <source>Double-click or click the chevron to unfold</source>
+        <translation>Clique duas vezes ou clique na seta para expandir</translation>
+    </message>
+    <message>
         <source>Unfold {path}</source>
         <translation>Expandir {path}</translation>
     </message>
@@ -115,12 +179,48 @@
         <translation>Desagrupar {path}</translation>
     </message>
     <message>
+        <source>Added {name}: {n} layers in group {group} (Ctrl+Z removes them)</source>
+        <translation>{name} adicionado: {n} camadas no grupo {group} (Ctrl+Z as remove)</translation>
+    </message>
+    <message>
+        <source>Nothing to paste: {reason}</source>
+        <translation>Nada para colar: {reason}</translation>
+    </message>
+    <message>
+        <source>Select the blocks to group first</source>
+        <translation>Selecione antes os blocos a agrupar</translation>
+    </message>
+    <message>
         <source>Group {value} blocks as {path}</source>
         <translation>Agrupar {value} blocos como {path}</translation>
     </message>
     <message>
+        <source>Grouped {n} blocks as {path}</source>
+        <translation>{n} blocos agrupados como {path}</translation>
+    </message>
+    <message>
+        <source>The selection is not inside a group</source>
+        <translation>A seleção não está dentro de um grupo</translation>
+    </message>
+    <message>
+        <source>Ungrouped {path}</source>
+        <translation>{path} desagrupado</translation>
+    </message>
+    <message>
+        <source>Fixed: {fix}</source>
+        <translation>Corrigido: {fix}</translation>
+    </message>
+    <message>
         <source>Make room</source>
         <translation>Abrir espaço</translation>
+    </message>
+    <message>
+        <source>Not connected: {reason}</source>
+        <translation>Não conectado: {reason}</translation>
+    </message>
+    <message>
+        <source>Save Group as Block…</source>
+        <translation>Salvar grupo como bloco…</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -143,12 +243,20 @@
         <translation>Recolher {path}</translation>
     </message>
     <message>
+        <source>Save Group {group} as Block…</source>
+        <translation>Salvar o grupo {group} como bloco…</translation>
+    </message>
+    <message>
         <source>Disconnect {src} from {dst}</source>
         <translation>Desconectar {src} de {dst}</translation>
     </message>
     <message>
         <source>Paste</source>
         <translation>Colar</translation>
+    </message>
+    <message>
+        <source>Unknown layer type {name!r}</source>
+        <translation>Tipo de camada desconhecido {name!r}</translation>
     </message>
     <message>
         <source>Auto layout</source>
@@ -192,6 +300,7 @@
     </message>
     <message>
         <source> (and {n} more inside)</source>
+        <extracomment>The last gradient flow shown (layer id -&gt; mean |grad| at initialisation); cleared by the next edit of the model, whose gradients it no longer describes.</extracomment>
         <translation> (e mais {n} dentro)</translation>
     </message>
     <message>
@@ -292,6 +401,15 @@
         <translation>Definir o preenchimento de {lid} como &quot;same&quot; (mantém {value})</translation>
     </message>
     <message>
+        <source>{mode} padding of {q} on an input of size {n}: torch needs it smaller than the size</source>
+        <extracomment>What a Conv&apos;s padding holds, as torch names it (``nn.Conv2d(padding_mode=...)``).</extracomment>
+        <translation>preenchimento {mode} de {q} em uma entrada de tamanho {n}: o torch exige que seja menor que o tamanho</translation>
+    </message>
+    <message>
+        <source>{mode} padding of {q} on an input of size {n}: torch needs it at most the size</source>
+        <translation>preenchimento {mode} de {q} em uma entrada de tamanho {n}: o torch exige que seja no máximo o tamanho</translation>
+    </message>
+    <message>
         <source>size</source>
         <translation>tamanho</translation>
     </message>
@@ -334,6 +452,10 @@
     <message>
         <source>Learn one bias per filter.</source>
         <translation>Aprende um viés por filtro.</translation>
+    </message>
+    <message>
+        <source>What the padding holds: zeros, or the input mirrored (reflect), its edge repeated (replicate) or wrapped around (circular).</source>
+        <translation>O que o preenchimento contém: zeros, ou a entrada espelhada (reflect), sua borda repetida (replicate) ou dada a volta (circular).</translation>
     </message>
     <message>
         <source>groups {groups} does not divide the {c_in} input channels</source>
@@ -648,6 +770,10 @@
         <translation>parâmetros: 2 * {value} = {value2} (escala e deslocamento)</translation>
     </message>
     <message>
+        <source>; no parameters</source>
+        <translation>; sem parâmetros</translation>
+    </message>
+    <message>
         <source>While training, drops a whole residual branch with probability p (identity in eval).</source>
         <translation>Durante o treinamento, descarta um ramo residual inteiro com probabilidade p (identidade na avaliação).</translation>
     </message>
@@ -706,6 +832,26 @@
     <message>
         <source>{value} has {value2} values, {value3} needs {value4}</source>
         <translation>{value} tem {value2} valores, {value3} precisa de {value4}</translation>
+    </message>
+    <message>
+        <source>{shape} = {count} values, read in order and laid out as {out}; no parameters, nothing computed</source>
+        <translation>{shape} = {count} valores, lidos em ordem e dispostos como {out}; sem parâmetros, nada é calculado</translation>
+    </message>
+    <message>
+        <source>dims {dims} must list each axis of the {shape} input once: {every} in some order</source>
+        <translation>dims {dims} deve listar cada eixo da entrada {shape} uma vez: {every} em alguma ordem</translation>
+    </message>
+    <message>
+        <source>{shape} -&gt; {out}: {moves}; no parameters, the values are moved, not computed</source>
+        <translation>{shape} -&gt; {out}: {moves}; sem parâmetros, os valores são movidos, não calculados</translation>
+    </message>
+    <message>
+        <source>Reorders the axes (torch.permute), e.g. C x H x W to H x W x C (channels last); the batch axis stays first.</source>
+        <translation>Reordena os eixos (torch.permute), p. ex. C x H x W para H x W x C (canais por último); o eixo do lote continua primeiro.</translation>
+    </message>
+    <message>
+        <source>The input axes in their new order, without the batch axis (0 = the first).</source>
+        <translation>Os eixos da entrada na nova ordem, sem o eixo do lote (0 = o primeiro).</translation>
     </message>
     <message>
         <source>An imported module kept as its original class (its code is imported, not drawn): shapes and counts as recorded at import.</source>
@@ -775,6 +921,14 @@
         <translation>Alterar {layer}.{name}</translation>
     </message>
     <message>
+        <source>Freeze {layer}</source>
+        <translation>Congelar {layer}</translation>
+    </message>
+    <message>
+        <source>Unfreeze {layer}</source>
+        <translation>Descongelar {layer}</translation>
+    </message>
+    <message>
         <source>Rename {old} to {new}</source>
         <translation>Renomear {old} para {new}</translation>
     </message>
@@ -789,6 +943,85 @@
     <message>
         <source>Insert {id}</source>
         <translation>Inserir {id}</translation>
+    </message>
+    <message>
+        <source>Clear {layer}&apos;s fixed weights</source>
+        <translation>Limpar os pesos fixos de {layer}</translation>
+    </message>
+</context>
+<context>
+    <name>Composite</name>
+    <message>
+        <source>a block needs a name</source>
+        <translation>um bloco precisa de um nome</translation>
+    </message>
+    <message>
+        <source>a block name has at most {n} characters</source>
+        <translation>um nome de bloco tem no máximo {n} caracteres</translation>
+    </message>
+    <message>
+        <source>a block name is one line of printable characters</source>
+        <translation>um nome de bloco é uma linha de caracteres imprimíveis</translation>
+    </message>
+    <message>
+        <source>there is no group {path!r}</source>
+        <translation>não há um grupo {path!r}</translation>
+    </message>
+    <message>
+        <source>{label} holds the network&apos;s Input: a block cannot</source>
+        <translation>{label} contém a Input da rede: um bloco não pode contê-la</translation>
+    </message>
+    <message>
+        <source>{label} has {many} from outside: a block takes exactly one</source>
+        <translation>{label} tem {many} vindas de fora: um bloco recebe exatamente uma</translation>
+    </message>
+    <message>
+        <source>{label} has {n} outputs ({exits}): a block gives exactly one</source>
+        <translation>{label} tem {n} saídas ({exits}): um bloco dá exatamente uma</translation>
+    </message>
+    <message>
+        <source>{label}: the shape of its input {source!r} is unknown (fix the errors before it)</source>
+        <translation>{label}: o formato da sua entrada {source!r} é desconhecido (corrija os erros antes dele)</translation>
+    </message>
+    <message>
+        <source>{origin}: not valid JSON{where}</source>
+        <translation>{origin}: JSON inválido{where}</translation>
+    </message>
+    <message>
+        <source>{origin}: not a cnnstudio block (expected &quot;format&quot;: &quot;{format}&quot;)</source>
+        <translation>{origin}: não é um bloco do cnnstudio (esperado &quot;format&quot;: &quot;{format}&quot;)</translation>
+    </message>
+    <message>
+        <source>{origin}: &quot;version&quot; must be a positive integer</source>
+        <translation>{origin}: &quot;version&quot; deve ser um inteiro positivo</translation>
+    </message>
+    <message>
+        <source>{origin}: written by a newer cnnstudio (block format {version}): update cnnstudio</source>
+        <translation>{origin}: escrito por um cnnstudio mais novo (formato de bloco {version}): atualize o cnnstudio</translation>
+    </message>
+    <message>
+        <source>{origin}: &quot;name&quot; must be a string</source>
+        <translation>{origin}: &quot;name&quot; deve ser um texto</translation>
+    </message>
+    <message>
+        <source>{origin}: a block has exactly one Input (its entry)</source>
+        <translation>{origin}: um bloco tem exatamente uma Input (sua entrada)</translation>
+    </message>
+    <message>
+        <source>{origin}: &quot;output&quot; must name one of the block&apos;s layers</source>
+        <translation>{origin}: &quot;output&quot; deve nomear uma das camadas do bloco</translation>
+    </message>
+    <message>
+        <source>{origin}: the block has no layers</source>
+        <translation>{origin}: o bloco não tem camadas</translation>
+    </message>
+    <message>
+        <source>{origin}: layer {layer!r} is fed by {source!r}, which the block does not hold</source>
+        <translation>{origin}: a camada {layer!r} é alimentada por {source!r}, que o bloco não contém</translation>
+    </message>
+    <message>
+        <source>{origin}: the block&apos;s connections form a cycle</source>
+        <translation>{origin}: as conexões do bloco formam um ciclo</translation>
     </message>
 </context>
 <context>
@@ -969,6 +1202,21 @@
     </message>
 </context>
 <context>
+    <name>FixedWeights</name>
+    <message>
+        <source>{lid}: a {layer_type} has no parameters whose values a design can fix</source>
+        <translation>{lid}: uma {layer_type} não tem parâmetros cujos valores um projeto possa fixar</translation>
+    </message>
+    <message>
+        <source>{lid}: fixed weights name {name!r}, which the layer has not (it has {known})</source>
+        <translation>{lid}: os pesos fixos nomeiam {name!r}, que a camada não tem (ela tem {known})</translation>
+    </message>
+    <message>
+        <source>{lid}: the fixed {name} is {shape}, the layer&apos;s {name} is {wanted}</source>
+        <translation>{lid}: o {name} fixo é {shape}, o {name} da camada é {wanted}</translation>
+    </message>
+</context>
+<context>
     <name>GraphRules</name>
     <message>
         <source>a block cannot feed itself</source>
@@ -1041,6 +1289,10 @@
         <translation>Carregar os pesos pré-treinados do torchvision</translation>
     </message>
     <message>
+        <source>the import failed unexpectedly: {error}</source>
+        <translation>a importação falhou inesperadamente: {error}</translation>
+    </message>
+    <message>
         <source>&amp;Import…</source>
         <translation>&amp;Importar…</translation>
     </message>
@@ -1105,6 +1357,7 @@
     </message>
     <message>
         <source>The class whose evidence is shown (default: the predicted one)</source>
+        <extracomment>How the view has a job run off the GUI thread: ``run(fn, receiver)``.</extracomment>
         <translation>A classe cujas evidências são mostradas (padrão: a prevista)</translation>
     </message>
     <message>
@@ -1176,9 +1429,25 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>filtro {i}, canal de entrada {row}: |w| ≤ {peak}</translation>
     </message>
     <message>
+        <source>{dataset} has no validation images to show</source>
+        <extracomment>Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
+        <translation>{dataset} não tem imagens de validação para mostrar</translation>
+    </message>
+    <message>
         <source>{dataset} validation image {i} of {n}, class {truth}</source>
-        <extracomment>File name endings accepted as images (open and drop). Validation images per statistics batch (enough for stable means, cheap at an epoch end).</extracomment>
         <translation>imagem de validação {i} de {n} de {dataset}, classe {truth}</translation>
+    </message>
+    <message>
+        <source>cannot read image {name}: {reason}</source>
+        <translation>não é possível ler a imagem {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>{name} (normalized like {dataset})</source>
+        <translation>{name} (normalizada como {dataset})</translation>
+    </message>
+    <message>
+        <source>no model to show: neither a run nor a design</source>
+        <translation>nenhum modelo para mostrar: nem uma execução nem um projeto</translation>
     </message>
     <message>
         <source>Layer</source>
@@ -1218,6 +1487,7 @@ mín {lo} · máx {hi} · média {mean}</translation>
     </message>
     <message>
         <source>Index of the validation image shown</source>
+        <extracomment>File name endings accepted as images (open and drop).</extracomment>
         <translation>Índice da imagem de validação mostrada</translation>
     </message>
     <message>
@@ -1277,6 +1547,22 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>pesos iniciais (semente 0)</translation>
     </message>
     <message>
+        <source>1 error</source>
+        <translation>1 erro</translation>
+    </message>
+    <message>
+        <source>{n} errors</source>
+        <translation>{n} erros</translation>
+    </message>
+    <message>
+        <source> First: {message}</source>
+        <translation> Primeiro: {message}</translation>
+    </message>
+    <message>
+        <source>The design has errors, so it cannot run: fix them to see what the blocks compute ({count}).</source>
+        <translation>O projeto tem erros e não pode ser executado: corrija-os para ver o que os blocos calculam ({count}).</translation>
+    </message>
+    <message>
         <source>no result</source>
         <translation>sem resultado</translation>
     </message>
@@ -1293,6 +1579,14 @@ mín {lo} · máx {hi} · média {mean}</translation>
 (as the network sees it)</source>
         <translation>Entrada
 (como a rede a vê)</translation>
+    </message>
+    <message>
+        <source>{layer} is not computed by this model: it does not lead to the output</source>
+        <translation>{layer} não é calculado por este modelo: não leva à saída</translation>
+    </message>
+    <message>
+        <source>{layer} is not part of the trained model</source>
+        <translation>{layer} não faz parte do modelo treinado</translation>
     </message>
     <message>
         <source>{layer} is a {type}: </source>
@@ -1335,8 +1629,12 @@ mín {lo} · máx {hi} · média {mean}</translation>
         <translation>Não foi possível calcular as estatísticas: {reason}</translation>
     </message>
     <message>
-        <source>{images} validation images after epoch {n}</source>
-        <translation>{images} imagens de validação depois da época {n}</translation>
+        <source>Activations over {caption}.</source>
+        <translation>Ativações sobre {caption}.</translation>
+    </message>
+    <message>
+        <source>{n} {dataset} validation images after epoch {epoch}</source>
+        <translation>{n} imagens de validação de {dataset} depois da época {epoch}</translation>
     </message>
     <message>
         <source>Open an image</source>
@@ -1404,6 +1702,22 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Keep this layer&apos;s weights fixed during training (transfer learning).</source>
         <translation>Mantém fixos os pesos desta camada durante o treinamento (aprendizado por transferência).</translation>
+    </message>
+    <message>
+        <source>The values of these parameters are set in the design, not by torch&apos;s initialisation; the exported code writes them into the module.</source>
+        <translation>Os valores destes parâmetros são definidos no projeto, não pela inicialização do torch; o código exportado os escreve no módulo.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Limpar</translation>
+    </message>
+    <message>
+        <source>Let torch initialise these parameters again</source>
+        <translation>Deixar o torch inicializar estes parâmetros novamente</translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation>fixos</translation>
     </message>
     <message>
         <source>error: {message}</source>
@@ -1504,6 +1818,14 @@ Selecione um único bloco para editá-lo.</translation>
     <message>
         <source>Use Filter</source>
         <translation>Usar filtro</translation>
+    </message>
+    <message>
+        <source>Add to Design as Frozen Conv</source>
+        <translation>Adicionar ao projeto como Conv congelada</translation>
+    </message>
+    <message>
+        <source>Add a frozen Conv with this kernel (stride, padding, dilation and bias as set here) after the block selected in the designer, or after the Input; on several channels it reads their mean. Undo in the designer removes it.</source>
+        <translation>Adiciona uma Conv congelada com este kernel (passo, preenchimento, dilatação e viés como definidos aqui) depois do bloco selecionado no editor, ou depois da Input; com vários canais, ela lê a média deles. Desfazer no editor a remove.</translation>
     </message>
     <message>
         <source>Sliding</source>
@@ -1642,6 +1964,14 @@ Largura da saída: {widths}</translation>
     <message>
         <source>(no valid 2-D Conv block)</source>
         <translation>(nenhum bloco Conv 2-D válido)</translation>
+    </message>
+    <message>
+        <source>{kernel} (fixed)</source>
+        <translation>{kernel} (fixo)</translation>
+    </message>
+    <message>
+        <source>Added the frozen Conv {new_id} after {after} (Undo in the designer removes it).</source>
+        <translation>Conv congelada {new_id} adicionada depois de {after} (Desfazer no editor a remove).</translation>
     </message>
     <message>
         <source>Reading the filters of {conv}…</source>
@@ -1798,6 +2128,142 @@ Largura da saída: {widths}</translation>
     <message>
         <source>A bright diagonal on a dark background, for edge kernels in both directions.</source>
         <translation>Uma diagonal clara sobre fundo escuro, para kernels de borda nas duas direções.</translation>
+    </message>
+    <message>
+        <source>{name} must be a whole number or a pair of them, not {value!r}</source>
+        <translation>{name} deve ser um número inteiro ou um par deles, não {value!r}</translation>
+    </message>
+    <message>
+        <source>{name} must be at least {minimum}, not {value!r}</source>
+        <translation>{name} deve ser pelo menos {minimum}, não {value!r}</translation>
+    </message>
+    <message>
+        <source>the {name} must be a matrix of numbers</source>
+        <translation>{name} deve ser uma matriz de números</translation>
+    </message>
+    <message>
+        <source>the {name} must be a non-empty matrix (H x W) or channels x H x W</source>
+        <translation>{name} deve ser uma matriz não vazia (H x W) ou canais x H x W</translation>
+    </message>
+    <message>
+        <source>the {name} holds a value that is not a finite number</source>
+        <translation>{name} contém um valor que não é um número finito</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>a imagem</translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation>o kernel</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>altura</translation>
+    </message>
+    <message>
+        <source>width</source>
+        <translation>largura</translation>
+    </message>
+    <message>
+        <source>the kernel size</source>
+        <translation>o tamanho do kernel</translation>
+    </message>
+    <message>
+        <source>stride</source>
+        <translation>o passo</translation>
+    </message>
+    <message>
+        <source>padding</source>
+        <translation>o preenchimento</translation>
+    </message>
+    <message>
+        <source>dilation</source>
+        <translation>a dilatação</translation>
+    </message>
+    <message>
+        <source>the dilated kernel {name} {effective} is larger than the padded input {name} {span}</source>
+        <translation>a {name} do kernel dilatado ({effective}) é maior que a {name} da entrada com preenchimento ({span})</translation>
+    </message>
+    <message>
+        <source>the kernel {name} {effective} is larger than the padded input {name} {span}</source>
+        <translation>a {name} do kernel ({effective}) é maior que a {name} da entrada com preenchimento ({span})</translation>
+    </message>
+    <message>
+        <source>output pixel ({row}, {col}) is outside the {rows}x{cols} output</source>
+        <translation>o pixel de saída ({row}, {col}) está fora da saída {rows}x{cols}</translation>
+    </message>
+    <message>
+        <source>padding mode must be one of {modes}, not {padding_mode!r}</source>
+        <translation>o modo de preenchimento deve ser um de {modes}, não {padding_mode!r}</translation>
+    </message>
+    <message>
+        <source>reflect padding must be smaller than the input ({h}x{w}), not {ph}x{pw}</source>
+        <translation>o preenchimento reflect deve ser menor que a entrada ({h}x{w}), não {ph}x{pw}</translation>
+    </message>
+    <message>
+        <source>circular padding can be at most the input size ({h}x{w}), not {ph}x{pw}</source>
+        <translation>o preenchimento circular pode ser no máximo o tamanho da entrada ({h}x{w}), não {ph}x{pw}</translation>
+    </message>
+    <message>
+        <source>the kernel has {n} channel(s) but the image has {channels}; a filter needs one kernel matrix per input channel</source>
+        <translation>o kernel tem {n} canal(is), mas a imagem tem {channels}; um filtro precisa de uma matriz de kernel por canal de entrada</translation>
+    </message>
+    <message>
+        <source>the bias must be a finite number</source>
+        <translation>o viés deve ser um número finito</translation>
+    </message>
+    <message>
+        <source>pooling must be one of {kinds}, not {kind!r}</source>
+        <translation>o agrupamento deve ser um de {kinds}, não {kind!r}</translation>
+    </message>
+    <message>
+        <source>padding must be at most half the pooling window, as in torch</source>
+        <translation>o preenchimento deve ser no máximo metade da janela de agrupamento, como no torch</translation>
+    </message>
+    <message>
+        <source>row {row}: {token!r} divides by zero</source>
+        <translation>linha {row}: {token!r} divide por zero</translation>
+    </message>
+    <message>
+        <source>row {row}: {token!r} is not a number</source>
+        <translation>linha {row}: {token!r} não é um número</translation>
+    </message>
+    <message>
+        <source>the matrix is empty: type numbers separated by spaces, one row a line</source>
+        <translation>a matriz está vazia: digite números separados por espaços, uma linha por linha da matriz</translation>
+    </message>
+    <message>
+        <source>every row needs the same number of values (the rows have {counts})</source>
+        <translation>toda linha precisa do mesmo número de valores (as linhas têm {counts})</translation>
+    </message>
+    <message>
+        <source>the design has no layer {after!r}</source>
+        <translation>o projeto não tem a camada {after!r}</translation>
+    </message>
+    <message>
+        <source>{after}&apos;s output is {what}, not an image (channels x height x width): pick a block that outputs an image</source>
+        <translation>a saída de {after} é {what}, não uma imagem (canais x altura x largura): escolha um bloco cuja saída seja uma imagem</translation>
+    </message>
+    <message>
+        <source>padding mode {padding_mode!r} is not one of {modes}</source>
+        <translation>o modo de preenchimento {padding_mode!r} não é um de {modes}</translation>
+    </message>
+    <message>
+        <source>the kernel is {shape}, but {after} outputs 1 channel: use a 2-D kernel or a filter with 1 channels</source>
+        <translation>o kernel é {shape}, mas {after} tem 1 canal de saída: use um kernel 2-D ou um filtro com 1 canal</translation>
+    </message>
+    <message>
+        <source>the kernel is {shape}, but {after} outputs {channels} channels: use a 2-D kernel or a filter with {channels} channels</source>
+        <translation>o kernel é {shape}, mas {after} tem {channels} canais de saída: use um kernel 2-D ou um filtro com {channels} canais</translation>
+    </message>
+    <message>
+        <source>the kernel holds a number that is not finite</source>
+        <translation>o kernel contém um número que não é finito</translation>
+    </message>
+    <message>
+        <source>Add frozen Conv {id}</source>
+        <translation>Adicionar Conv congelada {id}</translation>
     </message>
 </context>
 <context>
@@ -2147,10 +2613,105 @@ Largura da saída: {widths}</translation>
     </message>
 </context>
 <context>
+    <name>MyBlocks</name>
+    <message>
+        <source>Save Group as Block</source>
+        <translation>Salvar grupo como bloco</translation>
+    </message>
+    <message>
+        <source>Save Group as &amp;Block…</source>
+        <translation>Salvar grupo como &amp;bloco…</translation>
+    </message>
+    <message>
+        <source>Keep the selected group as a reusable block under My blocks in the palette</source>
+        <translation>Guardar o grupo selecionado como um bloco reutilizável em Meus blocos, na paleta</translation>
+    </message>
+    <message>
+        <source>{name}: {n} layers (a saved group)</source>
+        <translation>{name}: {n} camadas (um grupo salvo)</translation>
+    </message>
+    <message>
+        <source>Select a group to save as a block first (Ctrl+G groups the selection)</source>
+        <translation>Selecione antes um grupo para salvar como bloco (Ctrl+G agrupa a seleção)</translation>
+    </message>
+    <message>
+        <source>Name of the block made of group {path}:</source>
+        <translation>Nome do bloco feito do grupo {path}:</translation>
+    </message>
+    <message>
+        <source>Cannot save {path} as a block: {err}</source>
+        <translation>Não é possível salvar {path} como bloco: {err}</translation>
+    </message>
+    <message>
+        <source>A block named {name!r} exists. Replace it?</source>
+        <translation>Já existe um bloco chamado {name!r}. Substituí-lo?</translation>
+    </message>
+    <message>
+        <source>Cannot write {file}: {reason}</source>
+        <translation>Não é possível gravar {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>Saved {path} as the block {name!r} (palette ▸ My blocks)</source>
+        <translation>{path} salvo como o bloco {name!r} (paleta ▸ Meus blocos)</translation>
+    </message>
+    <message>
+        <source>There is no block {name!r} any more</source>
+        <translation>O bloco {name!r} não existe mais</translation>
+    </message>
+    <message>
+        <source>Rename Block</source>
+        <translation>Renomear bloco</translation>
+    </message>
+    <message>
+        <source>New name of {name}:</source>
+        <translation>Novo nome de {name}:</translation>
+    </message>
+    <message>
+        <source>Cannot rename {name}: {reason}</source>
+        <translation>Não é possível renomear {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Delete Block</source>
+        <translation>Excluir bloco</translation>
+    </message>
+    <message>
+        <source>Delete the block {name!r} from My blocks? Designs using it keep their copy.</source>
+        <translation>Excluir o bloco {name!r} de Meus blocos? Os projetos que o usam mantêm sua cópia.</translation>
+    </message>
+    <message>
+        <source>Cannot delete {name}: {reason}</source>
+        <translation>Não é possível excluir {name}: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>Palette</name>
+    <message>
+        <source>My blocks</source>
+        <translation>Meus blocos</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>(nenhum ainda)</translation>
+    </message>
+    <message>
+        <source>Right-click a group on the canvas ▸ Save Group as Block… to keep it here</source>
+        <translation>Clique com o botão direito em um grupo na área de desenho ▸ Salvar grupo como bloco… para guardá-lo aqui</translation>
+    </message>
     <message>
         <source>Search blocks</source>
         <translation>Pesquisar blocos</translation>
+    </message>
+    <message>
+        <source>Add to Design</source>
+        <translation>Adicionar ao projeto</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Renomear…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Excluir…</translation>
     </message>
 </context>
 <context>
@@ -2200,6 +2761,10 @@ Largura da saída: {widths}</translation>
         <translation>preenchimento</translation>
     </message>
     <message>
+        <source>padding_mode</source>
+        <translation>modo preench.</translation>
+    </message>
+    <message>
         <source>dilation</source>
         <translation>dilatação</translation>
     </message>
@@ -2242,6 +2807,10 @@ Largura da saída: {widths}</translation>
     <message>
         <source>dim</source>
         <translation>eixo</translation>
+    </message>
+    <message>
+        <source>dims</source>
+        <translation>eixos</translation>
     </message>
     <message>
         <source>output_size</source>
@@ -2307,7 +2876,7 @@ Largura da saída: {widths}</translation>
     <name>Sanity</name>
     <message>
         <source>ok  </source>
-        <extracomment>Overfitting a tiny batch takes 2 to 16 samples, as the recipes suggest. The tiny batch counts as learned when its loss is below this and every sample is right. How far the initial loss may sit from ln(C), as a share of ln(C), before a hint is given. A block whose mean |gradient| is this many times smaller than the largest one starves. Mean |gradient| above this at initialisation is exploding.</extracomment>
+        <extracomment>Overfitting a tiny batch takes 2 to 16 samples, as the recipes suggest. The tiny batch counts as learned when its loss is below this and every sample is right. How far the initial loss may sit from ln(C), as a share of ln(C), before a hint is given.</extracomment>
         <translation>ok  </translation>
     </message>
     <message>
@@ -2491,13 +3060,21 @@ Largura da saída: {widths}</translation>
 <context>
     <name>Trainer</name>
     <message>
+        <source>best val acc {acc} (epoch {epoch}, kept by accuracy)</source>
+        <extracomment>What picks the best epoch (the weights kept, early stopping): lowest loss, highest accuracy. Columns of one history entry (and of the CLI&apos;s metrics.csv), in order.</extracomment>
+        <translation>melhor acurácia de validação {acc} (época {epoch}, mantida pela acurácia)</translation>
+    </message>
+    <message>
+        <source>best val loss {loss} (epoch {epoch}, kept by loss)</source>
+        <translation>melhor perda de validação {loss} (época {epoch}, mantida pela perda)</translation>
+    </message>
+    <message>
         <source>the loss became NaN or infinite in epoch {epoch}, batch {batch}</source>
-        <extracomment>Columns of one history entry (and of the CLI&apos;s metrics.csv), in order.</extracomment>
         <translation>a perda virou NaN ou infinita na época {epoch}, lote {batch}</translation>
     </message>
     <message>
         <source>lower the learning rate</source>
-        <extracomment>How the loss reads the output: &quot;logits&quot;, &quot;probs&quot; or &quot;log-probs&quot; (portable.loop). state_dict (CPU copies) of the epoch with the lowest validation loss so far.</extracomment>
+        <extracomment>How the loss reads the output: &quot;logits&quot;, &quot;probs&quot; or &quot;log-probs&quot; (portable.loop). state_dict (CPU copies) of the best epoch so far by ``settings.best``.</extracomment>
         <translation>reduza a taxa de aprendizado</translation>
     </message>
     <message>
@@ -2562,6 +3139,14 @@ Largura da saída: {widths}</translation>
         <translation>Salvar checkpoint</translation>
     </message>
     <message>
+        <source>Load weights</source>
+        <translation>Carregar pesos</translation>
+    </message>
+    <message>
+        <source>Training starts from the weights in {name}</source>
+        <translation>O treinamento parte dos pesos de {name}</translation>
+    </message>
+    <message>
         <source>Training</source>
         <translation>Treinamento</translation>
     </message>
@@ -2604,6 +3189,22 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Save the trained weights, optimizer state and history with the design</source>
         <translation>Salvar os pesos treinados, o estado do otimizador e o histórico com o projeto</translation>
+    </message>
+    <message>
+        <source>&amp;Load Weights...</source>
+        <translation>&amp;Carregar pesos...</translation>
+    </message>
+    <message>
+        <source>Start training from a state_dict file (as Import and Export write)</source>
+        <translation>Iniciar o treinamento a partir de um arquivo state_dict (como Importar e Exportar gravam)</translation>
+    </message>
+    <message>
+        <source>&amp;Forget Loaded Weights</source>
+        <translation>&amp;Esquecer os pesos carregados</translation>
+    </message>
+    <message>
+        <source>Start training from the seeded initialization again</source>
+        <translation>Iniciar o treinamento novamente a partir da inicialização com semente</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
@@ -2682,12 +3283,12 @@ Largura da saída: {widths}</translation>
         <translation>Agenda da taxa de aprendizado: decaimento em degraus, decaimento cosseno, one-cycle ou redução no platô</translation>
     </message>
     <message>
-        <source>Stop after this many epochs without a better validation loss (0: never)</source>
-        <translation>Parar depois de tantas épocas sem melhora na perda de validação (0: nunca)</translation>
-    </message>
-    <message>
         <source>off</source>
         <translation>desligado</translation>
+    </message>
+    <message>
+        <source>Which epoch&apos;s weights the run keeps (and early stopping counts from): the lowest validation loss or the highest validation accuracy</source>
+        <translation>Os pesos de qual época a execução mantém (e a partir da qual a parada antecipada conta): a menor perda de validação ou a maior acurácia de validação</translation>
     </message>
     <message>
         <source>Augment</source>
@@ -2782,6 +3383,22 @@ Largura da saída: {widths}</translation>
         <translation>Semente</translation>
     </message>
     <message>
+        <source>Keep best by</source>
+        <translation>Melhor por</translation>
+    </message>
+    <message>
+        <source>starting from {label}</source>
+        <translation>a partir de {label}</translation>
+    </message>
+    <message>
+        <source>Start trains from the weights of {label} (Train &gt; Forget Loaded Weights to start from the seeded initialization)</source>
+        <translation>Iniciar treina a partir dos pesos de {label} (Treinar &gt; Esquecer os pesos carregados para partir da inicialização com semente)</translation>
+    </message>
+    <message>
+        <source>Start training from the weights of {label} (F5)</source>
+        <translation>Iniciar o treinamento a partir dos pesos de {label} (F5)</translation>
+    </message>
+    <message>
         <source>Image folder (one sub-folder per class)</source>
         <translation>Pasta de imagens (uma subpasta por classe)</translation>
     </message>
@@ -2806,14 +3423,6 @@ Largura da saída: {widths}</translation>
         <translation>Época {epoch}/{epochs} · lote {batch}/{batches} · {speed} amostras/s · faltam {eta}</translation>
     </message>
     <message>
-        <source>Epoch {epoch}: train loss {train_loss}, acc {train_acc}; val loss {val_loss}, acc {val_acc}</source>
-        <translation>Época {epoch}: perda de treinamento {train_loss}, acurácia {train_acc}; perda de validação {val_loss}, acurácia {val_acc}</translation>
-    </message>
-    <message>
-        <source>  (best so far)</source>
-        <translation>  (a melhor até agora)</translation>
-    </message>
-    <message>
         <source>Finished</source>
         <translation>Concluído</translation>
     </message>
@@ -2830,10 +3439,6 @@ Largura da saída: {widths}</translation>
         <translation>{what} depois de {n} épocas</translation>
     </message>
     <message>
-        <source>; best weights by lowest val loss: epoch {epoch} (val acc {acc})</source>
-        <translation>; melhores pesos pela menor perda de validação: época {epoch} (acurácia de validação {acc})</translation>
-    </message>
-    <message>
         <source>{what} in {time}: val loss {loss}, val acc {acc}</source>
         <translation>{what} em {time}: perda de validação {loss}, acurácia de validação {acc}</translation>
     </message>
@@ -2846,8 +3451,20 @@ Largura da saída: {widths}</translation>
         <translation>Pasta de dados</translation>
     </message>
     <message>
+        <source>lowest val loss</source>
+        <translation>menor perda de val.</translation>
+    </message>
+    <message>
+        <source>highest val acc</source>
+        <translation>maior acurácia de val.</translation>
+    </message>
+    <message>
         <source>Image folder...</source>
         <translation>Pasta de imagens...</translation>
+    </message>
+    <message>
+        <source>Stop after this many epochs without a better one by Keep best by (0: never)</source>
+        <translation>Parar depois de tantas épocas sem uma melhor segundo Melhor por (0: nunca)</translation>
     </message>
     <message>
         <source>Where downloaded datasets are kept (empty: {folder})</source>
@@ -2864,6 +3481,18 @@ Largura da saída: {widths}</translation>
     <message>
         <source>Resume</source>
         <translation>Retomar</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: train loss {train_loss}, acc {train_acc}; val loss {val_loss}, acc {val_acc}</source>
+        <translation>Época {epoch}: perda de treinamento {train_loss}, acurácia {train_acc}; perda de validação {val_loss}, acurácia {val_acc}</translation>
+    </message>
+    <message>
+        <source>  (best so far by {criterion})</source>
+        <translation>  (a melhor até agora pela {criterion})</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>acurácia</translation>
     </message>
     <message>
         <source>loss</source>
@@ -2952,8 +3581,64 @@ legendas: prevista (verdadeira)</translation>
         <translation>Executando…</translation>
     </message>
     <message>
+        <source>Step Memory</source>
+        <translation>Memória do passo</translation>
+    </message>
+    <message>
+        <source>Running one training step…</source>
+        <translation>Executando um passo de treinamento…</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Fechar</translation>
+    </message>
+    <message>
+        <source>peak allocated by torch</source>
+        <translation>pico alocado pelo torch</translation>
+    </message>
+    <message>
+        <source>tensors held</source>
+        <translation>tensores mantidos</translation>
+    </message>
+    <message>
+        <source>Estimate: {total} (weights {weights}, gradients {gradients}, optimizer {optimizer}, activations {activations})</source>
+        <translation>Estimativa: {total} (pesos {weights}, gradientes {gradients}, otimizador {optimizer}, ativações {activations})</translation>
+    </message>
+    <message>
+        <source>Measured on {device}: {bytes} ({held})</source>
+        <translation>Medido em {device}: {bytes} ({held})</translation>
+    </message>
+    <message>
+        <source>The estimate is {percent} % higher than what torch held.</source>
+        <translation>A estimativa é {percent} % maior do que o que o torch manteve.</translation>
+    </message>
+    <message>
+        <source>The estimate is {percent} % lower than what torch held.</source>
+        <translation>A estimativa é {percent} % menor do que o que o torch manteve.</translation>
+    </message>
+    <message>
+        <source>Measure Step &amp;Memory…</source>
+        <translation>Medir a &amp;memória do passo…</translation>
+    </message>
+    <message>
+        <source>Run one training step with the panel&apos;s batch size, optimizer and device, and compare the memory torch holds with the estimate</source>
+        <translation>Executar um passo de treinamento com o tamanho do lote, o otimizador e o dispositivo do painel, e comparar a memória que o torch mantém com a estimativa</translation>
+    </message>
+    <message>
+        <source>Training settings: {exc}</source>
+        <translation>Configurações de treinamento: {exc}</translation>
+    </message>
+    <message>
+        <source>One training step of batch {batch_size} with {optimizer} on {device}…</source>
+        <translation>Um passo de treinamento com lote {batch_size} com {optimizer} em {device}…</translation>
+    </message>
+    <message>
+        <source>The step could not be measured: {reason}</source>
+        <translation>Não foi possível medir o passo: {reason}</translation>
+    </message>
+    <message>
+        <source>One training step of batch {batch_size} on {device}</source>
+        <translation>Um passo de treinamento com lote {batch_size} em {device}</translation>
     </message>
     <message>
         <source>Check &amp;Design…</source>
@@ -2970,6 +3655,18 @@ legendas: prevista (verdadeira)</translation>
     <message>
         <source>Sweep the learning rate over a few batches and suggest one</source>
         <translation>Varrer a taxa de aprendizado em alguns lotes e sugerir uma</translation>
+    </message>
+    <message>
+        <source>Show &amp;Gradient Flow</source>
+        <translation>Mostrar o fluxo de &amp;gradiente</translation>
+    </message>
+    <message>
+        <source>Badges on the blocks with their mean |grad| from Train ▸ Check Design or the run</source>
+        <translation>Selos nos blocos com seu |grad| médio de Treinar ▸ Verificar o projeto ou da execução</translation>
+    </message>
+    <message>
+        <source>after epoch {epoch}</source>
+        <translation>depois da época {epoch}</translation>
     </message>
     <message>
         <source>{what} {design} on {dataset}…</source>
@@ -2998,6 +3695,10 @@ legendas: prevista (verdadeira)</translation>
     <message>
         <source>Some checks failed</source>
         <translation>Algumas verificações falharam</translation>
+    </message>
+    <message>
+        <source>at initialisation</source>
+        <translation>na inicialização</translation>
     </message>
     <message>
         <source>Gradient flow at initialisation (mean |grad| per block, log scale)</source>
@@ -3041,7 +3742,7 @@ legendas: prevista (verdadeira)</translation>
     </message>
     <message>
         <source>Change training settings</source>
-        <extracomment>The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{&quot;label&quot;, &quot;history&quot;, &quot;settings&quot;, &quot;current&quot;}``. One line (message, and hint after &quot; — &quot;) of the last failure, or &quot;&quot;. Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), &quot;&quot; before it. The Training dock and its content, set by ``install_training``.</extracomment>
+        <extracomment>Where a fresh run&apos;s weights come from (&quot;&quot; when from the seeded initialization). The torch module of the last or current run, or None. The dataset of the last or current run, or None. Epoch entries (``EpochEnded.to_dict()``) of the last or current run. Finished runs for overlaying: ``{&quot;label&quot;, &quot;history&quot;, &quot;settings&quot;, &quot;current&quot;}``. One line (message, and hint after &quot; — &quot;) of the last failure, or &quot;&quot;. Up to 32 misclassified validation images (N x H x W x C in [0, 1]) of the last run. (predicted, true) class for each row of ``misclassified_images``. Devices torch reports (after the warm-up), ``[]`` before it. The default data folder (known after the warm-up), &quot;&quot; before it. The state_dict a fresh run starts from (imported or loaded weights), or None. Where ``initial_weights`` come from (a file name, an import source), or &quot;&quot;. The Training dock and its content, set by ``install_training``.</extracomment>
         <translation>Alterar as configurações de treinamento</translation>
     </message>
 </context>

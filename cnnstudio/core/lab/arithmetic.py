@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..catalog import PADDING_MODES as CONV_PADDING_MODES
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
 PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
 PoolKind = Literal["max", "average", "min"]
@@ -49,6 +50,19 @@ class LabError(ValueError):
     """A value the lab cannot work with, said in words (shown in the lab, raised to notebooks)."""
 
 
+# The names the messages below put in, as their words in the interface's language.
+_NAMES = (
+    QT_TRANSLATE_NOOP("Lab", "image"),
+    QT_TRANSLATE_NOOP("Lab", "kernel"),
+    QT_TRANSLATE_NOOP("Lab", "height"),
+    QT_TRANSLATE_NOOP("Lab", "width"),
+    QT_TRANSLATE_NOOP("Lab", "the kernel size"),
+    QT_TRANSLATE_NOOP("Lab", "stride"),
+    QT_TRANSLATE_NOOP("Lab", "padding"),
+    QT_TRANSLATE_NOOP("Lab", "dilation"),
+)
+
+
 def _pair(value: int | Sequence[int], name: str, *, minimum: int) -> tuple[int, int]:
     """``3`` -> ``(3, 3)``; ``(2, 1)`` stays; anything else is refused with the parameter's name."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -60,9 +74,17 @@ def _pair(value: int | Sequence[int], name: str, *, minimum: int) -> tuple[int, 
     ):
         pair = (int(value[0]), int(value[1]))
     else:
-        raise LabError(f"{name} must be a whole number or a pair of them, not {value!r}")
+        raise LabError(
+            translate(
+                "Lab", "{name} must be a whole number or a pair of them, not {value!r}"
+            ).format(name=translate("Lab", name), value=value)
+        )
     if min(pair) < minimum:
-        raise LabError(f"{name} must be at least {minimum}, not {value!r}")
+        raise LabError(
+            translate("Lab", "{name} must be at least {minimum}, not {value!r}").format(
+                name=translate("Lab", name), minimum=minimum, value=value
+            )
+        )
     return pair
 
 
@@ -71,13 +93,25 @@ def _as_image(image: ArrayLike, name: str = "image") -> NDArray[np.float64]:
     try:
         array = np.asarray(image, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise LabError(f"the {name} must be a matrix of numbers") from exc
+        raise LabError(
+            translate("Lab", "the {name} must be a matrix of numbers").format(
+                name=translate("Lab", name)
+            )
+        ) from exc
     if array.ndim == 2:
         array = array[np.newaxis]
     if array.ndim != 3 or 0 in array.shape:
-        raise LabError(f"the {name} must be a non-empty matrix (H x W) or channels x H x W")
+        raise LabError(
+            translate(
+                "Lab", "the {name} must be a non-empty matrix (H x W) or channels x H x W"
+            ).format(name=translate("Lab", name))
+        )
     if not np.all(np.isfinite(array)):
-        raise LabError(f"the {name} holds a value that is not a finite number")
+        raise LabError(
+            translate("Lab", "the {name} holds a value that is not a finite number").format(
+                name=translate("Lab", name)
+            )
+        )
     return array
 
 
@@ -145,10 +179,18 @@ def _axis(name: str, n: int, padding: int, kernel: int, stride: int, dilation: i
     span = n + 2 * padding
     effective = dilation * (kernel - 1) + 1
     if effective > span:
-        what = "dilated kernel" if dilation > 1 else "kernel"
-        raise LabError(
-            f"the {what} {name} {effective} is larger than the padded input {name} {span}"
+        text = (
+            translate(
+                "Lab",
+                "the dilated kernel {name} {effective} is larger than the padded input {name} "
+                "{span}",
+            )
+            if dilation > 1
+            else translate(
+                "Lab", "the kernel {name} {effective} is larger than the padded input {name} {span}"
+            )
         )
+        raise LabError(text.format(name=translate("Lab", name), effective=effective, span=span))
     size = (span - effective) // stride + 1
     last_reached = (size - 1) * stride + effective  # positions 0 .. last_reached-1 are read
     return AxisSize(name, n, padding, kernel, stride, dilation, size, span - last_reached)
@@ -184,7 +226,11 @@ class _Sliding:
     def _check(self, row: int, col: int) -> None:
         rows, cols = self.output_shape
         if not (0 <= row < rows and 0 <= col < cols):
-            raise LabError(f"output pixel ({row}, {col}) is outside the {rows}x{cols} output")
+            raise LabError(
+                translate(
+                    "Lab", "output pixel ({row}, {col}) is outside the {rows}x{cols} output"
+                ).format(row=row, col=col, rows=rows, cols=cols)
+            )
 
     def window(self, row: int, col: int) -> list[tuple[int, int]]:
         """The padded-input positions ``(y, x)`` that output pixel ``(row, col)`` reads."""
@@ -233,13 +279,23 @@ def _sliding(
     dh, dw = _pair(dilation, "dilation", minimum=1)
     if padding_mode not in _NUMPY_PAD_MODE:
         raise LabError(
-            f"padding mode must be one of {', '.join(PADDING_MODES)}, not {padding_mode!r}"
+            translate("Lab", "padding mode must be one of {modes}, not {padding_mode!r}").format(
+                modes=", ".join(PADDING_MODES), padding_mode=padding_mode
+            )
         )
     h, w = array.shape[1:]
     if padding_mode == "reflect" and (ph >= h or pw >= w):
-        raise LabError(f"reflect padding must be smaller than the input ({h}x{w}), not {ph}x{pw}")
+        raise LabError(
+            translate(
+                "Lab", "reflect padding must be smaller than the input ({h}x{w}), not {ph}x{pw}"
+            ).format(h=h, w=w, ph=ph, pw=pw)
+        )
     if padding_mode == "circular" and (ph > h or pw > w):
-        raise LabError(f"circular padding can be at most the input size ({h}x{w}), not {ph}x{pw}")
+        raise LabError(
+            translate(
+                "Lab", "circular padding can be at most the input size ({h}x{w}), not {ph}x{pw}"
+            ).format(h=h, w=w, ph=ph, pw=pw)
+        )
     axes = (_axis("height", h, ph, kh, sh, dh), _axis("width", w, pw, kw, sw, dw))
     padded = np.pad(array, ((0, 0), (ph, ph), (pw, pw)), mode=_NUMPY_PAD_MODE[padding_mode])  # type: ignore[call-overload]
     return _Sliding(array, padded, (kh, kw), (sh, sw), (ph, pw), (dh, dw), axes)
@@ -330,11 +386,14 @@ def convolve(
     channels = sliding.image.shape[0]
     if weights.shape[0] != channels:
         raise LabError(
-            f"the kernel has {weights.shape[0]} channel(s) but the image has {channels}; "
-            "a filter needs one kernel matrix per input channel"
+            translate(
+                "Lab",
+                "the kernel has {n} channel(s) but the image has {channels}; a filter "
+                "needs one kernel matrix per input channel",
+            ).format(n=weights.shape[0], channels=channels)
         )
     if not math.isfinite(bias):
-        raise LabError("the bias must be a finite number")
+        raise LabError(translate("Lab", "the bias must be a finite number"))
     rows, cols = sliding.output_shape
     (kh, kw), (sh, sw), (dh, dw) = sliding.kernel_size, sliding.stride, sliding.dilation
     output = np.full((rows, cols), float(bias))
@@ -400,13 +459,19 @@ def pool(
     """
     name = _POOL_ALIASES.get(str(kind).lower())
     if name is None:
-        raise LabError(f"pooling must be one of {', '.join(POOL_KINDS)}, not {kind!r}")
+        raise LabError(
+            translate("Lab", "pooling must be one of {kinds}, not {kind!r}").format(
+                kinds=", ".join(POOL_KINDS), kind=kind
+            )
+        )
     squeeze = np.ndim(image) == 2
     fill = {"max": -math.inf, "min": math.inf, "average": 0.0}[name]
     plain = _sliding(image, size, size if stride is None else stride, padding, 1, "zeros")
     ph, pw = plain.padding
     if 2 * ph > plain.kernel_size[0] or 2 * pw > plain.kernel_size[1]:
-        raise LabError("padding must be at most half the pooling window, as in torch")
+        raise LabError(
+            translate("Lab", "padding must be at most half the pooling window, as in torch")
+        )
     padded = np.pad(plain.image, ((0, 0), (ph, ph), (pw, pw)), constant_values=fill)
     sliding = _Sliding(
         plain.image,

@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
+from ..i18n import translate
 from .arithmetic import LabError, format_number
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -25,18 +26,28 @@ def _value(token: str, row: int) -> float:
         if _NUMBER.match(top.strip()) and _NUMBER.match(bottom.strip()):
             denominator = float(bottom)
             if denominator == 0:
-                raise LabError(f"row {row}: {token!r} divides by zero")
+                raise LabError(
+                    translate("Lab", "row {row}: {token!r} divides by zero").format(
+                        row=row, token=token
+                    )
+                )
             return float(Fraction(top.strip()) / Fraction(bottom.strip()))
     if _NUMBER.match(text):
         return float(text)
-    raise LabError(f"row {row}: {token!r} is not a number")
+    raise LabError(
+        translate("Lab", "row {row}: {token!r} is not a number").format(row=row, token=token)
+    )
 
 
 def parse_matrix(text: str) -> NDArray[np.float64]:
     """The matrix written in ``text``; a one-line message names the row and the value at fault."""
     lines = [line.strip() for line in re.split(r"[;\n]", text.strip()) if line.strip()]
     if not lines:
-        raise LabError("the matrix is empty: type numbers separated by spaces, one row a line")
+        raise LabError(
+            translate(
+                "Lab", "the matrix is empty: type numbers separated by spaces, one row a line"
+            )
+        )
     rows: list[list[float]] = []
     for number, line in enumerate(lines, start=1):
         spaced = re.split(r"[ \t]+", line)
@@ -49,7 +60,11 @@ def parse_matrix(text: str) -> NDArray[np.float64]:
     widths = {len(row) for row in rows}
     if len(widths) != 1:
         counts = ", ".join(str(len(row)) for row in rows)
-        raise LabError(f"every row needs the same number of values (the rows have {counts})")
+        raise LabError(
+            translate(
+                "Lab", "every row needs the same number of values (the rows have {counts})"
+            ).format(counts=counts)
+        )
     return np.array(rows, dtype=np.float64)
 
 

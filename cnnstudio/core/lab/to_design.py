@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from ..analysis import Analysis
 from ..commands import Macro, append_after
 from ..design import Design, Layer
+from ..i18n import translate
 from .arithmetic import PADDING_MODES, LabError
 
 
@@ -42,16 +43,23 @@ def frozen_conv(
     the channels do not match.
     """
     if after not in design:
-        raise LabError(f"the design has no layer {after!r}")
+        raise LabError(translate("Lab", "the design has no layer {after!r}").format(after=after))
     shape = analysis.layers[after].output_shape if after in analysis.layers else None
     if shape is None or len(shape) != 3:
         what = "unknown" if shape is None else "x".join(map(str, shape))
         raise LabError(
-            f"{after}'s output is {what}, not an image (channels x height x width): "
-            "pick a block that outputs an image"
+            translate(
+                "Lab",
+                "{after}'s output is {what}, not an image (channels x height x width): pick a "
+                "block that outputs an image",
+            ).format(after=after, what=what)
         )
     if padding_mode not in PADDING_MODES:
-        raise LabError(f"padding mode {padding_mode!r} is not one of {', '.join(PADDING_MODES)}")
+        raise LabError(
+            translate("Lab", "padding mode {padding_mode!r} is not one of {modes}").format(
+                padding_mode=padding_mode, modes=", ".join(PADDING_MODES)
+            )
+        )
     k = np.asarray(kernel, dtype=np.float64)
     channels = shape[0]
     if k.ndim == 2:
@@ -60,12 +68,22 @@ def frozen_conv(
         weight = k
     else:
         raise LabError(
-            f"the kernel is {'x'.join(map(str, k.shape))}, but {after} outputs {channels} "
-            f"channel{'s' if channels != 1 else ''}: use a 2-D kernel or a filter with "
-            f"{channels} channels"
+            (
+                translate(
+                    "Lab",
+                    "the kernel is {shape}, but {after} outputs 1 channel: use a 2-D kernel or "
+                    "a filter with 1 channels",
+                )
+                if channels == 1
+                else translate(
+                    "Lab",
+                    "the kernel is {shape}, but {after} outputs {channels} channels: use a 2-D "
+                    "kernel or a filter with {channels} channels",
+                )
+            ).format(shape="x".join(map(str, k.shape)), after=after, channels=channels)
         )
     if not np.isfinite(weight).all() or not np.isfinite(bias):
-        raise LabError("the kernel holds a number that is not finite")
+        raise LabError(translate("Lab", "the kernel holds a number that is not finite"))
     params: dict[str, Any] = {
         "out_channels": 1,
         "kernel_size": [int(weight.shape[1]), int(weight.shape[2])],
@@ -95,5 +113,5 @@ def frozen_conv(
         weights=weights,
     )
     command = append_after(design, layer, after)
-    command.label = f"Add frozen Conv {layer.id}"
+    command.label = translate("Lab", "Add frozen Conv {id}").format(id=layer.id)
     return command, layer.id

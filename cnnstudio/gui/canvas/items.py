@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.diagnostics import Fix
-from ...core.i18n import translate
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from .style import BLOCK_HEIGHT, BLOCK_RADIUS, BLOCK_WIDTH, LIGHT, MARK_SIZE, PORT_RADIUS, Theme
 
 BLOCK_Z = 10.0
@@ -516,13 +516,30 @@ class BlockItem(QGraphicsItem):
         if explanation:
             lines.append("<hr>" + "<br>".join(_html(text) for text in explanation))
         if state.frozen:
-            lines.append("Frozen: its parameters are not trained")
+            lines.append(translate("Canvas", "Frozen: its parameters are not trained"))
         if self.gradient is not None:
             lines.append(
-                f"Gradient {self.gradient_source or 'flow'}: mean |grad| {self.gradient:.3e} "
-                f"({self.gradient_level})"
+                translate("Canvas", "Gradient {source}: mean |grad| {value} ({level})").format(
+                    source=self.gradient_source or translate("Canvas", "flow"),
+                    value=f"{self.gradient:.3e}",
+                    level=level_name(self.gradient_level),
+                )
             )
         return "<br>".join(lines)
+
+
+# The gradient levels are codes (core.gradient_flow.LEVELS, the badge colours' keys); these
+# are their words in a tooltip.
+_LEVEL_NAMES = {
+    "vanishing": QT_TRANSLATE_NOOP("Canvas", "vanishing"),
+    "healthy": QT_TRANSLATE_NOOP("Canvas", "healthy"),
+    "exploding": QT_TRANSLATE_NOOP("Canvas", "exploding"),
+}
+
+
+def level_name(level: str) -> str:
+    """A gradient level (``vanishing``...) in the interface's language."""
+    return translate("Canvas", _LEVEL_NAMES[level]) if level in _LEVEL_NAMES else level
 
 
 def _wrap(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
@@ -728,8 +745,15 @@ class GroupItem(BlockItem):
         lines.extend(_html(line) for line in self.summary_lines)
         if self.gradient is not None:
             lines.append(
-                f"Gradient {self.gradient_source or 'flow'}: the weakest (or exploding) "
-                f"member's mean |grad| {self.gradient:.3e} ({self.gradient_level})"
+                translate(
+                    "Canvas",
+                    "Gradient {source}: the weakest (or exploding) member's mean |grad| {value} "
+                    "({level})",
+                ).format(
+                    source=self.gradient_source or translate("Canvas", "flow"),
+                    value=f"{self.gradient:.3e}",
+                    level=level_name(self.gradient_level),
+                )
             )
-        lines.append("Double-click or click the chevron to unfold")
+        lines.append(translate("Canvas", "Double-click or click the chevron to unfold"))
         return "<br>".join(lines)

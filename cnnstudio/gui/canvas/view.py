@@ -283,7 +283,9 @@ class CanvasView(QGraphicsView):
         self.session.select(ids)
         self._ensure_visible(ids[0])
         self.status_message.emit(
-            f"Added {block.name}: {len(ids)} layers in group {placed.group} (Ctrl+Z removes them)"
+            translate(
+                "Canvas", "Added {name}: {n} layers in group {group} (Ctrl+Z removes them)"
+            ).format(name=block.name, n=len(ids), group=placed.group)
         )
         return ids
 
@@ -346,7 +348,9 @@ class CanvasView(QGraphicsView):
         try:
             layers = list(loads_design(text, origin="clipboard"))
         except DesignError as err:
-            self.status_message.emit(f"Nothing to paste: {err}")
+            self.status_message.emit(
+                translate("Canvas", "Nothing to paste: {reason}").format(reason=err)
+            )
             return []
         if not layers:
             return []
@@ -362,7 +366,7 @@ class CanvasView(QGraphicsView):
         """Put the selected blocks into a new group, as one undo step (Ctrl+G); its path."""
         ids = self.graph.selected_blocks()
         if not ids:
-            self.status_message.emit("Select the blocks to group first")
+            self.status_message.emit(translate("Canvas", "Select the blocks to group first"))
             return None
         changes = grouping(self.session.design, ids)
         path = next(iter(changes.values()))
@@ -375,7 +379,9 @@ class CanvasView(QGraphicsView):
                 ),
             )
         )
-        self.status_message.emit(f"Grouped {len(ids)} blocks as {path}")
+        self.status_message.emit(
+            translate("Canvas", "Grouped {n} blocks as {path}").format(n=len(ids), path=path)
+        )
         return path
 
     def ungroup(self, path: str | None = None) -> str | None:
@@ -387,7 +393,7 @@ class CanvasView(QGraphicsView):
             ids = self.graph.selected_blocks()
             path = folded[0] if folded else common_group(design[lid].group for lid in ids)
         if path is None:
-            self.status_message.emit("The selection is not inside a group")
+            self.status_message.emit(translate("Canvas", "The selection is not inside a group"))
             return None
         self.session.push(
             SetGroups(
@@ -395,7 +401,7 @@ class CanvasView(QGraphicsView):
                 label=translate("Canvas", "Ungroup {path}").format(path=path),
             )
         )
-        self.status_message.emit(f"Ungrouped {path}")
+        self.status_message.emit(translate("Canvas", "Ungrouped {path}").format(path=path))
         return path
 
     def select_all(self) -> None:
@@ -413,7 +419,7 @@ class CanvasView(QGraphicsView):
             return False
         fix = fixes[choice]
         self.session.push(fix_command(self.session.design, fix))
-        self.status_message.emit(f"Fixed: {fix.label}")
+        self.status_message.emit(translate("Canvas", "Fixed: {fix}").format(fix=fix.label))
         return True
 
     def _offer_fixes(self, block: BlockItem) -> None:
@@ -503,7 +509,9 @@ class CanvasView(QGraphicsView):
         src, dst = source.layer_id, target.layer_id
         problem = connect_problem(self.session.design, src, dst)
         if problem is not None:
-            self.status_message.emit(f"Not connected: {problem}")
+            self.status_message.emit(
+                translate("Canvas", "Not connected: {reason}").format(reason=problem)
+            )
             return
         design = self.session.design
         inputs = design[dst].inputs
@@ -828,7 +836,9 @@ class CanvasView(QGraphicsView):
             return
         type_name = bytes(mime.data(LAYER_MIME).data()).decode("utf-8").strip()
         if type_name not in SPECS:
-            self.status_message.emit(f"Unknown layer type {type_name!r}")
+            self.status_message.emit(
+                translate("Canvas", "Unknown layer type {name!r}").format(name=type_name)
+            )
             event.ignore()
             return
         self.add_block(type_name, self.mapToScene(event.position().toPoint()))

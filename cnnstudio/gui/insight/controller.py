@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog
 
 from ...core.errors import CnnStudioError
+from ...core.i18n import translate
 from ...engine.insight import (
     Activations,
     BatchStats,
@@ -279,14 +280,21 @@ class InsightController(QObject):
         if ctrl is not None and model is not None:
             fit = ctrl.is_running or ctrl.weights_fit(self.session.design, self.session.analysis)
             if fit:
-                when = f"after epoch {self._epochs}" if self._epochs else "of the last run"
+                weights = (
+                    translate("Insight", "trained weights after epoch {n}").format(n=self._epochs)
+                    if self._epochs
+                    else translate("Insight", "trained weights of the last run")
+                )
                 key = RunWeights(id(model), self._weights_version)
-                return ModelSource(key, model, None, f"trained weights {when}")
+                return ModelSource(key, model, None, weights)
         if code is None:
             return None
-        note = "design changed since the run: " if model is not None else ""
+        note = translate("Insight", "design changed since the run: ") if model is not None else ""
         return ModelSource(
-            SeedWeights(code), None, self.session.design.clone(), note + "initial weights (seed 0)"
+            SeedWeights(code),
+            None,
+            self.session.design.clone(),
+            note + translate("Insight", "initial weights (seed 0)"),
         )
 
     def _run_bundle(self) -> DatasetBundle | None:
@@ -314,10 +322,23 @@ class InsightController(QObject):
         view = self.panel.feature_maps
         if source is None:
             errors = self.session.analysis.errors
-            first = f" First: {errors[0].message}" if errors else ""
+            count = (
+                translate("Insight", "1 error")
+                if len(errors) == 1
+                else translate("Insight", "{n} errors").format(n=len(errors))
+            )
+            first = (
+                translate("Insight", " First: {message}").format(message=errors[0].message)
+                if errors
+                else ""
+            )
             text = (
-                "The design has errors, so it cannot run: fix them to see what the blocks "
-                f"compute ({len(errors)} error{'s' if len(errors) != 1 else ''}).{first}"
+                translate(
+                    "Insight",
+                    "The design has errors, so it cannot run: fix them to see what the blocks "
+                    "compute ({count}).",
+                ).format(count=count)
+                + first
             )
             self._current = None
             view.show_message(text)
@@ -362,7 +383,7 @@ class InsightController(QObject):
         if shape is None:
             return
         self._inflight.add(key)
-        self.panel.status.setText("computing…")
+        self.panel.status.setText(translate("Insight", "computing…"))
         wanted = self._wanted
         run_bundle = self._run_bundle()
         conv = self._selected if self._is_conv(self._selected) else None
@@ -383,11 +404,19 @@ class InsightController(QObject):
             return
         self.panel.status.setText("")
         if not isinstance(result, Activations):
-            message = result.message if isinstance(result, Failure) else "no result"
+            message = (
+                result.message if isinstance(result, Failure) else translate("Insight", "no result")
+            )
             if serial == self._wanted_serial:
                 self._current = None
-                self.panel.feature_maps.show_message(f"Cannot show feature maps: {message}")
-                self.panel.prediction.show_message(f"Cannot predict: {message}")
+                self.panel.feature_maps.show_message(
+                    translate("Insight", "Cannot show feature maps: {reason}").format(
+                        reason=message
+                    )
+                )
+                self.panel.prediction.show_message(
+                    translate("Insight", "Cannot predict: {reason}").format(reason=message)
+                )
             return
         self._store(result)
         if serial == self._wanted_serial:
@@ -438,21 +467,33 @@ class InsightController(QObject):
         if acts is not self._drawn:
             # Input and prediction depend on the sample and the weights, not on the block.
             self._drawn = acts
-            p.feature_maps.set_input(acts.sample.image, "Input\n(as the network sees it)")
+            p.feature_maps.set_input(
+                acts.sample.image, translate("Insight", "Input\n(as the network sees it)")
+            )
             self._render_prediction(acts)
         self._render_why()
         lid = self._selected
         if lid is None:
             p.feature_maps.show_message(
-                "Click a block on the canvas to see what it computes for this sample."
+                translate(
+                    "Insight",
+                    "Click a block on the canvas to see what it computes for this sample.",
+                )
             )
-            p.filters.show_message("Click a Conv block on the canvas to see its learned kernels.")
+            p.filters.show_message(
+                translate("Insight", "Click a Conv block on the canvas to see its learned kernels.")
+            )
             return
         if lid not in acts.values:
             text = (
-                f"{lid} is not computed by this model: it does not lead to the output"
+                translate(
+                    "Insight",
+                    "{layer} is not computed by this model: it does not lead to the output",
+                ).format(layer=lid)
                 if lid in self.session.design
-                else f"{lid} is not part of the trained model"
+                else translate("Insight", "{layer} is not part of the trained model").format(
+                    layer=lid
+                )
             )
             p.feature_maps.show_message(text)
         else:
@@ -469,14 +510,24 @@ class InsightController(QObject):
         if self.panel.tabs.currentWidget() is not view:
             return  # drawn when its tab is opened (a hidden kernel grid is wasted work)
         if lid is None or not self._is_conv(lid):
-            name = f"{lid} is a {self._layer_type(lid) or 'block'}: " if lid else ""
-            view.show_message(f"{name}click a Conv block to see its learned kernels.")
+            name = (
+                translate("Insight", "{layer} is a {type}: ").format(
+                    layer=lid, type=self._layer_type(lid) or translate("Insight", "block")
+                )
+                if lid
+                else ""
+            )
+            view.show_message(
+                name + translate("Insight", "click a Conv block to see its learned kernels.")
+            )
             return
         weights = self._filters.get((acts.weights, lid))
         if weights is not None:
             view.show_filters(lid, weights)
         elif view.layer_id != lid:
-            view.show_message(f"Reading the kernels of {lid}…")
+            view.show_message(
+                translate("Insight", "Reading the kernels of {layer}…").format(layer=lid)
+            )
 
     def _render_why(self) -> None:
         """The attribution map of the current sample, when the Why? tab is the one shown."""
@@ -485,7 +536,9 @@ class InsightController(QObject):
             return  # computed when its tab is opened (each map costs forward passes)
         source = self._model_source()
         if source is None or not acts.predictions:
-            view.message.setText("The network's output is not a vector of class scores.")
+            view.message.setText(
+                translate("Insight", "The network's output is not a vector of class scores.")
+            )
             return
         predicted = acts.predictions[0].index
         view.request(
@@ -496,11 +549,19 @@ class InsightController(QObject):
         view = self.panel.prediction
         if not acts.predictions:
             view.show_message(
-                "The network's output is not a vector of class scores, so there is nothing to rank."
+                translate(
+                    "Insight",
+                    "The network's output is not a vector of class scores, so there is nothing "
+                    "to rank.",
+                )
             )
             return
         weights = self.panel.weights_label.text()
-        caption = f"{acts.sample.caption}\nWeights: {weights}"
+        caption = (
+            acts.sample.caption
+            + "\n"
+            + translate("Insight", "Weights: {weights}").format(weights=weights)
+        )
         view.show_predictions(acts.sample.image, acts.predictions, caption, acts.sample.truth)
 
     def _ensure_filters(self, source: ModelSource) -> None:
@@ -525,7 +586,11 @@ class InsightController(QObject):
                 if self._current is not None:
                     self._render_filters(self._current)
             elif isinstance(result, Failure):
-                self.panel.filters.show_message(f"Cannot show kernels: {result.message}")
+                self.panel.filters.show_message(
+                    translate("Insight", "Cannot show kernels: {reason}").format(
+                        reason=result.message
+                    )
+                )
 
         self._run(job, done)
 
@@ -552,10 +617,16 @@ class InsightController(QObject):
                 self._stats_key = source.key
                 self._set_stats(
                     result,
-                    f"{result.images} {result.dataset} validation images, initial weights (seed 0)",
+                    translate(
+                        "Insight", "{n} {dataset} validation images, initial weights (seed 0)"
+                    ).format(n=result.images, dataset=result.dataset),
                 )
             elif isinstance(result, Failure):
-                self.panel.stats.caption.setText(f"Cannot compute statistics: {result.message}")
+                self.panel.stats.caption.setText(
+                    translate("Insight", "Cannot compute statistics: {reason}").format(
+                        reason=result.message
+                    )
+                )
 
         self._run(job, done)
 
@@ -563,7 +634,11 @@ class InsightController(QObject):
         self.stats = dict(result.stats)
         self.stats_caption = caption
         types = {lid: self._layer_type(lid) for lid in result.stats}
-        self.panel.stats.set_stats(result.stats, types, f"Activations over {caption}.")
+        self.panel.stats.set_stats(
+            result.stats,
+            types,
+            translate("Insight", "Activations over {caption}.").format(caption=caption),
+        )
         self.stats_changed.emit(dict(self.stats))
 
     # -- training ------------------------------------------------------------------------------
@@ -590,7 +665,9 @@ class InsightController(QObject):
                 self._show_sample(acts.sample)
         if result.stats is not None:
             stats = result.stats
-            caption = f"{stats.images} {stats.dataset} validation images after epoch {self._epochs}"
+            caption = translate(
+                "Insight", "{n} {dataset} validation images after epoch {epoch}"
+            ).format(n=stats.images, dataset=stats.dataset, epoch=self._epochs)
             self._set_stats(stats, caption)
         self._refresh()
         self.refreshed.emit()
@@ -620,7 +697,10 @@ class InsightController(QObject):
     def _on_open_clicked(self) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
         path, _ = QFileDialog.getOpenFileName(
-            self.panel, "Open an image", "", f"Images ({patterns});;All files (*)"
+            self.panel,
+            translate("Insight", "Open an image"),
+            "",
+            f"Images ({patterns});;All files (*)",
         )
         if path:
             self.open_image(path)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.i18n import translate
 from ..plot_palette import restyle_plots
 from .attribution import AttributionView
 from .feature_maps import FeatureMapView
@@ -57,11 +58,13 @@ class InsightPanel(QWidget):
         self.setAcceptDrops(True)
         self.index = QSpinBox()
         self.index.setRange(0, 99_999)
-        self.index.setToolTip("Index of the validation image shown")
-        self.random_button = QPushButton("Random")
-        self.random_button.setToolTip("Show a random validation image")
-        self.open_button = QPushButton("Open image…")
-        self.open_button.setToolTip("Use an image file as the sample (or drop one onto this dock)")
+        self.index.setToolTip(translate("Insight", "Index of the validation image shown"))
+        self.random_button = QPushButton(translate("Insight", "Random"))
+        self.random_button.setToolTip(translate("Insight", "Show a random validation image"))
+        self.open_button = QPushButton(translate("Insight", "Open image…"))
+        self.open_button.setToolTip(
+            translate("Insight", "Use an image file as the sample (or drop one onto this dock)")
+        )
         self.sample_label = QLabel()
         self.sample_label.setTextFormat(Qt.TextFormat.PlainText)
         self.weights_label = QLabel()
@@ -69,7 +72,7 @@ class InsightPanel(QWidget):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Sample"))
+        bar.addWidget(QLabel(translate("Insight", "Sample")))
         bar.addWidget(self.index)
         bar.addWidget(self.random_button)
         bar.addWidget(self.open_button)
@@ -82,12 +85,12 @@ class InsightPanel(QWidget):
         self.prediction = PredictionView()
         self.stats = LayerStatsView()
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.feature_maps, "Feature maps")
-        self.tabs.addTab(self.filters, "Filters")
-        self.tabs.addTab(self.prediction, "Prediction")
+        self.tabs.addTab(self.feature_maps, translate("Insight", "Feature maps"))
+        self.tabs.addTab(self.filters, translate("Insight", "Filters"))
+        self.tabs.addTab(self.prediction, translate("Insight", "Prediction"))
         self.why = AttributionView()
-        self.tabs.addTab(self.why, "Why?")
-        self.tabs.addTab(self.stats, "Layer statistics")
+        self.tabs.addTab(self.why, translate("Insight", "Why?"))
+        self.tabs.addTab(self.stats, translate("Insight", "Layer statistics"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)

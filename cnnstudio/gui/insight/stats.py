@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.formatting import fmt_shape
+from ...core.i18n import QT_TRANSLATE_NOOP, translate
 from ..theme import error_colour, warning_colour
 
 if TYPE_CHECKING:
@@ -31,7 +32,14 @@ __all__ = ["LayerStatsView"]
 
 # Dead fractions from here on are shown in red (below it, amber): half the layer passes nothing.
 _DEAD_WARNING = 0.5
-_STATS_COLUMNS = ("Layer", "Type", "Output", "Mean", "Std", "Dead units")
+_STATS_COLUMNS = (
+    QT_TRANSLATE_NOOP("Insight", "Layer"),
+    QT_TRANSLATE_NOOP("Insight", "Type"),
+    QT_TRANSLATE_NOOP("Insight", "Output"),
+    QT_TRANSLATE_NOOP("Insight", "Mean"),
+    QT_TRANSLATE_NOOP("Insight", "Std"),
+    QT_TRANSLATE_NOOP("Insight", "Dead units"),
+)
 
 
 class LayerStatsView(QWidget):
@@ -42,13 +50,16 @@ class LayerStatsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.caption = QLabel(
-            "Statistics appear after each training epoch (or open this tab to compute them "
-            "for the initial weights)."
+            translate(
+                "Insight",
+                "Statistics appear after each training epoch (or open this tab to compute them "
+                "for the initial weights).",
+            )
         )
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.table = QTableWidget(0, len(_STATS_COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(_STATS_COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("Insight", c) for c in _STATS_COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -88,12 +99,19 @@ class LayerStatsView(QWidget):
                 if col == 5 and dead is not None and dead > 0:
                     item.setForeground(red if dead >= _DEAD_WARNING else amber)
                     item.setToolTip(
-                        f"{dead * 100:.0f} % of {lid}'s units are <= 0 for every image of the "
-                        "batch: they pass no signal and get no gradient"
+                        translate(
+                            "Insight",
+                            "{percent} % of {layer}'s units are <= 0 for every image of the "
+                            "batch: they pass no signal and get no gradient",
+                        ).format(percent=f"{dead * 100:.0f}", layer=lid)
                     )
                 if col == 4 and not math.isnan(st.std) and st.std == 0.0:
                     item.setForeground(red)
-                    item.setToolTip(f"{lid} gives the same value for every image")
+                    item.setToolTip(
+                        translate("Insight", "{layer} gives the same value for every image").format(
+                            layer=lid
+                        )
+                    )
                 self.table.setItem(row, col, item)
 
     def _on_cell_clicked(self, row: int, _col: int) -> None:

@@ -225,12 +225,15 @@ class LabWindow(QMainWindow):
         kernel_form.addWidget(self.kernel_edit)
         kernel_form.addLayout(learned)
         kernel_form.addWidget(self.learned_label)
-        self.to_design_button = QPushButton("Add to Design as Frozen Conv")
+        self.to_design_button = QPushButton(translate("Lab", "Add to Design as Frozen Conv"))
         self.to_design_button.setObjectName("lab_to_design")
         self.to_design_button.setToolTip(
-            "Add a frozen Conv with this kernel (stride, padding, dilation and bias as set "
-            "here) after the block selected in the designer, or after the Input; on several "
-            "channels it reads their mean. Undo in the designer removes it."
+            translate(
+                "Lab",
+                "Add a frozen Conv with this kernel (stride, padding, dilation and bias as set "
+                "here) after the block selected in the designer, or after the Input; on several "
+                "channels it reads their mean. Undo in the designer removes it.",
+            )
         )
         self.to_design_button.clicked.connect(self._on_to_design_clicked)
         kernel_form.addWidget(self.to_design_button)
@@ -715,7 +718,14 @@ class LabWindow(QMainWindow):
             kernel, bias = self._kernel()
             key = str(self.kernel_source.currentData() or "kernel")
             name = "kernel" if key == _TYPED else key
-            label = None if key == _TYPED else f"{self.kernel_source.currentText()} (fixed)"
+            # A free text of the block, in the user's language as the kernel's name already is.
+            label = (
+                None
+                if key == _TYPED
+                else translate("Lab", "{kernel} (fixed)").format(
+                    kernel=self.kernel_source.currentText()
+                )
+            )
             if self._learned is not None:
                 name, label = f"{self._learned[0]}_f{self._learned[1] + 1}", None
             command, new_id = frozen_conv(
@@ -736,7 +746,10 @@ class LabWindow(QMainWindow):
             return
         session.push(command)
         self.to_design_label.setText(
-            f"Added the frozen Conv {new_id} after {after} (Undo in the designer removes it)."
+            translate(
+                "Lab",
+                "Added the frozen Conv {new_id} after {after} (Undo in the designer removes it).",
+            ).format(new_id=new_id, after=after)
         )
 
     def _on_use_filter_clicked(self) -> None:

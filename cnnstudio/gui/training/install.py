@@ -177,7 +177,10 @@ def load_weights_dialog(
     if path is None:
         base = controller.session.path.parent if controller.session.path else Path.home()
         chosen, _ = QFileDialog.getOpenFileName(
-            window, "Load weights", str(base), "Weights (*.pt *.pth);;All files (*)"
+            window,
+            translate("Training", "Load weights"),
+            str(base),
+            "Weights (*.pt *.pth);;All files (*)",
         )
         if not chosen:
             return False
@@ -199,12 +202,17 @@ def load_weights_dialog(
 
     def loaded(answer: dict[str, Any] | str) -> None:
         if isinstance(answer, str):
-            QMessageBox.warning(window, "Load weights", answer)
+            QMessageBox.warning(window, translate("Training", "Load weights"), answer)
             return
         controller.set_initial_weights(answer, source.name)
         status = window.statusBar() if isinstance(window, QMainWindow) else None
         if status is not None:
-            status.showMessage(f"Training starts from the weights in {source.name}", 8000)
+            status.showMessage(
+                translate("Training", "Training starts from the weights in {name}").format(
+                    name=source.name
+                ),
+                8000,
+            )
 
     controller.run_off_gui(load, loaded)
     return True
@@ -295,17 +303,17 @@ def install_training(window: Any) -> TrainingController:
     )
 
     load_weights_action = action(
-        "&Load Weights...",
+        translate("Training", "&Load Weights..."),
         lambda: load_weights_dialog(window, controller),
         None,
-        "Start training from a state_dict file (as Import and Export write)",
+        translate("Training", "Start training from a state_dict file (as Import and Export write)"),
     )
     load_weights_action.setObjectName("load_weights_action")
     forget_weights_action = action(
-        "&Forget Loaded Weights",
+        translate("Training", "&Forget Loaded Weights"),
         controller.clear_initial_weights,
         None,
-        "Start training from the seeded initialization again",
+        translate("Training", "Start training from the seeded initialization again"),
     )
     forget_weights_action.setObjectName("forget_weights_action")
 

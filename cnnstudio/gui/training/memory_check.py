@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.formatting import first_line, fmt_bytes
+from ...core.i18n import format_decimal, translate
 from .install import TRAIN_MENU, find_menu
 
 
@@ -25,15 +26,15 @@ class MemoryWindow(QDialog):
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setObjectName("memory_check_window")
-        self.setWindowTitle("Step Memory")
+        self.setWindowTitle(translate("Training", "Step Memory"))
         self.setModal(False)
-        self.status = QLabel("Running one training step…")
+        self.status = QLabel(translate("Training", "Running one training step…"))
         self.status.setWordWrap(True)
         self.lines = QLabel()
         self.lines.setObjectName("memory_check_lines")
         self.lines.setWordWrap(True)
         self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QPushButton("Close")
+        close = QPushButton(translate("Training", "Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -49,14 +50,32 @@ class MemoryWindow(QDialog):
 def result_lines(result: Any) -> list[str]:
     """The measured step as a person reads it (``result`` is a `MeasuredStep`)."""
     e = result.estimate
-    held = "peak allocated by torch" if result.method == "allocator peak" else "tensors held"
-    direction = "higher" if result.error >= 0 else "lower"
+    held = (
+        translate("Training", "peak allocated by torch")
+        if result.method == "allocator peak"
+        else translate("Training", "tensors held")
+    )
+    off = format_decimal(abs(result.error), 1)
     return [
-        f"Estimate: {fmt_bytes(e.total)} (weights {fmt_bytes(e.weights)}, gradients "
-        f"{fmt_bytes(e.gradients)}, optimizer {fmt_bytes(e.optimizer)}, activations "
-        f"{fmt_bytes(e.activations)})",
-        f"Measured on {result.device}: {fmt_bytes(result.measured)} ({held})",
-        f"The estimate is {abs(result.error):.1f} % {direction} than what torch held.",
+        translate(
+            "Training",
+            "Estimate: {total} (weights {weights}, gradients {gradients}, optimizer "
+            "{optimizer}, activations {activations})",
+        ).format(
+            total=fmt_bytes(e.total),
+            weights=fmt_bytes(e.weights),
+            gradients=fmt_bytes(e.gradients),
+            optimizer=fmt_bytes(e.optimizer),
+            activations=fmt_bytes(e.activations),
+        ),
+        translate("Training", "Measured on {device}: {bytes} ({held})").format(
+            device=result.device, bytes=fmt_bytes(result.measured), held=held
+        ),
+        (
+            translate("Training", "The estimate is {percent} % higher than what torch held.")
+            if result.error >= 0
+            else translate("Training", "The estimate is {percent} % lower than what torch held.")
+        ).format(percent=off),
     ]
 
 
@@ -68,11 +87,14 @@ class MemoryCheck:
         self.controller = controller
         self.result_window: MemoryWindow | None = None
         self.last_result: Any = None
-        self.action = QAction("Measure Step &Memory…", window)
+        self.action = QAction(translate("Training", "Measure Step &Memory…"), window)
         self.action.setObjectName("measure_memory_action")
         self.action.setStatusTip(
-            "Run one training step with the panel's batch size, optimizer and device, and "
-            "compare the memory torch holds with the estimate"
+            translate(
+                "Training",
+                "Run one training step with the panel's batch size, optimizer and device, and "
+                "compare the memory torch holds with the estimate",
+            )
         )
         self.action.triggered.connect(lambda _=False: self.run())
         menu.addAction(self.action)
@@ -91,12 +113,15 @@ class MemoryCheck:
         try:
             settings = self.controller.view.panel.settings()
         except ValueError as exc:
-            window.status.setText(f"Training settings: {exc}")
+            window.status.setText(translate("Training", "Training settings: {exc}").format(exc=exc))
             return window
         design = self.window.session.design.clone()
         window.status.setText(
-            f"One training step of batch {settings.batch_size} with {settings.optimizer} "
-            f"on {settings.device}…"
+            translate(
+                "Training", "One training step of batch {batch_size} with {optimizer} on {device}…"
+            ).format(
+                batch_size=settings.batch_size, optimizer=settings.optimizer, device=settings.device
+            )
         )
         self.action.setEnabled(False)
 
@@ -125,11 +150,17 @@ class MemoryCheck:
         if window is None:
             return
         if isinstance(result, BaseException):
-            window.status.setText(f"The step could not be measured: {first_line(result)}")
+            window.status.setText(
+                translate("Training", "The step could not be measured: {reason}").format(
+                    reason=first_line(result)
+                )
+            )
             return
         self.last_result = result
         window.status.setText(
-            f"One training step of batch {result.estimate.batch_size} on {result.device}"
+            translate("Training", "One training step of batch {batch_size} on {device}").format(
+                batch_size=result.estimate.batch_size, device=result.device
+            )
         )
         window.lines.setText("\n".join(result_lines(result)))
 

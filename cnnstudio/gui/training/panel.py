@@ -58,7 +58,11 @@ DATASETS = ("digits", "mnist", "fashion-mnist", "cifar10")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
 SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
 # What picks the kept weights (TrainSettings.best), as the form shows it.
-BEST_CRITERIA: dict[str, str] = {"val_loss": "lowest val loss", "val_acc": "highest val acc"}
+# The option codes (item data) stay as in files; the texts are shown translated.
+BEST_CRITERIA: dict[str, str] = {
+    "val_loss": QT_TRANSLATE_NOOP("Training", "lowest val loss"),
+    "val_acc": QT_TRANSLATE_NOOP("Training", "highest val acc"),
+}
 DEFAULTS: dict[str, Any] = {
     "dataset": "digits",
     "data_dir": None,
@@ -212,18 +216,28 @@ class TrainingPanel(QWidget):
             )
         )
         self.patience = _int_box(
-            0, 10_000, "Stop after this many epochs without a better one by Keep best by (0: never)"
+            0,
+            10_000,
+            translate(
+                "Training",
+                "Stop after this many epochs without a better one by Keep best by (0: never)",
+            ),
         )
-        self.patience.setSpecialValueText("off")
+        self.patience.setSpecialValueText(translate("Training", "off"))
         self.best_by = QComboBox()
         for key, text in BEST_CRITERIA.items():
-            self.best_by.addItem(text, key)
+            self.best_by.addItem(translate("Training", text), key)
         self.best_by.setToolTip(
-            "Which epoch's weights the run keeps (and early stopping counts from): the lowest "
-            "validation loss or the highest validation accuracy"
+            translate(
+                "Training",
+                "Which epoch's weights the run keeps (and early stopping counts from): the lowest "
+                "validation loss or the highest validation accuracy",
+            )
         )
-        self.augment = QCheckBox("Augment")
-        self.augment.setToolTip("Random shifts, small rotations (and flips where they fit)")
+        self.augment = QCheckBox(translate("Training", "Augment"))
+        self.augment.setToolTip(
+            translate("Training", "Random shifts, small rotations (and flips where they fit)")
+        )
         self.device = QComboBox()
         self.device.addItem("auto")
         self.device.setToolTip(translate("Training", "auto: a GPU when there is one, else the CPU"))
@@ -248,9 +262,6 @@ class TrainingPanel(QWidget):
         self.stop_button.setToolTip(
             translate("Training", "Stop after the current batch; the weights are kept")
         )
-        self.pause_button = QPushButton("Pause")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop after the current batch; the weights are kept")
         # Beside the buttons, so that it costs the short dock no height.
         self.weights = _ElidedLabel("")
         self.weights.setObjectName("initial_weights_label")
@@ -300,13 +311,38 @@ class TrainingPanel(QWidget):
         device.addWidget(self.device, 1)
         device.addWidget(self.augment)
         rows: list[tuple[str | QLabel, Any, str | QLabel | None, Any]] = [
-            ("Dataset", self.dataset, "Data folder", folder),
-            ("Batch size", self.batch_size, "Epochs", self.epochs),
-            ("Optimizer", self.optimizer, "Learning rate", self.lr),
-            ("Weight decay", self.weight_decay, self._momentum_label, momentum),
-            ("Schedule", self.schedule, "Early stop", self.patience),
-            ("Device", device, "Seed", self.seed),
-            ("Keep best by", self.best_by, None, None),
+            (
+                translate("Training", "Dataset"),
+                self.dataset,
+                translate("Training", "Data folder"),
+                folder,
+            ),
+            (
+                translate("Training", "Batch size"),
+                self.batch_size,
+                translate("Training", "Epochs"),
+                self.epochs,
+            ),
+            (
+                translate("Training", "Optimizer"),
+                self.optimizer,
+                translate("Training", "Learning rate"),
+                self.lr,
+            ),
+            (
+                translate("Training", "Weight decay"),
+                self.weight_decay,
+                self._momentum_label,
+                momentum,
+            ),
+            (
+                translate("Training", "Schedule"),
+                self.schedule,
+                translate("Training", "Early stop"),
+                self.patience,
+            ),
+            (translate("Training", "Device"), device, translate("Training", "Seed"), self.seed),
+            (translate("Training", "Keep best by"), self.best_by, None, None),
         ]
         for r, (l1, w1, l2, w2) in enumerate(rows):
             for c, (label, item) in enumerate(((l1, w1), (l2, w2))):
@@ -367,18 +403,25 @@ class TrainingPanel(QWidget):
         self.data_dir.textEdited.connect(self._edited)
 
     def _on_controller_initial_weights_changed(self, label: str) -> None:
-        self.weights.setText(f"starting from {label}" if label else "")
+        self.weights.setText(
+            translate("Training", "starting from {label}").format(label=label) if label else ""
+        )
         self.weights.setToolTip(
-            f"Start trains from the weights of {label} (Train > Forget Loaded Weights to "
-            "start from the seeded initialization)"
+            translate(
+                "Training",
+                "Start trains from the weights of {label} (Train > Forget Loaded Weights to "
+                "start from the seeded initialization)",
+            ).format(label=label)
             if label
             else ""
         )
         self.weights.setVisible(bool(label))
         self.start_button.setToolTip(
-            f"Start training from the weights of {label} (F5)"
+            translate("Training", "Start training from the weights of {label} (F5)").format(
+                label=label
+            )
             if label
-            else "Start training from fresh weights (F5)"
+            else translate("Training", "Start training from fresh weights (F5)")
         )
 
     def _edited(self, *_: Any) -> None:
@@ -629,15 +672,34 @@ class TrainingPanel(QWidget):
 
     def _on_controller_epoch_ended(self, event: EpochEnded) -> None:
         self._show_status(
-            f"Epoch {event.epoch}: train loss {event.train_loss:.4f}, acc {event.train_acc:.1%}; "
-            f"val loss {event.val_loss:.4f}, acc {event.val_acc:.1%}"
-            + (f"  (best so far by {self._criterion()})" if event.improved else "")
+            translate(
+                "Training",
+                "Epoch {epoch}: train loss {train_loss}, acc {train_acc}; "
+                "val loss {val_loss}, acc {val_acc}",
+            ).format(
+                epoch=event.epoch,
+                train_loss=format_decimal(event.train_loss, 4),
+                train_acc=_percent(event.train_acc),
+                val_loss=format_decimal(event.val_loss, 4),
+                val_acc=_percent(event.val_acc),
+            )
+            + (
+                translate("Training", "  (best so far by {criterion})").format(
+                    criterion=self._criterion()
+                )
+                if event.improved
+                else ""
+            )
         )
 
     def _criterion(self) -> str:
         """What keeps the weights of the current run, in words: ``loss`` or ``accuracy``."""
         best = getattr(self.controller.settings, "best", "val_loss")
-        return "accuracy" if best == "val_acc" else "loss"
+        return (
+            translate("Training", "accuracy")
+            if best == "val_acc"
+            else translate("Training", "loss")
+        )
 
     def _on_controller_run_finished(self, event: RunFinished) -> None:
         # Stopped at 23 of 100 epochs shows 23 %, not a full bar.
@@ -650,7 +712,11 @@ class TrainingPanel(QWidget):
             "early-stopped": translate("Training", "Early-stopped"),
         }
         head = what.get(event.reason, event.reason.capitalize())
-        self.progress.setFormat(f"{head} after {event.epochs_completed} epochs")
+        self.progress.setFormat(
+            translate("Training", "{what} after {n} epochs").format(
+                what=head, n=event.epochs_completed
+            )
+        )
         best = f"; {event.best_summary()}" if event.best_epoch is not None else ""
         self._show_status(
             translate("Training", "{what} in {time}: val loss {loss}, val acc {acc}").format(

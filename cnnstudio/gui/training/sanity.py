@@ -91,11 +91,14 @@ class SanityTools:
         menu.addSeparator()
         menu.addAction(self.check_action)
         menu.addAction(self.lr_action)
-        self.show_flow_action = QAction("Show &Gradient Flow", window)
+        self.show_flow_action = QAction(translate("Training", "Show &Gradient Flow"), window)
         self.show_flow_action.setCheckable(True)
         self.show_flow_action.setChecked(True)
         self.show_flow_action.setStatusTip(
-            "Badges on the blocks with their mean |grad| from Train ▸ Check Design or the run"
+            translate(
+                "Training",
+                "Badges on the blocks with their mean |grad| from Train ▸ Check Design or the run",
+            )
         )
         self.show_flow_action.toggled.connect(self._on_show_flow_toggled)
         view_menu = getattr(window, "view_menu", None)
@@ -126,7 +129,9 @@ class SanityTools:
             return
         if not self.controller.weights_fit(session.design, session.analysis):
             return  # the network was edited since the run started: the names may not match
-        graph.set_gradient_flow(history[-1][1], source=f"after epoch {epoch}")
+        graph.set_gradient_flow(
+            history[-1][1], source=translate("Training", "after epoch {epoch}").format(epoch=epoch)
+        )
 
     def _on_state_changed(self, state: str) -> None:
         # Both run on the training thread: never while a run holds it.
@@ -239,7 +244,9 @@ class SanityTools:
         self._draw_gradient_flow(window.chart, result.gradient_flow)
         graph = self._graph()
         if graph is not None and self._still_checked_network():
-            graph.set_gradient_flow(result.gradient_flow, source="at initialisation")
+            graph.set_gradient_flow(
+                result.gradient_flow, source=translate("Training", "at initialisation")
+            )
 
     def _still_checked_network(self) -> bool:
         """Whether the design still generates the network the check ran on (moving blocks

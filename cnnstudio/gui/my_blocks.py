@@ -112,9 +112,8 @@ class MyBlocks:
                 session.design, path, name, session.analysis, canvas.graph.item_positions()
             )
         except CompositeError as err:
-            QMessageBox.warning(
-                window,
-                translate("MyBlocks", SAVE_TITLE),
+            self._refuse(
+                SAVE_TITLE,
                 translate("MyBlocks", "Cannot save {path} as a block: {err}").format(
                     path=path, err=err
                 ),
@@ -134,13 +133,10 @@ class MyBlocks:
         try:
             self.library.save(block)
         except OSError as exc:
-            QMessageBox.warning(
-                window,
-                translate("MyBlocks", SAVE_TITLE),
-                one_line(
-                    translate("MyBlocks", "Cannot write {file}: {reason}").format(
-                        file=exc.filename, reason=exc.strerror
-                    )
+            self._refuse(
+                SAVE_TITLE,
+                translate("MyBlocks", "Cannot write {file}: {reason}").format(
+                    file=exc.filename, reason=exc.strerror
                 ),
             )
             return None
@@ -180,19 +176,19 @@ class MyBlocks:
         try:
             entry = self.library.rename(name, new)
         except (CompositeError, OSError) as err:
-            text = err.strerror if isinstance(err, OSError) else str(err)
-            QMessageBox.warning(
-                window,
-                translate("MyBlocks", "Rename Block"),
-                one_line(
-                    translate("MyBlocks", "Cannot rename {name}: {reason}").format(
-                        name=name, reason=text
-                    )
+            self._refuse(
+                "Rename Block",
+                translate("MyBlocks", "Cannot rename {name}: {reason}").format(
+                    name=name, reason=_reason(err)
                 ),
             )
             return None
         self._show()
         return entry.name
+
+    def _refuse(self, title: str, message: str) -> None:
+        """Say in one line why the block could not be saved, renamed or deleted."""
+        QMessageBox.warning(self.window, translate("MyBlocks", title), one_line(message))
 
     def delete(self, name: str) -> bool:
         """Delete the block ``name`` once the user confirms."""
@@ -210,19 +206,19 @@ class MyBlocks:
         try:
             self.library.delete(name)
         except (CompositeError, OSError) as err:
-            text = err.strerror if isinstance(err, OSError) else str(err)
-            QMessageBox.warning(
-                window,
-                translate("MyBlocks", "Delete Block"),
-                one_line(
-                    translate("MyBlocks", "Cannot delete {name}: {reason}").format(
-                        name=name, reason=text
-                    )
+            self._refuse(
+                "Delete Block",
+                translate("MyBlocks", "Cannot delete {name}: {reason}").format(
+                    name=name, reason=_reason(err)
                 ),
             )
             return False
         self._show()
         return True
+
+
+def _reason(err: CompositeError | OSError) -> str:
+    return str(err.strerror) if isinstance(err, OSError) else str(err)
 
 
 def install_my_blocks(window: MainWindow) -> MyBlocks:

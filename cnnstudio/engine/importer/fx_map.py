@@ -22,6 +22,17 @@ from torch import fx, nn
 from .ctor import Calls, constructor_code, reference
 from .nodes import Block
 
+#: torch.nn.functional's defaults of the max and average pools' arguments (both bind from it).
+_POOL_DEFAULTS: dict[str, Any] = {
+    "stride": None,
+    "padding": 0,
+    "dilation": 1,
+    "ceil_mode": False,
+    "return_indices": False,
+    "count_include_pad": True,
+    "divisor_override": None,
+}
+
 
 class Unmapped(Exception):
     """A node with no catalog block; ``escalate_to`` is the module to keep whole instead."""
@@ -578,15 +589,7 @@ class GraphMapper:
                     "ceil_mode",
                     "return_indices",
                 ),
-                {
-                    "stride": None,
-                    "padding": 0,
-                    "dilation": 1,
-                    "ceil_mode": False,
-                    "return_indices": False,
-                    "count_include_pad": True,
-                    "divisor_override": None,
-                },
+                _POOL_DEFAULTS,
             )
             type_, params = self.pool_block("MaxPool", b, Unmapped(node.name, group))
             self.add(node, type_, params, [b["input"]])
@@ -603,15 +606,7 @@ class GraphMapper:
                     "count_include_pad",
                     "divisor_override",
                 ),
-                {
-                    "stride": None,
-                    "padding": 0,
-                    "dilation": 1,
-                    "ceil_mode": False,
-                    "return_indices": False,
-                    "count_include_pad": True,
-                    "divisor_override": None,
-                },
+                _POOL_DEFAULTS,
             )
             type_, params = self.pool_block("AvgPool", b, Unmapped(node.name, group))
             self.add(node, type_, params, [b["input"]])

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.design import Design
@@ -18,6 +19,7 @@ from cnnstudio.core.templates import get_template
 from cnnstudio.gui.canvas import CanvasView
 from cnnstudio.gui.main_window import MainWindow
 from cnnstudio.gui.session import DesignSession
+from cnnstudio.gui.settings import AppSettings
 from tests.gui.dialog_answers import dialogs  # noqa: F401  (the fixture answering Qt dialogs)
 from tests.gui.real_window import app_window  # noqa: F401  (the window as the app shows it)
 
@@ -36,6 +38,28 @@ def app_environment(tmp_path: Path) -> dict[str, str]:
         CNNSTUDIO_RECOVERY_DIR=str(tmp_path / "recovery"),
     )
     return env
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, tmp_path: Path) -> Callable[..., MainWindow]:
+    """Make a designer window on a template as the user has it: 1366x768, shown, active, the
+    canvas focused (so key sequences reach it); settings in the test's own folder."""
+    settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+
+    def make(template: str = "lenet5") -> MainWindow:
+        window = MainWindow(DesignSession(get_template(template)), settings)
+        window.persist_layout = False
+        window._ask_save_changes = lambda: "discard"  # type: ignore[method-assign]
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        window.canvas.setFocus()
+        return window
+
+    return make
 
 
 @pytest.fixture

@@ -13,37 +13,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.commands import SetParam
 from cnnstudio.core.fileio import dumps_design
-from cnnstudio.core.templates import get_template
 from cnnstudio.gui.canvas.items import GroupItem, _overview_text
 from cnnstudio.gui.canvas.view import FIT_MIN_ZOOM, CanvasView
-from cnnstudio.gui.main_window import MainWindow
-from cnnstudio.gui.session import DesignSession
-from cnnstudio.gui.settings import AppSettings
-
-
-@pytest.fixture
-def make_window(qtbot: QtBot, tmp_path):
-    settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-
-    def make(template: str) -> MainWindow:
-        window = MainWindow(DesignSession(get_template(template)), settings)
-        window.persist_layout = False
-        window._ask_save_changes = lambda: "discard"  # no modal question when it closes
-        qtbot.addWidget(window)
-        window.resize(1366, 768)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        window.canvas.setFocus()
-        return window
-
-    return make
 
 
 def _point(view: CanvasView, item: GroupItem, x: float = 40, y: float = 30) -> QPoint:

@@ -13,17 +13,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from cnnstudio.core.block_library import SUFFIX
 from cnnstudio.core.fileio import dumps_design
-from cnnstudio.core.templates import get_template
 from cnnstudio.gui.main_window import MainWindow
-from cnnstudio.gui.session import DesignSession
-from cnnstudio.gui.settings import AppSettings
 from tests.gui.dialog_answers import DialogAnswers
 from tests.gui.real_window import menu_actions
 
@@ -38,23 +35,9 @@ def blocks_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, tmp_path: Path, blocks_dir: Path):
-    settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-
-    def make(template: str = "lenet5") -> MainWindow:
-        window = MainWindow(DesignSession(get_template(template)), settings)
-        window.persist_layout = False
-        window._ask_save_changes = lambda: "discard"  # no modal question when it closes
-        qtbot.addWidget(window)
-        window.resize(1366, 768)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        window.canvas.setFocus()
-        return window
-
-    return make
+def make_window(make_window, blocks_dir: Path):
+    """The shared window factory (tests/gui/conftest.py), with the test's own block folder."""
+    return make_window
 
 
 def _network_action(window: MainWindow, text: str):
